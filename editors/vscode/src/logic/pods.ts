@@ -1,0 +1,47 @@
+import type { PodResult } from './types';
+
+// Pod names end up in file names and on command lines of the pod runtime.
+const podName = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+// validatePodName returns an error text, or undefined when the name is usable;
+// an empty name is fine: the server then proposes one.
+export function validatePodName(name: string): string | undefined {
+  if (name === '') return undefined;
+  if (!podName.test(name)) return 'Use lower-case letters, digits and dashes (at most 63, no dash at either end).';
+  return undefined;
+}
+
+export interface SpawnArgs {
+  profile: string;
+  name?: string;
+}
+
+export function spawnArgs(profile: string, name: string): SpawnArgs {
+  return name === '' ? { profile } : { profile, name };
+}
+
+export interface TerminalSpec {
+  name: string;
+  shellPath: string;
+  shellArgs: string[];
+}
+
+// attachTerminal turns the server's `attach` argv into an integrated terminal
+// that runs it directly (no shell, so no quoting issues).
+export function attachTerminal(res: PodResult | undefined): TerminalSpec {
+  if (!res || typeof res.podName !== 'string' || res.podName === '') {
+    throw new Error('the server returned no pod name');
+  }
+  const argv = res.attach;
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && a !== '')) {
+    throw new Error(`the server returned no attach command for pod ${res.podName}`);
+  }
+  return { name: `insomnia: ${res.podName}`, shellPath: argv[0], shellArgs: argv.slice(1) };
+}
+
+// clientArgs reads the single argument object of insomnia.client.* commands; a
+// lens passes {profile, uri}, a menu passes a Uri, the palette passes nothing.
+export function firstObject(args: unknown[]): Record<string, unknown> | undefined {
+  const a = args[0];
+  return a && typeof a === 'object' && !Array.isArray(a) ? (a as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,161 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import * as path from 'node:path';
+import { chooseServer, expandSetting, bundledServerPath } from '../../src/logic/serverPath';
+import { buildSettings, needsRestart } from '../../src/logic/settings';
+import { attachTerminal, spawnArgs, validatePodName, firstObject } from '../../src/logic/pods';
+import { driftSummary, languageStatus, podPickItems, profileLabel, profilePickItems, statusBarText } from '../../src/logic/status';
+import { manifestPath, renderManifest } from '../../src/logic/manifest';
+import { CrashCounter } from '../../src/logic/crash';
+
+const base = { extensionPath: '/ext', platform: 'linux', arch: 'x64', home: '/home/u', workspaceFolder: '/ws' };
+
+test('server path: the setting wins, with ~ and ${workspaceFolder} expanded', () => {
+  const exists = () => true;
+  assert.deepEqual(chooseServer({ ...base, setting: '~/bin/insomnia-lsp', exists }), {
+    command: '/home/u/bin/insomnia-lsp',
+    source: 'setting',
+  });
+  assert.equal(chooseServer({ ...base, setting: '${workspaceFolder}/bin/x', exists }).command, '/ws/bin/x');
+  assert.equal(expandSetting('build/insomnia-lsp', '/ws'), path.join('/ws', 'build/insomnia-lsp'));
+  assert.equal(expandSetting('insomnia-lsp', '/ws'), 'insomnia-lsp', 'a bare name stays a PATH lookup');
+});
+
+test('server path: the bundled binary for this platform, else PATH', () => {
+  const bundled = bundledServerPath('/ext', 'linux', 'arm64');
+  assert.equal(bundled, '/ext/bin/linux-arm64/insomnia-lsp');
+  const seen: string[] = [];
+  const got = chooseServer({ ...base, arch: 'arm64', setting: '  ', exists: (f) => (seen.push(f), f === bundled) });
+  assert.deepEqual(got, { command: bundled, source: 'bundled' });
+  assert.deepEqual(chooseServer({ ...base, setting: '', exists: () => false }), { command: 'insomnia-lsp', source: 'path' });
+  assert.equal(chooseServer({ ...base, platform: 'win32', setting: '', exists: () => false }).command, 'insomnia-lsp.exe');
+});
+
+test('settings: defaults, user values, bad values and trust', () => {
+  const none = buildSettings(() => undefined, true);
+  assert.deepEqual(none, {
+    nixPath: 'nix-instantiate',
+    evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0 },
+    trusted: true,
+    pod: { command: '', readyTimeoutMs: 60000 },
+  });
+  const vals: Record<string, unknown> = {
+    nixPath: ' /nix/bin/nix-instantiate ',
+    'evaluation.timeoutMs': 5,
+    'evaluation.debounceMs': 'fast',
+    'evaluation.maxConcurrent': 2.6,
+    'pod.command': '/opt/pod',
+    'pod.readyTimeoutMs': 2000,
+  };
+  const s = buildSettings((k) => vals[k], false);
+  assert.equal(s.nixPath, '/nix/bin/nix-instantiate');
+  assert.equal(s.evaluation.timeoutMs, 100, 'clamped to the minimum');
+  assert.equal(s.evaluation.debounceMs, 200, 'a non-number falls back to the default');
+  assert.equal(s.evaluation.maxConcurrent, 3);
+  assert.equal(s.pod.command, '/opt/pod');
+  assert.equal(s.pod.readyTimeoutMs, 2000);
+  assert.equal(s.trusted, false);
+  assert.equal(needsRestart((k) => k === 'insomnia.server.path'), true);
+  assert.equal(needsRestart((k) => k === 'insomnia.nixPath'), false);
+});
+
+test('pod names and spawn arguments', () => {
+  assert.equal(validatePodName(''), undefined, 'empty: the server proposes a name');
+  assert.equal(validatePodName('coder-1'), undefined);
+  for (const bad of ['Coder', '-a', 'a-', 'a b', 'a/b', 'x'.repeat(64)]) {
+    assert.ok(validatePodName(bad), `${bad} must be refused`);
+  }
+  assert.deepEqual(spawnArgs('project:coder', ''), { profile: 'project:coder' });
+  assert.deepEqual(spawnArgs('project:coder', 'c1'), { profile: 'project:coder', name: 'c1' });
+  assert.deepEqual(firstObject([{ profile: 'p' }]), { profile: 'p' });
+  assert.equal(firstObject([]), undefined);
+  assert.equal(firstObject([['x']]), undefined);
+});
+
+test('attach terminal runs the attach argv without a shell', () => {
+  assert.deepEqual(attachTerminal({ podName: 'c1', attach: ['insomnia', '--pod', 'c1'] }), {
+    name: 'insomnia: c1',
+    shellPath: 'insomnia',
+    shellArgs: ['--pod', 'c1'],
+  });
+  assert.throws(() => attachTerminal({ podName: 'c1', attach: [] }), /no attach command/);
+  assert.throws(() => attachTerminal({ podName: 'c1', attach: ['', 'x'] }), /no attach command/);
+  assert.throws(() => attachTerminal({ podName: '' }), /no pod name/);
+  assert.throws(() => attachTerminal(undefined), /no pod name/);
+});
+
+test('language status text, busy and severity', () => {
+  assert.equal(profileLabel('project:coder', true), 'profile: project:coder (default)');
+  assert.equal(profileLabel('user:reviewer', false), 'profile: user:reviewer');
+  const busy = languageStatus({ qualifiedName: 'project:coder', isDefault: true, state: 'evaluating' });
+  assert.deepEqual(busy, { text: 'profile: project:coder (default)', detail: 'evaluating…', busy: true, severity: 'info' });
+  const bad = languageStatus({ qualifiedName: 'project:broken', state: 'error', message: 'undefined variable' });
+  assert.equal(bad.severity, 'error');
+  assert.equal(bad.busy, false);
+  assert.equal(bad.detail, 'undefined variable');
+  assert.equal(languageStatus(undefined).text, 'profile: none');
+});
+
+const profiles = [
+  { qualifiedName: 'project:reviewer', description: 'reviews', status: 'ok' },
+  { qualifiedName: 'project:broken', status: 'error', path: '/ws/broken.nix' },
+  { qualifiedName: 'project:coder', description: 'writes code', isDefault: true, status: 'evaluating' },
+];
+
+test('profile quick pick: default first, marker, description, status', () => {
+  const items = profilePickItems(profiles);
+  assert.deepEqual(
+    items.map((i) => i.value.qualifiedName),
+    ['project:coder', 'project:broken', 'project:reviewer'],
+  );
+  assert.equal(items[0].label, '$(sync~spin) project:coder');
+  assert.equal(items[0].description, '(default) writes code');
+  assert.equal(items[0].picked, true);
+  assert.equal(items[1].detail, 'evaluation failed · /ws/broken.nix');
+  assert.equal(items[2].description, 'reviews');
+  assert.equal(items[2].detail, 'evaluated');
+});
+
+test('status bar shows the default profile', () => {
+  assert.equal(statusBarText(profiles).text, '$(server-environment) project:coder');
+  assert.match(statusBarText([]).text, /no default/);
+});
+
+test('pod quick pick shows drift', () => {
+  const items = podPickItems([
+    { name: 'c1', state: 'running', profile: 'project:coder', drift: [] },
+    {
+      name: 'c2',
+      state: 'stopped',
+      profile: 'project:coder',
+      drift: [
+        { path: 'pod.model', saved: 'a', current: 'b' },
+        { path: 'pod.env.X', saved: undefined, current: 1 },
+        { path: 'pod.tools', saved: [], current: ['x'] },
+      ],
+    },
+  ]);
+  assert.equal(items[0].label, '$(vm) c1');
+  assert.equal(items[0].description, 'running · project:coder');
+  assert.equal(items[0].detail, 'matches its profile');
+  assert.equal(items[1].label, '$(warning) c2');
+  assert.equal(items[1].detail, 'drift: pod.model: "a" → "b"; pod.env.X: (unset) → 1 (+1 more)');
+  assert.match(driftSummary([{ path: 'p', saved: 'x'.repeat(80), current: 1 }]), /…/);
+});
+
+test('resolved manifest document', () => {
+  assert.equal(manifestPath('file:///ws/profiles/coder.nix'), '/coder.nix (resolved).jsonc');
+  assert.equal(manifestPath('file:///ws/my%20profile.nix'), '/my profile.nix (resolved).jsonc');
+  const ok = renderManifest({ qualifiedName: 'project:coder', hash: 'abc', status: 'ok', json: { pod: { name: 'c' } } });
+  assert.equal(ok, '// profile: project:coder\n// hash: abc\n{\n  "pod": {\n    "name": "c"\n  }\n}\n');
+  assert.equal(renderManifest({ json: '{"a":1}' }), '{\n  "a": 1\n}\n');
+  const err = renderManifest({ status: 'error', message: 'line 1\nline 2' });
+  assert.equal(err, '// status: error\n// line 1\n// line 2\n// No resolved manifest yet.\n');
+});
+
+test('crash counter: restarts 4 times within 3 minutes, then gives up', () => {
+  const c = new CrashCounter();
+  const got = [0, 1000, 2000, 3000, 4000].map((t) => c.record(t).restart);
+  assert.deepEqual(got, [true, true, true, true, false]);
+  assert.equal(c.record(4000 + 3 * 60_000).restart, true, 'old crashes are forgotten');
+});
