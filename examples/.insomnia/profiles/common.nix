@@ -1,0 +1,46 @@
+# What every role profile in this folder shares. Not a profile itself:
+# roles import it and merge their own settings over `base`.
+let
+  # Repository-relative import of the profile library; an installed insomnia
+  # has it at <prefix>/share/insomnia/resources/nix/profile-lib.nix.
+  lib = import ../../../resources/nix/profile-lib.nix { };
+
+  # Deep merge, right side wins (like nixpkgs' lib.recursiveUpdate, written
+  # out because profiles evaluate with builtins only). Lists are replaced.
+  recursiveUpdate = a: b:
+    a // builtins.mapAttrs
+      (n: v:
+        if builtins.isAttrs v && a ? ${n} && builtins.isAttrs a.${n}
+        then recursiveUpdate a.${n} v
+        else v)
+      b;
+
+  # Registry profiles resolve relative paths against their own folder
+  # (.insomnia/profiles/), not the launch directory, so "." here would be
+  # this folder and a pod started in examples/ would be out of scope.
+  # "../.." is the examples/ workspace.
+  workspace = "../..";
+
+  base = {
+    scope.allow = [
+      { target = workspace; permission = "read"; recursive = true; }
+    ];
+    session.record_event_trace = true;
+    worker.reasoning = "medium";
+    compaction = {
+      threshold = 150000;
+      request_threshold = 180000;
+    };
+  };
+in
+{
+  inherit lib workspace recursiveUpdate;
+
+  # mkRole { name, description, manifest }: a profile whose manifest is
+  # `base` with the role's settings merged over it.
+  mkRole = { name, description, manifest }:
+    lib.mkProfile {
+      inherit name description;
+      manifest = recursiveUpdate base manifest;
+    };
+}

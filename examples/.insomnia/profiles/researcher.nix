@@ -1,0 +1,20 @@
+# Searches the web and reads the workspace; writes nothing.
+let
+  common = import ./common.nix;
+in
+common.mkRole {
+  name = "researcher";
+  description = "Reads the web and the workspace; writes nothing";
+  manifest = {
+    pod.name = "researcher";
+    model.ref = "openrouter/google/gemini-2.5-pro";
+    web = {
+      enabled = true;
+      search = {
+        provider = "brave";
+        api_key_env = "BRAVE_SEARCH_API_KEY";
+      };
+      fetch.enabled = true;
+    };
+  };
+}
