@@ -1,0 +1,87 @@
+package spawn
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// ValidatePodName applies upstream's rule (contract §4.6): a pod name is a
+// directory name under the store and the runtime dir, so it may not be
+// empty, "." or "..", nor contain "/" or NUL.
+func ValidatePodName(name string) error {
+	why := ""
+	switch {
+	case name == "":
+		why = "it is empty"
+	case name == "." || name == "..":
+		why = "it is . or .."
+	case strings.Contains(name, "/"):
+		why = "it contains /"
+	case strings.ContainsRune(name, 0):
+		why = "it contains a NUL byte"
+	}
+	if why == "" {
+		return nil
+	}
+	return &Error{Kind: KindInvalidName, Detail: fmt.Sprintf("%q: %s", name, why)}
+}
+
+// SanitizePodName is the TUI's suggestion rule (contract §3.5): the folder's
+// base name with every character outside [A-Za-z0-9._-] replaced by "-",
+// or "pod" when nothing is left.
+func SanitizePodName(dir string) string {
+	base := filepath.Base(filepath.Clean(dir))
+	if base == "/" || base == "." {
+		base = ""
+	}
+	out := []rune(base)
+	for i, r := range out {
+		if !nameRune(r) {
+			out[i] = '-'
+		}
+	}
+	name := string(out)
+	if name == "" || ValidatePodName(name) != nil {
+		return "pod"
+	}
+	return name
+}
+
+func nameRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+		r == '.' || r == '_' || r == '-'
+}
+
+// SuggestPodName proposes SanitizePodName(cwd), made unique among existing
+// names by appending -2, -3, ... (existing pods keep their state forever in
+// the store, so a reused name would resume or clash instead of starting
+// fresh).
+func SuggestPodName(cwd string, existing []string) string {
+	taken := make(map[string]bool, len(existing))
+	for _, n := range existing {
+		taken[n] = true
+	}
+	base := SanitizePodName(cwd)
+	if !taken[base] {
+		return base
+	}
+	for i := 2; ; i++ {
+		if n := base + "-" + strconv.Itoa(i); !taken[n] {
+			return n
+		}
+	}
+}
+
+// PodNames lists the names of pods, for SuggestPodName.
+func PodNames(pods []Pod) []string {
+	names := make([]string, len(pods))
+	for i, p := range pods {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// AttachCommand is the argv that opens a terminal on a pod (contract §4.2).
+func AttachCommand(name string) []string { return []string{"insomnia", "--pod", name} }
