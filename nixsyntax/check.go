@@ -1,0 +1,501 @@
+package nixsyntax
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
+
+// globals are the names Nix defines at top level (Nix 2.8 plus fetchurl,
+// which newer versions add). Every name starting with "__" is accepted too,
+// since the builtins Nix exposes that way change between versions.
+var globals = map[string]bool{
+	"builtins": true, "true": true, "false": true, "null": true, "import": true, "map": true,
+	"toString": true, "throw": true, "abort": true, "baseNameOf": true, "dirOf": true,
+	"derivation": true, "derivationStrict": true, "isNull": true, "removeAttrs": true,
+	"fetchTarball": true, "fetchGit": true, "fetchMercurial": true, "fetchTree": true,
+	"fetchurl": true, "fromTOML": true, "placeholder": true, "scopedImport": true,
+}
+
+// IsGlobal reports whether name is defined at Nix's top level.
+func IsGlobal(name string) bool { return globals[name] || strings.HasPrefix(name, "__") }
+
+// DefKind says what introduced a name.
+type DefKind uint8
+
+// Definition kinds.
+const (
+	DefLet    DefKind = iota // let binding (or inherit in let)
+	DefRec                   // attribute of a rec set or legacy let { }
+	DefFormal                // name in a lambda's { formals }
+	DefArg                   // lambda argument name (x: or x@{ })
+)
+
+// def is one bound name.
+type def struct {
+	name  string
+	node  NodeID // the NAttrName / NString / NParam that binds it
+	scope NodeID // the let / rec set / lambda that binds it
+	kind  DefKind
+	used  bool
+}
+
+// scopeInfo is what checking computes once per file: definitions, which
+// variable uses resolve to which definition, and the problems found.
+type scopeInfo struct {
+	defs  []def
+	useOf map[NodeID]int32 // NIdent or inherited name -> index in defs
+	diags []checkDiag
+}
+
+type checkDiag struct {
+	start, end int
+	sev        diagnostics.Severity
+	code, msg  string
+	related    NodeID // NoNode or the first definition
+}
+
+// Diagnostics returns syntax errors and static check results, sorted by
+// position. path is copied into each diagnostic's File.
+func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
+	out := f.SyntaxDiagnostics(path)
+	for _, c := range f.scopes().diags {
+		d := diagnostics.Diagnostic{File: path, Range: f.Range(c.start, c.end), Severity: c.sev,
+			Code: c.code, Message: c.msg}
+		if c.related != NoNode {
+			d.Related = []diagnostics.Related{{Location: diagnostics.Location{File: path,
+				Range: f.NodeRange(c.related)}, Message: "first defined here"}}
+		}
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Range.Start, out[j].Range.Start
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+	return out
+}
+
+// scopes runs the checker once and caches the result.
+func (f *File) scopes() *scopeInfo {
+	if f.scope == nil {
+		c := &checker{f: f, info: &scopeInfo{useOf: map[NodeID]int32{}}, tries: map[NodeID]*attrTrie{},
+			owned: map[NodeID]frame{}, recHost: map[NodeID]NodeID{}}
+		c.walk(f.Root)
+		f.scope = c.info
+	}
+	return f.scope
+}
+
+type frame struct {
+	names map[string]int32
+	with  bool
+}
+
+type checker struct {
+	f       *File
+	info    *scopeInfo
+	frames  []frame
+	tries   map[NodeID]*attrTrie
+	owned   map[NodeID]frame  // scope frames of lets and rec sets
+	recHost map[NodeID]NodeID // value -> rec set it was merged into
+}
+
+func (c *checker) report(start, end int32, sev diagnostics.Severity, code, msg string, related NodeID) {
+	c.info.diags = append(c.info.diags, checkDiag{int(start), int(end), sev, code, msg, related})
+}
+
+func (c *checker) reportNode(id NodeID, sev diagnostics.Severity, code, msg string) {
+	n := c.f.Node(id)
+	c.report(n.Start, n.End, sev, code, msg, NoNode)
+}
+
+func (c *checker) lookup(name []byte) (int32, bool) {
+	for i := len(c.frames) - 1; i >= 0; i-- {
+		if d, ok := c.frames[i].names[string(name)]; ok {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+func (c *checker) inWith() bool {
+	for i := range c.frames {
+		if c.frames[i].with {
+			return true
+		}
+	}
+	return false
+}
+
+// use resolves a variable name at node id (an NIdent or an inherited name).
+func (c *checker) use(id NodeID, name []byte) {
+	if d, ok := c.lookup(name); ok {
+		c.info.defs[d].used = true
+		c.info.useOf[id] = d
+		return
+	}
+	if IsGlobal(string(name)) || c.inWith() {
+		return
+	}
+	c.reportNode(id, diagnostics.Error, CodeUndefined, "undefined variable '"+string(name)+"'")
+}
+
+func (c *checker) walk(id NodeID) {
+	f := c.f
+	n := f.Node(id)
+	switch n.Kind {
+	case NIdent:
+		c.use(id, f.Src[n.Start:n.End])
+	case NLet:
+		c.letExpr(id)
+	case NAttrSet:
+		if n.Flags&FlagRec != 0 {
+			c.recSet(id, false)
+		} else {
+			c.plainSet(id)
+		}
+	case NLetLegacy:
+		c.recSet(id, true)
+	case NLambda:
+		c.lambda(id)
+	case NWith:
+		kids := f.Kids(id)
+		if len(kids) > 0 {
+			c.walk(kids[0])
+		}
+		c.frames = append(c.frames, frame{with: true})
+		for _, k := range kids[1:] {
+			c.walk(k)
+		}
+		c.frames = c.frames[:len(c.frames)-1]
+	default:
+		for _, k := range f.Kids(id) {
+			c.walk(k)
+		}
+	}
+}
+
+// pushDefs opens a scope binding the first-level names of a set or let.
+func (c *checker) pushDefs(owner NodeID, kind DefKind) {
+	c.frames = append(c.frames, c.frameOf(owner, kind))
+}
+
+// frameOf creates (once) the scope frame of a let or rec set.
+func (c *checker) frameOf(owner NodeID, kind DefKind) frame {
+	if fr, ok := c.owned[owner]; ok {
+		return fr
+	}
+	t := c.trie(owner)
+	fr := frame{names: make(map[string]int32, len(t.order))}
+	for _, name := range t.order {
+		e := t.entries[name]
+		fr.names[name] = int32(len(c.info.defs))
+		c.info.defs = append(c.info.defs, def{name: name, node: e.key, scope: owner, kind: kind})
+	}
+	c.owned[owner] = fr
+	return fr
+}
+
+func (c *checker) pop() { c.frames = c.frames[:len(c.frames)-1] }
+
+// bindingParts walks the values of a set's bindings; inherited names are
+// looked up in the scope outside the set (outer), everything else in the
+// current one.
+func (c *checker) walkBindings(owner NodeID, outer []frame) {
+	f := c.f
+	for _, b := range f.Kids(owner) {
+		switch f.Nodes[b].Kind {
+		case NBinding:
+			kids := f.Kids(b)
+			for i, k := range kids {
+				if host, ok := c.recHost[k]; ok && i == len(kids)-1 {
+					// `a = rec { }; a.c = v;` puts v inside that rec scope
+					c.frames = append(c.frames, c.frameOf(host, DefRec))
+					c.walk(k)
+					c.pop()
+					continue
+				}
+				c.walk(k) // keys: only ${} parts hold variables
+			}
+		case NInherit:
+			c.walkInherit(b, outer)
+		}
+	}
+}
+
+func (c *checker) walkInherit(b NodeID, outer []frame) {
+	f := c.f
+	if f.Nodes[b].Flags&FlagFrom != 0 {
+		kids := f.Kids(b)
+		if len(kids) > 0 {
+			c.walk(kids[0])
+		}
+		return
+	}
+	saved := c.frames
+	c.frames = outer
+	for _, k := range f.Kids(b) {
+		if name, ok := f.AttrName(k); ok {
+			c.use(k, []byte(name))
+		}
+	}
+	c.frames = saved
+}
+
+func (c *checker) plainSet(id NodeID) {
+	c.trie(id)
+	c.walkBindings(id, c.frames)
+}
+
+func (c *checker) recSet(id NodeID, legacyLet bool) {
+	outer := c.frames
+	c.pushDefs(id, DefRec)
+	c.walkBindings(id, outer)
+	c.pop()
+	_ = legacyLet // `body` of let { } is used implicitly; rec names are never reported unused
+}
+
+func (c *checker) letExpr(id NodeID) {
+	f := c.f
+	outer := c.frames
+	first := len(c.info.defs)
+	c.pushDefs(id, DefLet)
+	for _, b := range f.Kids(id) {
+		if k := f.Nodes[b].Kind; k == NBinding || k == NInherit {
+			c.dynamicNotAllowed(b, "let")
+		}
+	}
+	c.walkBindings(id, outer)
+	if kids := f.Kids(id); len(kids) > 0 {
+		if last := kids[len(kids)-1]; f.Nodes[last].Kind != NBinding && f.Nodes[last].Kind != NInherit {
+			c.walk(last)
+		}
+	}
+	c.pop()
+	for i := first; i < len(c.info.defs); i++ {
+		d := &c.info.defs[i]
+		if !d.used && !strings.HasPrefix(d.name, "_") && d.scope == id {
+			c.reportNode(d.node, diagnostics.Warning, CodeUnusedBinding, "unused let binding '"+d.name+"'")
+		}
+	}
+}
+
+// dynamicNotAllowed reports ${} keys where Nix forbids them (let, inherit).
+func (c *checker) dynamicNotAllowed(b NodeID, where string) {
+	f := c.f
+	keys := f.Kids(b)
+	if f.Nodes[b].Kind == NBinding {
+		if len(keys) == 0 || f.Nodes[keys[0]].Kind != NAttrPath {
+			return
+		}
+		keys = f.Kids(keys[0])
+		if len(keys) > 0 {
+			keys = keys[:1] // only the first key binds a let name
+		}
+	}
+	for _, k := range keys {
+		if kind := f.Nodes[k].Kind; kind != NString && kind != NInterp {
+			continue
+		}
+		if _, ok := f.AttrName(k); !ok {
+			c.reportNode(k, diagnostics.Error, CodeSyntax, "dynamic attributes not allowed in "+where)
+		}
+	}
+}
+
+func (c *checker) lambda(id NodeID) {
+	f := c.f
+	arg, formals, body := f.lambdaParts(id)
+	first := len(c.info.defs)
+	fr := frame{names: map[string]int32{}}
+	bind := func(node NodeID, kind DefKind) {
+		name := f.Text(node)
+		if prev, dup := fr.names[name]; dup {
+			c.report(f.Nodes[node].Start, f.Nodes[node].End, diagnostics.Error, CodeDuplicateArg,
+				"duplicate formal function argument '"+name+"'", c.info.defs[prev].node)
+			return
+		}
+		fr.names[name] = int32(len(c.info.defs))
+		c.info.defs = append(c.info.defs, def{name: name, node: node, scope: id, kind: kind})
+	}
+	if formals != NoNode {
+		for _, fm := range f.Kids(formals) {
+			if kids := f.Kids(fm); len(kids) > 0 {
+				bind(kids[0], DefFormal)
+			}
+		}
+	}
+	if arg != NoNode {
+		bind(arg, DefArg)
+	}
+	c.frames = append(c.frames, fr)
+	if formals != NoNode {
+		for _, fm := range f.Kids(formals) {
+			if kids := f.Kids(fm); len(kids) > 1 {
+				c.walk(kids[1])
+			}
+		}
+	}
+	if body != NoNode {
+		c.walk(body)
+	}
+	c.pop()
+	for i := first; i < len(c.info.defs); i++ {
+		d := &c.info.defs[i]
+		if !d.used && !strings.HasPrefix(d.name, "_") && d.scope == id {
+			what := "formal"
+			if d.kind == DefArg {
+				what = "argument"
+			}
+			c.reportNode(d.node, diagnostics.Hint, CodeUnusedFormal, "unused function "+what+" '"+d.name+"'")
+		}
+	}
+}
+
+// --- duplicate attributes (Nix's addAttr in parser.y) ---
+
+type attrEntry struct {
+	key       NodeID // name node of the first definition
+	inherited bool
+	set       NodeID    // NAttrSet literal value, or NoNode
+	implicit  *attrTrie // nested set created by a dotted key
+	trie      *attrTrie // resolved nested trie (implicit, or the literal's)
+}
+
+type attrTrie struct {
+	entries map[string]*attrEntry
+	order   []string
+}
+
+func newTrie() *attrTrie { return &attrTrie{entries: map[string]*attrEntry{}} }
+
+func (t *attrTrie) add(name string, e *attrEntry) {
+	t.entries[name] = e
+	t.order = append(t.order, name)
+}
+
+// trie builds (once) the attribute tree of a set or let node, reporting
+// duplicates the way Nix does while adding each binding.
+func (c *checker) trie(owner NodeID) *attrTrie {
+	if t, ok := c.tries[owner]; ok {
+		return t
+	}
+	t := newTrie()
+	c.tries[owner] = t
+	f := c.f
+	for _, b := range f.Kids(owner) {
+		switch f.Nodes[b].Kind {
+		case NBinding:
+			kids := f.Kids(b)
+			if len(kids) == 2 && f.Nodes[kids[0]].Kind == NAttrPath {
+				c.addAttr(t, f.Kids(kids[0]), kids[1], kids[0])
+			}
+		case NInherit:
+			c.addInherit(t, b)
+		}
+	}
+	return t
+}
+
+func (c *checker) addInherit(t *attrTrie, b NodeID) {
+	f := c.f
+	kids := f.Kids(b)
+	if f.Nodes[b].Flags&FlagFrom != 0 && len(kids) > 0 {
+		kids = kids[1:]
+	}
+	for _, k := range kids {
+		name, ok := f.AttrName(k)
+		if !ok {
+			c.reportNode(k, diagnostics.Error, CodeSyntax, "dynamic attributes not allowed in inherit")
+			continue
+		}
+		if prev, dup := t.entries[name]; dup {
+			c.dup(k, name, prev.key)
+			continue
+		}
+		t.add(name, &attrEntry{key: k, inherited: true, set: NoNode})
+	}
+}
+
+func (c *checker) dup(at NodeID, path string, first NodeID) {
+	n := c.f.Node(at)
+	c.report(n.Start, n.End, diagnostics.Error, CodeDuplicateAttr,
+		"attribute '"+path+"' already defined at "+c.posText(first), first)
+}
+
+func (c *checker) posText(id NodeID) string {
+	p := c.f.Lines.Pos(int(c.f.Nodes[id].Start))
+	return strconv.Itoa(p.Line+1) + ":" + strconv.Itoa(p.Col+1)
+}
+
+// nested returns the trie of an entry's set value (implicit or literal).
+func (c *checker) nested(e *attrEntry) *attrTrie {
+	if e.trie == nil {
+		if e.implicit != nil {
+			e.trie = e.implicit
+		} else if e.set != NoNode {
+			e.trie = c.trie(e.set)
+		}
+	}
+	return e.trie
+}
+
+func (c *checker) addAttr(t *attrTrie, keys []NodeID, value, pathNode NodeID) {
+	f := c.f
+	var names []string
+	for i, k := range keys {
+		name, ok := f.AttrName(k)
+		if !ok {
+			return // below a dynamic key Nix builds a fresh set: nothing to clash with
+		}
+		names = append(names, name)
+		e, exists := t.entries[name]
+		if i == len(keys)-1 {
+			c.addLast(t, e, exists, k, name, names, value, pathNode)
+			return
+		}
+		if !exists {
+			nt := newTrie()
+			t.add(name, &attrEntry{key: k, set: NoNode, implicit: nt})
+			t = nt
+			continue
+		}
+		if e.inherited || c.nested(e) == nil {
+			c.dup(pathNode, strings.Join(names, "."), e.key)
+			return
+		}
+		t = c.nested(e)
+		if e.set != NoNode && f.Nodes[e.set].Flags&FlagRec != 0 {
+			c.recHost[value] = e.set
+		}
+	}
+}
+
+func (c *checker) addLast(t *attrTrie, e *attrEntry, exists bool, k NodeID, name string, names []string, value, pathNode NodeID) {
+	f := c.f
+	isSet := f.Nodes[value].Kind == NAttrSet
+	if !exists {
+		ne := &attrEntry{key: k, set: NoNode}
+		if isSet {
+			ne.set = value
+		}
+		t.add(name, ne)
+		return
+	}
+	if isSet && !e.inherited && c.nested(e) != nil {
+		// two attribute sets merge; their first-level names must not clash
+		into := c.nested(e)
+		for _, n := range c.trie(value).order {
+			ne := c.trie(value).entries[n]
+			if prev, dup := into.entries[n]; dup {
+				c.dup(ne.key, n, prev.key)
+				continue
+			}
+			into.add(n, ne)
+		}
+		return
+	}
+	c.dup(pathNode, strings.Join(names, "."), e.key)
+}

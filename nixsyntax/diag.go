@@ -1,0 +1,23 @@
+package nixsyntax
+
+import "github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+
+// Diagnostic codes.
+const (
+	CodeSyntax        = "syntax-error"
+	CodeDuplicateAttr = "duplicate-attribute"
+	CodeDuplicateArg  = "duplicate-formal"
+	CodeUndefined     = "undefined-variable"
+	CodeUnusedBinding = "unused-binding"
+	CodeUnusedFormal  = "unused-formal"
+)
+
+// SyntaxDiagnostics returns only the syntax errors (lexer and parser).
+func (f *File) SyntaxDiagnostics(path string) []diagnostics.Diagnostic {
+	out := make([]diagnostics.Diagnostic, 0, len(f.errs))
+	for _, e := range f.errs {
+		out = append(out, diagnostics.Diagnostic{File: path, Range: f.Range(e.start, e.end),
+			Severity: diagnostics.Error, Code: CodeSyntax, Message: e.msg})
+	}
+	return out
+}
