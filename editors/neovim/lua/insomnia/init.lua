@@ -1,0 +1,421 @@
+-- insomnia.nvim: starts insomnia-lsp for Nix profiles and profiles.toml and
+-- adds the editor side of its commands (docs/server-contract.md).
+-- Works on Neovim 0.7 (start_client + buf_attach_client) and 0.8+ (vim.lsp.start).
+local M = {}
+
+local NAME = 'insomnia'
+local MARKERS = { '.insomnia/profiles.toml', 'flake.nix', '.git' }
+local opts = { cmd = { 'insomnia-lsp', 'serve' }, settings = {} }
+local clients = {} -- root dir -> client id (0.7 only; vim.lsp.start reuses by itself)
+local statuses = {} -- real path -> last insomnia/evaluationStatus params
+local resolved = {} -- real path -> scratch buffer showing its resolved manifest
+
+local function notify(msg, level)
+  vim.notify('insomnia: ' .. tostring(msg), level or vim.log.levels.INFO)
+end
+
+-- vim.json encodes {} as [], but the server expects objects.
+local function object(t)
+  return (t == nil or next(t) == nil) and vim.empty_dict() or t
+end
+
+local function str(v)
+  return type(v) == 'string' and v or nil
+end
+
+-- Root detection: the nearest directory holding any marker, as lspconfig and
+-- vim.fs.root do; the file's own directory when there is none.
+function M.root_dir(fname)
+  local dir = vim.fn.fnamemodify(fname, ':p:h')
+  while true do
+    for _, marker in ipairs(MARKERS) do
+      if vim.loop.fs_stat(dir .. '/' .. marker) then
+        return dir
+      end
+    end
+    local parent = vim.fn.fnamemodify(dir, ':h')
+    if parent == dir then
+      return vim.fn.fnamemodify(fname, ':p:h')
+    end
+    dir = parent
+  end
+end
+
+-- Client methods take self from 0.11 on (client:request), not before.
+local function call(client, method, ...)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+
+-- The insomnia client attached to bufnr, else any running insomnia client
+-- (so :InsomniaProfiles works from any buffer).
+local function client_for(bufnr)
+  local any
+  for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+    if c.name == NAME then
+      if vim.lsp.buf_is_attached(bufnr, c.id) then
+        return c
+      end
+      any = any or c
+    end
+  end
+  return any
+end
+
+-- Runs a server command (workspace/executeCommand) and calls on_result(result).
+local function execute(command, arg, on_result)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = client_for(bufnr)
+  if not client then
+    return notify('insomnia-lsp is not running for this buffer', vim.log.levels.WARN)
+  end
+  local params = { command = command, arguments = { object(arg) } }
+  call(client, 'request', 'workspace/executeCommand', params, function(err, result)
+    if err then
+      return notify(command .. ': ' .. tostring(err.message), vim.log.levels.ERROR)
+    end
+    if on_result then
+      on_result(result or {})
+    end
+  end, bufnr)
+end
+
+-- The key of a file in statuses/resolved: the server and a buffer may spell a
+-- path differently (symlinks, "..").
+local function key(fname)
+  return vim.loop.fs_realpath(fname) or fname
+end
+
+local function buf_uri(bufnr)
+  return vim.uri_from_bufnr(bufnr or vim.api.nvim_get_current_buf())
+end
+
+local function open_terminal(argv)
+  if type(argv) ~= 'table' or #argv == 0 then
+    return
+  end
+  vim.cmd('botright new')
+  if vim.fn.has('nvim-0.11') == 1 then
+    vim.fn.jobstart(argv, { term = true })
+  else
+    vim.fn.termopen(argv)
+  end
+  vim.cmd('startinsert')
+end
+
+-- Shows the server's message and warnings (or drift) of a spawn/resume, then attaches.
+local function attach_pod(result)
+  if str(result.message) then
+    notify(result.message)
+  end
+  for _, w in ipairs(type(result.warnings) == 'table' and result.warnings or {}) do
+    notify(w, vim.log.levels.WARN)
+  end
+  for _, d in ipairs(type(result.drift) == 'table' and result.drift or {}) do
+    notify(string.format('drift at %s: saved %s, now %s', tostring(d.path),
+      vim.json.encode(d.saved), vim.json.encode(d.current)), vim.log.levels.WARN)
+  end
+  open_terminal(result.attach)
+end
+
+function M.spawn(profile, name)
+  local arg = { profile = profile or buf_uri() }
+  if name and name ~= '' then
+    arg.name = name
+  end
+  notify('spawning a pod...')
+  execute('insomnia.spawnPod', arg, attach_pod)
+end
+
+function M.resume(name)
+  if name and name ~= '' then
+    return execute('insomnia.resumePod', { name = name }, attach_pod)
+  end
+  local arg = vim.bo.filetype == 'nix' and { profile = buf_uri() } or {}
+  execute('insomnia.listPods', arg, function(pods)
+    if #pods == 0 then
+      return notify('no pods for this profile')
+    elseif #pods == 1 then
+      return M.resume(pods[1].name)
+    end
+    vim.ui.select(pods, {
+      prompt = 'Resume pod',
+      format_item = function(p)
+        local drift = type(p.drift) == 'table' and #p.drift > 0 and ', drifted' or ''
+        return string.format('%s (%s%s)', p.name, tostring(p.state), drift)
+      end,
+    }, function(p)
+      if p then
+        M.resume(p.name)
+      end
+    end)
+  end)
+end
+
+-- selector: a qualified name, or nil for the current buffer's profile file.
+function M.set_default(selector)
+  local arg = { selector = (selector and selector ~= '') and selector or { uri = buf_uri() } }
+  execute('insomnia.setDefaultProfile', arg, function(result)
+    local level = result.ok == false and vim.log.levels.WARN or vim.log.levels.INFO
+    notify(str(result.message) or (result.ok and 'default set') or 'default not changed', level)
+  end)
+end
+
+function M.profiles()
+  execute('insomnia.listProfiles', {}, function(list)
+    vim.ui.select(list, {
+      prompt = 'Default insomnia profile',
+      format_item = function(p)
+        local desc = str(p.description) and (' - ' .. p.description) or ''
+        local mark = p.isDefault == true and ' (default)' or ''
+        return string.format('%s%s%s [%s]', p.qualifiedName, mark, desc, tostring(p.status))
+      end,
+    }, function(p)
+      if p then
+        M.set_default(p.qualifiedName)
+      end
+    end)
+  end)
+end
+
+-- Pretty JSON with sorted keys, for servers that send the manifest as an object.
+local function pretty(v, indent)
+  indent = indent or ''
+  local inner = indent .. '  '
+  if type(v) ~= 'table' or next(v) == nil then
+    return v == nil and 'null' or vim.json.encode(v)
+  end
+  local lines = {}
+  if (vim.islist or vim.tbl_islist)(v) then
+    for _, x in ipairs(v) do
+      table.insert(lines, inner .. pretty(x, inner))
+    end
+    return '[\n' .. table.concat(lines, ',\n') .. '\n' .. indent .. ']'
+  end
+  local keys = vim.tbl_keys(v)
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    table.insert(lines, inner .. vim.json.encode(k) .. ': ' .. pretty(v[k], inner))
+  end
+  return '{\n' .. table.concat(lines, ',\n') .. '\n' .. indent .. '}'
+end
+
+local function manifest_text(json)
+  if type(json) == 'string' and json:find('\n') then
+    return json
+  end
+  local ok, decoded = pcall(vim.json.decode, json)
+  return pretty(type(json) == 'string' and ok and decoded or json)
+end
+
+local function fill_resolved(buf, result)
+  local lines = vim.split(manifest_text(result.json), '\n', { plain = true })
+  vim.bo[buf].modifiable = true
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+end
+
+local function scratch(name)
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
+  pcall(vim.api.nvim_buf_set_name, buf, name)
+  vim.bo[buf].filetype = 'json'
+  return buf
+end
+
+-- Opens (or refreshes) a scratch JSON buffer with the resolved manifest.
+function M.resolved(fname)
+  fname = fname or vim.api.nvim_buf_get_name(0)
+  execute('insomnia.showResolvedManifest', { uri = vim.uri_from_fname(fname) }, function(result)
+    if str(result.message) and result.status ~= 'ok' then
+      notify(result.message, vim.log.levels.WARN)
+    end
+    if result.json == nil or result.json == vim.NIL then
+      return
+    end
+    local buf = resolved[key(fname)]
+    if not (buf and vim.api.nvim_buf_is_valid(buf)) then
+      buf = scratch('insomnia://resolved/' .. (str(result.qualifiedName) or fname))
+      resolved[key(fname)] = buf
+    end
+    fill_resolved(buf, result)
+  end)
+end
+
+-- The last evaluation status of a buffer, for statuslines: "project:coder (default) ok".
+function M.status(bufnr)
+  local s = statuses[key(vim.api.nvim_buf_get_name(bufnr or 0))]
+  if not s then
+    return ''
+  end
+  return string.format('%s%s %s', str(s.qualifiedName) or NAME,
+    s.isDefault == true and ' (default)' or '', tostring(s.state))
+end
+
+-- The raw insomnia/evaluationStatus params of a buffer (nil when none arrived).
+function M.status_info(bufnr)
+  return statuses[key(vim.api.nvim_buf_get_name(bufnr or 0))]
+end
+
+local function on_status(_, params)
+  if type(params) ~= 'table' or not str(params.uri) then
+    return
+  end
+  local fname = key(vim.uri_to_fname(params.uri))
+  statuses[fname] = params
+  local buf = resolved[fname]
+  if params.state == 'ok' and buf and vim.api.nvim_buf_is_valid(buf) then
+    M.resolved(fname)
+  end
+  vim.cmd('redrawstatus!')
+end
+
+-- Like VS Code's files.refactoring.autoSave: a file the server edits (profiles.toml
+-- after "set default") is written when it had no unsaved changes before.
+local function on_apply_edit(err, params, ctx, config)
+  local dirty = {}
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    dirty[b] = vim.bo[b].modified
+  end
+  local reply = vim.lsp.handlers['workspace/applyEdit'](err, params, ctx, config)
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if not dirty[b] and vim.bo[b].modified and vim.bo[b].buftype == '' then
+      vim.api.nvim_buf_call(b, function()
+        vim.cmd('silent write')
+      end)
+    end
+  end
+  return reply
+end
+
+local function refresh_lenses()
+  local client = client_for(vim.api.nvim_get_current_buf())
+  if client and vim.lsp.buf_is_attached(0, client.id) then
+    vim.lsp.codelens.refresh()
+  end
+end
+
+local handlers = {
+  ['insomnia/evaluationStatus'] = on_status,
+  ['workspace/applyEdit'] = on_apply_edit,
+  -- 0.7 does not know this request; later versions refresh all buffers themselves.
+  ['workspace/codeLens/refresh'] = function()
+    refresh_lenses()
+    return vim.NIL
+  end,
+}
+
+local function capabilities()
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  caps.workspace.configuration = true -- 0.7 answers it but does not say so
+  caps.workspace.codeLens = { refreshSupport = true }
+  caps.textDocument.codeLens = { dynamicRegistration = false }
+  return caps
+end
+
+local function on_attach(client, bufnr)
+  if not call(client, 'supports_method', 'textDocument/codeLens') then
+    return
+  end
+  local group = vim.api.nvim_create_augroup('insomnia_lens_' .. bufnr, { clear = true })
+  vim.api.nvim_create_autocmd({ 'BufEnter', 'CursorHold', 'InsertLeave', 'BufWritePost' }, {
+    group = group,
+    buffer = bufnr,
+    callback = refresh_lenses,
+  })
+  if bufnr == vim.api.nvim_get_current_buf() then
+    refresh_lenses()
+  end
+end
+
+local function client_config(root)
+  local settings = object(opts.settings)
+  return {
+    name = NAME,
+    cmd = opts.cmd,
+    root_dir = root,
+    init_options = settings,
+    settings = { insomnia = settings },
+    capabilities = capabilities(),
+    handlers = handlers,
+    on_attach = on_attach,
+    on_init = function(client)
+      -- 0.7 never sends the settings on its own.
+      call(client, 'notify', 'workspace/didChangeConfiguration', { settings = client.config.settings })
+    end,
+  }
+end
+
+local function wanted(bufnr)
+  if vim.bo[bufnr].buftype ~= '' then
+    return false
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  return name ~= '' and (vim.bo[bufnr].filetype == 'nix' or vim.fn.fnamemodify(name, ':t') == 'profiles.toml')
+end
+
+-- Starts (or reuses) the client for the buffer's root and attaches it.
+function M.attach(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if not wanted(bufnr) then
+    return
+  end
+  local root = M.root_dir(vim.api.nvim_buf_get_name(bufnr))
+  if vim.lsp.start then
+    return vim.lsp.start(client_config(root), { bufnr = bufnr })
+  end
+  local id = clients[root]
+  local client = id and vim.lsp.get_client_by_id(id)
+  if not client or client.is_stopped() then
+    id = vim.lsp.start_client(client_config(root))
+    if not id then
+      return notify('could not start ' .. tostring(opts.cmd[1]), vim.log.levels.ERROR)
+    end
+    clients[root] = id
+  end
+  vim.lsp.buf_attach_client(bufnr, id)
+  return id
+end
+
+-- Server-side lens commands that need editor UI (contract: "commands the editor executes").
+vim.lsp.commands['insomnia.client.spawnPod'] = function(command)
+  local arg = (command.arguments or {})[1] or {}
+  vim.ui.input({ prompt = 'Pod name (empty: let the server choose): ' }, function(name)
+    if name ~= nil then
+      M.spawn(arg.profile or arg.uri, name)
+    end
+  end)
+end
+
+vim.lsp.commands['insomnia.client.resumePod'] = function(command)
+  local arg = (command.arguments or {})[1] or {}
+  M.resume(arg.name)
+end
+
+-- setup({ cmd = {...}, settings = {...} }): settings is the `insomnia` section.
+function M.setup(user)
+  opts = vim.tbl_extend('force', opts, user or {})
+  if not vim.g.loaded_insomnia then -- the plugin folder was added to rtp after startup
+    vim.cmd('runtime plugin/insomnia.lua')
+  end
+  local group = vim.api.nvim_create_augroup('insomnia', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = { 'nix', 'toml' },
+    callback = function(ev)
+      M.attach(ev.buf)
+    end,
+  })
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) then
+      M.attach(b)
+    end
+  end
+end
+
+return M

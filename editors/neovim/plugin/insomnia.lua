@@ -1,0 +1,28 @@
+-- User commands of insomnia.nvim. The server starts only after
+-- require('insomnia').setup({ cmd = ..., settings = ... }).
+if vim.g.loaded_insomnia then
+  return
+end
+vim.g.loaded_insomnia = true
+
+local function command(name, fn, nargs, desc)
+  vim.api.nvim_create_user_command(name, function(o)
+    fn(o.args ~= '' and o.args or nil)
+  end, { nargs = nargs, desc = desc })
+end
+
+command('InsomniaSpawn', function(name)
+  require('insomnia').spawn(nil, name)
+end, '?', 'Spawn a pod from the profile in this buffer [pod name]')
+command('InsomniaResume', function(name)
+  require('insomnia').resume(name)
+end, '?', 'Resume a pod of this profile [pod name]')
+command('InsomniaSetDefault', function(selector)
+  require('insomnia').set_default(selector)
+end, '?', 'Make this profile (or [selector]) the default')
+command('InsomniaResolved', function()
+  require('insomnia').resolved()
+end, 0, 'Show the resolved manifest of this profile')
+command('InsomniaProfiles', function()
+  require('insomnia').profiles()
+end, 0, 'Pick the default profile')

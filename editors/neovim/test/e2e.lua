@@ -1,0 +1,188 @@
+-- Headless end-to-end checks of the plugin against the real insomnia-lsp.
+-- Run by scripts/e2e-neovim.sh, which computes the expectations with real Nix and
+-- passes them in E2E_* variables. Prints "PASS: ..." / "FAIL: ..." lines and the
+-- Neovim state it checks; every wait has a timeout.
+local env = vim.env
+local TIMEOUT = tonumber(env.E2E_TIMEOUT_MS) or 60000
+local failed = 0
+
+local function out(fmt, ...)
+  io.stdout:write(string.format(fmt, ...) .. '\n')
+  io.stdout:flush()
+end
+
+local function check(ok, what, detail)
+  if ok then
+    out('PASS: %s', what)
+  else
+    failed = failed + 1
+    out('FAIL: %s%s', what, detail and (' -- ' .. detail) or '')
+  end
+  return ok
+end
+
+local function wait(pred, ms)
+  return vim.wait(ms or TIMEOUT, pred, 100)
+end
+
+local function read(path)
+  local f = io.open(path)
+  if not f then
+    return nil
+  end
+  local s = f:read('*a')
+  f:close()
+  return s
+end
+
+local function insomnia_client(buf)
+  for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+    if c.name == 'insomnia' and vim.lsp.buf_is_attached(buf, c.id) then
+      return c
+    end
+  end
+end
+
+local function open(path)
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  local buf = vim.api.nvim_get_current_buf()
+  local attached = wait(function()
+    local c = insomnia_client(buf)
+    return c and c.initialized
+  end, 20000)
+  check(attached, 'client attached to ' .. vim.fn.fnamemodify(path, ':t'),
+    'no initialized insomnia client (see the LSP log below)')
+  return buf, attached
+end
+
+local function show_diagnostics(buf)
+  local ds = vim.diagnostic.get(buf)
+  for _, d in ipairs(ds) do
+    out('  nvim diagnostic %s:%d:%d [%s/%s] %s', vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':t'),
+      d.lnum + 1, d.col + 1, tostring(d.source), tostring(d.code), d.message)
+  end
+  if #ds == 0 then
+    out('  nvim diagnostic: none')
+  end
+end
+
+-- 1. The broken profile: the diagnostic Nix reports, at the place Nix reports it.
+local function test_broken()
+  local line, col, msg = tonumber(env.E2E_ERR_LINE), tonumber(env.E2E_ERR_COL), env.E2E_ERR_MSG
+  out('expect: %s:%d:%d "%s" (from nix-instantiate)', env.E2E_ERR_FILE, line, col, msg)
+  local _, attached = open(env.E2E_BROKEN)
+  if not attached then
+    return
+  end
+  -- The error may sit in an imported file: its diagnostics land on that file's buffer.
+  local target = vim.uri_to_bufnr(vim.uri_from_fname(env.E2E_ERR_FILE))
+  local function match()
+    for _, d in ipairs(vim.diagnostic.get(target)) do
+      if d.lnum == line - 1 and d.col == col - 1 and d.message:find(msg, 1, true) then
+        return d
+      end
+    end
+  end
+  wait(function()
+    return match() ~= nil
+  end)
+  show_diagnostics(target)
+  local d = match()
+  check(d ~= nil, string.format('diagnostic at %d:%d containing "%s"', line, col, msg),
+    'no such diagnostic within ' .. TIMEOUT .. ' ms')
+  if d then
+    check(d.source == 'insomnia', 'diagnostic source is "insomnia"', 'source=' .. tostring(d.source))
+    check(d.severity == vim.diagnostic.severity.ERROR, 'diagnostic severity is Error', 'severity=' .. tostring(d.severity))
+  end
+end
+
+local function hover_text(buf)
+  local params = vim.lsp.util.make_position_params()
+  local res = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, 10000) or {}
+  for _, r in pairs(res) do
+    if r.result and r.result.contents then
+      return table.concat(vim.lsp.util.convert_input_to_markdown_lines(r.result.contents), '\n')
+    end
+  end
+  return ''
+end
+
+-- The manifest inside Nix's JSON (the artifact shapes of the insomnia contract §1.2).
+local function nix_manifest()
+  local artifact = vim.json.decode(read(env.E2E_HOVER_JSON))
+  return artifact.manifest or artifact.config or artifact
+end
+
+-- 2. Hover on a valid profile shows its resolved manifest.
+local function test_hover()
+  local buf, attached = open(env.E2E_HOVER_FILE)
+  if not attached then
+    return
+  end
+  local ok = wait(function()
+    local s = require('insomnia').status_info(buf)
+    return s and s.state == 'ok'
+  end)
+  out('  require("insomnia").status() = "%s"', require('insomnia').status(buf))
+  check(ok, 'insomnia/evaluationStatus "ok" for ' .. vim.fn.fnamemodify(env.E2E_HOVER_FILE, ':t'))
+  show_diagnostics(buf)
+
+  local manifest = nix_manifest()
+  local pod_name = type(manifest.pod) == 'table' and manifest.pod.name or '?'
+  local want = { pod_name }
+  for key in pairs(manifest) do
+    table.insert(want, key)
+  end
+  -- Hover on the first line: the profile as a whole.
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  local text, missing = '', want
+  wait(function()
+    text = hover_text(buf)
+    missing = vim.tbl_filter(function(w)
+      return not text:find(w, 1, true)
+    end, want)
+    return #missing == 0
+  end, 20000)
+  out('  hover (%d lines):', #vim.split(text, '\n'))
+  for _, l in ipairs(vim.split(text, '\n')) do
+    out('  | %s', l)
+  end
+  check(#missing == 0, 'hover shows the resolved manifest (pod.name "' .. pod_name .. '" and keys '
+    .. table.concat(vim.tbl_keys(manifest), ', ') .. ')', 'missing: ' .. table.concat(missing, ', '))
+end
+
+-- The top-level `default = "..."` of profiles.toml as it is on disk now.
+local function toml_default()
+  return ('\n' .. (read(env.E2E_TOML) or '')):match('\n%s*default%s*=%s*"([^"]*)"')
+end
+
+-- 3. :InsomniaSetDefault rewrites profiles.toml on disk (applyEdit, then the plugin saves).
+local function test_set_default()
+  local before = toml_default()
+  local _, attached = open(env.E2E_SETDEF_FILE)
+  if not attached then
+    return
+  end
+  vim.cmd('InsomniaSetDefault')
+  local name = env.E2E_SETDEF_NAME
+  local function is_new(v)
+    return v == name or v == 'project:' .. name
+  end
+  wait(function()
+    return is_new(toml_default())
+  end, 20000)
+  out('  profiles.toml default on disk: "%s" (was "%s")', tostring(toml_default()), tostring(before))
+  check(is_new(toml_default()), ':InsomniaSetDefault wrote default = "' .. name .. '" to profiles.toml',
+    'profiles.toml on disk:\n' .. tostring(read(env.E2E_TOML)))
+  local tbuf = vim.fn.bufnr(env.E2E_TOML)
+  check(tbuf == -1 or not vim.bo[tbuf].modified, 'profiles.toml buffer has no unsaved changes')
+end
+
+local ok, err = pcall(function()
+  test_broken()
+  test_hover()
+  test_set_default()
+end)
+check(ok, 'test script ran to the end', tostring(err))
+out('nvim checks: %d failed', failed)
+vim.cmd(failed == 0 and 'qa!' or 'cquit! 1')

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# End-to-end test of the Neovim plugin (editors/neovim) in real headless Neovim
+# (Debian's 0.7.2) against the real insomnia-lsp, on a temp copy of examples/.
+# The expectations come from real Nix (nix-instantiate), not from hard-coded text.
+# Unattended (CI=true, no stdin); every wait has a timeout; prints "N passed, N failed"
+# last and exits non-zero on any failure.
+# Env: E2E_EXAMPLES (default examples/), E2E_KEEP=1 keeps the temp dir,
+# E2E_TIMEOUT_MS (one wait), E2E_NVIM_TIMEOUT (seconds for the whole Neovim run).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NVIM_TIMEOUT=${E2E_NVIM_TIMEOUT:-240} # seconds for the whole Neovim run
+export CI=${CI:-true}
+export E2E_TIMEOUT_MS=${E2E_TIMEOUT_MS:-60000}
+
+log() { printf '[e2e-neovim] %s\n' "$*"; }
+die() { log "error: $*"; echo "0 passed, 1 failed"; exit 1; }
+
+install_neovim() {
+  command -v nvim >/dev/null && return
+  log "nvim not found: apt-get install neovim"
+  local sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo -n)
+  "${sudo[@]}" apt-get update -qq </dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq neovim </dev/null >/dev/null
+}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/e2e-neovim.XXXXXX")
+NVIM_PGID=
+cleanup() {
+  # nvim runs in its own process group (setsid): this ends it, the server and any Nix child.
+  [[ -n $NVIM_PGID ]] && kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true
+  [[ -n ${E2E_KEEP:-} ]] && log "kept $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+install_neovim
+command -v nix-instantiate >/dev/null || die "nix-instantiate not found (apt-get install nix-bin)"
+log "$(nvim --version | head -1), $(nix-instantiate --version)"
+
+log "go build ./cmd/insomnia-lsp"
+(cd "$ROOT" && go build -o "$TMP/bin/insomnia-lsp" ./cmd/insomnia-lsp) || die "server build failed"
+
+# A copy of examples/ beside a link to resources/, so imports like ../resources/nix/... hold.
+EXAMPLES=${E2E_EXAMPLES:-$ROOT/examples}
+WS=$TMP/repo/examples
+mkdir -p "$TMP/repo" && cp -a "$EXAMPLES" "$WS" && ln -s "$ROOT/resources" "$TMP/repo/resources"
+TOML=$WS/.insomnia/profiles.toml
+[[ -f $TOML ]] || die "examples/.insomnia/profiles.toml is missing"
+
+# evaljson FILE: nix-instantiate's JSON of FILE on stdout, its stderr in $TMP/nix.err.
+evaljson() { nix-instantiate --eval --strict --json "$1" 2>"$TMP/nix.err" </dev/null; }
+
+# The broken profile: where and what Nix says the error is.
+BROKEN=$(find "$WS" -name broken.nix -not -path '*/.git/*' | head -1)
+[[ -n $BROKEN ]] || die "no broken.nix in examples/"
+if evaljson "$BROKEN" >/dev/null; then die "nix-instantiate evaluates $BROKEN without error"; fi
+ERR_MSG=$(sed -n 's/^error: //p' "$TMP/nix.err" | head -1)
+AT=$(sed -nE 's/^ +at (\/[^:]+):([0-9]+):([0-9]+):$/\1 \2 \3/p' "$TMP/nix.err" | head -1)
+[[ -n $ERR_MSG && -n $AT ]] || die "cannot read the Nix error of $BROKEN:
+$(cat "$TMP/nix.err")"
+read -r E2E_ERR_FILE E2E_ERR_LINE E2E_ERR_COL <<<"$AT"
+export E2E_BROKEN=$BROKEN E2E_ERR_MSG=$ERR_MSG E2E_ERR_FILE E2E_ERR_LINE E2E_ERR_COL
+log "nix-instantiate: $E2E_ERR_FILE:$E2E_ERR_LINE:$E2E_ERR_COL: $E2E_ERR_MSG"
+
+# The registry, read by Nix's own TOML parser: the default entry is hovered, the first
+# other entry that evaluates is made the default. Relative paths are joined to .insomnia/.
+REG="let t = builtins.fromTOML (builtins.readFile $TOML); es = t.profile or t.entries or {};
+  path = e: let p = if builtins.isString e then e else e.path; in
+    if builtins.substring 0 1 p == \"/\" then p else \"$WS/.insomnia/\" + p; in"
+nixreg() { nix-instantiate --eval --strict --json -E "$REG $1" </dev/null | tr -d '"'; }
+DEFAULT=$(nixreg 't.default or ""')
+DEFAULT=${DEFAULT#project:}
+ENTRIES=$(nixreg 'builtins.concatStringsSep " " (map (n: n + "=" + path es.${n}) (builtins.attrNames es))')
+log "profiles.toml: default = \"$DEFAULT\", entries: $ENTRIES"
+[[ -n $DEFAULT ]] || die "profiles.toml sets no default"
+export E2E_TOML=$TOML E2E_HOVER_FILE= E2E_HOVER_JSON=$TMP/hover.json E2E_SETDEF_FILE= E2E_SETDEF_NAME=
+for e in $ENTRIES; do
+  n=${e%%=*} f=$(realpath -m "${e#*=}")
+  if [[ $n == "$DEFAULT" ]]; then
+    E2E_HOVER_FILE=$f
+    evaljson "$f" >"$E2E_HOVER_JSON" || die "the default profile $f does not evaluate: $(cat "$TMP/nix.err")"
+  elif [[ -z $E2E_SETDEF_NAME ]] && evaljson "$f" >/dev/null; then
+    E2E_SETDEF_FILE=$f E2E_SETDEF_NAME=$n
+  fi
+done
+[[ -n $E2E_HOVER_FILE ]] || die "the default \"$DEFAULT\" is not an entry of profiles.toml"
+[[ -n $E2E_SETDEF_NAME ]] || die "no non-default profile in profiles.toml evaluates"
+log "hover: $E2E_HOVER_FILE; set default: $E2E_SETDEF_NAME ($E2E_SETDEF_FILE)"
+
+# Everything the server and Neovim write goes to temp dirs.
+export INSOMNIA_HOME=$TMP/insomnia-home XDG_CONFIG_HOME=$TMP/xdg/config XDG_DATA_HOME=$TMP/xdg/data \
+  XDG_STATE_HOME=$TMP/xdg/state XDG_CACHE_HOME=$TMP/xdg/cache XDG_RUNTIME_DIR=$TMP/xdg/run
+unset INSOMNIA_CONFIG_DIR INSOMNIA_DATA_DIR INSOMNIA_RUNTIME_DIR
+mkdir -p "$INSOMNIA_HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+export INSOMNIA_LSP=$TMP/bin/insomnia-lsp INSOMNIA_NVIM_PLUGIN=$ROOT/editors/neovim
+
+log "nvim --headless (timeout ${NVIM_TIMEOUT}s)"
+cd "$WS"
+setsid nvim --headless -n -i NONE -u "$ROOT/editors/neovim/test/minimal_init.lua" \
+  -c "luafile $ROOT/editors/neovim/test/e2e.lua" </dev/null >"$TMP/nvim.out" 2>"$TMP/nvim.err" &
+NVIM_PGID=$!
+deadline=$((SECONDS + NVIM_TIMEOUT))
+while kill -0 "$NVIM_PGID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+timed_out=
+if kill -0 "$NVIM_PGID" 2>/dev/null; then
+  timed_out=1
+  kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true
+fi
+nvim_rc=0
+wait "$NVIM_PGID" || nvim_rc=$?
+kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true # a server or Nix left behind
+NVIM_PGID=
+
+cat "$TMP/nvim.out"
+passed=$(grep -c '^PASS: ' "$TMP/nvim.out" || true)
+failed=$(grep -c '^FAIL: ' "$TMP/nvim.out" || true)
+if [[ -n $timed_out ]]; then
+  log "FAIL: nvim did not finish within ${NVIM_TIMEOUT}s and was killed"
+  failed=$((failed + 1))
+elif ((nvim_rc != 0 && failed == 0)); then
+  log "FAIL: nvim exited with status $nvim_rc"
+  failed=$((failed + 1))
+fi
+if ! grep -q '^PASS: test script ran to the end' "$TMP/nvim.out" && [[ -z $timed_out ]] && ((failed == 0)); then
+  log "FAIL: the Lua test did not run (see stderr below)"
+  failed=$((failed + 1))
+fi
+
+# Independent of Neovim: the rewritten profiles.toml still parses and names the new default.
+if now=$(nix-instantiate --eval --json -E "(builtins.fromTOML (builtins.readFile $TOML)).default or \"\"" 2>&1); then
+  now=${now//\"/}
+  if [[ ${now#project:} == "$E2E_SETDEF_NAME" ]]; then
+    echo "PASS: profiles.toml parses with Nix's TOML reader, default = \"$now\""
+    passed=$((passed + 1))
+  else
+    echo "FAIL: profiles.toml default is \"$now\", want \"$E2E_SETDEF_NAME\""
+    failed=$((failed + 1))
+  fi
+else
+  echo "FAIL: profiles.toml no longer parses: $now"
+  failed=$((failed + 1))
+fi
+
+if ((failed > 0)); then
+  log "nvim stderr:"
+  sed 's/^/  /' "$TMP/nvim.err" | tail -40
+  log "LSP log ($XDG_CACHE_HOME/nvim/lsp.log, last 60 lines):"
+  tail -60 "$XDG_CACHE_HOME/nvim/lsp.log" 2>/dev/null | sed 's/^/  /' || true
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
