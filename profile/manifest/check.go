@@ -90,7 +90,7 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 		return
 	}
 	for _, key := range sortedKeys(obj) {
-		kptr := ptr + "/" + escapePointer(key)
+		kptr := ptr + "/" + EscapePointer(key)
 		kpath := append(append([]string(nil), path...), key)
 		raw, known := props[key].(map[string]any)
 		switch {
@@ -208,7 +208,7 @@ func (s *schemaSet) missing(ptr string, loc []string, key string) Problem {
 		sch, key = next, req[0]
 		path = append(path, key)
 	}
-	return Problem{Code: CodeMissingRequired, Pointer: ptr + "/" + escapePointer(path[len(loc)]),
+	return Problem{Code: CodeMissingRequired, Pointer: ptr + "/" + EscapePointer(path[len(loc)]),
 		Message: "missing required field: " + Dotted(path)}
 }
 
@@ -298,12 +298,13 @@ func Dotted(loc []string) string {
 func pointerOf(loc []string) string {
 	var b strings.Builder
 	for _, key := range loc {
-		b.WriteString("/" + escapePointer(key))
+		b.WriteString("/" + EscapePointer(key))
 	}
 	return b.String()
 }
 
-func escapePointer(key string) string {
+// EscapePointer escapes one JSON pointer token (RFC 6901).
+func EscapePointer(key string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
 }
 

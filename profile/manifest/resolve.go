@@ -41,6 +41,8 @@ type Artifact struct {
 	Pointer string
 	RawForm bool
 	Profile *ProfileMetadata
+	// Root is the whole decoded artifact.
+	Root map[string]any
 }
 
 // Resolve runs upstream's resolve_profile_artifact (contract §1.3) on the
@@ -107,7 +109,7 @@ func SplitArtifact(artifact json.RawMessage) (*Artifact, []Problem) {
 	if len(problems) > 0 {
 		return nil, problems
 	}
-	art := &Artifact{Profile: meta}
+	art := &Artifact{Profile: meta, Root: obj}
 	manifest, config := obj["manifest"], obj["config"]
 	switch {
 	case manifest != nil && config != nil:

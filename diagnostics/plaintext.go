@@ -1,0 +1,250 @@
+package diagnostics
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
+)
+
+// envName is what an environment variable name looks like.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// upperEnvLike values under credential-named keys are taken for variable
+// names, not keys (e.g. api_key = "OPENAI_API_KEY").
+var upperEnvLike = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
+
+// credentialFindings runs the secret checks on an evaluated artifact: every
+// string of the manifest, every secret reference, and key shapes anywhere
+// else in the artifact (e.g. a key pasted into profile.description).
+func credentialFindings(art *manifest.Artifact, ids []string) []finding {
+	var out []finding
+	root, _ := art.Manifest.(map[string]any)
+	eachString(art.Manifest, art.Pointer, nil, func(l leaf) {
+		if art.RawForm && len(l.path) > 0 && l.path[0] == "profile" {
+			return // envelope metadata, scanned below
+		}
+		provider := modelProvider(root, l.path)
+		if f, ok := stringFinding(l.pointer, l.path, l.value, l.parent, provider); ok {
+			out = append(out, f)
+		}
+	})
+	eachSecretRef(art.Manifest, art.Pointer, func(ptr, id string) {
+		out = append(out, refFindings(ptr, id, ids)...)
+	})
+	for key, v := range art.Root {
+		if "/"+key == art.Pointer || (art.RawForm && key != "profile") {
+			continue
+		}
+		eachString(v, "/"+manifest.EscapePointer(key), []string{key}, func(l leaf) {
+			if secrets.LooksSecret(l.value) {
+				out = append(out, plaintext(l.pointer, l.path, l.value, ""))
+			}
+		})
+	}
+	return out
+}
+
+// modelProvider names the provider of the model a path lies in: the
+// provider of its ref, else its scheme's vendor ("" when not in a model).
+func modelProvider(root map[string]any, path []string) string {
+	for i, k := range path {
+		if k != "model" && k != "extract_model" && k != "consolidation_model" {
+			continue
+		}
+		v, _ := lookup(root, "/"+strings.Join(path[:i+1], "/"))
+		m, _ := v.(map[string]any)
+		ref, _ := m["ref"].(string)
+		scheme, _ := m["scheme"].(string)
+		return providerName(ref, scheme)
+	}
+	return ""
+}
+
+// providerName turns a model ref or scheme into an id segment. Only a
+// plain, non-secret-looking provider is used, since it goes into a Fix.
+func providerName(ref, scheme string) string {
+	if p, _, ok := strings.Cut(ref, "/"); ok && p != "" && secrets.ValidateID(p) == nil && !secrets.LooksSecret(p) {
+		return p
+	}
+	switch scheme {
+	case "anthropic", "gemini":
+		return scheme
+	case "openai_chat", "openai_responses":
+		return "openai"
+	}
+	return ""
+}
+
+// stringFinding applies the plaintext and env-name rules to one string at
+// attribute path (keys from the manifest root).
+func stringFinding(ptr string, path []string, v string, parent map[string]any, provider string) (finding, bool) {
+	key, parentKey := lastKeys(path)
+	isRef := key == "ref" && parent != nil && parent["kind"] == "secret_ref"
+	switch {
+	case v == "":
+		return finding{}, false
+	case secrets.LooksSecret(v):
+		return plaintext(ptr, path, v, provider), true
+	case isRef:
+		return finding{}, false // checked by refFindings
+	case key == "auth":
+		return plaintext(ptr, path, v, provider), true
+	case key == "base_url" && secrets.URLCredential(v):
+		return plaintext(ptr, path, v, provider), true
+	case isEnvField(key, parentKey, parent):
+		if !envName.MatchString(v) {
+			return finding{code: CodeEnvNameInvalid, pointer: ptr, sev: Error,
+				message: fmt.Sprintf("%s must name an environment variable (letters, digits and _, not starting with a digit), e.g. %s",
+					manifest.Dotted(path), exampleEnv(path))}, true
+		}
+	case secrets.CredentialName(key) && !upperEnvLike.MatchString(v):
+		return plaintext(ptr, path, v, provider), true
+	}
+	return finding{}, false
+}
+
+func isEnvField(key, parentKey string, parent map[string]any) bool {
+	if key == "api_key_env" {
+		return true
+	}
+	return key == "env" && parentKey == "auth" && (parent == nil || parent["kind"] == "api_key")
+}
+
+func exampleEnv(path []string) string {
+	if slices.Contains(path, "web") {
+		return "BRAVE_SEARCH_API_KEY"
+	}
+	return "INSOMNIA_API_KEY_ANTHROPIC"
+}
+
+// lastKeys returns the last two keys of path, skipping array indexes.
+func lastKeys(path []string) (key, parent string) {
+	var keys []string
+	for _, k := range path {
+		if !isIndex(k) {
+			keys = append(keys, k)
+		}
+	}
+	if n := len(keys); n > 0 {
+		key = keys[n-1]
+		if n > 1 {
+			parent = keys[n-2]
+		}
+	}
+	return key, parent
+}
+
+func isIndex(k string) bool {
+	return k != "" && strings.Trim(k, "0123456789") == ""
+}
+
+// plaintext reports a credential written in the profile. The message shows
+// only the masked form; the fix proposes a store reference.
+func plaintext(ptr string, path []string, v, provider string) finding {
+	id := SuggestSecretID(path, provider)
+	where := manifest.Dotted(path)
+	if where == "" {
+		where = "the profile"
+	}
+	return finding{code: CodePlaintextSecret, pointer: ptr, sev: Error,
+		message: fmt.Sprintf("plaintext credential in %s (%s): store it in the secret store and write secrets.ref %q",
+			where, secrets.Mask(v), id),
+		fix: &Fix{Title: fmt.Sprintf("Replace with secrets.ref %q", id), NewText: fmt.Sprintf("secrets.ref %q", id)}}
+}
+
+// SuggestSecretID derives a store id from where a credential was found:
+// llm.<provider>.default inside a model (provider from its ref or scheme),
+// brave.search.default under web.search, else the attribute path joined
+// with dots. The result always passes secrets.ValidateID.
+func SuggestSecretID(path []string, provider string) string {
+	var clean []string
+	for _, k := range stripEnvelope(path) {
+		if !isIndex(k) {
+			clean = append(clean, strings.ToLower(k))
+		}
+	}
+	for _, m := range []string{"model", "extract_model", "consolidation_model"} {
+		if slices.Contains(clean, m) {
+			if provider == "" || secrets.ValidateID(provider) != nil {
+				return "llm.default"
+			}
+			return "llm." + provider + ".default"
+		}
+	}
+	if len(clean) >= 2 && clean[0] == "web" && clean[1] == "search" {
+		return "brave.search.default"
+	}
+	if id := strings.Join(clean, "."); id != "" && secrets.ValidateID(id) == nil {
+		return id
+	}
+	return "profile.secret"
+}
+
+// stripEnvelope removes a leading manifest/config key (static attribute
+// paths include it; manifest paths do not).
+func stripEnvelope(path []string) []string {
+	if len(path) > 0 && (path[0] == "manifest" || path[0] == "config") {
+		return path[1:]
+	}
+	return path
+}
+
+// eachSecretRef calls fn for every {"kind":"secret_ref","ref":id} object.
+func eachSecretRef(v any, ptr string, fn func(ptr, id string)) {
+	switch t := v.(type) {
+	case map[string]any:
+		if t["kind"] == "secret_ref" {
+			if id, ok := t["ref"].(string); ok {
+				fn(ptr+"/ref", id)
+			}
+		}
+		for k, x := range t {
+			eachSecretRef(x, ptr+"/"+manifest.EscapePointer(k), fn)
+		}
+	case []any:
+		for i, x := range t {
+			eachSecretRef(x, fmt.Sprintf("%s/%d", ptr, i), fn)
+		}
+	}
+}
+
+// refFindings checks one secret reference id: its syntax, then (when the
+// store's ids are known) that it exists, naming the closest ids.
+func refFindings(ptr, id string, ids []string) []finding {
+	if secrets.LooksSecret(id) {
+		return nil // reported as plaintext-secret by the string walk
+	}
+	if err := secrets.ValidateID(id); err != nil {
+		return []finding{{code: CodeSecretInvalidID, pointer: ptr, sev: Error,
+			message: fmt.Sprintf("invalid secret id %s: %v", manifest.QuoteValue(id), err)}}
+	}
+	if ids == nil || slices.Contains(ids, id) {
+		return nil
+	}
+	return []finding{{code: CodeSecretUnknown, pointer: ptr, sev: Error, message: unknownSecretMessage(id, ids)}}
+}
+
+func unknownSecretMessage(id string, ids []string) string {
+	msg := fmt.Sprintf("secret %q is not in the secret store", id)
+	switch near := secrets.Closest(id, ids, 3); {
+	case len(ids) == 0:
+		return msg + " (the store has no entries yet)"
+	case len(near) > 0:
+		return msg + "; did you mean " + quoteList(near) + "?"
+	case len(ids) <= 5:
+		return msg + "; it has " + quoteList(ids)
+	}
+	return msg + fmt.Sprintf(" (%d ids, none close)", len(ids))
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,100 @@
+package diagnostics
+
+import (
+	"strings"
+)
+
+// StaticString is a string literal found by the Nix parser before any
+// evaluation (nixsyntax.Strings), with the attribute path it is bound to
+// (e.g. ["manifest","model","auth","env"]; nil when not bound).
+type StaticString struct {
+	File     string
+	Range    Range // the whole literal, quotes included
+	Value    string
+	AttrPath []string
+}
+
+// SecretCall is one `secrets.ref "<id>"` call site; Range covers the id
+// literal.
+type SecretCall struct {
+	File  string
+	Range Range
+	ID    string
+}
+
+// StaticInput is what the pre-evaluation secret checks need.
+type StaticInput struct {
+	Strings     []StaticString
+	SecretCalls []SecretCall
+	// SecretIDs as in ManifestInput: nil turns secret-unknown off.
+	SecretIDs []string
+}
+
+// Static runs the secret checks on source literals, on every keystroke:
+// plaintext-secret (with a Fix replacing the literal), env-name-invalid,
+// secret-invalid-id and secret-unknown.
+func Static(in StaticInput) []Diagnostic {
+	providers := staticProviders(in.Strings)
+	callIDs := map[Location]bool{}
+	for _, c := range in.SecretCalls {
+		callIDs[Location{File: c.File, Range: c.Range}] = true
+	}
+	var out []Diagnostic
+	for _, s := range in.Strings {
+		if callIDs[Location{File: s.File, Range: s.Range}] {
+			continue // a secrets.ref id, checked below
+		}
+		prov := providers[modelPrefix(s.AttrPath)]
+		f, ok := stringFinding("", s.AttrPath, s.Value, nil, prov)
+		if !ok {
+			continue
+		}
+		out = append(out, Diagnostic{File: s.File, Range: s.Range, Severity: f.sev, Code: f.code,
+			Message: Redact(f.message), Fix: redactFix(f.fix)})
+	}
+	for _, c := range in.SecretCalls {
+		for _, f := range refFindings("", c.ID, in.SecretIDs) {
+			out = append(out, Diagnostic{File: c.File, Range: c.Range, Severity: f.sev, Code: f.code,
+				Message: Redact(f.message)})
+		}
+	}
+	sortDiagnostics(out)
+	return out
+}
+
+// staticProviders maps each model's attribute path prefix to its provider,
+// from the ref and scheme literals written next to it.
+func staticProviders(strs []StaticString) map[string]string {
+	refs, schemes := map[string]string{}, map[string]string{}
+	for _, s := range strs {
+		key, _ := lastKeys(s.AttrPath)
+		prefix := modelPrefix(s.AttrPath)
+		switch {
+		case prefix == "":
+		case key == "ref":
+			refs[prefix] = s.Value
+		case key == "scheme":
+			schemes[prefix] = s.Value
+		}
+	}
+	out := map[string]string{}
+	for p := range refs {
+		out[p] = providerName(refs[p], schemes[p])
+	}
+	for p := range schemes {
+		if out[p] == "" {
+			out[p] = providerName("", schemes[p])
+		}
+	}
+	return out
+}
+
+// modelPrefix is the attribute path up to the model key ("" if none).
+func modelPrefix(path []string) string {
+	for i, k := range path {
+		if k == "model" || k == "extract_model" || k == "consolidation_model" {
+			return strings.Join(path[:i+1], ".")
+		}
+	}
+	return ""
+}
