@@ -184,7 +184,7 @@ func storeName(p string) string {
 // leaf is one string value of the manifest with its location.
 type leaf struct {
 	pointer string
-	path    []string       // keys from the manifest root, indexes included
+	path    []string // keys from the manifest root, indexes included
 	value   string
 	parent  map[string]any // the object holding the value (nil in arrays)
 }
