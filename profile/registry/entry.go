@@ -60,6 +60,25 @@ func (e Entry) Label() string {
 	return s
 }
 
+// hasSourcePrefix tells whether a name would be read as "<src>:<rest>".
+func hasSourcePrefix(name string) bool {
+	i := strings.IndexByte(name, ':')
+	if i < 0 {
+		return false
+	}
+	_, ok := parseSource(name[:i])
+	return ok
+}
+
+// refFor is how a registry of source declaring writes a reference to e in
+// its default: the bare name when it means the same, else qualified.
+func refFor(e Entry, declaring Source) string {
+	if e.Source == declaring && !hasSourcePrefix(e.Name) {
+		return e.Name
+	}
+	return e.QualifiedName()
+}
+
 // DefaultRef is the default as declared (or implied): source and name, and
 // where it was written. Declared is false for the implicit builtin:default.
 type DefaultRef struct {

@@ -1,0 +1,102 @@
+package registry
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
+
+// Codes of profiles.toml diagnostics (besides the docProblem codes
+// toml-syntax, registry-invalid-*, registry-duplicate-table,
+// registry-unknown-key).
+const (
+	CodeMissingFile   = "registry-missing-file"
+	CodeDuplicateName = "registry-duplicate-name"
+	CodeDefaultShadow = "default-overridden"
+)
+
+// AnalyzeRegistryFile checks one profiles.toml text (saved or not) against
+// the discovered registry reg (may be nil): TOML syntax, entries upstream
+// rejects, unknown keys, entry files that do not exist, a default that
+// resolves to nothing or to several entries, and names that exist in
+// another source. It reads the file system only to check entry files.
+func AnalyzeRegistryFile(path string, text []byte, reg *Registry) []diagnostics.Diagnostic {
+	v := newView(path, text, reg)
+	var out []diagnostics.Diagnostic
+	add := func(s span, sev diagnostics.Severity, code, msg string) {
+		out = append(out, diagnostics.Diagnostic{File: path, Range: v.rng(s), Severity: sev, Code: code, Message: msg})
+	}
+	if p := v.doc.SyntaxErr; p != nil {
+		add(p.At, diagnostics.Error, p.Code, "TOML syntax error: "+p.Message+"; insomnia fails every profile discovery while this file does not parse")
+		return out
+	}
+	for _, p := range v.doc.Problems {
+		sev := diagnostics.Warning
+		if p.Fatal {
+			sev = diagnostics.Error
+		}
+		add(p.At, sev, p.Code, p.Message)
+	}
+	for _, de := range v.doc.Entries {
+		if !de.Bad {
+			v.checkEntry(de, add)
+		}
+	}
+	v.checkDefault(add)
+	return out
+}
+
+type addFunc func(s span, sev diagnostics.Severity, code, msg string)
+
+func (v *fileView) checkEntry(de docEntry, add addFunc) {
+	p := joinIfRelative(v.base, de.Path)
+	if fi, err := os.Stat(p); err != nil {
+		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("profile file %s does not exist (selecting %s:%s would fail in nix eval)", p, v.src, de.Name))
+	} else if fi.IsDir() {
+		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("%s is a directory; an entry must name a .nix file (a `profile.nix` folder is a builtin-only convention)", p))
+	}
+	var others []string
+	for _, e := range v.entries {
+		if e.Name == de.Name && e.Source != v.src {
+			others = append(others, e.QualifiedName())
+		}
+	}
+	if len(others) > 0 {
+		add(de.Key, diagnostics.Information, CodeDuplicateName, fmt.Sprintf(
+			"`%s` also exists as %s: the bare selector `%s` is ambiguous; select this one as %s:%s",
+			de.Name, strings.Join(others, ", "), de.Name, v.src, de.Name))
+	}
+}
+
+func (v *fileView) checkDefault(add addFunc) {
+	d := v.doc
+	if !d.HasDefault || d.fatal() != nil {
+		return
+	}
+	src, name := parseRef(d.Default, v.src)
+	label := string(src) + ":" + name
+	switch m := v.match(src, name); len(m) {
+	case 0:
+		msg := fmt.Sprintf("default %q means %s, which matches no profile; insomnia does not fall back to builtin:default, so every launch without --profile fails with \"profile not found: %s\"", d.Default, label, label)
+		if strings.HasPrefix(d.Default, "path:") {
+			msg += "; `path:` selectors are not allowed in default"
+		}
+		add(d.DefaultSpan, diagnostics.Error, CodeDefaultUnresolved, msg)
+	case 1:
+	default:
+		q := make([]string, len(m))
+		for i, e := range m {
+			q[i] = e.QualifiedName()
+		}
+		add(d.DefaultSpan, diagnostics.Error, CodeDefaultAmbiguous, fmt.Sprintf(
+			"default %q matches several profiles %s, so no profile is the default and launches without --profile fail", d.Default, strings.Join(q, ", ")))
+	}
+	if v.src == User && v.reg != nil {
+		if pd := v.docFor(v.reg.ProjectFile); pd != nil && pd.HasDefault {
+			add(d.DefaultSpan, diagnostics.Information, CodeDefaultShadow, fmt.Sprintf(
+				"in %s this default is overridden by the project registry %s (default %q)", v.reg.Start, v.reg.ProjectFile, pd.Default))
+		}
+	}
+}
