@@ -1,0 +1,42 @@
+package spawn
+
+import "testing"
+
+func TestSuggestPodName(t *testing.T) {
+	cases := []struct {
+		cwd      string
+		existing []string
+		want     string
+	}{
+		{"/home/me/my project", nil, "my-project"},
+		{"/home/me/café.v2_x", nil, "caf-.v2_x"},
+		{"/", nil, "pod"},
+		{"", nil, "pod"},
+		{"/w/..", nil, "pod"},
+		{"/w/coder", []string{"coder"}, "coder-2"},
+		{"/w/coder", []string{"coder", "coder-2", "coder-3"}, "coder-4"},
+		{"/w/coder/", []string{"coder-2"}, "coder"},
+	}
+	for _, c := range cases {
+		if got := SuggestPodName(c.cwd, c.existing); got != c.want {
+			t.Errorf("SuggestPodName(%q, %q) = %q, want %q", c.cwd, c.existing, got, c.want)
+		}
+	}
+}
+
+func TestLensTitle(t *testing.T) {
+	pods := []Pod{{Name: "coder-1", State: StateRunning}, {Name: "coder-2", State: StateStopped}}
+	if got := LensTitle(pods); got != "2 pods: coder-1 (running) · coder-2 (stopped) — Resume" {
+		t.Errorf("got %q", got)
+	}
+	pods = append(pods, Pod{Name: "c3", State: StateCorrupt}, Pod{Name: "c4", State: StateIdle})
+	if got := LensTitle(pods); got != "4 pods: coder-1 (running) · coder-2 (stopped) · c3 (corrupt) · +1 more — Resume" {
+		t.Errorf("got %q", got)
+	}
+	if got := LensTitle([]Pod{{Name: "x", State: StateCorrupt}}); got != "1 pod: x (corrupt)" {
+		t.Errorf("got %q", got)
+	}
+	if LensTitle(nil) != "" || DriftTitle("x", nil) != "" {
+		t.Error("no pods, no drift: want empty titles")
+	}
+}

@@ -1,0 +1,126 @@
+package spawn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func findPod(t *testing.T, pods []Pod, name string) Pod {
+	t.Helper()
+	for _, p := range pods {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("pod %s not listed in %+v", name, pods)
+	return Pod{}
+}
+
+func TestSpawnThenListThenStop(t *testing.T) {
+	requireNix(t)
+	e := newEnv(t)
+	r, err := Launch(context.Background(), e.request("coder-1", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := findPod(t, ListPods(e.data, e.runtime), "coder-1")
+	if p.State != StateIdle || !p.Live() || p.Socket != r.Socket || p.PID != r.PID {
+		t.Errorf("live pod listed as %+v", p)
+	}
+	if p.Profile != "project:coder" || p.Source.Path != e.profile || len(p.Snapshot) == 0 {
+		t.Errorf("provenance: profile %q source %+v", p.Profile, p.Source)
+	}
+	if !p.FromProfile("project:coder", "") || !p.FromProfile("", e.profile) || p.FromProfile("user:coder", "/x.nix") {
+		t.Error("FromProfile disagrees with the provenance")
+	}
+	stopPod(t, r.PID)
+	p = findPod(t, ListPods(e.data, e.runtime), "coder-1")
+	if p.State != StateStopped || p.Socket != "" {
+		t.Errorf("stopped pod listed as %+v", p)
+	}
+}
+
+func TestListStatusAndStaleAllocation(t *testing.T) {
+	requireNix(t)
+	e := newEnv(t)
+	r := e.launch(t, e.request("busy", ""))
+	writeFile(t, filepath.Join(e.runtime, "busy", "status.json"), `{"state":"running","pod_name":"busy"}`)
+	// A pod killed hard leaves its allocation behind: its socket refuses.
+	stale := `{"allocations":[{"pod_name":"busy","pid":` + itoa(r.PID) + `,"socket":"` + r.Socket + `"},` +
+		`{"pod_name":"ghost","pid":1,"socket":"` + filepath.Join(e.runtime, "ghost", "sock") + `"}]}`
+	writeFile(t, filepath.Join(e.runtime, "pods.json"), stale)
+	pods := ListPods(e.data, e.runtime)
+	if p := findPod(t, pods, "busy"); p.State != StateRunning {
+		t.Errorf("busy = %+v", p)
+	}
+	if p := findPod(t, pods, "ghost"); p.State != StateStopped || p.Profile != "" {
+		t.Errorf("ghost = %+v", p)
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestListCorruptMetadata(t *testing.T) {
+	e := newEnv(t)
+	pods := filepath.Join(StoreDir(e.data), "pods")
+	writeFile(t, filepath.Join(pods, "garbage", "metadata.json"), "{not json")
+	writeFile(t, filepath.Join(pods, "noname", "metadata.json"), `{"active":{}}`)
+	writeFile(t, filepath.Join(pods, "badsnap", "metadata.json"), `{"pod_name":"badsnap","resolved_manifest_snapshot":[1]}`)
+	writeFile(t, filepath.Join(pods, "nosource", "metadata.json"), `{"pod_name":"nosource","resolved_manifest_snapshot":{"profile":{"source":7}}}`)
+	if err := os.MkdirAll(filepath.Join(pods, "empty"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(e.runtime, "pods.json"), "\x00\x01 not json")
+	got := ListPods(e.data, e.runtime)
+	want := map[string]string{
+		"garbage": "not valid", "noname": "no pod_name", "badsnap": "invalid resolved manifest snapshot",
+		"empty": "missing",
+	}
+	for name, reason := range want {
+		p := findPod(t, got, name)
+		if p.State != StateCorrupt || !strings.Contains(p.Corrupt, reason) {
+			t.Errorf("%s = %+v, want corrupt with %q", name, p, reason)
+		}
+	}
+	if p := findPod(t, got, "nosource"); p.State != StateStopped || p.Profile != "" {
+		t.Errorf("odd provenance must not make a pod corrupt: %+v", p)
+	}
+}
+
+func TestListWithoutDirectories(t *testing.T) {
+	if pods := ListPods(filepath.Join(t.TempDir(), "none"), ""); len(pods) != 0 {
+		t.Errorf("got %+v", pods)
+	}
+}
+
+// A reader's shared lock coexists with other readers and gives up on a
+// writer's exclusive lock instead of hanging.
+func TestPodsJSONSharedLock(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pods.json")
+	writeFile(t, path, `{"allocations":[{"pod_name":"a","pid":1,"socket":"/nope"}]}`)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := readAllocations(dir); err != nil || len(a) != 1 || a[0].PodName != "a" {
+		t.Fatalf("beside a shared lock: %+v %v", a, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = readAllocations(dir); !errors.Is(err, unix.EWOULDBLOCK) {
+		t.Fatalf("under an exclusive lock: want EWOULDBLOCK, got %v", err)
+	}
+}

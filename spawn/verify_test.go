@@ -1,0 +1,86 @@
+package spawn
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// preview evaluates the profile with real Nix, as the editor does, and
+// returns its manifest (relative paths not joined: PreviewBase does it).
+func preview(t *testing.T, profile string) json.RawMessage {
+	t.Helper()
+	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", profile).Output()
+	if err != nil {
+		t.Fatalf("nix-instantiate: %v", err)
+	}
+	var art struct {
+		Manifest json.RawMessage `json:"manifest"`
+	}
+	if err := json.Unmarshal(out, &art); err != nil || art.Manifest == nil {
+		t.Fatalf("artifact %s: %v", out, err)
+	}
+	return art.Manifest
+}
+
+func TestVerifyMatchesPreview(t *testing.T) {
+	requireNix(t)
+	e := newEnv(t)
+	r := e.launch(t, e.request("coder-2", ""))
+	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: r.PodName, Expected: "project:coder",
+		Preview: preview(t, e.profile), PreviewBase: filepath.Dir(e.profile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("pod coder-2 started from project:coder; snapshot matches preview (sha256 %s)", v.Hash[:12])
+	if !v.Matches || v.Warning || v.Message != want || v.Hash != v.PreviewHash {
+		t.Errorf("verification = %+v\nwant message %q", v, want)
+	}
+}
+
+func TestVerifyReportsDrift(t *testing.T) {
+	requireNix(t)
+	e := newEnv(t)
+	r := e.launch(t, e.request("coder-3", "drift"))
+	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: r.PodName, Expected: "project:coder",
+		Preview: preview(t, e.profile), PreviewBase: filepath.Dir(e.profile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "pod coder-3 started from project:coder; snapshot differs from preview in 1 field(s): " +
+		"model.ref: double/drifted-model → anthropic/claude-sonnet"
+	if v.Matches || !v.Warning || v.Message != want || len(v.Diffs) != 1 || v.Diffs[0].Path != "model.ref" {
+		t.Errorf("verification = %+v\nwant message %q", v, want)
+	}
+	pods := ListPods(e.data, e.runtime)
+	title := DriftTitle("coder-3", v.Diffs)
+	if !strings.HasPrefix(title, "coder-3 drifted: model.ref: ") || LensTitle(pods) != "1 pod: coder-3 (idle) — Attach" {
+		t.Errorf("drift title %q, lens %q", title, LensTitle(pods))
+	}
+}
+
+func TestVerifyProvenanceAndMissing(t *testing.T) {
+	e := newEnv(t)
+	writeFile(t, MetadataPath(e.data, "p"), `{"pod_name":"p","resolved_manifest_snapshot":{"pod":{"name":"p"},
+		"profile":{"source":{"kind":"registry","source":"user","name":"coder","path":"/u/coder.nix"}}}}`)
+	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: "p", Expected: "project:coder"})
+	if err != nil || !v.Warning || !strings.HasPrefix(v.Message, "pod p started from user:coder, not the selected project:coder") {
+		t.Errorf("wrong provenance: %+v %v", v, err)
+	}
+	v, err = Verify(VerifyRequest{DataDir: e.data, PodName: "p", Expected: "/u/coder.nix"})
+	if err != nil || v.Warning {
+		t.Errorf("the same file by path: %+v %v", v, err)
+	}
+	writeFile(t, MetadataPath(e.data, "bare"), `{"pod_name":"bare"}`)
+	if v, err = Verify(VerifyRequest{DataDir: e.data, PodName: "bare"}); err != nil || !v.Warning ||
+		!strings.Contains(v.Message, "no resolved manifest snapshot") {
+		t.Errorf("no snapshot: %+v %v", v, err)
+	}
+	if _, err = Verify(VerifyRequest{DataDir: e.data, PodName: "none", Wait: 1}); err == nil ||
+		!strings.Contains(err.Error(), "metadata.json is missing") {
+		t.Errorf("missing metadata: %v", err)
+	}
+}
