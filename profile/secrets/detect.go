@@ -32,9 +32,19 @@ func KnownShape(s string) bool { return keyShapes.MatchString(s) }
 
 // HighEntropy reports whether tok looks like a random credential: at least
 // 32 characters mixing upper case, lower case and digits, with at least 4
-// bits of entropy per character. Mixing all three classes excludes Nix store
-// hashes, hex digests, UUIDs and model names, which are single-case.
+// bits of entropy per character, switching character class often. Mixing
+// all three classes excludes Nix store hashes, hex digests, UUIDs and model
+// names (single-case); frequent class switches exclude CamelCase words
+// followed by a number (random base62 switches at about 44% of positions,
+// "TestSomethingLong1234567890" at about 15%).
 func HighEntropy(tok string) bool {
+	if !mixedClasses(tok) || classSwitches(tok)*4 < len(tok) {
+		return false
+	}
+	return entropy(tok) >= 4.0
+}
+
+func mixedClasses(tok string) bool {
 	if len(tok) < MinTokenLen {
 		return false
 	}
@@ -49,7 +59,31 @@ func HighEntropy(tok string) bool {
 			digit = true
 		}
 	}
-	return upper && lower && digit && entropy(tok) >= 4.0
+	return upper && lower && digit
+}
+
+// classSwitches counts neighbours of different class (upper, lower, digit,
+// other), except upper then lower, which is how words start.
+func classSwitches(tok string) int {
+	class := func(c byte) int {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			return 0
+		case c >= 'a' && c <= 'z':
+			return 1
+		case c >= '0' && c <= '9':
+			return 2
+		}
+		return 3
+	}
+	n := 0
+	for i := 1; i < len(tok); i++ {
+		a, b := class(tok[i-1]), class(tok[i])
+		if a != b && !(a == 0 && b == 1) {
+			n++
+		}
+	}
+	return n
 }
 
 func entropy(s string) float64 {

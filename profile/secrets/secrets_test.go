@@ -90,7 +90,8 @@ func TestDetection(t *testing.T) {
 	}
 	benign := []string{"/nix/store/0c7ww1ci4kml3ammcw5djqy7fbm2ymri-source", "claude-sonnet-4-20250514",
 		"BRAVE_SEARCH_API_KEY", "task-abcdefghijklmnopqrstuvwxyz", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-		"123e4567-e89b-12d3-a456-426614174000", "codex-oauth/gpt-5.5", "llm.anthropic.default"}
+		"123e4567-e89b-12d3-a456-426614174000", "codex-oauth/gpt-5.5", "llm.anthropic.default",
+		"/tmp/TestManifestOnRealNixOutput3361276436/001", "TestManifestOnRealNixOutput2988001493", "/home/User/Projects/MyApplication2024/src/Main.java"}
 	for _, s := range benign {
 		if LooksSecret(s) {
 			t.Errorf("false positive: %s", s)
@@ -140,5 +141,31 @@ func TestCredentialNameAndURL(t *testing.T) {
 		if URLCredential(u) {
 			t.Errorf("URLCredential(%q) = true", u)
 		}
+	}
+}
+
+// Random base62 tokens (what most providers issue) are caught nearly always.
+func TestHighEntropyCatchesRandomTokens(t *testing.T) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	seed := uint32(12345)
+	next := func() byte { // xorshift: deterministic, no global rand state
+		seed ^= seed << 13
+		seed ^= seed >> 17
+		seed ^= seed << 5
+		return alphabet[seed%uint32(len(alphabet))]
+	}
+	caught := 0
+	const n = 1000
+	for i := 0; i < n; i++ {
+		tok := make([]byte, 40)
+		for j := range tok {
+			tok[j] = next()
+		}
+		if HighEntropy(string(tok)) {
+			caught++
+		}
+	}
+	if caught < n*97/100 {
+		t.Errorf("caught %d of %d random 40-char tokens", caught, n)
 	}
 }
