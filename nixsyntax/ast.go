@@ -132,3 +132,20 @@ func (f *File) lambdaParts(id NodeID) (arg, formals, body NodeID) {
 	}
 	return arg, formals, body
 }
+
+var kindNames = [...]string{
+	NError: "Error", NIdent: "Ident", NInt: "Int", NFloat: "Float", NURI: "URI", NPath: "Path",
+	NSPath: "SPath", NString: "String", NIndString: "IndString", NText: "Text", NInterp: "Interp",
+	NParen: "Paren", NList: "List", NAttrSet: "AttrSet", NLetLegacy: "LetLegacy", NBinding: "Binding",
+	NInherit: "Inherit", NAttrPath: "AttrPath", NAttrName: "AttrName", NSelect: "Select",
+	NHasAttr: "HasAttr", NApply: "Apply", NUnary: "Unary", NBinary: "Binary", NIf: "If",
+	NAssert: "Assert", NWith: "With", NLet: "Let", NLambda: "Lambda", NFormals: "Formals",
+	NFormal: "Formal", NParam: "Param",
+}
+
+func (k NodeKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Node"
+}

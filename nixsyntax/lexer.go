@@ -26,6 +26,8 @@ type lexer struct {
 	modes  []lexMode
 	toks   []Token
 	errors []lexError
+	// runStart, runEnd cache the last run of path characters
+	runStart, runEnd int
 }
 
 // lex splits src into tokens covering every byte, ending with a TEOF token.
@@ -39,6 +41,9 @@ func lex(src []byte) ([]Token, []lexError) {
 			kind = TError
 		}
 		lx.toks = append(lx.toks, Token{Kind: kind, Start: int32(start), End: int32(lx.pos)})
+	}
+	if lx.mode() == modeInPathSlash {
+		lx.errors = append(lx.errors, lexError{len(src), "path has a trailing slash"})
 	}
 	lx.toks = append(lx.toks, Token{Kind: TEOF, Start: int32(len(src)), End: int32(len(src))})
 	return lx.toks, lx.errors
@@ -109,13 +114,21 @@ func isURIChar(c byte) bool {
 	return false
 }
 
-// pathChars counts path characters from i.
+// pathChars counts path characters from i. The end of the last run is
+// cached: without it a long run like "-.-.-.-" is rescanned for every token
+// in it, which is quadratic.
 func (lx *lexer) pathChars(i int) int {
-	n := 0
-	for i+n < len(lx.src) && isPathChar(lx.src[i+n]) {
-		n++
+	if i >= lx.runStart && i < lx.runEnd {
+		return lx.runEnd - i
 	}
-	return n
+	j := i
+	for j < len(lx.src) && isPathChar(lx.src[j]) {
+		j++
+	}
+	if j > i {
+		lx.runStart, lx.runEnd = i, j
+	}
+	return j - i
 }
 
 // matchPath matches {PATH} = {PATH_CHAR}*(\/{PATH_CHAR}+)+\/? at i (after an
@@ -180,6 +193,9 @@ func (lx *lexer) matchSPath(i int) int {
 
 func (lx *lexer) matchURI(i int) int {
 	if !isIdentStart(lx.at(i)) || lx.at(i) == '_' {
+		return 0
+	}
+	if lx.at(i+lx.pathChars(i)) != ':' { // the scheme is made of path characters
 		return 0
 	}
 	j := i + 1

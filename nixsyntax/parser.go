@@ -551,13 +551,7 @@ func (p *parser) simple() NodeID {
 		p.expect(TRParen)
 		return p.finish(NParen, start, m)
 	case TLBrack:
-		p.advance()
-		m := p.mark()
-		for p.startsSimple() {
-			p.push(p.selectExpr())
-		}
-		p.expect(TRBrack)
-		return p.finish(NList, start, m)
+		return p.list(start)
 	case TRec, TLet:
 		kind := NAttrSet
 		if p.peek() == TLet {
@@ -578,6 +572,20 @@ func (p *parser) simple() NodeID {
 	}
 	p.unexpected()
 	return p.missing()
+}
+
+func (p *parser) list(start int32) NodeID {
+	defer func() { p.depth-- }()
+	if !p.enter() {
+		return p.missing()
+	}
+	p.advance()
+	m := p.mark()
+	for p.startsSimple() {
+		p.push(p.selectExpr())
+	}
+	p.expect(TRBrack)
+	return p.finish(NList, start, m)
 }
 
 func (p *parser) attrSet(start int32, kind NodeKind) NodeID {
