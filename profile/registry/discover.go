@@ -256,9 +256,11 @@ func (r *Registry) finishDefault() {
 }
 
 // match returns the indexes of entries with this name (and source, if set).
-func (r *Registry) match(src Source, name string) []int {
+func (r *Registry) match(src Source, name string) []int { return matchIn(r.Entries, src, name) }
+
+func matchIn(entries []Entry, src Source, name string) []int {
 	var out []int
-	for i, e := range r.Entries {
+	for i, e := range entries {
 		if e.Name == name && (src == "" || e.Source == src) {
 			out = append(out, i)
 		}

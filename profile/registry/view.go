@@ -25,10 +25,11 @@ func newView(path string, text []byte, reg *Registry) *fileView {
 	v.src = reg.sourceOf(path)
 	if reg != nil {
 		for _, e := range reg.Entries {
-			if e.Source != Builtin && e.Origin.File == path {
+			own := e.Source != Builtin && e.Origin.File == path
+			if own && v.doc.SyntaxErr == nil {
 				continue // replaced by the text's entries below
 			}
-			if e.Source == v.src && e.Source != Builtin {
+			if !own && e.Source == v.src && e.Source != Builtin {
 				continue // another file of the same source is not seen
 			}
 			v.entries = append(v.entries, e)
@@ -64,10 +65,8 @@ func (v *fileView) rng(s span) diagnostics.Range {
 
 func (v *fileView) match(src Source, name string) []Entry {
 	var out []Entry
-	for _, e := range v.entries {
-		if e.Name == name && (src == "" || e.Source == src) {
-			out = append(out, e)
-		}
+	for _, i := range matchIn(v.entries, src, name) {
+		out = append(out, v.entries[i])
 	}
 	return out
 }
