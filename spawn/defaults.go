@@ -22,11 +22,18 @@ var compactionAliases = map[string]string{
 	"compact_worker_max_turns": "worker_max_turns", "compact_auto_read_budget": "auto_read_budget_tokens",
 }
 
+// defaultWorkerLanguage is the serde default of worker.language (the
+// contract abbreviates it; profile/manifest spells out the same text).
+const defaultWorkerLanguage = "match the user's language unless they explicitly request another language"
+
 func fillDefaults(m map[string]any) {
 	worker := section(m, "worker", true)
-	setDefault(section(worker, "tool_output", true), "default_max_bytes", num(65536))
+	toolOutput := section(worker, "tool_output", true)
+	setDefault(toolOutput, "default_max_bytes", num(65536))
+	setDefault(toolOutput, "per_tool", map[string]any{})
 	setDefault(section(worker, "file_upload", true), "max_bytes", num(262144))
 	setDefault(worker, "instruction", "$insomnia/default")
+	setDefault(worker, "language", defaultWorkerLanguage)
 	if scope := section(m, "scope", false); scope != nil {
 		for _, key := range []string{"allow", "deny"} {
 			rules, _ := scope[key].([]any)
@@ -37,8 +44,11 @@ func fillDefaults(m map[string]any) {
 			}
 		}
 	}
-	if s := section(m, "session", false); s != nil {
-		setDefault(s, "record_event_trace", false)
+	// session is not optional in PodManifest: absent means its defaults.
+	setDefault(section(m, "session", true), "record_event_trace", false)
+	// skills only lists directories; with none it means the same as absent.
+	if s, ok := m["skills"].(map[string]any); ok && len(s) == 0 {
+		delete(m, "skills")
 	}
 	if c := section(m, "compaction", false); c != nil {
 		renameAliases(c, compactionAliases)

@@ -1,8 +1,10 @@
 package spawn
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -26,15 +28,22 @@ func preview(t *testing.T, profile string) json.RawMessage {
 	return art.Manifest
 }
 
-func TestVerifyMatchesPreview(t *testing.T) {
-	requireNix(t)
-	e := newEnv(t)
-	r := e.launch(t, e.request("coder-2", ""))
+// spawnAndVerify starts pod name acting out mode and verifies it against
+// the editor's preview of the same profile.
+func spawnAndVerify(t *testing.T, e *testEnv, name, mode string) Verification {
+	t.Helper()
+	r := e.launch(t, e.request(name, mode))
 	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: r.PodName, Expected: "project:coder",
 		Preview: preview(t, e.profile), PreviewBase: filepath.Dir(e.profile)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return v
+}
+
+func TestVerifyMatchesPreview(t *testing.T) {
+	requireNix(t)
+	v := spawnAndVerify(t, newEnv(t), "coder-2", "")
 	want := fmt.Sprintf("pod coder-2 started from project:coder; snapshot matches preview (sha256 %s)", v.Hash[:12])
 	if !v.Matches || v.Warning || v.Message != want || v.Hash != v.PreviewHash {
 		t.Errorf("verification = %+v\nwant message %q", v, want)
@@ -44,12 +53,7 @@ func TestVerifyMatchesPreview(t *testing.T) {
 func TestVerifyReportsDrift(t *testing.T) {
 	requireNix(t)
 	e := newEnv(t)
-	r := e.launch(t, e.request("coder-3", "drift"))
-	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: r.PodName, Expected: "project:coder",
-		Preview: preview(t, e.profile), PreviewBase: filepath.Dir(e.profile)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := spawnAndVerify(t, e, "coder-3", "drift")
 	want := "pod coder-3 started from project:coder; snapshot differs from preview in 1 field(s): " +
 		"model.ref: double/drifted-model → anthropic/claude-sonnet"
 	if v.Matches || !v.Warning || v.Message != want || len(v.Diffs) != 1 || v.Diffs[0].Path != "model.ref" {
@@ -82,5 +86,31 @@ func TestVerifyProvenanceAndMissing(t *testing.T) {
 	if _, err = Verify(VerifyRequest{DataDir: e.data, PodName: "none", Wait: 1}); err == nil ||
 		!strings.Contains(err.Error(), "metadata.json is missing") {
 		t.Errorf("missing metadata: %v", err)
+	}
+}
+
+// A full PodManifest snapshot, as the runtime (and profile/manifest) writes
+// it with every default and null, matches the double's minimal snapshot of
+// the same builtin profile: normalisation, not luck, makes them equal.
+func TestVerifyFullSnapshotAgainstDouble(t *testing.T) {
+	requireNix(t)
+	e := newEnv(t)
+	req := e.request("insomnia-1", "")
+	req.Selector = "builtin:default"
+	e.launch(t, req)
+	full, err := os.ReadFile("testdata/full-snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full = bytes.ReplaceAll(full, []byte("WORKSPACE"), []byte(e.ws))
+	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: "insomnia-1", Expected: "builtin:default", Preview: full})
+	if err != nil || !v.Matches || v.Warning {
+		t.Fatalf("verification = %+v, %v", v, err)
+	}
+	// And the comparison can fail: the same fixture with a changed field.
+	changed := bytes.Replace(full, []byte(`"reasoning":"high"`), []byte(`"reasoning":"low"`), 1)
+	if v, _ = Verify(VerifyRequest{DataDir: e.data, PodName: "insomnia-1", Preview: changed}); v.Matches ||
+		FormatDiffs(v.Diffs, 0) != "worker.reasoning: high → low" {
+		t.Errorf("changed fixture: %+v", v)
 	}
 }
