@@ -284,17 +284,23 @@ func TestCanaryNeverInDiagnostics(t *testing.T) {
 		if len(ds) == 0 {
 			t.Errorf("no diagnostic for %s", Redact(art))
 		}
-		for _, d := range ds {
-			text := d.Message
-			if d.Fix != nil {
-				text += d.Fix.Title + d.Fix.NewText
-			}
-			if strings.Contains(text, "CANARY") {
-				t.Errorf("%s leaks the canary: %s", d.Code, Redact(text))
-			}
-		}
+		assertNoCanary(t, ds)
 	}
 	if out := Redact("nix stderr: " + canary); strings.Contains(out, "CANARY") {
 		t.Errorf("Redact leaks: %s", out)
+	}
+}
+
+// assertNoCanary fails when any message or quick fix shows the canary.
+func assertNoCanary(t *testing.T, ds []Diagnostic) {
+	t.Helper()
+	for _, d := range ds {
+		text := d.Message
+		if d.Fix != nil {
+			text += d.Fix.Title + d.Fix.NewText
+		}
+		if strings.Contains(text, "CANARY") {
+			t.Errorf("%s leaks the canary: %s", d.Code, Redact(text))
+		}
 	}
 }

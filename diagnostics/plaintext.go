@@ -82,6 +82,7 @@ func providerName(ref, scheme string) string {
 // stringFinding applies the plaintext and env-name rules to one string at
 // attribute path (keys from the manifest root).
 func stringFinding(ptr string, path []string, v string, parent map[string]any, provider string) (finding, bool) {
+	path = stripEnvelope(path)
 	key, parentKey := lastKeys(path)
 	isRef := key == "ref" && parent != nil && parent["kind"] == "secret_ref"
 	switch {

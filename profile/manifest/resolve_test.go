@@ -179,3 +179,34 @@ func TestResolveKeepsWarnings(t *testing.T) {
 		t.Errorf("unknown key kept in snapshot: %s", res.SnapshotJSON)
 	}
 }
+
+func BenchmarkSchemaCheck(b *testing.B) {
+	art, _ := SplitArtifact(defaultProfile(b))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if ps := Check(art.Manifest, art.Pointer, false); len(ps) != 0 {
+			b.Fatal(ps)
+		}
+	}
+}
+
+func BenchmarkResolve(b *testing.B) {
+	raw := defaultProfile(b)
+	src := ProfileSource{Kind: "registry", Source: "builtin", Name: "default", Path: "/res/default.nix"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res, ps := Resolve(raw, "/ws", src); res == nil {
+			b.Fatal(ps)
+		}
+	}
+}
+
+func BenchmarkField(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, ok := Field([]string{"memory", "extract_model", "auth", "kind"}); !ok {
+			b.Fatal("no doc")
+		}
+	}
+}

@@ -104,8 +104,13 @@ func entropy(s string) float64 {
 // shapes first, then high-entropy runs not already covered.
 func Find(s string) [][2]int {
 	var out [][2]int
-	for _, m := range keyShapes.FindAllStringIndex(s, -1) {
-		out = append(out, [2]int{m[0], m[1]})
+	if mayHaveShape(s) {
+		for _, m := range keyShapes.FindAllStringIndex(s, -1) {
+			out = append(out, [2]int{m[0], m[1]})
+		}
+	}
+	if len(s) < MinTokenLen {
+		return out
 	}
 	for _, m := range tokenRun.FindAllStringIndex(s, -1) {
 		if !covered(out, m) && HighEntropy(s[m[0]:m[1]]) {
@@ -113,6 +118,25 @@ func Find(s string) [][2]int {
 		}
 	}
 	return out
+}
+
+// shapePrefixes are literal parts every key shape contains; checking them
+// first keeps the regexp off ordinary strings.
+var shapePrefixes = []string{"sk-", "gh", "github_pat_", "xox", "AKIA", "AIza", "glpat-"}
+
+// minShapeLen is the length of the shortest key shape (sk-ant- + 8).
+const minShapeLen = 15
+
+func mayHaveShape(s string) bool {
+	if len(s) < minShapeLen {
+		return false
+	}
+	for _, p := range shapePrefixes {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func covered(spans [][2]int, m []int) bool {
