@@ -28,6 +28,8 @@ type LaunchRequest struct {
 	PodName    string            // checked with ValidatePodName
 	Cwd        string            // the workspace folder; builtin profiles resolve "." against it
 	RuntimeDir string            // <runtime_dir>, as the pod computes it from the same Env
+	DataDir    string            // <data_dir>; when set, a name with saved state is refused unless Replace
+	Replace    bool              // start afresh even though the store has a pod of this name
 	Env        []string          // nil = this process's environment
 	Deadline   time.Duration     // 0 = DefaultDeadline
 	Progress   func(line string) // every stderr line except the ready line; may be nil
@@ -97,6 +99,12 @@ func Launch(ctx context.Context, req LaunchRequest) (Ready, error) {
 	if a, ok := liveAllocation(req.RuntimeDir, req.PodName); ok {
 		return Ready{}, &Error{Kind: KindNameInUse, Pod: req.PodName,
 			Detail: fmt.Sprintf("a live pod (pid %d) has it; attach with `insomnia --pod %s` or choose another name", a.PID, req.PodName)}
+	}
+	if _, err := os.Stat(MetadataPath(req.DataDir, req.PodName)); req.DataDir != "" && !req.Replace && err == nil {
+		// --profile-pod-name starts a fresh pod and rewrites metadata.json:
+		// the stopped pod's snapshot would be lost.
+		return Ready{}, &Error{Kind: KindNameInUse, Pod: req.PodName,
+			Detail: "a stopped pod has this name and its saved state would be replaced; resume it or choose another name"}
 	}
 	return run(ctx, job{
 		program: ResolveProgram(req.Program, req.Env), pod: req.PodName,

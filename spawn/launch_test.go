@@ -127,6 +127,21 @@ func TestLaunchRefusesLiveName(t *testing.T) {
 	wantKind(t, err, ErrNameInUse)
 }
 
+func TestLaunchRefusesStoredNameUnlessReplace(t *testing.T) {
+	requireNix(t)
+	e := newEnv(t)
+	r := e.launch(t, e.request("kept", ""))
+	stopPod(t, r.PID)
+	req := e.request("kept", "")
+	req.DataDir = e.data
+	_, err := Launch(context.Background(), req)
+	if se := wantKind(t, err, ErrNameInUse); se.PID != 0 || !strings.Contains(err.Error(), "saved state") {
+		t.Errorf("refusal: %v", err)
+	}
+	req.Replace = true
+	e.launch(t, req)
+}
+
 func TestInvalidNamesStartNothing(t *testing.T) {
 	e := newEnv(t)
 	for _, name := range []string{"", ".", "..", "a/b", "a\x00b"} {
