@@ -1,0 +1,147 @@
+package eval
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"sort"
+	"sync"
+)
+
+// Cache holds finished results, least recently used first out, bounded by
+// count and by bytes. Safe for concurrent use.
+type Cache struct {
+	mu       sync.Mutex
+	maxCount int
+	maxBytes int64
+	bytes    int64
+	order    *list.List // of *cacheEntry, front = most recent
+	byKey    map[string]*list.Element
+	hits     int64
+}
+
+type cacheEntry struct {
+	key    string
+	result Result
+	deps   map[string]string // file -> digest, as Nix read them
+	size   int64
+}
+
+// NewCache makes a cache of at most maxCount results and maxBytes bytes.
+func NewCache(maxCount int, maxBytes int64) *Cache {
+	return &Cache{maxCount: maxCount, maxBytes: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
+}
+
+// get returns the result stored under key if every file Nix read for it
+// still has the same content on disk (Nix reads imports from disk, not
+// from editor overlays, so the disk is what a stored result depends on).
+func (c *Cache) get(key string) (Result, bool) {
+	c.mu.Lock()
+	el, ok := c.byKey[key]
+	var e *cacheEntry
+	if ok {
+		e = el.Value.(*cacheEntry)
+		c.order.MoveToFront(el)
+	}
+	c.mu.Unlock()
+	if !ok {
+		return Result{}, false
+	}
+	for f, d := range e.deps {
+		if fileDigest(f, nil) != d {
+			return Result{}, false
+		}
+	}
+	c.mu.Lock()
+	c.hits++
+	c.mu.Unlock()
+	return e.result, true
+}
+
+func (c *Cache) put(key string, r Result) {
+	e := &cacheEntry{key: key, result: r, deps: map[string]string{}}
+	for _, f := range r.Deps {
+		e.deps[f] = fileDigest(f, nil)
+	}
+	e.size = resultSize(r)
+	if e.size > c.maxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[key]; ok {
+		c.bytes -= el.Value.(*cacheEntry).size
+		c.order.Remove(el)
+	}
+	c.byKey[key] = c.order.PushFront(e)
+	c.bytes += e.size
+	for c.order.Len() > c.maxCount || c.bytes > c.maxBytes {
+		old := c.order.Back()
+		oe := old.Value.(*cacheEntry)
+		c.order.Remove(old)
+		delete(c.byKey, oe.key)
+		c.bytes -= oe.size
+	}
+}
+
+// Len and Bytes report the cache's size; Hits counts served results.
+func (c *Cache) Len() int { c.mu.Lock(); defer c.mu.Unlock(); return c.order.Len() }
+
+func (c *Cache) Bytes() int64 { c.mu.Lock(); defer c.mu.Unlock(); return c.bytes }
+
+func (c *Cache) Hits() int64 { c.mu.Lock(); defer c.mu.Unlock(); return c.hits }
+
+// resultSize estimates the memory a result holds.
+func resultSize(r Result) int64 {
+	n := int64(len(r.Artifact)) + 256
+	for k, l := range r.Positions {
+		n += int64(len(k)+len(l.File)) + 64
+	}
+	for _, d := range r.Deps {
+		n += int64(len(d))
+	}
+	if r.Failure != nil {
+		n += int64(len(r.Failure.Message)) + int64(len(r.Failure.Trace))*96
+	}
+	return n
+}
+
+// cacheKey is sha256 over everything a result depends on: the options, the
+// Nix version, the profile's path and text, and the content of each file
+// of its import closure the caller named.
+func cacheKey(fingerprint, version string, req Request, text []byte) string {
+	h := sha256.New()
+	field := func(s []byte) {
+		var n [8]byte
+		for i, l := 0, len(s); i < 8; i, l = i+1, l>>8 {
+			n[i] = byte(l)
+		}
+		h.Write(n[:])
+		h.Write(s)
+	}
+	field([]byte(fingerprint))
+	field([]byte(version))
+	field([]byte(req.Path))
+	field(text)
+	deps := append([]string(nil), req.Deps...)
+	sort.Strings(deps)
+	for _, d := range deps {
+		field([]byte(d))
+		field([]byte(fileDigest(d, req.Overlays)))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fileDigest is the sha256 of a file's overlay text, else its disk content.
+func fileDigest(path string, overlays map[string][]byte) string {
+	data, ok := overlays[path]
+	if !ok {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return "missing"
+		}
+	}
+	s := sha256.Sum256(data)
+	return hex.EncodeToString(s[:])
+}

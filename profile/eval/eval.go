@@ -1,0 +1,250 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
+
+// Evaluator runs Nix on profiles, one call at a time per request, with the
+// limits of its Options and a shared result cache. Safe for concurrent use.
+// Most callers want a Scheduler, which owns an Evaluator.
+type Evaluator struct {
+	opts  Options
+	cache *Cache
+
+	mu      sync.Mutex
+	version string // Nix version, once known
+	resDir  string
+}
+
+// NewEvaluator applies the defaults to opts. It runs nothing yet.
+func NewEvaluator(opts Options) *Evaluator {
+	opts = opts.withDefaults()
+	return &Evaluator{opts: opts, cache: NewCache(opts.CacheCount, opts.CacheBytes)}
+}
+
+// Cache is the evaluator's result cache (for stats and tests).
+func (e *Evaluator) Cache() *Cache { return e.cache }
+
+// Evaluate returns the result for req, from the cache when nothing it
+// depends on changed. It blocks until Nix ends; cancelling ctx kills Nix.
+func (e *Evaluator) Evaluate(ctx context.Context, req Request) Result {
+	r, _ := e.evaluate(ctx, req, nil)
+	return r
+}
+
+// evaluate is Evaluate; started (if set) is called just before Nix runs,
+// and ran reports whether it did.
+func (e *Evaluator) evaluate(ctx context.Context, req Request, started func()) (Result, bool) {
+	if !filepath.IsAbs(req.Path) {
+		return Result{Failure: fail(KindBadRequest, "profile path is not absolute: "+req.Path)}, false
+	}
+	text := req.Text
+	if text == nil {
+		data, err := os.ReadFile(req.Path)
+		if err != nil {
+			return Result{Failure: fail(KindBadRequest, "cannot read profile: "+err.Error())}, false
+		}
+		text = data
+	}
+	resDir, err := e.resources()
+	if err != nil {
+		return Result{Failure: fail(KindBadRequest, "cannot write the bundled Nix files: "+err.Error())}, false
+	}
+	version, f := e.nixVersion(ctx)
+	if f != nil {
+		return Result{Failure: f}, false
+	}
+	key := cacheKey(e.opts.fingerprint()+" res="+resDir, version, req, text)
+	if r, ok := e.cache.get(key); ok {
+		r.Cached, r.Duration = true, 0
+		return r, false
+	}
+	if started != nil {
+		started()
+	}
+	r := e.run(ctx, req.Path, text, resDir)
+	if r.cacheable() {
+		e.cache.put(key, r)
+	}
+	return r, true
+}
+
+// resources writes the bundled files once (or uses Options.ResourcesDir).
+func (e *Evaluator) resources() (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.resDir != "" {
+		return e.resDir, nil
+	}
+	dir := e.opts.ResourcesDir
+	if dir == "" {
+		var err error
+		if dir, err = WriteResources(defaultResourcesRoot()); err != nil {
+			return "", err
+		}
+	}
+	e.resDir = dir
+	return dir, nil
+}
+
+var versionRE = regexp.MustCompile(`\(Nix\) (\S+)`)
+
+// nixVersion asks Nix once; a missing Nix is asked again next time, so
+// installing it needs no restart.
+func (e *Evaluator) nixVersion(ctx context.Context) (string, *Failure) {
+	e.mu.Lock()
+	v := e.version
+	e.mu.Unlock()
+	if v != "" {
+		return v, nil
+	}
+	o := run(ctx, runSpec{argv: []string{e.opts.Program, "--version"}, env: childEnv(false),
+		timeout: e.opts.Timeout, maxStdout: 1 << 16, maxStderr: 1 << 16})
+	if f, _ := classify(o, e.opts); f != nil {
+		if f.Kind == KindNixError {
+			f = fail(KindNixMissing, "`"+e.opts.Program+" --version` failed: "+nixMissingMessage)
+		}
+		return "", f
+	}
+	v = strings.TrimSpace(string(o.stdout))
+	if m := versionRE.FindStringSubmatch(v); m != nil {
+		v = m[1]
+	}
+	e.mu.Lock()
+	e.version = v
+	e.mu.Unlock()
+	return v, nil
+}
+
+// NixVersion is the version string of the configured Nix ("2.8.0").
+func (e *Evaluator) NixVersion(ctx context.Context) (string, error) {
+	v, f := e.nixVersion(ctx)
+	if f != nil {
+		return "", f
+	}
+	return v, nil
+}
+
+// run evaluates text as the profile at path. The text goes to Nix on stdin
+// as the wrapper's argument, with cwd = the profile's folder, so relative
+// imports resolve as they would from the file. Nix reads big text from a
+// pipe, never from argv.
+func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir string) Result {
+	wrapper := filepath.Join(resDir, filepath.FromSlash(WrapperFile))
+	prefix := "(import " + nixString(wrapper) + ") (\n"
+	stdin := make([]byte, 0, len(prefix)+len(text)+3)
+	stdin = append(append(append(stdin, prefix...), text...), "\n)\n"...)
+
+	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
+		"--log-format", "internal-json"}
+	if !e.opts.Trusted {
+		allowed := append([]string{filepath.Dir(path), resDir}, e.opts.Roots...)
+		argv = append(argv, restrictArgs(allowed)...)
+	}
+	argv = append(argv, "-")
+
+	start := time.Now()
+	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: childEnv(e.opts.Trusted), stdin: stdin,
+		timeout: e.opts.Timeout, maxStdout: e.opts.MaxStdout, maxStderr: e.opts.MaxStderr,
+		memLimit: e.opts.MemoryLimit})
+	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)
+	r := e.interpret(o, sm)
+	r.Duration = time.Since(start)
+	r.Deps = readDeps(o.stderr, wrapper)
+	return r
+}
+
+// interpret reads a finished run: a failure, or the wrapper's JSON.
+func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
+	if f, pe := classify(o, e.opts); f != nil {
+		if pe != nil {
+			locateFailure(f, *pe, sm)
+		}
+		return Result{Failure: f}
+	}
+	var out struct {
+		Artifact  json.RawMessage `json:"artifact"`
+		Positions json.RawMessage `json:"positions"`
+		Function  bool            `json:"function"`
+	}
+	if err := json.Unmarshal(o.stdout, &out); err != nil || (out.Artifact == nil && !out.Function) {
+		return Result{Failure: fail(KindInvalidJSON, "Nix did not produce valid JSON for the profile")}
+	}
+	if out.Function {
+		f := fail(KindFunctionProfile, "profile evaluates to a function; upstream does not call it (use the value, e.g. `mkProfile { ... }`, not `{ ... }: ...`)")
+		f.Location = &diagnostics.Location{File: sm.profile}
+		return Result{Failure: f}
+	}
+	own, err := wrapperPositions(out.Positions)
+	if err != nil {
+		own = nil
+	}
+	return Result{Artifact: out.Artifact, Positions: buildPosMap(out.Artifact, own, sm)}
+}
+
+// locateFailure converts the Nix positions of an error. The innermost one
+// in a source the user has becomes Location.
+func locateFailure(f *Failure, pe ParsedError, sm *sourceMap) {
+	for _, p := range pe.Trace {
+		loc, ok := sm.locate(p)
+		if !ok {
+			continue
+		}
+		f.Trace = append(f.Trace, loc)
+		if f.Location == nil {
+			l := loc
+			f.Location = &l
+		}
+	}
+}
+
+var depRE = regexp.MustCompile(`evaluating file '([^']+)'`)
+
+// readDeps lists the files Nix reported reading (-v prints "evaluating
+// file" for each import), minus our wrapper.
+func readDeps(stderr []byte, wrapper string) []string {
+	seen := map[string]bool{}
+	for _, m := range depRE.FindAllSubmatch(stderr, -1) {
+		if f := string(m[1]); f != wrapper {
+			seen[f] = true
+		}
+	}
+	deps := make([]string, 0, len(seen))
+	for f := range seen {
+		deps = append(deps, f)
+	}
+	sort.Strings(deps)
+	return deps
+}
+
+// nixString quotes s as a Nix string literal.
+func nixString(s string) string {
+	var b bytes.Buffer
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '$' && i+1 < len(s) && s[i+1] == '{':
+			b.WriteString(`\$`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

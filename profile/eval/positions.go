@@ -1,0 +1,249 @@
+package eval
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
+
+// sourceMap turns Nix positions into LSP locations. The profile itself was
+// fed to Nix on stdin after `shift` wrapper lines, so its positions come as
+// «stdin» (or "" from the wrapper) and are moved back onto the buffer;
+// every other file is read from disk, once.
+type sourceMap struct {
+	profile   string
+	shift     int
+	resources string // positions in here are the library's, not the user's
+	texts     map[string][]byte
+	lines     map[string]*diagnostics.Lines
+}
+
+func newSourceMap(profile string, buffer []byte, shift int, resources string) *sourceMap {
+	m := &sourceMap{profile: profile, shift: shift, resources: resources,
+		texts: map[string][]byte{}, lines: map[string]*diagnostics.Lines{}}
+	m.texts[bufferKey] = buffer
+	m.lines[bufferKey] = diagnostics.NewLines(buffer)
+	return m
+}
+
+// bufferKey names the buffer in the maps: no real path is empty.
+const bufferKey = ""
+
+func (m *sourceMap) text(file string) ([]byte, *diagnostics.Lines) {
+	if l, ok := m.lines[file]; ok {
+		return m.texts[file], l
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		data = nil
+	}
+	m.texts[file], m.lines[file] = data, diagnostics.NewLines(data)
+	return data, m.lines[file]
+}
+
+// locate converts one position. It reports false for places that are not
+// the user's text: the wrapper's own lines, «nix-internal», «none».
+func (m *sourceMap) locate(p NixPos) (diagnostics.Location, bool) {
+	file, line := p.File, p.Line
+	if file == "" || isTextOrigin(file) {
+		file, line = bufferKey, line-m.shift
+	}
+	if line < 1 || (file != bufferKey && !strings.HasPrefix(file, "/")) {
+		return diagnostics.Location{}, false
+	}
+	text, lines := m.text(file)
+	if file == bufferKey && line > lines.Count() {
+		return diagnostics.Location{}, false
+	}
+	name := file
+	if file == bufferKey {
+		name = m.profile
+	}
+	return diagnostics.Location{File: name, Range: tokenRange(text, lines, line, p.Col)}, true
+}
+
+// isLibrary says a location is inside the bundled resources while the
+// profile is not: there it says where profile-lib.nix builds a value, which
+// tells the user nothing.
+func (m *sourceMap) isLibrary(file string) bool {
+	return m.resources != "" && within(file, m.resources) && !within(m.profile, m.resources)
+}
+
+func within(file, dir string) bool {
+	rel, err := filepath.Rel(dir, file)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+}
+
+// tokenRange spans the token at a Nix position: an identifier, a quoted
+// attribute name, or one character.
+func tokenRange(text []byte, lines *diagnostics.Lines, line, col int) diagnostics.Range {
+	start := lines.NixPos(line, col)
+	off := lines.Offset(start)
+	end := off
+	switch {
+	case off < len(text) && isIdentStart(text[off]):
+		for end < len(text) && isIdentChar(text[end]) {
+			end++
+		}
+	case off < len(text) && text[off] == '"':
+		end = closingQuote(text, off)
+	case off < len(text) && text[off] != '\n':
+		end = off + 1
+	}
+	return diagnostics.Range{Start: start, End: lines.Pos(end)}
+}
+
+func isIdentStart(b byte) bool {
+	return b == '_' || (b|0x20 >= 'a' && b|0x20 <= 'z')
+}
+
+func isIdentChar(b byte) bool {
+	return isIdentStart(b) || (b >= '0' && b <= '9') || b == '\'' || b == '-'
+}
+
+func closingQuote(text []byte, open int) int {
+	for i := open + 1; i < len(text) && text[i] != '\n'; i++ {
+		switch text[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return open + 1
+}
+
+// wrapperPositions reads the wrapper's [ path file line column ] list into
+// a map keyed by JSON pointer.
+func wrapperPositions(raw json.RawMessage) (map[string]NixPos, error) {
+	var entries [][]json.RawMessage
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		return nil, err
+	}
+	out := make(map[string]NixPos, len(entries))
+	for _, e := range entries {
+		if len(e) != 4 {
+			return nil, fmt.Errorf("position entry has %d parts", len(e))
+		}
+		var path []any
+		var p NixPos
+		if err := unmarshalAll([]any{&path, &p.File, &p.Line, &p.Col}, e); err != nil {
+			return nil, err
+		}
+		out[pointer(path)] = p
+	}
+	return out, nil
+}
+
+func unmarshalAll(dst []any, src []json.RawMessage) error {
+	for i := range dst {
+		if err := json.Unmarshal(src[i], dst[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pointer writes a JSON pointer (RFC 6901) from names and list indices.
+func pointer(path []any) string {
+	var b strings.Builder
+	for _, seg := range path {
+		b.WriteByte('/')
+		switch s := seg.(type) {
+		case string:
+			b.WriteString(escapePointer(s))
+		case float64:
+			b.WriteString(strconv.Itoa(int(s)))
+		case json.Number:
+			b.WriteString(s.String())
+		case int:
+			b.WriteString(strconv.Itoa(s))
+		}
+	}
+	return b.String()
+}
+
+func escapePointer(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+// buildPosMap gives every pointer of the artifact a location: its own, or
+// for a string set through profile-lib (e.g. /profile/name) the literal
+// `key = "value"` in the buffer, or else its nearest ancestor's.
+func buildPosMap(artifact json.RawMessage, own map[string]NixPos, m *sourceMap) diagnostics.PosMap {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(artifact))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return nil
+	}
+	out := diagnostics.PosMap{}
+	root := diagnostics.Location{File: m.profile}
+	out[""] = root
+	fill(out, own, m, "", "", v, root)
+	return out
+}
+
+func fill(out diagnostics.PosMap, own map[string]NixPos, m *sourceMap, ptr, key string, v any, parent diagnostics.Location) {
+	loc := parent
+	if ptr != "" {
+		loc = m.place(own, ptr, key, v, parent)
+		out[ptr] = loc
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fill(out, own, m, ptr+"/"+escapePointer(k), k, t[k], loc)
+		}
+	case []any:
+		for i, e := range t {
+			fill(out, own, m, ptr+"/"+strconv.Itoa(i), "", e, loc)
+		}
+	}
+}
+
+func (m *sourceMap) place(own map[string]NixPos, ptr, key string, v any, parent diagnostics.Location) diagnostics.Location {
+	if p, ok := own[ptr]; ok {
+		if loc, ok := m.locate(p); ok && !m.isLibrary(loc.File) {
+			return loc
+		}
+	}
+	if s, ok := v.(string); ok && key != "" {
+		if loc, ok := m.findLiteral(key, s); ok {
+			return loc
+		}
+	}
+	return parent
+}
+
+// findLiteral looks for `key = "value"` in the buffer: the place a plain
+// string passed to mkProfile was written.
+func (m *sourceMap) findLiteral(key, value string) (diagnostics.Location, bool) {
+	if strings.ContainsAny(value, "\"\\$\n") || !isIdentStart(key[0]) {
+		return diagnostics.Location{}, false
+	}
+	re, err := regexp.Compile(`(?:^|[^A-Za-z0-9_'.-])(` + regexp.QuoteMeta(key) + `)\s*=\s*"` + regexp.QuoteMeta(value) + `"`)
+	if err != nil {
+		return diagnostics.Location{}, false
+	}
+	text, lines := m.texts[bufferKey], m.lines[bufferKey]
+	loc := re.FindSubmatchIndex(text)
+	if loc == nil {
+		return diagnostics.Location{}, false
+	}
+	r := diagnostics.Range{Start: lines.Pos(loc[2]), End: lines.Pos(loc[3])}
+	return diagnostics.Location{File: m.profile, Range: r}, true
+}

@@ -1,0 +1,85 @@
+package eval
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
+
+// Request is one profile to evaluate.
+type Request struct {
+	// Path is the profile file (absolute). Relative imports resolve from
+	// its folder.
+	Path string
+	// Text is the editor's text of Path; nil means read Path from disk.
+	Text []byte
+	// Deps are the files of its import closure (absolute), as the caller's
+	// import graph knows them. They key the cache; files Nix reports reading
+	// are checked as well, so an incomplete list is safe.
+	Deps []string
+	// Overlays are unsaved editor texts of files in Deps, for the cache key
+	// only: Nix itself reads imported files from disk.
+	Overlays map[string][]byte
+}
+
+// Result is one finished evaluation.
+type Result struct {
+	// Artifact is the profile's JSON exactly as Nix printed it; nil on failure.
+	Artifact json.RawMessage
+	// Positions maps every JSON pointer in Artifact ("" for the root,
+	// "/manifest/model/auth", "/manifest/scope/allow/0/target") to where it
+	// was defined; a value without a position of its own gets its nearest
+	// ancestor's.
+	Positions diagnostics.PosMap
+	// Failure is set when there is no artifact.
+	Failure *Failure
+	// Duration is the wall time of the evaluation (0 for a cache hit).
+	Duration time.Duration
+	// Deps are the files Nix reported reading (imports), sorted.
+	Deps []string
+	// Cached says the result came from the cache, not a new Nix run.
+	Cached bool
+}
+
+// Failure kinds. Each has one message shape; see the constructors in
+// failure.go.
+const (
+	KindNixMissing      = "nix-missing"
+	KindNixError        = "nix-error"
+	KindTimeout         = "timeout"
+	KindOutputCap       = "output-cap"
+	KindMemoryLimit     = "memory-limit"
+	KindKilled          = "killed-from-outside"
+	KindCancelled       = "cancelled"
+	KindInvalidJSON     = "invalid-json"
+	KindFunctionProfile = "function-profile"
+	// KindBadRequest: the profile cannot be read, or the request is malformed.
+	KindBadRequest = "bad-request"
+)
+
+// Failure says why there is no artifact.
+type Failure struct {
+	Kind    string
+	Message string
+	// Location is where Nix says the error is (innermost place in a source
+	// file), in LSP positions; nil when Nix gave none.
+	Location *diagnostics.Location
+	// Trace is every located frame Nix printed, innermost first.
+	Trace []diagnostics.Location
+}
+
+func (f *Failure) Error() string { return f.Kind + ": " + f.Message }
+
+// cacheable says whether a result depends only on the inputs (not on load,
+// limits or luck), so it may be served again.
+func (r Result) cacheable() bool {
+	if r.Failure == nil {
+		return true
+	}
+	switch r.Failure.Kind {
+	case KindNixError, KindInvalidJSON, KindFunctionProfile:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,3 @@
+{
+  name = n: (import ./leaf.nix).label n;
+}

@@ -1,0 +1,31 @@
+# insomnia-lsp evaluation wrapper: `(import ./eval-wrapper.nix) VALUE`.
+# Returns the profile's value untouched as `artifact`, beside `positions`: a
+# list of [ path file line column ] for every attribute that has a source
+# position (path is a list of names and list indices). It only walks what
+# --strict --json forces anyway, so it adds no evaluation of its own.
+value:
+let
+  inherit (builtins) isAttrs isList isFunction attrNames unsafeGetAttrPos
+    concatMap genList length elemAt substring;
+
+  # Nix 2.8 names a position in stdin or -E text by the whole text: keep only
+  # real paths, so a buffer is not copied once per attribute.
+  fileOf = f: if substring 0 1 f == "/" then f else "";
+
+  # An attrset with outPath prints as that path in JSON: do not look inside.
+  walk = path: v:
+    if isAttrs v then
+      if v ? outPath then [ ]
+      else concatMap (n: entry (path ++ [ n ]) (unsafeGetAttrPos n v) v.${n}) (attrNames v)
+    else if isList v then
+      concatMap (i: walk (path ++ [ i ]) (elemAt v i)) (genList (i: i) (length v))
+    else [ ];
+
+  entry = path: pos: v:
+    (if pos == null then [ ] else [ [ path (fileOf pos.file) pos.line pos.column ] ])
+    ++ walk path v;
+in
+# Upstream runs `nix eval --json --file`, which never calls a top-level
+# function; nix-instantiate would, so say so instead of calling it.
+if isFunction value then { function = true; }
+else { artifact = value; positions = walk [ ] value; }
