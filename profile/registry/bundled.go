@@ -15,24 +15,33 @@ import (
 )
 
 var (
-	bundledOnce sync.Once
-	bundledDir  string
-	bundledErr  error
+	bundledMu  sync.Mutex
+	bundledDir string
 )
 
-// BundledResources extracts the embedded resources (nix/, schema/) once per
-// process into <cache>/insomnia-lsp/resources-<content hash> and returns that
-// directory. Nix needs real files to import; the hash in the name means a
-// present directory is always complete and current, so it is reused.
+// BundledResources extracts the embedded resources (nix/, schema/) into
+// <cache>/insomnia-lsp/resources-<content hash> and returns that directory.
+// Nix needs real files to import; the hash in the name means a present
+// directory is complete and current, so it is reused (and re-created if a
+// cache cleaner removed it while the server runs).
 func BundledResources() (string, error) {
-	bundledOnce.Do(func() {
-		var cache string
-		cache, bundledErr = cacheDir(EnvFromOS)
-		if bundledErr == nil {
-			bundledDir, bundledErr = ExtractFS(resources.FS, filepath.Join(cache, "insomnia-lsp"))
+	bundledMu.Lock()
+	defer bundledMu.Unlock()
+	if bundledDir != "" {
+		if fi, err := os.Stat(bundledDir); err == nil && fi.IsDir() {
+			return bundledDir, nil
 		}
-	})
-	return bundledDir, bundledErr
+	}
+	cache, err := cacheDir(EnvFromOS)
+	if err != nil {
+		return "", err
+	}
+	dir, err := ExtractFS(resources.FS, filepath.Join(cache, "insomnia-lsp"))
+	if err != nil {
+		return "", err
+	}
+	bundledDir = dir
+	return dir, nil
 }
 
 // cacheDir is $XDG_CACHE_HOME, else $HOME/.cache.
