@@ -61,6 +61,109 @@ install_code_server() {
   step argon2 cs_argon2
 }
 
+# ---- build: server, pod double, extension (.vsix with the server inside) ----
+build_all() {
+  local plat
+  plat=$(node -p 'process.platform + "-" + process.arch')
+  mkdir -p "$EXT_DIR/bin/$plat" "$WORK/bin"
+  log "go build insomnia-lsp -> bin/$plat"
+  (cd "$ROOT" && go build -o "$EXT_DIR/bin/$plat/insomnia-lsp" ./cmd/insomnia-lsp)
+  (cd "$ROOT" && go build -o "$WORK/bin/insomnia-pod" ./cmd/insomnia-pod-double)
+  # attach runs `insomnia --pod NAME`, the pod's TUI client, which is not part of
+  # this project: a shim checks the pod's socket and says what it attached to.
+  install -m 755 "$EXT_DIR/test/e2e/insomnia-attach-shim.sh" "$WORK/bin/insomnia"
+  # E2E_REUSE_VSIX=1 (for iterating on the test only) keeps an existing .vsix.
+  if [[ -n ${E2E_REUSE_VSIX:-} && -f $EXT_DIR/insomnia-lsp.vsix ]]; then log "reusing the .vsix"; return; fi
+  log "npm ci, unit tests, package"
+  (cd "$EXT_DIR" && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent package) >"$ART/build.log" 2>&1 ||
+    { tail -40 "$ART/build.log" >&2; return 1; }
+}
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# The workspace is a copy (the test changes the default profile), with the
+# resources the examples import by relative path.
+make_workspace() {
+  mkdir -p "$WORK/repo" "$WORK/home" "$WORK/ud/User"
+  cp -r "$ROOT/examples" "$ROOT/resources" "$WORK/repo/"
+  cat >"$WORK/ud/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "extensions.ignoreRecommendations": true,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "chat.commandCenter.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "terminal.integrated.gpuAcceleration": "off",
+  "editor.hover.delay": 300,
+  "security.workspace.trust.startupPrompt": "always"
+}
+JSON
+}
+
+start_code_server() {
+  PORT=$(free_port)
+  local entry=$CS_DIR/node_modules/code-server/out/node/entry.js
+  node "$entry" --extensions-dir "$WORK/ext" --user-data-dir "$WORK/ud" \
+    --install-extension "$EXT_DIR/insomnia-lsp.vsix" >"$ART/install-extension.log" 2>&1
+  log "code-server on 127.0.0.1:$PORT"
+  # setsid: the server and everything it starts (extension host, language
+  # server, terminals) share one process group, ended as one at exit.
+  PATH="$WORK/bin:$PATH" INSOMNIA_HOME="$WORK/home" INSOMNIA_POD_COMMAND="$WORK/bin/insomnia-pod" \
+    setsid node "$entry" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry \
+    --disable-update-check --extensions-dir "$WORK/ext" \
+    --user-data-dir "$WORK/ud" "$WORK/repo/examples" >"$ART/code-server.log" 2>&1 </dev/null &
+  CS_PID=$!
+  for _ in $(seq 120); do
+    curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$CS_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  log "code-server did not start"; tail -20 "$ART/code-server.log" >&2; return 1
+}
+
+cleanup() {
+  local rc=$?
+  # Any early exit still ends with the closing line CI reads.
+  if [[ -z ${SUMMARY_PRINTED:-} && ${INSTALL_ONLY:-} != 1 ]]; then echo "0 passed, 1 failed"; fi
+  if [[ -n ${CS_PID:-} ]]; then kill -TERM -- "-$CS_PID" 2>/dev/null || true; fi
+  # pods the double started for the test
+  [[ -n ${WORK:-} && -z ${E2E_KEEP:-} ]] && rm -rf "$WORK"
+  return $rc
+}
+
+# broken_position asks real Nix where broken.nix fails: the test compares the
+# Problems panel with this, not with a number written into the test.
+broken_position() {
+  nix-instantiate --parse "$WORK/repo/examples/.insomnia/profiles/broken.nix" 2>&1 >/dev/null |
+    grep -oE 'broken\.nix:[0-9]+:[0-9]+' | head -1 | cut -d: -f2,3 || true
+}
+
 install_apt
 install_code_server
-if [[ ${1:-} == --install-only ]]; then log "installed"; exit 0; fi
+if [[ ${1:-} == --install-only ]]; then INSTALL_ONLY=1; log "installed"; exit 0; fi
+
+EXT_DIR=$ROOT/editors/vscode
+WORK=$(mktemp -d /tmp/insomnia-e2e.XXXXXX)
+trap cleanup EXIT
+rm -rf "$ART" && mkdir -p "$ART"
+fail_setup() { log "setup failed: $*"; exit 1; }
+build_all || fail_setup build
+make_workspace
+start_code_server || fail_setup code-server
+POS=$(broken_position)
+[[ -n $POS ]] || fail_setup "nix-instantiate found no error in broken.nix"
+log "nix reports broken.nix at $POS"
+set +e
+E2E_URL="http://127.0.0.1:$PORT/?folder=$WORK/repo/examples" E2E_WS="$WORK/repo/examples" \
+  E2E_HOME="$WORK/home" E2E_ART="$ART" E2E_BROKEN_POS="$POS" \
+  node "$EXT_DIR/test/e2e/e2e.mjs"
+rc=$?
+SUMMARY_PRINTED=1
+set -e
+exit $rc

@@ -1,0 +1,233 @@
+// End-to-end test of the extension in real VS Code (code-server) through
+// Chromium, as a user would use it. Started by scripts/e2e-vscode.sh, which
+// passes the page URL and the expected values in the environment. Each check
+// saves a screenshot in $E2E_ART; the last line is "N passed, N failed".
+import { chromium } from 'playwright-core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const URL = env('E2E_URL');
+const WS = env('E2E_WS');
+const HOME = env('E2E_HOME');
+const ART = env('E2E_ART');
+const [brokenLine, brokenCol] = env('E2E_BROKEN_POS').split(':').map(Number);
+// The default profile as profiles.toml says, qualified the way the contract names
+// project profiles.
+const tomlPath = path.join(WS, '.insomnia', 'profiles.toml');
+const defaultName = /^default\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(tomlPath, 'utf8'))?.[1];
+const POD = 'e2e-coder';
+
+let passed = 0;
+let failed = 0;
+let page;
+let shot = 0;
+
+function log(msg) {
+  console.log(`[e2e] ${msg}`);
+}
+
+async function screenshot(name) {
+  const file = path.join(ART, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  try {
+    await page.screenshot({ path: file });
+  } catch (err) {
+    log(`screenshot ${name}: ${err.message}`);
+  }
+  return file;
+}
+
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    const detail = await fn();
+    passed++;
+    const file = await screenshot(name);
+    log(`PASS ${name}${detail ? `: ${detail}` : ''} (${Date.now() - t0} ms, ${path.basename(file)})`);
+  } catch (err) {
+    failed++;
+    const file = await screenshot(`${name}-FAILED`);
+    log(`FAIL ${name}: ${err.message.split('\n')[0]} (${path.basename(file)})`);
+    await notifications();
+  }
+}
+
+async function notifications() {
+  const texts = await page.locator('.notification-toast .notification-list-item-message').allInnerTexts().catch(() => []);
+  for (const t of texts) log(`  notification: ${t}`);
+}
+
+// waitText polls a locator until one of its elements' text matches re.
+async function waitText(locator, re, timeout, what) {
+  const end = Date.now() + timeout;
+  let last = [];
+  while (Date.now() < end) {
+    last = await locator.allInnerTexts().catch(() => []);
+    const hit = last.find((t) => re.test(t));
+    if (hit !== undefined) return hit;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`${what}: no text matching ${re} within ${timeout} ms; saw ${JSON.stringify(last.slice(0, 6))}`);
+}
+
+async function quickInput(prefixKey, text) {
+  await page.keyboard.press(prefixKey);
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(text);
+  return input;
+}
+
+async function runCommand(title) {
+  await quickInput('F1', `>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(rel) {
+  await quickInput('Control+P', rel);
+  const base = path.basename(rel);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.click();
+  await page.locator(`.tab.active[aria-label*="${base}"], .tab.active:has-text("${base}")`).first().waitFor({ timeout: 10_000 });
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 10_000 });
+}
+
+async function goTo(line, col) {
+  await quickInput('Control+G', `:${line}:${col}`);
+  await page.keyboard.press('Enter');
+}
+
+async function main() {
+  fs.mkdirSync(ART, { recursive: true });
+  // launch() gives Chromium a fresh temporary profile of its own.
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  page = await ctx.newPage();
+  try {
+    await page.goto(URL);
+    await steps();
+  } finally {
+    await browser.close();
+  }
+}
+
+async function steps() {
+  await check('workbench-and-trust', async () => {
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const trust = page.getByRole('button', { name: /Yes, I trust the authors/ });
+    await trust.waitFor({ timeout: 30_000 });
+    await trust.click();
+    await page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: 10_000 });
+    return 'workspace trusted through the dialog';
+  });
+
+  await check('problems-panel-broken-profile', async () => {
+    await openFile('.insomnia/profiles/broken.nix');
+    await page.keyboard.press('Control+Shift+M');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const want = new RegExp(`\\[Ln ${brokenLine}, Col \\d+\\]`);
+    const hit = await waitText(rows, want, 30_000, 'Problems panel');
+    const file = await waitText(rows, /broken\.nix/, 2_000, 'Problems panel file row');
+    return `${file.split('\n')[0]} / ${hit.replace(/\s+/g, ' ')} (nix: line ${brokenLine}, col ${brokenCol})`;
+  });
+
+  await check('code-lens-profile', async () => {
+    await openFile('.insomnia/profiles/coder.nix');
+    const want = `profile: project:${defaultName} (default)`;
+    const lens = page.locator('.monaco-editor .codelens-decoration');
+    const text = await waitText(lens, new RegExp(want.replace(/[()]/g, '\\$&')), 30_000, 'code lens');
+    return text.replace(/\s+/g, ' ');
+  });
+
+  await check('language-status-item', async () => {
+    // The `{}` language status of the Nix file lists our item; hovering shows it.
+    await page.locator('#status\\.languageStatus').hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    return (await waitText(hover, /profile: project:coder \(default\)/, 20_000, 'language status')).replace(/\s+/g, ' ');
+  });
+
+  await check('hover-resolved-manifest', async () => {
+    // The call that builds the profile: hover there shows the whole manifest.
+    const src = fs.readFileSync(path.join(WS, '.insomnia/profiles/coder.nix'), 'utf8').split('\n');
+    const line = src.findIndex((l) => l.includes('mkRole')) + 1;
+    const col = src[line - 1].indexOf('mkRole') + 2;
+    await goTo(line, col);
+    await runCommand('Show or Focus Hover');
+    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents');
+    const text = await waitText(hover, /"name":\s*"coder"/, 30_000, 'hover');
+    if (!/project:coder/.test(text)) throw new Error(`hover does not name the profile: ${text.slice(0, 200)}`);
+    await screenshot('hover-open');
+    await page.keyboard.press('Escape');
+    return text.split('\n').slice(0, 2).join(' ');
+  });
+
+  await check('status-bar-default-profile', async () => {
+    const item = page.locator('.statusbar-item', { hasText: `project:${defaultName}` });
+    const text = await waitText(item, new RegExp(`project:${defaultName}`), 20_000, 'status bar');
+    return text;
+  });
+
+  await check('show-resolved-manifest', async () => {
+    await runCommand('Insomnia: Show Resolved Manifest');
+    await page.locator('.tab', { hasText: 'coder.nix (resolved)' }).first().waitFor({ timeout: 15_000 });
+    const lines = page.locator('.editor-group-container .monaco-editor .view-lines');
+    return (await waitText(lines, /"name":\s*"coder"/, 15_000, 'manifest document')).split('\n')[0];
+  });
+
+  await check('spawn-pod-terminal', async () => {
+    await openFile('.insomnia/profiles/coder.nix');
+    await runCommand('Insomnia: Spawn Pod with This Profile');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(POD);
+    await page.keyboard.press('Enter');
+    const tab = page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .composite-title', { hasText: `insomnia: ${POD}` });
+    await tab.first().waitFor({ timeout: 60_000 });
+    const rows = page.locator('.xterm-rows');
+    const out = await waitText(rows, new RegExp(`attached to pod ${POD}`), 30_000, 'terminal');
+    const sock = path.join(HOME, 'run', POD, 'sock');
+    if (!fs.existsSync(sock)) throw new Error(`the double has no socket at ${sock}`);
+    return out.split('\n').find((l) => l.includes('attached')).trim();
+  });
+
+  await check('pick-default-profile', async () => {
+    await page.locator('.statusbar-item', { hasText: `project:${defaultName}` }).first().click();
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'project:reviewer' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    if (!rows.some((r) => r.includes(`project:${defaultName}`) && r.includes('(default)'))) {
+      throw new Error(`no default marker in the quick pick: ${JSON.stringify(rows)}`);
+    }
+    await row.click();
+    const end = Date.now() + 15_000;
+    while (!/^default\s*=\s*"reviewer"/m.test(fs.readFileSync(tomlPath, 'utf8'))) {
+      if (Date.now() > end) throw new Error('profiles.toml still names the old default');
+      await page.waitForTimeout(250);
+    }
+    await waitText(page.locator('.statusbar-item'), /project:reviewer/, 15_000, 'status bar after the change');
+    return 'profiles.toml now says default = "reviewer"';
+  });
+}
+
+main()
+  .catch((err) => {
+    failed++;
+    log(`FAIL setup: ${err.stack || err}`);
+  })
+  .finally(() => {
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed > 0 ? 1 : 0;
+  });
