@@ -47,6 +47,7 @@ type def struct {
 type scopeInfo struct {
 	defs  []def
 	useOf map[NodeID]int32 // NIdent or inherited name -> index in defs
+	defOf map[NodeID]int32 // binding name node -> index in defs (built on demand)
 	diags []checkDiag
 }
 

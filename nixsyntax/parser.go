@@ -265,8 +265,13 @@ func (p *parser) looksLikeFormals() bool {
 	case TEllipsis:
 		return true
 	case TIdent:
-		k := p.peekAt(2)
-		return k == TComma || k == TQuestion || k == TRBrace
+		switch p.peekAt(2) {
+		case TComma, TQuestion:
+			return true
+		case TRBrace: // `{ a }: ...`, but `{ a }` alone is a set being typed
+			k := p.peekAt(3)
+			return k == TColon || k == TAt
+		}
 	}
 	return false
 }
