@@ -65,6 +65,9 @@ func fillDefaults(m map[string]any) {
 
 // section returns m[key] as an object, creating it when create is set.
 func section(m map[string]any, key string, create bool) map[string]any {
+	if m == nil {
+		return nil
+	}
 	if s, ok := m[key].(map[string]any); ok {
 		return s
 	}

@@ -59,9 +59,11 @@ func resolveSelector(sel, cwd string) (profileFile, error) {
 		"kind": "registry", "source": e.source, "name": e.name, "path": e.path}}, nil
 }
 
+// pathProfile joins a relative path to cwd lexically, not canonicalised, as
+// the runtime does (§1.1).
 func pathProfile(label, p, cwd string) profileFile {
 	if !filepath.IsAbs(p) {
-		p = filepath.Join(cwd, p)
+		p = strings.TrimSuffix(cwd, "/") + "/" + p
 	}
 	return profileFile{label: label, path: p, base: filepath.Dir(p),
 		source: map[string]any{"kind": "path", "path": p}}
