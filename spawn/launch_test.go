@@ -17,6 +17,7 @@ func TestLaunchProgramNotFound(t *testing.T) {
 		req.Program = prog
 		_, err := Launch(context.Background(), req)
 		se := wantKind(t, err, ErrLaunch)
+		t.Log(err)
 		if se.PID != 0 || !strings.Contains(err.Error(), "INSOMNIA_POD_COMMAND") {
 			t.Errorf("%s: want a hint and no pid, got pid %d: %v", prog, se.PID, err)
 		}
@@ -41,6 +42,7 @@ func TestLaunchEarlyExitKeepsTail(t *testing.T) {
 	req.Progress = func(l string) { progress = append(progress, l) }
 	_, err := Launch(context.Background(), req)
 	se := wantKind(t, err, ErrExitedEarly)
+	t.Log(err)
 	if len(se.Tail) != 8 || se.Tail[0] != "double: step 4" ||
 		se.Tail[7] != "error: failed to create pod: the double was told to exit early" {
 		t.Errorf("tail = %q", se.Tail)
@@ -74,6 +76,7 @@ func TestLaunchMalformedReadyLine(t *testing.T) {
 	e := newEnv(t)
 	_, err := Launch(context.Background(), e.request("p1", "malformed"))
 	se := wantKind(t, err, ErrMalformed)
+	t.Log(err)
 	if se.Detail != `INSOMNIA-READY\tp1` {
 		t.Errorf("detail = %q", se.Detail)
 	}
@@ -85,6 +88,7 @@ func TestLaunchNeverReadyTimesOut(t *testing.T) {
 	req.Deadline = 300 * time.Millisecond
 	_, err := Launch(context.Background(), req)
 	se := wantKind(t, err, ErrTimeout)
+	t.Log(err)
 	if se.PID == 0 || len(se.Tail) != 1 || se.Tail[0] != "double: evaluating forever" {
 		t.Errorf("pid %d tail %q", se.PID, se.Tail)
 	}

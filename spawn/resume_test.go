@@ -50,6 +50,7 @@ func TestResumeMissingState(t *testing.T) {
 	e := newEnv(t)
 	_, err := Resume(context.Background(), e.resumeRequest("ghost"))
 	se := wantKind(t, err, ErrExitedEarly)
+	t.Log(err)
 	if got := se.Tail[len(se.Tail)-1]; got != "error: pod state missing for ghost" {
 		t.Errorf("last line = %q", got)
 	}

@@ -40,10 +40,19 @@ func TestSpawnThenListThenStop(t *testing.T) {
 	if !p.FromProfile("project:coder", "") || !p.FromProfile("", e.profile) || p.FromProfile("user:coder", "/x.nix") {
 		t.Error("FromProfile disagrees with the provenance")
 	}
+	t.Logf("lens while live: %s", LensTitle(ListPods(e.data, e.runtime)))
 	stopPod(t, r.PID)
 	p = findPod(t, ListPods(e.data, e.runtime), "coder-1")
 	if p.State != StateStopped || p.Socket != "" {
 		t.Errorf("stopped pod listed as %+v", p)
+	}
+	t.Logf("lens when stopped: %s", LensTitle(ListPods(e.data, e.runtime)))
+	// The pod cleaned up after itself: no allocation, no runtime directory.
+	if a, err := readAllocations(e.runtime); err != nil || len(a) != 0 {
+		t.Errorf("pods.json after stop: %+v %v", a, err)
+	}
+	if _, err := os.Stat(filepath.Join(e.runtime, "coder-1")); !os.IsNotExist(err) {
+		t.Errorf("runtime dir left behind: %v", err)
 	}
 }
 

@@ -44,6 +44,7 @@ func spawnAndVerify(t *testing.T, e *testEnv, name, mode string) Verification {
 func TestVerifyMatchesPreview(t *testing.T) {
 	requireNix(t)
 	v := spawnAndVerify(t, newEnv(t), "coder-2", "")
+	t.Log(v.Message)
 	want := fmt.Sprintf("pod coder-2 started from project:coder; snapshot matches preview (sha256 %s)", v.Hash[:12])
 	if !v.Matches || v.Warning || v.Message != want || v.Hash != v.PreviewHash {
 		t.Errorf("verification = %+v\nwant message %q", v, want)
@@ -54,6 +55,7 @@ func TestVerifyReportsDrift(t *testing.T) {
 	requireNix(t)
 	e := newEnv(t)
 	v := spawnAndVerify(t, e, "coder-3", "drift")
+	t.Log(v.Message)
 	want := "pod coder-3 started from project:coder; snapshot differs from preview in 1 field(s): " +
 		"model.ref: double/drifted-model → anthropic/claude-sonnet"
 	if v.Matches || !v.Warning || v.Message != want || len(v.Diffs) != 1 || v.Diffs[0].Path != "model.ref" {
