@@ -25,6 +25,9 @@ type Evaluator struct {
 	mu      sync.Mutex
 	version string // Nix version, once known
 	resDir  string
+
+	// pidHook, when set (tests), sees the pid of every Nix evaluation.
+	pidHook func(pid int)
 }
 
 // NewEvaluator applies the defaults to opts. It runs nothing yet.
@@ -43,9 +46,13 @@ func (e *Evaluator) Evaluate(ctx context.Context, req Request) Result {
 	return r
 }
 
-// evaluate is Evaluate; started (if set) is called just before Nix runs,
-// and ran reports whether it did.
-func (e *Evaluator) evaluate(ctx context.Context, req Request, started func()) (Result, bool) {
+// gate runs before Nix starts (the Scheduler's concurrency limit): it
+// returns a release func, or false when ctx ended while waiting.
+type gate func(ctx context.Context) (release func(), ok bool)
+
+// evaluate is Evaluate behind an optional gate; ran reports whether Nix
+// was started (false for cache hits and early failures).
+func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result, ran bool) {
 	if !filepath.IsAbs(req.Path) {
 		return Result{Failure: fail(KindBadRequest, "profile path is not absolute: "+req.Path)}, false
 	}
@@ -70,10 +77,14 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, started func()) (
 		r.Cached, r.Duration = true, 0
 		return r, false
 	}
-	if started != nil {
-		started()
+	if g != nil {
+		release, ok := g(ctx)
+		if !ok {
+			return Result{Failure: fail(KindCancelled, "evaluation cancelled")}, false
+		}
+		defer release()
 	}
-	r := e.run(ctx, req.Path, text, resDir)
+	r = e.run(ctx, req.Path, text, resDir)
 	if r.cacheable() {
 		e.cache.put(key, r)
 	}
@@ -157,7 +168,7 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 	start := time.Now()
 	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: childEnv(e.opts.Trusted), stdin: stdin,
 		timeout: e.opts.Timeout, maxStdout: e.opts.MaxStdout, maxStderr: e.opts.MaxStderr,
-		memLimit: e.opts.MemoryLimit})
+		memLimit: e.opts.MemoryLimit, onStart: e.pidHook})
 	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)
 	r := e.interpret(o, sm)
 	r.Duration = time.Since(start)
@@ -183,7 +194,7 @@ func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 	}
 	if out.Function {
 		f := fail(KindFunctionProfile, "profile evaluates to a function; upstream does not call it (use the value, e.g. `mkProfile { ... }`, not `{ ... }: ...`)")
-		f.Location = &diagnostics.Location{File: sm.profile}
+		f.Location = &diagnostics.Location{File: sm.profile, Range: sm.lines[bufferKey].LineRange(0)}
 		return Result{Failure: f}
 	}
 	own, err := wrapperPositions(out.Positions)
@@ -194,8 +205,15 @@ func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 }
 
 // locateFailure converts the Nix positions of an error. The innermost one
-// in a source the user has becomes Location.
+// in a source the user has becomes Location; when Nix names none (e.g. a
+// forbidden fetch), the profile's start stands in, so every Nix error can
+// be shown somewhere.
 func locateFailure(f *Failure, pe ParsedError, sm *sourceMap) {
+	defer func() {
+		if f.Location == nil {
+			f.Location = &diagnostics.Location{File: sm.profile, Range: sm.lines[bufferKey].LineRange(0)}
+		}
+	}()
 	for _, p := range pe.Trace {
 		loc, ok := sm.locate(p)
 		if !ok {

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -98,5 +100,89 @@ func compareGolden(t *testing.T, path, got string) {
 				t.Errorf("%s line %d:\n got  %s\n want %s", path, i+1, g, w)
 			}
 		}
+	}
+}
+
+// TestParseErrorTraceNix28: real Nix 2.8 output of an error three imports
+// deep, in the text form and in internal-json, reads the same.
+func TestParseErrorTraceNix28(t *testing.T) {
+	main := fixture(t, "trace/main.nix")
+	leaf, mid := fixture(t, "trace/leaf.nix"), fixture(t, "trace/mid.nix")
+	text := ParseError(nixStderr(t, "--show-trace", main))
+	js := ParseError(nixStderr(t, "--show-trace", "--log-format", "internal-json", main))
+	for name, pe := range map[string]ParsedError{"text": text, "internal-json": js} {
+		if pe.Headline != "cannot coerce an integer to a string" {
+			t.Errorf("%s: headline %q", name, pe.Headline)
+		}
+		if pe.Pos == nil || *pe.Pos != (NixPos{File: leaf, Line: 3, Col: 14}) {
+			t.Errorf("%s: pos %v", name, pe.Pos)
+		}
+		want := []NixPos{{leaf, 3, 14}, {leaf, 2, 11}, {mid, 2, 13}, {mid, 2, 10}, {main, 5, 23}}
+		if fmt.Sprint(pe.Trace) != fmt.Sprint(want) {
+			t.Errorf("%s: trace\n got  %v\n want %v", name, pe.Trace, want)
+		}
+	}
+}
+
+// TestParseErrorForms: Nix 2.8's other shapes, from real runs.
+func TestParseErrorForms(t *testing.T) {
+	cases := []struct {
+		expr, headline string
+		pos            NixPos
+	}{
+		{"{ a = 1; a = 2; }", "attribute 'a' already defined at (string):1:3", NixPos{"«string»", 1, 10}},
+		{"let x = 1 in x", "syntax error, unexpected IN, expecting ';'", NixPos{"«string»", 1, 11}},
+		{"rec { a = b; b = a; }.a", "infinite recursion encountered", NixPos{"«string»", 1, 11}},
+		{"throw \"boom\"", "boom", NixPos{}},
+		{"(x: x x) (x: x x)", "stack overflow (possible infinite recursion)", NixPos{}},
+	}
+	for _, c := range cases {
+		pe := ParseError(nixStderr(t, "-E", c.expr))
+		if pe.Headline != c.headline {
+			t.Errorf("%s: headline %q, want %q", c.expr, pe.Headline, c.headline)
+		}
+		got := NixPos{}
+		if pe.Pos != nil {
+			got = *pe.Pos
+		}
+		if got != c.pos {
+			t.Errorf("%s: pos %v, want %v", c.expr, got, c.pos)
+		}
+	}
+}
+
+// TestParseErrorCorpusNix28: Nix 2.8 itself on every corpus eval-fail
+// file: whenever it prints a position in a file, the reader finds one
+// there, and every failure has a headline.
+func TestParseErrorCorpusNix28(t *testing.T) {
+	dir := corpusDir(t)
+	needNix(t)
+	if testing.Short() {
+		t.Skip("-short: 170 Nix runs skipped")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "eval-fail-*.nix"))
+	failed := 0
+	for _, f := range files {
+		// Restricted, so the fetchurl cases fail at once instead of trying the network.
+		argv := append(append([]string{DefaultProgram, "--eval", "--strict", "--json"}, restrictArgs([]string{dir})...), f)
+		o := run(context.Background(), runSpec{argv: argv,
+			dir: dir, env: childEnv(true), timeout: 10 * time.Second, maxStdout: 1 << 20, maxStderr: 1 << 20})
+		if o.exitCode == 0 || o.stopped != stopNone {
+			continue // Nix 2.8 accepts a few of them
+		}
+		failed++
+		pe := ParseError(o.stderr)
+		name := filepath.Base(f)
+		if pe.Headline == "" {
+			t.Errorf("%s: no headline in %q", name, o.stderr)
+		}
+		if regexp.MustCompile(`at ` + regexp.QuoteMeta(f) + `:\d+:\d+`).Match(o.stderr) {
+			if pe.Pos == nil || pe.Pos.File != f {
+				t.Errorf("%s: position %v, stderr:\n%s", name, pe.Pos, o.stderr)
+			}
+		}
+	}
+	if failed < len(files)/2 {
+		t.Fatalf("only %d of %d corpus files failed under Nix 2.8", failed, len(files))
 	}
 }

@@ -23,6 +23,7 @@ type runSpec struct {
 	maxStdout int64
 	maxStderr int64
 	memLimit  uint64 // RLIMIT_AS in bytes; 0: none
+	onStart   func(pid int)
 }
 
 // stopReason says why we killed the child ourselves.
@@ -74,6 +75,9 @@ func run(ctx context.Context, spec runSpec) runOutcome {
 	}
 	k.arm(cmd.Process.Pid)
 	limitMemory(cmd.Process.Pid, spec.memLimit)
+	if spec.onStart != nil {
+		spec.onStart(cmd.Process.Pid)
+	}
 
 	done := make(chan struct{})
 	go k.watch(ctx, spec.timeout, done)

@@ -1,0 +1,166 @@
+package eval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// busyLoop spins for minutes in constant memory (a billion additions).
+const busyLoop = "builtins.foldl' (a: i: builtins.foldl' (b: j: b + 1) a (builtins.genList (x: x) 1000)) 0 (builtins.genList (x: x) 1000000)\n"
+
+// pids records the Nix processes an evaluator starts.
+type pids struct {
+	mu   sync.Mutex
+	list []int
+}
+
+func (p *pids) add(pid int) { p.mu.Lock(); p.list = append(p.list, pid); p.mu.Unlock() }
+
+func (p *pids) all() []int { p.mu.Lock(); defer p.mu.Unlock(); return append([]int(nil), p.list...) }
+
+func trackedEvaluator(opts Options) (*Evaluator, *pids) {
+	e := NewEvaluator(opts)
+	p := &pids{}
+	e.pidHook = p.add
+	return e, p
+}
+
+// procStat reads (ppid, pgrp, state) of a live process.
+func procStat(pid int) (ppid, pgrp int, state string, ok bool) {
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, 0, "", false
+	}
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	ppid, _ = strconv.Atoi(f[1])
+	pgrp, _ = strconv.Atoi(f[2])
+	return ppid, pgrp, f[0], true
+}
+
+// assertNoProcesses fails if any started Nix, anything in its process
+// group, or any child of ours (zombies included) is left.
+func assertNoProcesses(t *testing.T, started []int) {
+	t.Helper()
+	if len(started) == 0 {
+		t.Fatal("no Nix process was started")
+	}
+	groups := map[int]bool{}
+	for _, pid := range started {
+		groups[pid] = true
+		if _, _, st, ok := procStat(pid); ok {
+			t.Errorf("Nix pid %d still exists (state %s)", pid, st)
+		}
+	}
+	entries, _ := os.ReadDir("/proc")
+	me := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		ppid, pgrp, st, ok := procStat(pid)
+		if ok && (groups[pgrp] || ppid == me) {
+			t.Errorf("process %d left (ppid %d, group %d, state %s)", pid, ppid, pgrp, st)
+		}
+	}
+}
+
+func TestTimeoutKillsLoop(t *testing.T) {
+	opts := testOptions(t)
+	opts.Timeout = time.Second
+	e, started := trackedEvaluator(opts)
+	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
+	if r.Failure == nil || r.Failure.Kind != KindTimeout || r.Failure.Message != "evaluation stopped after 1 s: infinite loop?" {
+		t.Fatalf("got %+v", r.Failure)
+	}
+	assertNoProcesses(t, started.all())
+	// A timeout depends on load, so it is not cached.
+	if e.Cache().Len() != 0 {
+		t.Fatalf("timeout was cached")
+	}
+}
+
+func TestCancelKillsGroup(t *testing.T) {
+	opts := testOptions(t)
+	e, started := trackedEvaluator(opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	// Cancel once Nix runs; the hook fires right after start.
+	e.pidHook = func(pid int) { started.add(pid); go cancel() }
+	r := e.Evaluate(ctx, Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
+	if r.Failure == nil || r.Failure.Kind != KindCancelled {
+		t.Fatalf("got %+v", r.Failure)
+	}
+	assertNoProcesses(t, started.all())
+}
+
+func TestOutputCap(t *testing.T) {
+	opts := testOptions(t)
+	opts.MaxStdout = 64 << 10
+	text := `{ s = builtins.concatStringsSep "" (builtins.genList (x: "aaaaaaaaaa") 200000); }` + "\n"
+	e, started := trackedEvaluator(opts)
+	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/big.nix"), Text: []byte(text)})
+	if r.Failure == nil || r.Failure.Kind != KindOutputCap || !strings.Contains(r.Failure.Message, "more than 64 KiB on stdout") {
+		t.Fatalf("got %+v", r.Failure)
+	}
+	assertNoProcesses(t, started.all())
+}
+
+func TestMemoryLimit(t *testing.T) {
+	opts := testOptions(t)
+	opts.MemoryLimit = 256 << 20
+	text := "{ n = builtins.length (builtins.genList (x: toString x) 20000000); }\n"
+	e, started := trackedEvaluator(opts)
+	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/mem.nix"), Text: []byte(text)})
+	if r.Failure == nil || r.Failure.Kind != KindMemoryLimit || !strings.Contains(r.Failure.Message, "256 MiB") {
+		t.Fatalf("got %+v", r.Failure)
+	}
+	assertNoProcesses(t, started.all())
+}
+
+// TestEnvironmentPared: a profile cannot read our environment's secrets.
+func TestEnvironmentPared(t *testing.T) {
+	opts := testOptions(t)
+	t.Setenv("INSOMNIA_TEST_TOKEN", "do-not-leak")
+	r := NewEvaluator(opts).Evaluate(context.Background(), Request{Path: fixture(t, "relative/env.nix"),
+		Text: []byte(`{ t = builtins.getEnv "INSOMNIA_TEST_TOKEN"; h = builtins.getEnv "HOME" != ""; }`)})
+	if r.Failure != nil || string(r.Artifact) != `{"h":true,"t":""}` {
+		t.Fatalf("got %+v %s", r.Failure, r.Artifact)
+	}
+}
+
+// TestRestrictedMode: untrusted profiles still read their folder and the
+// bundled library, but not /etc/passwd, and fetch nothing.
+func TestRestrictedMode(t *testing.T) {
+	opts := testOptions(t)
+	opts.Trusted = false
+	path := fixture(t, "relative/untrusted.nix")
+	lib := filepath.Join(opts.ResourcesDir, "nix", "profile-lib.nix")
+	ok := "let lib = import " + nixString(lib) + " {}; in lib.mkProfile { name = \"u\"; manifest.model = import ./helper.nix; }\n"
+	r := NewEvaluator(opts).Evaluate(context.Background(), Request{Path: path, Text: []byte(ok)})
+	if r.Failure != nil {
+		t.Fatalf("untrusted profile within bounds failed: %+v", r.Failure)
+	}
+	wantAt(t, r.Positions, "/profile/name", path, 0, strings.Index(ok, "name = "))
+	for _, bad := range []string{
+		"{ x = builtins.readFile /etc/passwd; }\n",
+		"{ x = builtins.readFile \"/etc/passwd\"; }\n",
+		"{ x = builtins.fetchurl \"http://127.0.0.1:9/x\"; }\n",
+		"{ x = import ../../eval.go; }\n",
+	} {
+		r := NewEvaluator(opts).Evaluate(context.Background(), Request{Path: path, Text: []byte(bad)})
+		if r.Failure == nil || r.Failure.Kind != KindNixError || !strings.Contains(r.Failure.Message, "forbidden in restricted mode") {
+			t.Errorf("%q: got %+v %s", bad, r.Failure, r.Artifact)
+			continue
+		}
+		if strings.Contains(r.Failure.Message, "root:") || r.Failure.Location == nil {
+			t.Errorf("%q: message %q, location %v", bad, r.Failure.Message, r.Failure.Location)
+		}
+	}
+}
