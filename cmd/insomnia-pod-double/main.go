@@ -55,7 +55,7 @@ func run(args []string) int {
 	if code, done := actOut(ctx, mode, o); done {
 		return code
 	}
-	p, err := startPod(o, mode)
+	p, err := startPod(ctx, o, mode)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		return 1
@@ -134,7 +134,7 @@ func actOut(ctx context.Context, mode string, o options) (int, bool) {
 
 // startPod resolves or restores the manifest, writes metadata and starts
 // listening.
-func startPod(o options, mode string) (*pod, error) {
+func startPod(ctx context.Context, o options, mode string) (*pod, error) {
 	dataDir, err := baseDir(dataDirRule)
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func startPod(o options, mode string) (*pod, error) {
 	if store == "" {
 		store = filepath.Join(dataDir, "sessions")
 	}
-	name, snapshot, err := manifestFor(o, store)
+	name, snapshot, err := manifestFor(ctx, o, store)
 	if err != nil {
 		return nil, err
 	}
@@ -160,16 +160,23 @@ func startPod(o options, mode string) (*pod, error) {
 		model["ref"] = "double/drifted-model"
 	}
 	segment := uuidV7()
-	if err := writeMetadata(store, name, segment, snapshot); err != nil {
+	// Register before writing metadata: a refused duplicate of a live pod
+	// must not overwrite that pod's state.
+	p, err := start(runtimeDir, name, segment, snapshot)
+	if err != nil {
 		return nil, err
 	}
-	return start(runtimeDir, name, segment, snapshot)
+	if err := writeMetadata(store, name, segment, snapshot); err != nil {
+		p.stop()
+		return nil, err
+	}
+	return p, nil
 }
 
 // manifestFor picks the manifest source as the runtime does (§4.1):
 // --profile, else a restore for --pod with saved state, else the default
 // profile.
-func manifestFor(o options, store string) (string, map[string]any, error) {
+func manifestFor(ctx context.Context, o options, store string) (string, map[string]any, error) {
 	if o.pod != "" {
 		if err := validName(o.pod); err != nil {
 			return "", nil, err
@@ -194,7 +201,7 @@ func manifestFor(o options, store string) (string, map[string]any, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("failed to resolve profile %s: %v", sel, err)
 	}
-	snap, name, err := snapshotFor(pf, o.profilePodName+o.pod)
+	snap, name, err := snapshotFor(ctx, pf, o.profilePodName+o.pod)
 	if err != nil {
 		return "", nil, fmt.Errorf("failed to resolve profile %s: %v", pf.label, err)
 	}

@@ -75,8 +75,8 @@ const nixTimeout = 120 * time.Second
 // --file`; Nix 2.8 needs an experimental feature for that, so the double
 // uses the equivalent `nix-instantiate --eval --strict --json` (which,
 // unlike `nix eval`, would call a top-level function with its defaults).
-func evaluate(pf profileFile) (map[string]any, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), nixTimeout)
+func evaluate(ctx context.Context, pf profileFile) (map[string]any, error) {
+	ctx, cancel := context.WithTimeout(ctx, nixTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "nix-instantiate", "--eval", "--strict", "--json", pf.path)
 	var out, errb bytes.Buffer
@@ -177,8 +177,8 @@ func walk(v *any, path []string, f func(string) string) {
 // snapshotFor resolves a profile into the double's snapshot: the manifest
 // with joined paths, pod.name set to name, and the profile provenance.
 // It returns the final pod name (name, or the manifest's when name is "").
-func snapshotFor(pf profileFile, name string) (map[string]any, string, error) {
-	art, err := evaluate(pf)
+func snapshotFor(ctx context.Context, pf profileFile, name string) (map[string]any, string, error) {
+	art, err := evaluate(ctx, pf)
 	if err != nil {
 		return nil, "", err
 	}

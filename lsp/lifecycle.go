@@ -1,0 +1,116 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+	"golang.org/x/sys/unix"
+)
+
+// Commands the server executes (docs/server-contract.md).
+var serverCommands = []string{
+	cmdListProfiles, cmdSetDefaultProfile, cmdShowResolvedManifest,
+	cmdSpawnPod, cmdResumePod, cmdListPods, cmdProfileStatus, cmdAddToProject,
+}
+
+func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
+	s.mu.Lock()
+	s.settings = s.settings.merge(p.InitializationOptions)
+	s.roots = initRoots(p)
+	s.mu.Unlock()
+	if p.ProcessID != nil && *p.ProcessID > 0 {
+		go s.watchParent(int(*p.ProcessID))
+	}
+	s.log.Info("initialize", zap.Strings("roots", s.roots), zap.String("client", p.ClientInfo.Name))
+	return &protocol.InitializeResult{
+		Capabilities: capabilities(),
+		ServerInfo:   protocol.ServerInfo{Name: "insomnia-lsp", Version: protocol.NewOptional(s.opts.Version)},
+	}, nil
+}
+
+func capabilities() protocol.ServerCapabilities {
+	yes := true
+	change := protocol.TextDocumentSyncKindIncremental
+	return protocol.ServerCapabilities{
+		TextDocumentSync: &protocol.TextDocumentSyncOptions{
+			OpenClose: &yes, Change: &change, Save: &protocol.SaveOptions{IncludeText: &yes},
+		},
+		HoverProvider:             protocol.Boolean(true),
+		CompletionProvider:        &protocol.CompletionOptions{TriggerCharacters: []string{".", "\"", "=", " "}},
+		DefinitionProvider:        protocol.Boolean(true),
+		DocumentSymbolProvider:    protocol.Boolean(true),
+		DocumentHighlightProvider: protocol.Boolean(true),
+		FoldingRangeProvider:      protocol.Boolean(true),
+		SelectionRangeProvider:    protocol.Boolean(true),
+		CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{
+			protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource,
+		}},
+		CodeLensProvider:       &protocol.CodeLensOptions{},
+		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands},
+	}
+}
+
+func (s *Server) Initialized(ctx context.Context, p *protocol.InitializedParams) error {
+	go func() {
+		s.pullConfiguration()
+		s.ws.start()
+	}()
+	return nil
+}
+
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.shutdown = true
+	s.mu.Unlock()
+	s.ws.close()
+	return nil
+}
+
+func (s *Server) Exit(ctx context.Context) error {
+	s.mu.Lock()
+	if !s.shutdown {
+		s.exitCode = 1
+	}
+	s.mu.Unlock()
+	select {
+	case <-s.exited:
+	default:
+		close(s.exited)
+	}
+	return nil
+}
+
+// watchParent ends the server when the editor process is gone, so a crashed
+// editor never leaves us (and our Nix children) behind.
+func (s *Server) watchParent(pid int) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			if err := unix.Kill(pid, 0); errors.Is(err, unix.ESRCH) {
+				s.log.Warn("editor process is gone; exiting", zap.Int("pid", pid))
+				_ = s.Exit(s.ctx)
+				return
+			}
+		}
+	}
+}
+
+func initRoots(p *protocol.InitializeParams) []string {
+	var roots []string
+	if folders, ok := p.WorkspaceFolders.Get(); ok {
+		for _, f := range folders {
+			roots = append(roots, uriPath(f.URI))
+		}
+	}
+	if len(roots) == 0 && p.RootURI != nil && *p.RootURI != "" {
+		roots = append(roots, uriPath(*p.RootURI))
+	}
+	return roots
+}

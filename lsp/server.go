@@ -1,0 +1,140 @@
+// Package lsp turns the Language Server Protocol into calls on the domain
+// packages (profile/..., diagnostics, spawn, nixsyntax). One file per LSP
+// area; this file owns the connection and the server's shared state.
+package lsp
+
+import (
+	"context"
+	"io"
+	"sync"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/rpccodec"
+)
+
+// Options are fixed for the server's lifetime (flags of `insomnia-lsp serve`).
+type Options struct {
+	Logger  *zap.Logger
+	Version string
+	// Env looks up environment variables (tests give a fake one); nil = os.Getenv.
+	Env func(string) string
+	// Cwd is the directory discovery starts from when the editor gives no root.
+	Cwd string
+}
+
+// Server is one editor connection.
+type Server struct {
+	protocol.UnimplementedServer
+
+	log    *zap.Logger
+	opts   Options
+	conn   jsonrpc2.Conn
+	client protocol.Client
+
+	// ctx lives as long as the connection; background work derives from it.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	docs *documents
+	pub  *publisher
+
+	mu       sync.Mutex
+	settings Settings
+	roots    []string // workspace folders (absolute paths)
+	shutdown bool
+	exited   chan struct{}
+	exitCode int
+
+	ws *workspace
+}
+
+// Serve runs the server on rw until the editor sends exit, the stream ends or
+// the editor process dies. It returns the exit code the process should use.
+func Serve(ctx context.Context, rw io.ReadWriteCloser, opts Options) int {
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
+	s := newServer(ctx, opts)
+	s.connect(rw)
+	select {
+	case <-s.exited:
+	case <-s.conn.Done():
+		s.mu.Lock()
+		if !s.shutdown {
+			s.exitCode = 1
+		}
+		s.mu.Unlock()
+	case <-ctx.Done():
+	}
+	s.stop()
+	return s.exitCode
+}
+
+func newServer(ctx context.Context, opts Options) *Server {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Server{
+		log:      opts.Logger,
+		opts:     opts,
+		ctx:      ctx,
+		cancel:   cancel,
+		docs:     newDocuments(),
+		settings: DefaultSettings(),
+		exited:   make(chan struct{}),
+	}
+	s.pub = newPublisher(s)
+	s.ws = newWorkspace(s)
+	return s
+}
+
+// connect wires the JSON-RPC connection. Text synchronisation notifications
+// run in wire order on the read loop (they are fast and later requests depend
+// on them); every other message is released to run concurrently, so no
+// request ever waits behind another (or behind Nix).
+func (s *Server) connect(rw io.ReadWriteCloser) {
+	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rw), jsonrpc2.WithCodec(rpccodec.Codec{}))
+	s.client = protocol.ClientDispatcher(s.conn)
+	s.conn.Go(s.ctx, ordered(s.recoverer(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
+}
+
+// stop cancels background work and closes the connection.
+func (s *Server) stop() {
+	s.cancel()
+	s.ws.close()
+	_ = s.conn.Close()
+}
+
+func ordered(h jsonrpc2.Handler) jsonrpc2.Handler {
+	// Cancellation wraps only released requests: its context must not
+	// outlive a request handled inline (the library recycles those).
+	concurrent := protocol.CancelHandler(func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		jsonrpc2.Async(ctx)
+		return h(ctx, req)
+	})
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		switch req.Method() {
+		case protocol.MethodTextDocumentDidOpen, protocol.MethodTextDocumentDidChange,
+			protocol.MethodTextDocumentDidClose, protocol.MethodTextDocumentDidSave,
+			protocol.MethodInitialize, protocol.MethodInitialized, protocol.MethodExit:
+			return h(ctx, req)
+		}
+		return concurrent(ctx, req)
+	}
+}
+
+// recoverer turns a panic in a handler into an error reply instead of a
+// dead connection: one bad request must not take the editor's server down.
+func (s *Server) recoverer(h jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (res any, err error) {
+		method := req.Method()
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("handler panic", zap.String("method", method), zap.Any("panic", r), zap.Stack("stack"))
+				res, err = nil, jsonrpc2.NewError(jsonrpc2.InternalError, "internal error in "+method)
+			}
+		}()
+		return h(ctx, req)
+	}
+}
