@@ -351,7 +351,6 @@ func (c *Client) fallback(ctx context.Context, req *jsonrpc2.Request) (any, erro
 	return nil, nil
 }
 
-
 // duplex joins a read end and a write end into one stream.
 type duplex struct {
 	*os.File // read end
