@@ -107,6 +107,9 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 					Message: fmt.Sprintf("%s is an alias of %s; set only one (upstream rejects the duplicate field)", key, canon)})
 			}
 			w.walk(obj[key], raw, kptr, kpath, false)
+		case known && !inVariant(node(raw), obj["kind"]):
+			w.add(Problem{Code: CodeUnknownField, Pointer: kptr, Warning: true,
+				Message: fmt.Sprintf("%s is not read when kind is %s: upstream silently drops it", Dotted(kpath), QuoteValue(fmt.Sprint(obj["kind"])))})
 		case known:
 			w.walk(obj[key], raw, kptr, kpath, false)
 		case hasExtra:
@@ -115,6 +118,23 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 			w.add(w.unknown(key, kptr, path, props))
 		}
 	}
+}
+
+// inVariant reports whether a property belongs to the variant kind selects
+// (properties without x-variant belong to all; an unreadable kind is left
+// to the enum check).
+func inVariant(prop node, kind any) bool {
+	variants := asSlice(prop["x-variant"])
+	k, ok := kind.(string)
+	if len(variants) == 0 || !ok {
+		return true
+	}
+	for _, v := range variants {
+		if v == k {
+			return true
+		}
+	}
+	return false
 }
 
 func (w walker) unknown(key, ptr string, path []string, props map[string]any) Problem {
@@ -290,7 +310,7 @@ func Dotted(loc []string) string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(key)
+		b.WriteString(maskIfSecret(key))
 	}
 	return b.String()
 }

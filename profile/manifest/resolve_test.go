@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
@@ -207,6 +208,47 @@ func BenchmarkField(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, ok := Field([]string{"memory", "extract_model", "auth", "kind"}); !ok {
 			b.Fatal("no doc")
+		}
+	}
+}
+
+// Fields of another auth variant are dropped by upstream: a warning.
+func TestVariantFields(t *testing.T) {
+	v, _ := decodeValue([]byte(`{"model":{"auth":{"kind":"api_key","ref":"x","env":"E"}},"compaction":{"model":{"capability":{"tool_calling":"none","structured_output":"none","prompt_caching":{"kind":"auto","max_breakpoints":2}}}}}`))
+	var got []string
+	for _, p := range Check(v, "", false) {
+		if p.Code == CodeUnknownField {
+			got = append(got, p.Pointer+" "+p.Message)
+		}
+	}
+	want := []string{
+		"/compaction/model/capability/prompt_caching/max_breakpoints compaction.model.capability.prompt_caching.max_breakpoints is not read when kind is \"auto\": upstream silently drops it",
+		"/model/auth/ref model.auth.ref is not read when kind is \"api_key\": upstream silently drops it",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// No Problem message carries a secret, wherever the artifact puts it.
+func TestProblemsNeverShowSecrets(t *testing.T) {
+	bodies := []string{
+		`{"pod":{"name":1},"worker":{"tool_output":{"per_tool":{"%s":"x"}}}}`,
+		`{"model":{"scheme":"%s","auth":{"kind":"%[1]s","env":1}}}`,
+		`{"profile":{"format":"%s"}}`,
+		`{"%s":{"x":1},"scope":{"allow":[{"target":".","permission":"%[1]s"}]}}`,
+		`{"worker":{"reasoning":{"%s":1}},"web":{"search":{"provider":"%[1]s"}}}`,
+	}
+	for _, b := range bodies {
+		art := fmt.Sprintf(b, canary)
+		_, problems := Resolve(json.RawMessage(art), "/b", ProfileSource{Kind: "path", Path: "/b/p.nix"})
+		if len(problems) == 0 {
+			t.Errorf("no problems for %s", b)
+		}
+		for _, p := range problems {
+			if strings.Contains(p.Message, "CANARY") {
+				t.Errorf("%s leaks: %s", p.Code, strings.ReplaceAll(p.Message, canary, "<canary>"))
+			}
 		}
 	}
 }
