@@ -63,14 +63,22 @@ read -r E2E_ERR_FILE E2E_ERR_LINE E2E_ERR_COL <<<"$AT"
 export E2E_BROKEN=$BROKEN E2E_ERR_MSG=$ERR_MSG E2E_ERR_FILE E2E_ERR_LINE E2E_ERR_COL
 log "nix-instantiate: $E2E_ERR_FILE:$E2E_ERR_LINE:$E2E_ERR_COL: $E2E_ERR_MSG"
 
+# podname FILE: the pod.name Nix evaluates FILE's manifest to ("null" when none; fails on an error).
+podname() {
+  nix-instantiate --eval --strict --json -E \
+    "let a = import $1; m = a.manifest or a.config or a; in m.pod.name or null" 2>"$TMP/nix.err" </dev/null
+}
+
 # The registry, read by Nix's own TOML parser: the default entry is hovered, the first
-# other entry that evaluates is made the default. Relative paths are joined to .insomnia/.
+# other entry that evaluates with a pod.name is made the default. Relative paths are
+# joined to .insomnia/.
 REG="let t = builtins.fromTOML (builtins.readFile $TOML); es = t.profile or t.entries or {};
   path = e: let p = if builtins.isString e then e else e.path; in
     if builtins.substring 0 1 p == \"/\" then p else \"$WS/.insomnia/\" + p; in"
 nixreg() { nix-instantiate --eval --strict --json -E "$REG $1" </dev/null | tr -d '"'; }
 DEFAULT=$(nixreg 't.default or ""')
 DEFAULT=${DEFAULT#project:}
+export E2E_DEFAULT=$DEFAULT
 ENTRIES=$(nixreg 'builtins.concatStringsSep " " (map (n: n + "=" + path es.${n}) (builtins.attrNames es))')
 log "profiles.toml: default = \"$DEFAULT\", entries: $ENTRIES"
 [[ -n $DEFAULT ]] || die "profiles.toml sets no default"
@@ -80,12 +88,12 @@ for e in $ENTRIES; do
   if [[ $n == "$DEFAULT" ]]; then
     E2E_HOVER_FILE=$f
     evaljson "$f" >"$E2E_HOVER_JSON" || die "the default profile $f does not evaluate: $(cat "$TMP/nix.err")"
-  elif [[ -z $E2E_SETDEF_NAME ]] && evaljson "$f" >/dev/null; then
+  elif [[ -z $E2E_SETDEF_NAME ]] && pod=$(podname "$f") && [[ $pod != null ]]; then
     E2E_SETDEF_FILE=$f E2E_SETDEF_NAME=$n
   fi
 done
 [[ -n $E2E_HOVER_FILE ]] || die "the default \"$DEFAULT\" is not an entry of profiles.toml"
-[[ -n $E2E_SETDEF_NAME ]] || die "no non-default profile in profiles.toml evaluates"
+[[ -n $E2E_SETDEF_NAME ]] || die "no other profile in profiles.toml evaluates with a pod.name"
 log "hover: $E2E_HOVER_FILE; set default: $E2E_SETDEF_NAME ($E2E_SETDEF_FILE)"
 
 # Everything the server and Neovim write goes to temp dirs.
@@ -146,6 +154,7 @@ fi
 if ((failed > 0)); then
   log "nvim stderr:"
   sed 's/^/  /' "$TMP/nvim.err" | tail -40
+  echo
   log "LSP log ($XDG_CACHE_HOME/nvim/lsp.log, last 60 lines):"
   tail -60 "$XDG_CACHE_HOME/nvim/lsp.log" 2>/dev/null | sed 's/^/  /' || true
 fi

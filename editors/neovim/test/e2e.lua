@@ -21,6 +21,11 @@ local function check(ok, what, detail)
   return ok
 end
 
+-- Messages the plugin shows (vim.notify) go to the test output too.
+vim.notify = function(msg, level)
+  out('  nvim notify [%s]: %s', tostring(level), tostring(msg))
+end
+
 local function wait(pred, ms)
   return vim.wait(ms or TIMEOUT, pred, 100)
 end
@@ -59,7 +64,7 @@ local function show_diagnostics(buf)
   local ds = vim.diagnostic.get(buf)
   for _, d in ipairs(ds) do
     out('  nvim diagnostic %s:%d:%d [%s/%s] %s', vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':t'),
-      d.lnum + 1, d.col + 1, tostring(d.source), tostring(d.code), d.message)
+      d.lnum + 1, d.col + 1, tostring(d.source), tostring(d.code), (d.message:gsub('\n', '\n    | ')))
   end
   if #ds == 0 then
     out('  nvim diagnostic: none')
@@ -151,12 +156,66 @@ local function test_hover()
     .. table.concat(vim.tbl_keys(manifest), ', ') .. ')', 'missing: ' .. table.concat(missing, ', '))
 end
 
+-- 3. :InsomniaResolved opens a scratch JSON buffer with the resolved manifest.
+local function test_resolved()
+  local src = vim.api.nvim_get_current_buf()
+  vim.cmd('InsomniaResolved')
+  local function scratch()
+    local buf = vim.api.nvim_get_current_buf()
+    if buf ~= src and vim.bo[buf].filetype == 'json' and vim.api.nvim_buf_line_count(buf) > 1 then
+      return buf
+    end
+  end
+  wait(function()
+    return scratch() ~= nil
+  end, 20000)
+  local buf = scratch()
+  local want = nix_manifest().pod.name
+  if not check(buf ~= nil, ':InsomniaResolved opens a JSON buffer') then
+    return
+  end
+  local text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+  out('  :InsomniaResolved buffer "%s", %d lines', vim.api.nvim_buf_get_name(buf), vim.api.nvim_buf_line_count(buf))
+  local ok, decoded = pcall(vim.json.decode, text)
+  local got = ok and type(decoded) == 'table' and (decoded.manifest or decoded)
+  check(got and type(got.pod) == 'table' and got.pod.name == want,
+    ':InsomniaResolved shows JSON with pod.name "' .. tostring(want) .. '"', 'buffer:\n' .. text)
+  vim.cmd('close')
+end
+
+-- 4. :InsomniaProfiles offers every registry entry, the default marked.
+local function test_profiles()
+  local items, labels
+  local select = vim.ui.select
+  vim.ui.select = function(list, o, on_choice)
+    items = list
+    labels = vim.tbl_map(o.format_item, list)
+    on_choice(nil) -- cancel: this check does not change the default
+  end
+  vim.cmd('InsomniaProfiles')
+  wait(function()
+    return items ~= nil
+  end, 20000)
+  vim.ui.select = select
+  for _, l in ipairs(labels or {}) do
+    out('  vim.ui.select item: %s', l)
+  end
+  local default
+  for _, p in ipairs(items or {}) do
+    if p.isDefault == true then
+      default = p.qualifiedName
+    end
+  end
+  local want = 'project:' .. env.E2E_DEFAULT
+  check(default == want, ':InsomniaProfiles marks ' .. want .. ' as the default', 'default: ' .. tostring(default))
+end
+
 -- The top-level `default = "..."` of profiles.toml as it is on disk now.
 local function toml_default()
   return ('\n' .. (read(env.E2E_TOML) or '')):match('\n%s*default%s*=%s*"([^"]*)"')
 end
 
--- 3. :InsomniaSetDefault rewrites profiles.toml on disk (applyEdit, then the plugin saves).
+-- 5. :InsomniaSetDefault rewrites profiles.toml on disk (applyEdit, then the plugin saves).
 local function test_set_default()
   local before = toml_default()
   local _, attached = open(env.E2E_SETDEF_FILE)
@@ -181,6 +240,8 @@ end
 local ok, err = pcall(function()
   test_broken()
   test_hover()
+  test_resolved()
+  test_profiles()
   test_set_default()
 end)
 check(ok, 'test script ran to the end', tostring(err))

@@ -3,6 +3,7 @@
 -- Works on Neovim 0.7 (start_client + buf_attach_client) and 0.8+ (vim.lsp.start).
 local M = {}
 
+local uv = vim.uv or vim.loop
 local NAME = 'insomnia'
 local MARKERS = { '.insomnia/profiles.toml', 'flake.nix', '.git' }
 local opts = { cmd = { 'insomnia-lsp', 'serve' }, settings = {} }
@@ -29,7 +30,7 @@ function M.root_dir(fname)
   local dir = vim.fn.fnamemodify(fname, ':p:h')
   while true do
     for _, marker in ipairs(MARKERS) do
-      if vim.loop.fs_stat(dir .. '/' .. marker) then
+      if uv.fs_stat(dir .. '/' .. marker) then
         return dir
       end
     end
@@ -85,7 +86,7 @@ end
 -- The key of a file in statuses/resolved: the server and a buffer may spell a
 -- path differently (symlinks, "..").
 local function key(fname)
-  return vim.loop.fs_realpath(fname) or fname
+  return uv.fs_realpath(fname) or fname
 end
 
 local function buf_uri(bufnr)
@@ -296,7 +297,7 @@ end
 local function refresh_lenses()
   local client = client_for(vim.api.nvim_get_current_buf())
   if client and vim.lsp.buf_is_attached(0, client.id) then
-    vim.lsp.codelens.refresh()
+    vim.lsp.codelens.refresh({ bufnr = 0 }) -- 0.7 ignores the argument
   end
 end
 
