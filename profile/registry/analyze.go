@@ -58,8 +58,8 @@ func (v *fileView) checkEntry(de docEntry, add addFunc) {
 		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("%s is a directory; an entry must name a .nix file (a `profile.nix` folder is a builtin-only convention)", p))
 	}
 	var others []string
-	for _, e := range v.entries {
-		if e.Name == de.Name && e.Source != v.src {
+	for _, e := range v.match("", de.Name) {
+		if e.Source != v.src {
 			others = append(others, e.QualifiedName())
 		}
 	}

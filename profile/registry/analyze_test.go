@@ -86,3 +86,22 @@ func TestAnalyzeSeesUnsavedEntries(t *testing.T) {
 		t.Fatalf("got %+v", ds)
 	}
 }
+
+func TestEntryPositionsInEveryTomlForm(t *testing.T) {
+	text := "profile.dot = \"d.nix\"\nprofile.inl = { path = \"i.nix\" }\n[profile.tab]\npath = \"t.nix\"\n[profile.sub]\nx.y = 1\n[profile.deep]\nmeta.path = \"m\"\n"
+	doc := parseRegistry([]byte(text))
+	got := map[string]string{}
+	for _, e := range doc.Entries {
+		got[e.Name] = text[e.Key.Start:e.Key.End] + "|" + text[e.PathSpan.Start:e.PathSpan.End]
+	}
+	want := map[string]string{"dot": "dot|\"d.nix\"", "inl": "inl|\"i.nix\"", "tab": "tab|\"t.nix\"", "sub": "sub|", "deep": "deep|"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: got %q want %q", k, got[k], v)
+		}
+	}
+	// sub and deep have no string path: upstream rejects them.
+	if len(doc.Problems) != 2 || doc.Problems[0].Code != "registry-invalid-entry" {
+		t.Fatalf("problems %+v", doc.Problems)
+	}
+}

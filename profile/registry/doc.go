@@ -21,6 +21,7 @@
 //	Registry.ByPath(path) []Entry   // which entries point at a file
 //	Registry.Base(entry) string     // base dir for relative manifest paths
 //	Registry.TargetWarning(entry, target) string
+//	Registry.WatchPaths() []string  // feed to profile/watch (plus imports)
 //	ParseSelector(raw) Selector; Selector.Label()
 //	Entry.QualifiedName(), Entry.Label(); Selection.ProfileSource()
 //	*Error (Kind, upstream message); Wrapped(label, err) string
@@ -42,6 +43,7 @@
 //	FormatList(reg, asJSON) string
 //	FormatSelection(reg, selector, asJSON) (string, bool)
 //
-// Offsets are byte offsets into the text; ranges are LSP positions
+// A Registry does not change after Discover: share it between goroutines
+// and rediscover on a watch batch. Offsets are byte offsets into the text; ranges are LSP positions
 // (diagnostics.Range, UTF-16 columns).
 package registry

@@ -233,6 +233,9 @@ func (d *regDoc) readEntry(name string, v any, keys map[string]keyInfo) docEntry
 		return keys[pathKey(append([]string{d.TableKey, name}, parts...))]
 	}
 	e := docEntry{Name: name, Key: at().Key}
+	if e.Key == (span{}) {
+		e.Key = firstUnder(keys, pathKey([]string{d.TableKey, name})+"\x00")
+	}
 	switch x := v.(type) {
 	case string:
 		e.Path, e.PathSpan = x, at().Value
@@ -279,6 +282,18 @@ func (d *regDoc) readUnknown(top map[string]any, keys map[string]keyInfo) {
 		d.Problems = append(d.Problems, docProblem{Code: "registry-unknown-key", Message: msg,
 			At: keys[pathKey([]string{k})].Key})
 	}
+}
+
+// firstUnder is the earliest key written under a dotted prefix (for an
+// entry only ever written as `name.path = …`).
+func firstUnder(keys map[string]keyInfo, prefix string) span {
+	best := span{}
+	for k, ki := range keys {
+		if strings.HasPrefix(k, prefix) && (best == (span{}) || ki.Key.Start < best.Start) {
+			best = ki.Key
+		}
+	}
+	return best
 }
 
 func sortedKeys(m map[string]any) []string {

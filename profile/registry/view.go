@@ -17,6 +17,7 @@ type fileView struct {
 	base    string // entries' relative paths join here
 	reg     *Registry
 	entries []Entry // every source, with this file's entries from text
+	byName  map[string][]Entry
 }
 
 func newView(path string, text []byte, reg *Registry) *fileView {
@@ -64,9 +65,17 @@ func (v *fileView) rng(s span) diagnostics.Range {
 }
 
 func (v *fileView) match(src Source, name string) []Entry {
+	if v.byName == nil {
+		v.byName = map[string][]Entry{}
+		for _, e := range v.entries {
+			v.byName[e.Name] = append(v.byName[e.Name], e)
+		}
+	}
 	var out []Entry
-	for _, i := range matchIn(v.entries, src, name) {
-		out = append(out, v.entries[i])
+	for _, e := range v.byName[name] {
+		if src == "" || e.Source == src {
+			out = append(out, e)
+		}
 	}
 	return out
 }
