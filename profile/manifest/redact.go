@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
@@ -173,4 +174,46 @@ func RedactedString(doc []byte) string {
 		return "(unreadable manifest JSON)"
 	}
 	return string(out)
+}
+
+// ValueAt returns the display form (redacted, indented) of the resolved
+// value at path (keys from the manifest root; array indexes as numbers),
+// for hover. ok is false when the path is not in the snapshot.
+func (r *Resolved) ValueAt(path []string) (string, bool) {
+	v, err := decodeValue(r.SnapshotJSON)
+	if err != nil {
+		return "", false
+	}
+	key := ""
+	for _, k := range path {
+		switch t := v.(type) {
+		case map[string]any:
+			next, ok := t[k]
+			if !ok {
+				return "", false
+			}
+			v, key = next, k
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(t) {
+				return "", false
+			}
+			v = t[i]
+		default:
+			return "", false
+		}
+	}
+	if s, ok := v.(string); ok {
+		out, _ := marshalNoEscape(RedactString(key, s))
+		return string(out), true
+	}
+	raw, err := marshalNoEscape(v)
+	if err != nil {
+		return "", false
+	}
+	out, err := Redacted(raw)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
 }

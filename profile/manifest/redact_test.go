@@ -46,3 +46,30 @@ func TestRedactedBadInput(t *testing.T) {
 		t.Errorf("error text leaks: %s", s)
 	}
 }
+
+func TestValueAt(t *testing.T) {
+	art := `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":".","permission":"read"}]},
+	"model":{"ref":"anthropic/m","base_url":"https://u:hunter2pass@h/v1","auth":{"kind":"secret_ref","ref":"llm.anthropic.default"}}}}`
+	res, problems := Resolve(json.RawMessage(art), "/ws", ProfileSource{Kind: "path", Path: "/ws/p.nix"})
+	if res == nil {
+		t.Fatal(problems)
+	}
+	cases := map[string]string{
+		"pod.name":             `"p"`,
+		"scope.allow.0.target": `"/ws/."`,
+		"model.auth":           "{\n  \"kind\": \"secret_ref\",\n  \"ref\": \"llm.anthropic.default\"\n}",
+		"worker.max_tokens":    "null",
+		"model.base_url":       `"https://u:…(11 chars)@h/v1"`,
+	}
+	for p, want := range cases {
+		got, ok := res.ValueAt(strings.Split(p, "."))
+		if !ok || got != want {
+			t.Errorf("ValueAt(%s) = %q, %v; want %q", p, got, ok, want)
+		}
+	}
+	for _, p := range []string{"pod.nope", "scope.allow.5", "pod.name.x"} {
+		if _, ok := res.ValueAt(strings.Split(p, ".")); ok {
+			t.Errorf("ValueAt(%s) found", p)
+		}
+	}
+}
