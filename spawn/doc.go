@@ -63,8 +63,9 @@
 //   - insomnia.resumePod {name}: Resume; drift = CompareSnapshots(pod
 //     snapshot, current resolution) and say that resuming uses the saved
 //     snapshot.
-//   - insomnia.listPods {profile?}: ListPods, filtered with Pod.FromProfile;
-//     snapshotHash = SnapshotHash(pod.Snapshot, ""); drift as above.
+//   - insomnia.listPods {profile?}: ListPods, filtered with Pod.FromProfile,
+//     each row Describe(pod, current snapshot of its profile, base): name,
+//     state, profile, snapshotHash, drift, attach.
 //   - Code lens per profile: LensTitle(pods of that profile), and
 //     DriftTitle for each pod whose snapshot differs from the profile's
 //     current resolution.

@@ -84,3 +84,18 @@ func TestFormatDiffsAndRender(t *testing.T) {
 		t.Errorf("render did not cut a long value: %d runes", len(r))
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	p := Pod{Name: "c-2", State: StateStopped, Profile: "project:c",
+		Snapshot: json.RawMessage(`{"pod":{"name":"c-2"},"model":{"ref":"a/x"}}`)}
+	info := Describe(p, json.RawMessage(`{"pod":{"name":"c"},"model":{"ref":"a/y"}}`), "")
+	want, _ := SnapshotHash(json.RawMessage(`{"model":{"ref":"a/x"}}`), "")
+	if info.SnapshotHash != want || len(info.Drift) != 1 || info.Drift[0].String() != "model.ref: a/x → a/y" ||
+		info.Attach[2] != "c-2" {
+		t.Errorf("info = %+v", info)
+	}
+	data, _ := json.Marshal(Describe(Pod{Name: "z", State: StateCorrupt, Corrupt: "bad"}, nil, ""))
+	if string(data) != `{"name":"z","state":"corrupt","profile":"","snapshotHash":"","drift":[],"corrupt":"bad","attach":["insomnia","--pod","z"]}` {
+		t.Errorf("json = %s", data)
+	}
+}

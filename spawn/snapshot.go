@@ -45,6 +45,9 @@ func Normalize(snapshot json.RawMessage, base string) (map[string]any, error) {
 		delete(pod, "name")
 	}
 	m = clean(m).(map[string]any)
+	if pod, ok := m["pod"].(map[string]any); ok && len(pod) == 0 {
+		delete(m, "pod") // only the name was there
+	}
 	fillDefaults(m)
 	normalizePaths(m, base)
 	return m, nil
