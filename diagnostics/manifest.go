@@ -11,7 +11,7 @@ package diagnostics
 //		Positions:  posMap,                 // JSON pointer -> Location (issue 4)
 //		Fallback:   diagnostics.Location{File: profileFile}, // e.g. the mkProfile call
 //		SecretIDs:  ids,
-//		Registry:   entry.Source != "builtin", // relative paths join the profile's folder
+//		Registry:   src.Kind == "path" || src.Source != "builtin", // "." = the profile's folder
 //		ProfileDir: filepath.Dir(profileFile),
 //		Workspace:  workspaceFolder,        // the launch directory
 //	})

@@ -41,7 +41,8 @@
 // order kept, secret references kept, any plaintext credential masked as
 // its first 4 characters and its length. Use it for hover, the
 // insomnia.showResolvedManifest command and `insomnia-lsp resolve`; never
-// show raw artifact text.
+// show raw artifact text. res.ValueAt(path) is the display form of one
+// resolved value, for hover on an attribute.
 //
 // # Hover and completion
 //
