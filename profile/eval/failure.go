@@ -45,6 +45,9 @@ func classify(o runOutcome, opts Options) (*Failure, *ParsedError) {
 		return fail(KindMemoryLimit, fmt.Sprintf("evaluation ran out of memory (limit %s): a huge or endless value?", size(opts.MemoryLimit))), nil
 	case o.signal != 0:
 		return fail(KindKilled, fmt.Sprintf("Nix was stopped from outside by signal %d (%s)", int(o.signal), o.signal)), nil
+	case o.exitCode != 0 && bytes.Contains(o.stderr, []byte("interrupted by the user")):
+		// Nix turns SIGINT/SIGTERM into this error; we never send those.
+		return fail(KindKilled, "Nix was stopped from outside (it reports: interrupted by the user)"), nil
 	case o.exitCode != 0:
 		pe := ParseError(o.stderr)
 		return fail(KindNixError, nixMessage(pe, o.exitCode)), &pe

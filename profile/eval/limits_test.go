@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -161,6 +162,32 @@ func TestRestrictedMode(t *testing.T) {
 		}
 		if strings.Contains(r.Failure.Message, "root:") || r.Failure.Location == nil {
 			t.Errorf("%q: message %q, location %v", bad, r.Failure.Message, r.Failure.Location)
+		}
+	}
+}
+
+// TestKilledFromOutside: a signal we did not send is reported as such.
+func TestKilledFromOutside(t *testing.T) {
+	opts := testOptions(t)
+	e := NewEvaluator(opts)
+	p := &pids{}
+	e.pidHook = func(pid int) { p.add(pid); go syscall.Kill(pid, syscall.SIGKILL) }
+	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
+	if r.Failure == nil || r.Failure.Kind != KindKilled || !strings.Contains(r.Failure.Message, "killed") {
+		t.Fatalf("got %+v", r.Failure)
+	}
+	assertNoProcesses(t, p.all())
+}
+
+// TestInvalidJSON: stdout that is not the wrapper's JSON (Nix cannot
+// produce it, so the run outcome is built by hand).
+func TestInvalidJSON(t *testing.T) {
+	e := NewEvaluator(Options{})
+	sm := newSourceMap("/p.nix", []byte("{}"), 1, "")
+	for _, out := range []string{"", "{\"x\":", "[1]", `{"positions":[]}`} {
+		r := e.interpret(runOutcome{stdout: []byte(out)}, sm)
+		if r.Failure == nil || r.Failure.Kind != KindInvalidJSON {
+			t.Errorf("%q: got %+v", out, r.Failure)
 		}
 	}
 }
