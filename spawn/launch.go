@@ -32,7 +32,7 @@ type LaunchRequest struct {
 	Replace    bool              // start afresh even though the store has a pod of this name
 	Env        []string          // nil = this process's environment
 	Deadline   time.Duration     // 0 = DefaultDeadline
-	Progress   func(line string) // every stderr line except the ready line; may be nil
+	Progress   func(line string) `json:"-"` // every stderr line except the ready line; may be nil
 }
 
 // ResumeRequest describes `insomnia-pod --pod N --require-pod-state
@@ -46,7 +46,7 @@ type ResumeRequest struct {
 	RuntimeDir string
 	Env        []string
 	Deadline   time.Duration
-	Progress   func(line string)
+	Progress   func(line string) `json:"-"`
 }
 
 // Ready is a pod whose socket accepted a connection.
