@@ -189,7 +189,7 @@ func (f *File) valueCursor(path []string, rest []NodeID, off int) Cursor {
 
 func (f *File) setWord(c *Cursor, leaf NodeID, off int) {
 	n := f.Node(leaf)
-	end := min(off, int(n.End))
+	end := max(min(off, int(n.End)), int(n.Start))
 	c.Word = string(f.Src[n.Start:end])
 	c.WordRange = f.Range(int(n.Start), int(n.End))
 }

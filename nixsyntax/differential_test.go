@@ -46,7 +46,7 @@ func sample(files []string, n int) []string {
 	return out
 }
 
-func TestDifferentialNixInstantiate(t *testing.T) {
+func TestDifferentialFiles(t *testing.T) {
 	nix, err := exec.LookPath("nix-instantiate")
 	if err != nil {
 		t.Skip("nix-instantiate not installed: skipping the differential test")
@@ -95,7 +95,7 @@ var differentialExprs = []string{
 	"{ a, ... , b }: 1", "let in 1", "let a = 1; in let b = a; in b",
 }
 
-func TestDifferentialExpressions(t *testing.T) {
+func TestDifferentialSnippets(t *testing.T) {
 	nix, err := exec.LookPath("nix-instantiate")
 	if err != nil {
 		t.Skip("nix-instantiate not installed: skipping the differential test")

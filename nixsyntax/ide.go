@@ -1,6 +1,10 @@
 package nixsyntax
 
-import "github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+import (
+	"sort"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
 
 // FindAttr returns the range of the key that defines path in the file's
 // result (the attribute set reached through the same expressions as
@@ -188,7 +192,9 @@ func FoldingRanges(f *File) []FoldingRange {
 			out = append(out, FoldingRange{StartLine: start, EndLine: end})
 		}
 	}
-	return append(out, f.commentFolds()...)
+	out = append(out, f.commentFolds()...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartLine < out[j].StartLine })
+	return out
 }
 
 // commentFolds folds block comments and runs of line comments.

@@ -32,7 +32,7 @@ type lexer struct {
 
 // lex splits src into tokens covering every byte, ending with a TEOF token.
 func lex(src []byte) ([]Token, []lexError) {
-	lx := &lexer{src: src, toks: make([]Token, 0, len(src)/3+4)}
+	lx := &lexer{src: src, toks: make([]Token, 0, len(src)/4+16)}
 	for lx.pos < len(src) {
 		start := lx.pos
 		kind := lx.next()
@@ -305,7 +305,31 @@ func (lx *lexer) defaultToken() TokenKind {
 		lx.pop()
 		return TRBrace
 	}
+	if isIdentStart(c) {
+		if k, ok := lx.plainWord(i); ok {
+			return k
+		}
+	} else if !isPathChar(c) && c != '/' && c != '~' && c != '<' {
+		n, k := lx.operator(i, c)
+		lx.pos = i + max(n, 1)
+		return k
+	}
 	return lx.longestToken(i, c)
+}
+
+// plainWord is the fast path for identifiers and keywords: a word not
+// followed by any of ". + / :" cannot be the start of a longer path or URI.
+func (lx *lexer) plainWord(i int) (TokenKind, bool) {
+	j := i + 1
+	for j < len(lx.src) && isIdentChar(lx.src[j]) {
+		j++
+	}
+	switch lx.at(j) {
+	case '.', '+', '/', ':':
+		return 0, false
+	}
+	lx.pos = j
+	return keyword(lx.src[i:j]), true
 }
 
 func (lx *lexer) blockComment() TokenKind {
@@ -334,11 +358,7 @@ func (lx *lexer) longestToken(i int, c byte) TokenKind {
 		for j < len(lx.src) && isIdentChar(lx.src[j]) {
 			j++
 		}
-		k := TIdent
-		if kw, ok := keywords[string(lx.src[i:j])]; ok && j-i <= 7 {
-			k = kw
-		}
-		try(j-i, k)
+		try(j-i, keyword(lx.src[i:j]))
 		try(lx.matchURI(i), TURI)
 	}
 	if isDigit(c) || c == '.' {
@@ -409,26 +429,77 @@ func (lx *lexer) pathPart() (TokenKind, bool) {
 	return 0, false
 }
 
-// twoCharOps and oneCharOps are the operators, longest first.
-var twoCharOps = map[string]TokenKind{
-	"==": TEq, "!=": TNeq, "++": TConcat, "->": TImpl, "//": TUpdate, "<=": TLe, ">=": TGe,
-	"&&": TAnd, "||": TOrOr, "|>": TPipeRight, "<|": TPipeLeft,
-}
-
 var oneCharOps = [256]TokenKind{
 	'[': TLBrack, ']': TRBrack, '(': TLParen, ')': TRParen, ';': TSemi, ':': TColon, ',': TComma,
 	'@': TAt, '?': TQuestion, '*': TStar, '.': TDot, '=': TAssign, '!': TNot, '+': TPlus,
 	'-': TMinus, '/': TSlash, '<': TLt, '>': TGt,
 }
 
+// twoCharOp returns the operator spelled by the bytes c, d, or TError.
+func twoCharOp(c, d byte) TokenKind {
+	switch uint16(c)<<8 | uint16(d) {
+	case '='<<8 | '=':
+		return TEq
+	case '!'<<8 | '=':
+		return TNeq
+	case '+'<<8 | '+':
+		return TConcat
+	case '-'<<8 | '>':
+		return TImpl
+	case '/'<<8 | '/':
+		return TUpdate
+	case '<'<<8 | '=':
+		return TLe
+	case '>'<<8 | '=':
+		return TGe
+	case '&'<<8 | '&':
+		return TAnd
+	case '|'<<8 | '|':
+		return TOrOr
+	case '|'<<8 | '>':
+		return TPipeRight
+	case '<'<<8 | '|':
+		return TPipeLeft
+	}
+	return TError
+}
+
+// keyword returns the keyword spelled by word, or TIdent.
+func keyword(word []byte) TokenKind {
+	if len(word) < 2 || len(word) > 7 {
+		return TIdent
+	}
+	switch string(word) {
+	case "if":
+		return TIf
+	case "then":
+		return TThen
+	case "else":
+		return TElse
+	case "assert":
+		return TAssert
+	case "with":
+		return TWith
+	case "let":
+		return TLet
+	case "in":
+		return TIn
+	case "rec":
+		return TRec
+	case "inherit":
+		return TInherit
+	case "or":
+		return TOr
+	}
+	return TIdent
+}
+
 func (lx *lexer) operator(i int, c byte) (int, TokenKind) {
 	if c == '.' && lx.at(i+1) == '.' && lx.at(i+2) == '.' {
 		return 3, TEllipsis
 	}
-	if i+2 <= len(lx.src) {
-		if k, ok := twoCharOps[string(lx.src[i:i+2])]; ok {
-			return 2, k
-		}
+	if k := twoCharOp(c, lx.at(i+1)); k != TError {
+		return 2, k
 	}
 	if k := oneCharOps[c]; k != TError {
 		return 1, k

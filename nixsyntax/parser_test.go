@@ -91,7 +91,7 @@ func TestPrecedence(t *testing.T) {
 	}
 }
 
-func TestSyntaxErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		src      string
 		wantMsgs []string // substrings, one per expected error, in order
@@ -172,7 +172,7 @@ func TestDeepNestingIsAnError(t *testing.T) {
 	}
 }
 
-func TestLexerTokens(t *testing.T) {
+func TestTokenKinds(t *testing.T) {
 	tests := []struct {
 		src  string
 		want []TokenKind

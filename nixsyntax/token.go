@@ -115,8 +115,3 @@ func (k TokenKind) String() string {
 	}
 	return "token"
 }
-
-var keywords = map[string]TokenKind{
-	"if": TIf, "then": TThen, "else": TElse, "assert": TAssert, "with": TWith,
-	"let": TLet, "in": TIn, "rec": TRec, "inherit": TInherit, "or": TOr,
-}

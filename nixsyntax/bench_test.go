@@ -1,0 +1,115 @@
+package nixsyntax
+
+import (
+	"context"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+type corpusSet struct {
+	paths []string
+	srcs  [][]byte
+	total int64
+}
+
+func loadHomeManager(b *testing.B) corpusSet {
+	var s corpusSet
+	for _, p := range corpusFiles(b, "home-manager", "*.nix") {
+		src := readFile(b, p)
+		s.paths = append(s.paths, p)
+		s.srcs = append(s.srcs, src)
+		s.total += int64(len(src))
+	}
+	return s
+}
+
+func (s corpusSet) largest() (string, []byte) {
+	best := 0
+	for i := range s.srcs {
+		if len(s.srcs[i]) > len(s.srcs[best]) {
+			best = i
+		}
+	}
+	return s.paths[best], s.srcs[best]
+}
+
+// BenchmarkParseHomeManager parses every file of corpus/home-manager per
+// iteration (ns/op is the time for the whole set).
+func BenchmarkParseHomeManager(b *testing.B) {
+	s := loadHomeManager(b)
+	b.SetBytes(s.total)
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for _, src := range s.srcs {
+			Parse(src)
+		}
+	}
+	reportSet(b, cpu0)
+}
+
+// BenchmarkCheckHomeManager parses and runs all checks (Diagnostics).
+func BenchmarkCheckHomeManager(b *testing.B) {
+	s := loadHomeManager(b)
+	b.SetBytes(s.total)
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for _, src := range s.srcs {
+			Parse(src).Diagnostics("x.nix")
+		}
+	}
+	reportSet(b, cpu0)
+}
+
+func BenchmarkParseLargest(b *testing.B) {
+	_, src := loadHomeManager(b).largest()
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		Parse(src)
+	}
+	reportSet(b, cpu0)
+}
+
+// benchNix runs one `nix-instantiate --parse` over all the given files per
+// iteration, for comparison with our parser on the same input.
+func benchNix(b *testing.B, paths []string, total int64) {
+	nix, err := exec.LookPath("nix-instantiate")
+	if err != nil {
+		b.Skip("nix-instantiate not installed")
+	}
+	b.SetBytes(total)
+	cpu0 := cpuTime()
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		cmd := exec.CommandContext(ctx, nix, append([]string{"--parse"}, paths...)...)
+		err := cmd.Run()
+		cancel()
+		if err != nil {
+			b.Fatalf("nix-instantiate --parse: %v", err)
+		}
+	}
+	reportSet(b, cpu0)
+}
+
+func BenchmarkNixParseHomeManager(b *testing.B) {
+	s := loadHomeManager(b)
+	benchNix(b, s.paths, s.total)
+}
+
+func BenchmarkNixParseLargest(b *testing.B) {
+	p, src := loadHomeManager(b).largest()
+	benchNix(b, []string{p}, int64(len(src)))
+}
+
+// reportSet adds wall and CPU milliseconds per iteration. On a shared,
+// loaded machine the CPU figure is the one to compare with the budget.
+func reportSet(b *testing.B, cpu0 time.Duration) {
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "wall-ms/op")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
+}
