@@ -83,6 +83,9 @@ func (s *Server) pullConfiguration() {
 }
 
 func (s *Server) DidChangeConfiguration(ctx context.Context, p *protocol.DidChangeConfigurationParams) error {
-	go s.pullConfiguration()
+	go func() {
+		s.pullConfiguration()
+		s.ws.restartScheduler()
+	}()
 	return nil
 }

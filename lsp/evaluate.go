@@ -1,101 +1,99 @@
 package lsp
 
-// INTERIM: a minimal evaluator so the server works end to end while
-// profile/eval (the real engine: limits, cache, positions, scheduler) lands.
-
 import (
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"sync"
-	"time"
 
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"go.uber.org/zap"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 )
 
-var (
-	interimMu      sync.Mutex
-	interimCancels = map[string]context.CancelFunc{}
-)
-
+// schedule queues a profile for evaluation: debounced after an edit, at once
+// after a save. It never waits for Nix.
 func (w *workspace) schedule(path string, immediate bool) {
-	interimMu.Lock()
-	if c := interimCancels[path]; c != nil {
-		c()
+	w.mu.Lock()
+	sched := w.sched
+	w.mu.Unlock()
+	if sched == nil {
+		return
 	}
-	ctx, cancel := context.WithCancel(w.s.ctx)
-	interimCancels[path] = cancel
-	interimMu.Unlock()
-	delay := w.s.currentSettings().debounce()
-	if immediate {
-		delay = 0
-	}
-	go func() {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(delay):
+	deps := w.graph.closure(path)
+	overlays := map[string][]byte{}
+	for _, d := range deps {
+		if t := w.s.docs.text(d); t != nil {
+			overlays[d] = t
 		}
-		w.evaluate(ctx, path)
-	}()
+	}
+	sched.Submit(path, eval.Request{Path: path, Text: w.s.docs.text(path), Deps: deps, Overlays: overlays}, immediate)
 }
 
-var nixAt = regexp.MustCompile(`at (/[^:\n]+|«stdin»):(\d+):(\d+)`)
-
-func (w *workspace) evaluate(ctx context.Context, path string) {
-	set := w.s.currentSettings()
-	ctx, cancel := context.WithTimeout(ctx, set.timeout())
-	defer cancel()
-	text := w.text(path)
-	cmd := exec.CommandContext(ctx, set.NixPath, "--eval", "--strict", "--json", "-")
-	cmd.Dir = filepath.Dir(path)
-	cmd.Stdin = bytes.NewReader(text)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return // superseded
-	}
-	out := &evalOutcome{Finished: time.Now(), Duration: time.Since(start)}
-	lines := diagnostics.NewLines(text)
-	var diags []diagnostics.Diagnostic
-	switch {
-	case errors.Is(err, exec.ErrNotFound):
-		out.Failed, out.Message = true, "evaluation needs Nix: install it (apt-get install nix-bin) or set insomnia.nixPath"
-		diags = append(diags, diagnostics.Diagnostic{File: path, Severity: diagnostics.Error, Code: "nix-missing", Message: out.Message})
-	case err != nil:
-		out.Failed = true
-		msg := stderr.String()
-		d := diagnostics.Diagnostic{File: path, Severity: diagnostics.Error, Code: "nix-error", Message: msg}
-		if m := nixAt.FindStringSubmatch(msg); m != nil {
-			l, _ := strconv.Atoi(m[2])
-			c, _ := strconv.Atoi(m[3])
-			p := lines.NixPos(l, c)
-			d.Range = diagnostics.Range{Start: p, End: p}
-		}
-		out.Message = msg
-		diags = append(diags, d)
-	default:
-		out.Artifact = json.RawMessage(bytes.TrimSpace(stdout.Bytes()))
-		out.Display = out.Artifact
-		sum := sha256.Sum256(out.Artifact)
-		out.Hash = hex.EncodeToString(sum[:])
-		out.Message = "evaluated"
-	}
+func (w *workspace) onEvalStart(path string) {
 	st := w.state(path)
 	w.mu.Lock()
+	st.evaluating = true
+	w.mu.Unlock()
+	w.s.notifyStatus(path)
+	w.s.progress.begin(path, "Evaluating "+w.qualifiedName(path))
+}
+
+// onEvalResult turns a finished evaluation into diagnostics (on the profile
+// and on imported files), the state hover reads, and a status notification.
+func (w *workspace) onEvalResult(path string, r eval.Result) {
+	w.s.progress.end(path)
+	out, byFile := check.Result(w.checkProfile(path), r)
+	st := w.state(path)
+	w.mu.Lock()
+	st.evaluating = false
 	st.latest = out
-	if !out.Failed {
+	if out.Display != nil {
 		st.lastGood = out
 	}
+	prev := st.diagFiles
 	w.mu.Unlock()
-	w.s.pub.set(path, layerEval, diags)
+	files := w.s.pub.replaceOwned(path, layerEval, byFile, prev)
+	w.mu.Lock()
+	st.diagFiles = files
+	w.mu.Unlock()
+	w.s.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
+		zap.Bool("cached", r.Cached), zap.Int("errors", out.Errors))
+	w.s.notifyStatus(path)
+	w.s.refreshLenses()
+}
+
+// checkProfile is what check.Result needs to know about a profile.
+func (w *workspace) checkProfile(path string) check.Profile {
+	src, base := w.source(path)
+	w.mu.Lock()
+	ids := w.secretIDs
+	w.mu.Unlock()
+	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.root()}
+}
+
+// source is a profile's provenance and the base directory for its relative
+// paths (contract §1.3): the registry entry when it has one, else a path.
+func (w *workspace) source(path string) (manifest.ProfileSource, string) {
+	if reg := w.registry(); reg != nil {
+		if es := reg.ByPath(path); len(es) > 0 {
+			e := es[0]
+			return manifest.ProfileSource{Kind: "registry", Source: string(e.Source), Name: e.Name, Path: e.Path}, reg.Base(e)
+		}
+	}
+	return manifest.ProfileSource{Kind: "path", Path: path}, filepath.Dir(path)
+}
+
+// cancelEval stops a profile's evaluation (the user cancelled its progress).
+func (w *workspace) cancelEval(path string) {
+	w.mu.Lock()
+	sched := w.sched
+	st := w.profiles[path]
+	if st != nil {
+		st.evaluating = false
+	}
+	w.mu.Unlock()
+	if sched != nil {
+		sched.Cancel(path)
+	}
+	w.s.notifyStatus(path)
 }

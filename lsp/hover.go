@@ -31,8 +31,10 @@ func (s *Server) profileHover(st profileState) string {
 		b.WriteString("_evaluating…_")
 	case st.latest == nil:
 		b.WriteString("_not evaluated yet_")
-	case st.latest.Failed:
+	case st.latest.NixError:
 		b.WriteString("_last evaluation failed; see the diagnostics_")
+	case st.latest.Errors > 0:
+		fmt.Fprintf(&b, "_%s; see the diagnostics_", st.latest.Message)
 	}
 	if shown == nil {
 		return b.String()
@@ -40,7 +42,11 @@ func (s *Server) profileHover(st profileState) string {
 	if st.latest != shown {
 		b.WriteString(" — showing the last good result\n\n")
 	}
-	fmt.Fprintf(&b, "\n\nsnapshot `sha256:%s` · evaluated in %d ms\n\n", shown.Hash, shown.Duration.Milliseconds())
+	snap := "none (the manifest does not resolve)"
+	if shown.Hash != "" {
+		snap = "`sha256:" + shown.Hash + "`"
+	}
+	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms\n\n", snap, shown.Duration.Milliseconds())
 	b.WriteString("```json\n")
 	b.WriteString(prettyJSON(shown.Display))
 	b.WriteString("\n```\n")

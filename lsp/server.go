@@ -38,8 +38,9 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	docs *documents
-	pub  *publisher
+	docs     *documents
+	pub      *publisher
+	progress *progress
 
 	mu       sync.Mutex
 	settings Settings
@@ -85,6 +86,7 @@ func newServer(ctx context.Context, opts Options) *Server {
 		exited:   make(chan struct{}),
 	}
 	s.pub = newPublisher(s)
+	s.progress = newProgress(s)
 	s.ws = newWorkspace(s)
 	return s
 }
@@ -137,4 +139,10 @@ func (s *Server) recoverer(h jsonrpc2.Handler) jsonrpc2.Handler {
 		}()
 		return h(ctx, req)
 	}
+}
+
+func (s *Server) rootsCopy() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.roots...)
 }

@@ -79,7 +79,7 @@ func TestHoverShowsResolvedManifest(t *testing.T) {
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	path := writeFile(t, filepath.Join(dir, "ok.nix"), profileText(lib,
-		"  pod.name = \"okpod\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
+		"  pod.name = \"okpod\";\n  model.ref = \"anthropic/claude-sonnet-4\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{})
 	c.Initialize(dir, nil)
 	c.Open(path)

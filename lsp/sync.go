@@ -101,7 +101,7 @@ func (s *Server) DidSave(ctx context.Context, p *protocol.DidSaveTextDocumentPar
 func (s *Server) DidClose(ctx context.Context, p *protocol.DidCloseTextDocumentParams) error {
 	path := uriPath(p.TextDocument.URI)
 	s.docs.remove(path)
-	s.ws.closed(path)
+	s.ws.closedDoc(path)
 	return nil
 }
 
@@ -123,4 +123,14 @@ func applyChange(text []byte, ch protocol.TextDocumentContentChangeEvent) []byte
 		return append(out, text[end:]...)
 	}
 	return text
+}
+
+func (d *documents) all() []*document {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]*document, 0, len(d.open))
+	for _, doc := range d.open {
+		out = append(out, doc)
+	}
+	return out
 }

@@ -1,0 +1,54 @@
+package lsp
+
+import (
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+)
+
+// parse parses a .nix buffer and keeps the tree for the editor features.
+func (w *workspace) parse(doc *document) *nixsyntax.File {
+	f := nixsyntax.Parse(doc.Text)
+	w.mu.Lock()
+	w.parsed[doc.Path] = f
+	w.mu.Unlock()
+	return f
+}
+
+// parsed returns the tree of an open buffer (parsing the file on disk when
+// it is not open), or nil.
+func (w *workspace) tree(path string) *nixsyntax.File {
+	w.mu.Lock()
+	f := w.parsed[path]
+	w.mu.Unlock()
+	if f != nil {
+		return f
+	}
+	if t := w.text(path); t != nil {
+		return nixsyntax.Parse(t)
+	}
+	return nil
+}
+
+// publishStatic sends what needs no Nix, at once on every change: syntax,
+// scope, and the secret checks on literals and secrets.ref call sites.
+func (w *workspace) publishStatic(doc *document, f *nixsyntax.File) {
+	diags := f.Diagnostics(doc.Path)
+	w.mu.Lock()
+	ids := w.secretIDs
+	w.mu.Unlock()
+	diags = append(diags, diagnostics.Static(staticInput(doc.Path, f, ids))...)
+	w.s.pub.set(doc.Path, layerSyntax, diags)
+}
+
+func staticInput(path string, f *nixsyntax.File, ids []string) diagnostics.StaticInput {
+	in := diagnostics.StaticInput{SecretIDs: ids}
+	for _, s := range nixsyntax.Strings(f) {
+		if s.Literal {
+			in.Strings = append(in.Strings, diagnostics.StaticString{File: path, Range: s.Range, Value: s.Value, AttrPath: s.Path})
+		}
+	}
+	for _, r := range nixsyntax.SecretRefs(f) {
+		in.SecretCalls = append(in.SecretCalls, diagnostics.SecretCall{File: path, Range: r.Range, ID: r.ID})
+	}
+	return in
+}
