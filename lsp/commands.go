@@ -30,8 +30,14 @@ type commandFunc func(ctx context.Context, arg json.RawMessage) (any, error)
 
 func (s *Server) commandTable() map[string]commandFunc {
 	return map[string]commandFunc{
-		cmdShowResolvedManifest: s.cmdShowResolved,
-		cmdProfileStatus:        s.cmdProfileStatus,
+		cmdShowResolvedManifest: s.cmdShowResolved,  // hover.go
+		cmdProfileStatus:        s.cmdProfileStatus, // hover.go
+		cmdListProfiles:         s.cmdListProfiles,  // profiles.go
+		cmdSetDefaultProfile:    s.cmdSetDefault,    // profiles.go
+		cmdAddToProject:         s.cmdAddToProject,  // profiles.go
+		cmdSpawnPod:             s.cmdSpawnPod,      // pods.go
+		cmdResumePod:            s.cmdResumePod,     // pods.go
+		cmdListPods:             s.cmdListPods,      // pods.go
 	}
 }
 
