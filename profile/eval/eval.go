@@ -155,7 +155,7 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 	wrapper := filepath.Join(resDir, filepath.FromSlash(WrapperFile))
 	prefix := "(import " + nixString(wrapper) + ") (\n"
 	stdin := make([]byte, 0, len(prefix)+len(text)+3)
-	stdin = append(append(append(stdin, prefix...), text...), "\n)\n"...)
+	stdin = append(append(append(stdin, prefix...), text...), "\n) \"insomnia-lsp:end\"\n"...)
 
 	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
 		"--log-format", "internal-json"}

@@ -204,3 +204,13 @@ func TestCacheServesUnchanged(t *testing.T) {
 		t.Fatalf("hits = %d, want 1", e.Cache().Hits())
 	}
 }
+
+// TestUnbalancedParen: text that would close the wrapper's parenthesis is
+// an error, not a different expression.
+func TestUnbalancedParen(t *testing.T) {
+	opts := testOptions(t)
+	r := evalText(t, opts, fixture(t, "relative/paren.nix"), "{ a = 1; }) ({ b = 2; }\n")
+	if r.Failure == nil || r.Failure.Kind != KindNixError || !strings.Contains(r.Failure.Message, "unbalanced `)`") {
+		t.Fatalf("got %+v %s", r.Failure, r.Artifact)
+	}
+}

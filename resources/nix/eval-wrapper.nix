@@ -1,9 +1,10 @@
-# insomnia-lsp evaluation wrapper: `(import ./eval-wrapper.nix) VALUE`.
+# insomnia-lsp evaluation wrapper:
+#   (import ./eval-wrapper.nix) (VALUE) "insomnia-lsp:end"
 # Returns the profile's value untouched as `artifact`, beside `positions`: a
 # list of [ path file line column ] for every attribute that has a source
 # position (path is a list of names and list indices). It only walks what
 # --strict --json forces anyway, so it adds no evaluation of its own.
-value:
+value: end:
 let
   inherit (builtins) isAttrs isList isFunction attrNames unsafeGetAttrPos
     concatMap genList length elemAt substring;
@@ -25,7 +26,10 @@ let
     (if pos == null then [ ] else [ [ path (fileOf pos.file) pos.line pos.column ] ])
     ++ walk path v;
 in
+# The text is pasted between "(" and ")": a stray ")" in it would make the
+# rest a second argument instead of a syntax error. The end marker catches that.
+if end != "insomnia-lsp:end" then throw "the profile has an unbalanced `)`"
 # Upstream runs `nix eval --json --file`, which never calls a top-level
 # function; nix-instantiate would, so say so instead of calling it.
-if isFunction value then { function = true; }
+else if isFunction value then { function = true; }
 else { artifact = value; positions = walk [ ] value; }
