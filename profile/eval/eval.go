@@ -209,6 +209,7 @@ func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 // forbidden fetch), the profile's start stands in, so every Nix error can
 // be shown somewhere.
 func locateFailure(f *Failure, pe ParsedError, sm *sourceMap) {
+	f.Message = sm.rewriteMessage(f.Message)
 	defer func() {
 		if f.Location == nil {
 			f.Location = &diagnostics.Location{File: sm.profile, Range: sm.lines[bufferKey].LineRange(0)}

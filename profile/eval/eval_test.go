@@ -214,3 +214,14 @@ func TestUnbalancedParen(t *testing.T) {
 		t.Fatalf("got %+v %s", r.Failure, r.Artifact)
 	}
 }
+
+// TestMessagePositionsRewritten: a position Nix writes inside its message
+// names the profile and the buffer line, not the wrapped stdin.
+func TestMessagePositionsRewritten(t *testing.T) {
+	opts := testOptions(t)
+	path := fixture(t, "relative/msg.nix")
+	r := evalText(t, opts, path, "let f = { x }: x; in { a = f {}; }\n")
+	if r.Failure == nil || !strings.Contains(r.Failure.Message, "'f' at msg.nix:1:9 called without required argument 'x'") {
+		t.Fatalf("got %+v", r.Failure)
+	}
+}

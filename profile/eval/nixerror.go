@@ -199,6 +199,10 @@ func parseInternalJSON(stderr []byte) (ParsedError, bool) {
 		if json.Unmarshal(rest, &m) != nil || m.Action != "msg" || m.Level == nil || *m.Level != 0 {
 			continue
 		}
+		// builtins.trace prints at error level too: only errors count.
+		if !strings.HasPrefix(strings.TrimSpace(stripANSI(m.Msg)), "error:") {
+			continue
+		}
 		last = &m
 	}
 	if last == nil {

@@ -20,6 +20,7 @@ import (
 // every other file is read from disk, once.
 type sourceMap struct {
 	profile   string
+	wrapper   string // frames in the wrapper are ours, never shown
 	shift     int
 	resources string // positions in here are the library's, not the user's
 	texts     map[string][]byte
@@ -28,6 +29,7 @@ type sourceMap struct {
 
 func newSourceMap(profile string, buffer []byte, shift int, resources string) *sourceMap {
 	m := &sourceMap{profile: profile, shift: shift, resources: resources,
+		wrapper: filepath.Join(resources, filepath.FromSlash(WrapperFile)),
 		texts: map[string][]byte{}, lines: map[string]*diagnostics.Lines{}}
 	m.texts[bufferKey] = buffer
 	m.lines[bufferKey] = diagnostics.NewLines(buffer)
@@ -56,7 +58,7 @@ func (m *sourceMap) locate(p NixPos) (diagnostics.Location, bool) {
 	if file == "" || isTextOrigin(file) {
 		file, line = bufferKey, line-m.shift
 	}
-	if line < 1 || (file != bufferKey && !strings.HasPrefix(file, "/")) {
+	if line < 1 || file == m.wrapper || (file != bufferKey && !strings.HasPrefix(file, "/")) {
 		return diagnostics.Location{}, false
 	}
 	text, lines := m.text(file)
@@ -246,4 +248,20 @@ func (m *sourceMap) findLiteral(key, value string) (diagnostics.Location, bool) 
 	}
 	r := diagnostics.Range{Start: lines.Pos(loc[2]), End: lines.Pos(loc[3])}
 	return diagnostics.Location{File: m.profile, Range: r}, true
+}
+
+var textPosRE = regexp.MustCompile(`(«stdin»|«string»|\(string\)|\(stdin\)):(\d+):(\d+)`)
+
+// rewriteMessage replaces positions in the stdin text that Nix wrote into
+// a message ("'f' at (string):2:9 called without ...") by the profile's
+// name and buffer line.
+func (m *sourceMap) rewriteMessage(msg string) string {
+	return textPosRE.ReplaceAllStringFunc(msg, func(s string) string {
+		sub := textPosRE.FindStringSubmatch(s)
+		line, _ := strconv.Atoi(sub[2])
+		if line-m.shift < 1 {
+			return s
+		}
+		return fmt.Sprintf("%s:%d:%s", filepath.Base(m.profile), line-m.shift, sub[3])
+	})
 }

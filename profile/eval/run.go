@@ -90,6 +90,9 @@ func run(ctx context.Context, spec runSpec) runOutcome {
 	o.stopped, o.cappedStream = k.result()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		o.signal = ws.Signal()
+	} else if o.stopped == stopTimeout {
+		// Nix finished on its own just as the timer fired: keep its result.
+		o.stopped = stopNone
 	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) && o.stopped == stopNone && !errors.Is(err, exec.ErrWaitDelay) {
