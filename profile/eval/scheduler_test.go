@@ -144,3 +144,25 @@ func TestSchedulerCache(t *testing.T) {
 		t.Fatalf("stats %+v, cached=%v", st, rs[1].Cached)
 	}
 }
+
+// TestImportChangeReevaluates: resubmitting a profile after one of its
+// imports changed on disk runs Nix again and reports the new value.
+func TestImportChangeReevaluates(t *testing.T) {
+	opts := testOptions(t)
+	s, c, _ := newTestScheduler(t, opts)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "p.nix", "{ manifest.model = import ./m.nix; }\n")
+	dep := writeFile(t, dir, "m.nix", "{ scheme = \"one\"; }\n")
+	s.Submit(path, Request{Path: path, Deps: []string{dep}}, true)
+	c.wait(t, 1)
+	writeFile(t, dir, "m.nix", "{ scheme = \"two\"; }\n")
+	s.Submit(path, Request{Path: path, Deps: []string{dep}}, true)
+	c.wait(t, 1)
+	rs := c.results(path)
+	if st := s.Stats(); st.Started != 2 || string(rs[1].Artifact) != `{"manifest":{"model":{"scheme":"two"}}}` {
+		t.Fatalf("stats %+v, artifact %s", st, rs[1].Artifact)
+	}
+	if len(rs[1].Deps) != 1 || rs[1].Deps[0] != dep {
+		t.Fatalf("deps %v", rs[1].Deps)
+	}
+}
