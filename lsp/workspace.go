@@ -148,12 +148,13 @@ func (w *workspace) close() {
 	}
 }
 
+// loadSecrets reads the secret store's ids (never its values); see
+// secrets.CheckableIDs for why a missing store means "do not check".
 func (w *workspace) loadSecrets() {
-	ids, err := secrets.ListIDs(w.dirs.Data)
-	if err != nil {
-		w.s.log.Info("secret store unreadable; secret ids not checked", zap.Error(err))
-		ids = nil
-	}
+	w.mu.Lock()
+	data := w.dirs.Data
+	w.mu.Unlock()
+	ids := secrets.CheckableIDs(data)
 	w.mu.Lock()
 	w.secretIDs = ids
 	w.mu.Unlock()

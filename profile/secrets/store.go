@@ -51,3 +51,19 @@ func ListIDs(dataDir string) ([]string, error) {
 	sort.Strings(ids)
 	return ids, nil
 }
+
+// CheckableIDs is what the editor checks references against: the store's
+// ids, or nil (do not check) when there is no store file at all or it cannot
+// be read. Without a store every reference would be flagged on a fresh
+// machine, which says nothing the user can act on; the id syntax is still
+// checked.
+func CheckableIDs(dataDir string) []string {
+	if _, err := os.Stat(filepath.Join(dataDir, StoreFile)); err != nil {
+		return nil
+	}
+	ids, err := ListIDs(dataDir)
+	if err != nil {
+		return nil
+	}
+	return ids
+}
