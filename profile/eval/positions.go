@@ -25,12 +25,13 @@ type sourceMap struct {
 	resources string // positions in here are the library's, not the user's
 	texts     map[string][]byte
 	lines     map[string]*diagnostics.Lines
+	library   map[string]bool // memo of isLibrary
 }
 
 func newSourceMap(profile string, buffer []byte, shift int, resources string) *sourceMap {
 	m := &sourceMap{profile: profile, shift: shift, resources: resources,
 		wrapper: filepath.Join(resources, filepath.FromSlash(WrapperFile)),
-		texts: map[string][]byte{}, lines: map[string]*diagnostics.Lines{}}
+		texts: map[string][]byte{}, lines: map[string]*diagnostics.Lines{}, library: map[string]bool{}}
 	m.texts[bufferKey] = buffer
 	m.lines[bufferKey] = diagnostics.NewLines(buffer)
 	return m
@@ -76,7 +77,12 @@ func (m *sourceMap) locate(p NixPos) (diagnostics.Location, bool) {
 // profile is not: there it says where profile-lib.nix builds a value, which
 // tells the user nothing.
 func (m *sourceMap) isLibrary(file string) bool {
-	return m.resources != "" && within(file, m.resources) && !within(m.profile, m.resources)
+	lib, ok := m.library[file]
+	if !ok {
+		lib = m.resources != "" && within(file, m.resources) && !within(m.profile, m.resources)
+		m.library[file] = lib
+	}
+	return lib
 }
 
 func within(file, dir string) bool {
@@ -126,7 +132,7 @@ func closingQuote(text []byte, open int) int {
 // wrapperPositions reads the wrapper's [ path file line column ] list into
 // a map keyed by JSON pointer.
 func wrapperPositions(raw json.RawMessage) (map[string]NixPos, error) {
-	var entries [][]json.RawMessage
+	var entries [][]any
 	if err := json.Unmarshal(raw, &entries); err != nil {
 		return nil, err
 	}
@@ -135,23 +141,16 @@ func wrapperPositions(raw json.RawMessage) (map[string]NixPos, error) {
 		if len(e) != 4 {
 			return nil, fmt.Errorf("position entry has %d parts", len(e))
 		}
-		var path []any
-		var p NixPos
-		if err := unmarshalAll([]any{&path, &p.File, &p.Line, &p.Col}, e); err != nil {
-			return nil, err
+		path, ok0 := e[0].([]any)
+		file, ok1 := e[1].(string)
+		line, ok2 := e[2].(float64)
+		col, ok3 := e[3].(float64)
+		if !ok0 || !ok1 || !ok2 || !ok3 {
+			return nil, fmt.Errorf("bad position entry %v", e)
 		}
-		out[pointer(path)] = p
+		out[pointer(path)] = NixPos{File: file, Line: int(line), Col: int(col)}
 	}
 	return out, nil
-}
-
-func unmarshalAll(dst []any, src []json.RawMessage) error {
-	for i := range dst {
-		if err := json.Unmarshal(src[i], dst[i]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // pointer writes a JSON pointer (RFC 6901) from names and list indices.
@@ -173,8 +172,13 @@ func pointer(path []any) string {
 	return b.String()
 }
 
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return pointerEscaper.Replace(s)
 }
 
 // buildPosMap gives every pointer of the artifact a location: its own, or
