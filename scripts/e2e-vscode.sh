@@ -86,6 +86,11 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 make_workspace() {
   mkdir -p "$WORK/repo" "$WORK/home" "$WORK/ud/User"
   cp -r "$ROOT/examples" "$ROOT/resources" "$WORK/repo/"
+  # coder.nix refers to the secret llm.anthropic.default: a user who runs it has
+  # that id in the store. The entry is dummy bytes; only its id is ever read.
+  mkdir -p "$WORK/home/secrets"
+  printf '{"version": 1, "entries": {"llm.anthropic.default": {"nonce": "00", "ciphertext": "00", "tag": "00"}}}\n' \
+    >"$WORK/home/secrets/store.json"
   cat >"$WORK/ud/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",

@@ -16,7 +16,7 @@ export interface LanguageStatusModel {
 }
 
 export function languageStatus(st: ProfileStatus | undefined): LanguageStatusModel {
-  if (!st) return { text: 'profile: none', detail: 'Not an insomnia profile', busy: false, severity: 'info' };
+  if (!st) return { text: 'profile: …', detail: 'waiting for the language server', busy: false, severity: 'info' };
   const state = st.state ?? 'unknown';
   const busy = state === 'evaluating';
   const severity = state === 'error' ? 'error' : 'info';

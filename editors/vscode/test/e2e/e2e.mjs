@@ -138,7 +138,8 @@ async function steps() {
     await openFile('.insomnia/profiles/broken.nix');
     await page.keyboard.press('Control+Shift+M');
     const rows = page.locator('.markers-panel .monaco-list-row');
-    const want = new RegExp(`\\[Ln ${brokenLine}, Col \\d+\\]`);
+    // Exactly where real Nix says the error is (line and column).
+    const want = new RegExp(`\\[Ln ${brokenLine}, Col ${brokenCol}\\]`);
     const hit = await waitText(rows, want, 30_000, 'Problems panel');
     const file = await waitText(rows, /broken\.nix/, 2_000, 'Problems panel file row');
     return `${file.split('\n')[0]} / ${hit.replace(/\s+/g, ' ')} (nix: line ${brokenLine}, col ${brokenCol})`;

@@ -93,7 +93,8 @@ test('language status text, busy and severity', () => {
   assert.equal(bad.severity, 'error');
   assert.equal(bad.busy, false);
   assert.equal(bad.detail, 'undefined variable');
-  assert.equal(languageStatus(undefined).text, 'profile: none');
+  assert.equal(languageStatus(undefined).text, 'profile: …');
+  assert.equal(languageStatus({ state: 'ok' }).text, 'profile: none', 'a .nix file that is no profile');
 });
 
 const profiles = [
