@@ -31,7 +31,7 @@ type sourceMap struct {
 func newSourceMap(profile string, buffer []byte, shift int, resources string) *sourceMap {
 	m := &sourceMap{profile: profile, shift: shift, resources: resources,
 		wrapper: filepath.Join(resources, filepath.FromSlash(WrapperFile)),
-		texts: map[string][]byte{}, lines: map[string]*diagnostics.Lines{}, library: map[string]bool{}}
+		texts:   map[string][]byte{}, lines: map[string]*diagnostics.Lines{}, library: map[string]bool{}}
 	m.texts[bufferKey] = buffer
 	m.lines[bufferKey] = diagnostics.NewLines(buffer)
 	return m
