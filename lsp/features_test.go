@@ -1,0 +1,272 @@
+package lsp_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+)
+
+// featureSrc exercises every binding form. Lines (0-based) are referred to
+// by the tests below.
+const featureSrc = `{ pkgs ? null, extra, ... }@args:
+let
+  base = import ./base.nix;
+  port = 8080;
+  helper = x: x + port;
+in rec {
+  pod = {
+    name = "demo";
+    port = helper 1;
+  };
+  inherit base;
+  copy = pod.name;
+  again = extra;
+  # one
+  # two
+  list = [
+    1
+    2
+  ];
+}
+`
+
+// pos finds the n-th (0-based) occurrence of needle in text and returns its
+// LSP position plus delta columns (ASCII text only).
+func pos(t *testing.T, text, needle string, n, delta int) protocol.Position {
+	t.Helper()
+	off := -1
+	for i := 0; i <= n; i++ {
+		next := strings.Index(text[off+1:], needle)
+		if next < 0 {
+			t.Fatalf("%q occurrence %d not found", needle, n)
+		}
+		off += 1 + next
+	}
+	off += delta
+	line := strings.Count(text[:off], "\n")
+	col := off - (strings.LastIndex(text[:off], "\n") + 1)
+	return protocol.Position{Line: uint32(line), Character: uint32(col)}
+}
+
+func docID(path string) protocol.TextDocumentIdentifier {
+	return protocol.TextDocumentIdentifier{URI: uri.File(path)}
+}
+
+func tdp(path string, p protocol.Position) protocol.TextDocumentPositionParams {
+	return protocol.TextDocumentPositionParams{TextDocument: docID(path), Position: p}
+}
+
+// startFeatures opens featureSrc (unsaved: the buffer differs from disk)
+// without any profile machinery being needed.
+func startFeatures(t *testing.T) (*lsptest.Client, string) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "base.nix"), "{ a = 1; }\n")
+	path := writeFile(t, filepath.Join(dir, "feature.nix"), "{ }\n")
+	c := lsptest.Start(t, lsp.Options{})
+	c.Initialize(dir, nil)
+	c.Open(path, featureSrc)
+	return c, path
+}
+
+func TestFeaturesDocumentSymbolNested(t *testing.T) {
+	c, path := startFeatures(t)
+	res, err := c.Server.DocumentSymbol(context.Background(), &protocol.DocumentSymbolParams{TextDocument: docID(path)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms, ok := res.(protocol.DocumentSymbolSlice)
+	if !ok {
+		t.Fatalf("result %T, want DocumentSymbolSlice", res)
+	}
+	var names []string
+	var pod *protocol.DocumentSymbol
+	for i, s := range syms {
+		names = append(names, s.Name)
+		if s.Name == "pod" {
+			pod = &syms[i]
+		}
+	}
+	if got := strings.Join(names, ","); !strings.Contains(got, "pod,base,copy,again,list") {
+		t.Errorf("top symbols %s, want the set's bindings in order", got)
+	}
+	if pod == nil || len(pod.Children) != 2 || pod.Children[0].Name != "name" || pod.Children[1].Name != "port" {
+		t.Fatalf("pod symbol children wrong: %+v", pod)
+	}
+	if pod.Kind != protocol.SymbolKindObject || pod.Children[0].Kind != protocol.SymbolKindString {
+		t.Errorf("kinds: pod %v name %v", pod.Kind, pod.Children[0].Kind)
+	}
+	if pod.SelectionRange.Start != pos(t, featureSrc, "pod = {", 0, 0) || pod.Range.End.Line != 9 {
+		t.Errorf("pod ranges %+v / %+v", pod.SelectionRange, pod.Range)
+	}
+}
+
+func TestFeaturesFoldingRanges(t *testing.T) {
+	c, path := startFeatures(t)
+	folds, err := c.Server.FoldingRanges(context.Background(), &protocol.FoldingRangeParams{TextDocument: docID(path)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"6-8 ": false, "13-14 comment": false, "15-17 ": false}
+	for _, f := range folds {
+		k := fmt.Sprintf("%d-%d %s", f.StartLine, f.EndLine, f.Kind)
+		if _, ok := want[k]; ok {
+			want[k] = true
+		}
+	}
+	for k, seen := range want {
+		if !seen {
+			t.Errorf("no folding range %q in %+v", k, folds)
+		}
+	}
+}
+
+func TestFeaturesSelectionRangeGrows(t *testing.T) {
+	c, path := startFeatures(t)
+	at := pos(t, featureSrc, `"demo"`, 0, 2)
+	res, err := c.Server.SelectionRange(context.Background(), &protocol.SelectionRangeParams{
+		TextDocument: docID(path), Positions: []protocol.Position{at}})
+	if err != nil || len(res) != 1 {
+		t.Fatalf("selection ranges %v, %v", res, err)
+	}
+	var spans []protocol.Range
+	for r := &res[0]; r != nil; r = r.Parent {
+		spans = append(spans, r.Range)
+	}
+	if len(spans) < 4 {
+		t.Fatalf("only %d levels: %+v", len(spans), spans)
+	}
+	first := spans[0]
+	if first.Start.Line != 7 || first.End.Line != 7 || first.Start.Character > at.Character || first.End.Character < at.Character {
+		t.Errorf("innermost %+v does not hold the cursor %+v", first, at)
+	}
+	for i := 1; i < len(spans); i++ {
+		if !rangeHolds(spans[i], spans[i-1]) || spans[i] == spans[i-1] {
+			t.Errorf("level %d %+v does not strictly contain %+v", i, spans[i], spans[i-1])
+		}
+	}
+	if last := spans[len(spans)-1]; last.Start != (protocol.Position{}) {
+		t.Errorf("outermost level %+v is not the whole file", last)
+	}
+}
+
+func rangeHolds(outer, inner protocol.Range) bool {
+	before := func(a, b protocol.Position) bool {
+		return a.Line < b.Line || a.Line == b.Line && a.Character <= b.Character
+	}
+	return before(outer.Start, inner.Start) && before(inner.End, outer.End)
+}
+
+func definitionAt(t *testing.T, c *lsptest.Client, path string, p protocol.Position) *protocol.Location {
+	t.Helper()
+	res, err := c.Server.Definition(context.Background(), &protocol.DefinitionParams{TextDocumentPositionParams: tdp(path, p)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res == nil {
+		return nil
+	}
+	loc, ok := res.(*protocol.Location)
+	if !ok {
+		t.Fatalf("definition result %T", res)
+	}
+	return loc
+}
+
+func TestFeaturesDefinition(t *testing.T) {
+	c, path := startFeatures(t)
+	cases := []struct {
+		name string
+		use  protocol.Position
+		def  protocol.Position
+	}{
+		{"let binding", pos(t, featureSrc, "port;", 0, 1), pos(t, featureSrc, "port = 8080", 0, 0)},
+		{"let function", pos(t, featureSrc, "helper 1", 0, 2), pos(t, featureSrc, "helper = x", 0, 0)},
+		{"lambda local", pos(t, featureSrc, "x + port", 0, 0), pos(t, featureSrc, "x: x", 0, 0)},
+		{"rec attribute", pos(t, featureSrc, "pod.name;", 0, 1), pos(t, featureSrc, "pod = {", 0, 0)},
+		{"formal", pos(t, featureSrc, "extra;", 0, 2), pos(t, featureSrc, "extra,", 0, 0)},
+		{"inherit", pos(t, featureSrc, "inherit base", 0, 9), pos(t, featureSrc, "base = import", 0, 0)},
+	}
+	for _, tc := range cases {
+		loc := definitionAt(t, c, path, tc.use)
+		if loc == nil {
+			t.Errorf("%s: no definition", tc.name)
+			continue
+		}
+		if loc.URI != uri.File(path) || loc.Range.Start != tc.def {
+			t.Errorf("%s: definition at %v %+v, want %+v", tc.name, loc.URI, loc.Range.Start, tc.def)
+		}
+	}
+	loc := definitionAt(t, c, path, pos(t, featureSrc, "./base.nix", 0, 3))
+	if loc == nil || loc.URI != uri.File(filepath.Join(filepath.Dir(path), "base.nix")) {
+		t.Errorf("import path leads to %+v, want base.nix", loc)
+	}
+	if loc := definitionAt(t, c, path, pos(t, featureSrc, "8080", 0, 1)); loc != nil {
+		t.Errorf("a number has a definition: %+v", loc)
+	}
+}
+
+func TestFeaturesDocumentHighlight(t *testing.T) {
+	c, path := startFeatures(t)
+	hs, err := c.Server.DocumentHighlight(context.Background(), &protocol.DocumentHighlightParams{
+		TextDocumentPositionParams: tdp(path, pos(t, featureSrc, "port = 8080", 0, 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs) != 2 {
+		t.Fatalf("highlights %+v, want the binding and its one use", hs)
+	}
+	if hs[0].Kind != protocol.DocumentHighlightKindWrite || hs[0].Range.Start != pos(t, featureSrc, "port = 8080", 0, 0) {
+		t.Errorf("first highlight %+v is not the binding (write)", hs[0])
+	}
+	if hs[1].Kind != protocol.DocumentHighlightKindRead || hs[1].Range.Start != pos(t, featureSrc, "port;", 0, 0) {
+		t.Errorf("second highlight %+v is not the use (read)", hs[1])
+	}
+	// `port` inside the pod set is an attribute key, not the let binding.
+	hs, _ = c.Server.DocumentHighlight(context.Background(), &protocol.DocumentHighlightParams{
+		TextDocumentPositionParams: tdp(path, pos(t, featureSrc, "8080", 0, 0))})
+	if len(hs) != 0 {
+		t.Errorf("a literal has highlights: %+v", hs)
+	}
+}
+
+func TestFeaturesRegistryDefinition(t *testing.T) {
+	dir := t.TempDir()
+	prof := writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
+	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n")
+	c := lsptest.Start(t, lsp.Options{Env: isolatedEnv(t)})
+	c.Initialize(dir, nil)
+	c.Open(reg)
+	text := "default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n"
+	for _, at := range []protocol.Position{pos(t, text, "coder.nix", 0, 2), pos(t, text, "coder\"", 0, 1)} {
+		var loc *protocol.Location
+		c.Await("registry discovered", func() bool {
+			res, _ := c.Server.Definition(context.Background(), &protocol.DefinitionParams{TextDocumentPositionParams: tdp(reg, at)})
+			loc, _ = res.(*protocol.Location)
+			return loc != nil
+		})
+		if loc.URI != uri.File(prof) {
+			t.Errorf("definition at %+v leads to %v, want %s", at, loc.URI, prof)
+		}
+	}
+}
+
+// isolatedEnv keeps discovery away from the real home: a temporary HOME
+// and config/data directories.
+func isolatedEnv(t *testing.T) func(string) string {
+	home := t.TempDir()
+	env := map[string]string{"HOME": home, "INSOMNIA_CONFIG_DIR": filepath.Join(home, "config"),
+		"INSOMNIA_DATA_DIR": filepath.Join(home, "data"), "PATH": getenv("PATH")}
+	return func(k string) string { return env[k] }
+}
+
+func getenv(k string) string { return os.Getenv(k) }
