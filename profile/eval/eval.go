@@ -91,7 +91,9 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 	return r, true
 }
 
-// resources writes the bundled files once (or uses Options.ResourcesDir).
+// resources is the folder holding our wrapper: Options.ResourcesDir when
+// it has one, else our bundle written once under the user cache dir (an
+// installed upstream resources dir has no eval-wrapper.nix).
 func (e *Evaluator) resources() (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -99,7 +101,7 @@ func (e *Evaluator) resources() (string, error) {
 		return e.resDir, nil
 	}
 	dir := e.opts.ResourcesDir
-	if dir == "" {
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(WrapperFile))); dir == "" || err != nil {
 		var err error
 		if dir, err = WriteResources(defaultResourcesRoot()); err != nil {
 			return "", err
@@ -160,7 +162,7 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
 		"--log-format", "internal-json"}
 	if !e.opts.Trusted {
-		allowed := append([]string{filepath.Dir(path), resDir}, e.opts.Roots...)
+		allowed := append([]string{filepath.Dir(path), resDir, e.opts.ResourcesDir}, e.opts.Roots...)
 		argv = append(argv, restrictArgs(allowed)...)
 	}
 	argv = append(argv, "-")

@@ -191,3 +191,20 @@ func TestInvalidJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestResourcesWithoutWrapper: a resources dir without our wrapper (an
+// installed upstream one) still evaluates, and stays readable when untrusted.
+func TestResourcesWithoutWrapper(t *testing.T) {
+	needNix(t)
+	upstream := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(upstream, "nix"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lib := writeFile(t, filepath.Join(upstream, "nix"), "profile-lib.nix", "{ }: { mkProfile = a: { manifest = a; }; }\n")
+	opts := Options{ResourcesDir: upstream}
+	text := "(import " + nixString(lib) + " {}).mkProfile { pod.name = \"x\"; }\n"
+	r := NewEvaluator(opts).Evaluate(context.Background(), Request{Path: fixture(t, "relative/up.nix"), Text: []byte(text)})
+	if r.Failure != nil || string(r.Artifact) != `{"manifest":{"pod":{"name":"x"}}}` {
+		t.Fatalf("got %+v %s", r.Failure, r.Artifact)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 
 	"github.com/insomnia-lsp/insomnia-lsp/resources"
@@ -15,41 +14,43 @@ import (
 // WrapperFile is the evaluation wrapper, relative to the resources dir.
 const WrapperFile = "nix/eval-wrapper.nix"
 
-// WriteResources puts the bundled nix/ folder (profile-lib.nix, the builtin
-// profiles, the wrapper) on disk under root, in a folder named by its
-// content hash, and returns that folder. Nix needs real files, and an
-// untrusted evaluation may read only there. Existing copies are reused; a
-// new one appears atomically (written aside, then renamed).
+// WriteResources puts the bundled resources (nix/ with profile-lib.nix,
+// the builtin profiles and the wrapper; schema/) on disk under root, in a
+// folder named by their content hash, and returns that folder. Nix needs
+// real files, and an untrusted evaluation may read only there. The name
+// and layout are those of registry.BundledResources, so both share one
+// copy. Existing copies are reused; a new one appears atomically.
 func WriteResources(root string) (string, error) {
-	files, sum, err := bundledNix()
+	files, order, sum, err := bundled()
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(root, "resources-"+sum[:16])
+	dir := filepath.Join(root, "resources-"+sum)
 	if _, err := os.Stat(filepath.Join(dir, WrapperFile)); err == nil {
 		return dir, nil
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", err
 	}
-	tmp, err := os.MkdirTemp(root, ".resources-*")
+	tmp, err := os.MkdirTemp(root, ".resources-tmp-")
 	if err != nil {
 		return "", err
 	}
-	for name, data := range files {
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	for _, name := range order {
 		p := filepath.Join(tmp, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			os.RemoveAll(tmp)
 			return "", err
 		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			os.RemoveAll(tmp)
+		if err := os.WriteFile(p, files[name], 0o644); err != nil {
 			return "", err
 		}
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", err
+	}
 	if err := os.Rename(tmp, dir); err != nil {
 		// Another process won the race: its copy is identical.
-		os.RemoveAll(tmp)
 		if _, statErr := os.Stat(filepath.Join(dir, WrapperFile)); statErr != nil {
 			return "", err
 		}
@@ -57,32 +58,31 @@ func WriteResources(root string) (string, error) {
 	return dir, nil
 }
 
-// bundledNix reads nix/ from the embedded resources and hashes it.
-func bundledNix() (map[string][]byte, string, error) {
+// bundled reads the embedded resources in WalkDir order and hashes each
+// path and content the way registry.ExtractFS does.
+func bundled() (map[string][]byte, []string, string, error) {
 	files := map[string][]byte{}
-	err := fs.WalkDir(resources.FS, "nix", func(p string, d fs.DirEntry, err error) error {
+	var order []string
+	h := sha256.New()
+	err := fs.WalkDir(resources.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		data, err := resources.FS.ReadFile(p)
+		if err != nil {
+			return err
+		}
 		files[p] = data
-		return err
+		order = append(order, p)
+		h.Write([]byte(p + "\x00"))
+		h.Write(data)
+		h.Write([]byte{0})
+		return nil
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, n := range names {
-		h.Write([]byte(n + "\x00"))
-		h.Write(files[n])
-		h.Write([]byte{0})
-	}
-	return files, hex.EncodeToString(h.Sum(nil)), nil
+	return files, order, hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 // defaultResourcesRoot is where WriteResources goes when Options say nothing.
