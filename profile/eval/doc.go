@@ -24,6 +24,8 @@
 // changes (editor or disk), Submit its dependent profiles again: the cache
 // checks the content of every file Nix read (Result.Deps), so an unchanged
 // closure costs no evaluation and a changed one is always re-run.
+// onResult and OnStart may call Submit and Cancel, but not Close (Close
+// waits for them).
 //
 // # How Nix runs
 //
@@ -48,6 +50,11 @@
 // a pipe of the text. Nix runs in its own process group; timeout, cancel,
 // output cap and Close kill the whole group, Wait always reaps it, and
 // Pdeathsig kills Nix if the server dies.
+//
+// Options.ResourcesDir should be the bundled resources dir (registry's
+// BundledResources gives the same folder as WriteResources); one without
+// nix/eval-wrapper.nix (an installed upstream dir) is still readable by
+// profiles, and the wrapper then comes from our own bundle.
 //
 // Untrusted workspaces (Options.Trusted false, the zero value) evaluate with
 // restrict-eval, allowed-uris "", an empty nix-path, --readonly-mode and one
