@@ -2,7 +2,9 @@ package nixsyntax
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -112,4 +114,34 @@ func reportSet(b *testing.B, cpu0 time.Duration) {
 	if cpu := cpuTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
+}
+
+// profileSource builds a realistic profile of about n lines: let bindings,
+// a lambda with formals, nested sets, lists, strings and interpolation.
+func profileSource(n int) []byte {
+	var sb strings.Builder
+	sb.WriteString("{ lib, pkgs, secrets, ... }:\nlet\n  base = \"/srv\";\n  mk = name: { inherit name; path = \"${base}/${name}\"; };\nin\n{\n")
+	for i := 0; sb.Len() < n*40; i++ {
+		fmt.Fprintf(&sb, "  section%d = {\n    enable = true;\n    name = \"s%d\";\n", i, i)
+		fmt.Fprintf(&sb, "    auth = secrets.ref \"key-%d\";\n    tools = [ (mk \"t%d\") pkgs.git ];\n", i, i)
+		fmt.Fprintf(&sb, "    opts.level = if %d > 3 then lib.mkForce %d else null;\n  };\n", i, i)
+	}
+	sb.WriteString("}\n")
+	return []byte(sb.String())
+}
+
+// BenchmarkCheckProfile1000 is the per-keystroke cost for a 1,000-line
+// profile: parse plus all checks.
+func BenchmarkCheckProfile1000(b *testing.B) {
+	src := profileSource(1000)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		f := Parse(src)
+		if len(errorsOf(f.Diagnostics("p.nix"))) > 0 {
+			b.Fatal("generated profile has errors")
+		}
+	}
+	reportSet(b, cpu0)
 }

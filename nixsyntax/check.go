@@ -101,6 +101,7 @@ type checker struct {
 	tries   map[NodeID]*attrTrie
 	owned   map[NodeID]frame  // scope frames of lets and rec sets
 	recHost map[NodeID]NodeID // value -> rec set it was merged into
+	depth   int
 }
 
 func (c *checker) report(start, end int32, sev diagnostics.Severity, code, msg string, related NodeID) {
@@ -144,6 +145,14 @@ func (c *checker) use(id NodeID, name []byte) {
 }
 
 func (c *checker) walk(id NodeID) {
+	// Left-nested chains (a a a ..., a + a + ...) are parsed without
+	// recursion, so the tree can be deeper than maxDepth; past a sane depth
+	// stop checking rather than risk the stack.
+	if c.depth > 4*maxDepth {
+		return
+	}
+	c.depth++
+	defer func() { c.depth-- }()
 	f := c.f
 	n := f.Node(id)
 	switch n.Kind {
@@ -476,6 +485,7 @@ func (c *checker) addAttr(t *attrTrie, keys []NodeID, value, pathNode NodeID) {
 
 func (c *checker) addLast(t *attrTrie, e *attrEntry, exists bool, k NodeID, name string, names []string, value, pathNode NodeID) {
 	f := c.f
+	value = f.unparen(value) // Nix has no node for parentheses
 	isSet := f.Nodes[value].Kind == NAttrSet
 	if !exists {
 		ne := &attrEntry{key: k, set: NoNode}

@@ -38,6 +38,7 @@ func TestChecks(t *testing.T) {
 		{"{ a = 1; a.b = 2; }", "duplicate-attribute@1:10"},
 		{"{ a.b = 1; a.b.c = 2; }", "duplicate-attribute@1:12"},
 		{"{ a = { b = 1; }; a = { c = 1; }; }", ""},
+		{"{ a = ({ b = 1; }); a.c = 2; }", ""},
 		{"{ x = 1; inherit x; }", "duplicate-attribute@1:18 undefined-variable@1:18"},
 		{"let x = 1; in { inherit x; x = 2; }", "duplicate-attribute@1:28"},
 		{"{ \"a\" = 1; a = 2; }", "duplicate-attribute@1:12"},

@@ -1,6 +1,10 @@
 package nixsyntax
 
-import "github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+import (
+	"sort"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
 
 // Target is where Definition leads: a range in this file, or (when Path is
 // set) another file, given as written in the source (resolve it with
@@ -80,11 +84,8 @@ func Highlights(f *File, offset int) []Highlight {
 }
 
 func sortHighlights(h []Highlight) {
-	for i := 1; i < len(h); i++ { // insertion sort: uses are few
-		for j := i; j > 0 && less(h[j].Range.Start, h[j-1].Range.Start); j-- {
-			h[j], h[j-1] = h[j-1], h[j]
-		}
-	}
+	sort.Slice(h, func(i, j int) bool {
+		a, b := h[i].Range.Start, h[j].Range.Start
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
 }
-
-func less(a, b diagnostics.Pos) bool { return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col }

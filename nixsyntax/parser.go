@@ -7,8 +7,10 @@ import (
 )
 
 // maxDepth bounds nesting so hostile input gets a clear error instead of a
-// huge stack; real code nests a few dozen levels at most.
-const maxDepth = 1000
+// huge stack. Real code nests a few dozen levels; long right-associative
+// chains (a ++ b ++ ...) count one level per operand, and Nix's own parser
+// gives up near 10000 stack entries.
+const maxDepth = 5000
 
 // maxErrors caps syntax errors: after that many the rest is noise.
 const maxErrors = 100
@@ -350,7 +352,11 @@ func (p *parser) formals() NodeID {
 			p.expect(TRBrace)
 		default:
 			p.errTok("syntax error, unexpected " + p.peek().String() + ", expecting '}'")
+			at := p.i
 			p.skipTo(TRBrace)
+			if p.i == at {
+				p.advance() // a stray ')' or ']': skipTo stops there, so step over it
+			}
 			continue
 		}
 		n := p.finish(NFormals, start, m)
@@ -514,7 +520,12 @@ func (p *parser) selectExpr() NodeID {
 		var flags uint8
 		if p.peek() == TOr {
 			p.advance()
-			p.push(p.selectExpr())
+			if p.enter() {
+				p.push(p.selectExpr())
+			} else {
+				p.push(p.missing())
+			}
+			p.depth--
 			flags = FlagOr
 		}
 		n := p.finish(NSelect, start, m)

@@ -111,6 +111,7 @@ func TestParseErrors(t *testing.T) {
 		{"a |> b", []string{"unexpected '|>'"}},
 		{"{ a, ..., b }: a", []string{"expecting '}'"}},
 		{"1 + if a then b else c", []string{"unexpected 'if'"}},
+		{"{A,A A)...}: d", []string{"expecting '}' or ','", "unexpected ')'"}},
 	}
 	for _, tt := range tests {
 		f := Parse([]byte(tt.src))
@@ -159,7 +160,7 @@ func TestRecoveryKeepsLaterBindings(t *testing.T) {
 }
 
 func TestDeepNestingIsAnError(t *testing.T) {
-	for _, open := range []string{"(", "[", "{ a = ", "!", "-", "a: ", "\"${"} {
+	for _, open := range []string{"(", "[", "{ a = ", "!", "-", "a: ", "\"${", "a.b or "} {
 		src := strings.Repeat(open, 100000) + "1"
 		f := Parse([]byte(src))
 		ds := f.SyntaxDiagnostics("x.nix")
@@ -169,6 +170,26 @@ func TestDeepNestingIsAnError(t *testing.T) {
 		if string(reprint(f)) != src {
 			t.Errorf("%q: tokens do not reprint the input", open)
 		}
+	}
+}
+
+// Long left-nested chains parse without recursion; checks and queries must
+// survive the resulting deep trees too.
+func TestLongChains(t *testing.T) {
+	// (one item per line: diagnostics.Lines.Pos costs O(column))
+	for _, sep := range []string{"\n", "\n+ ", ".", "\n// "} {
+		src := "x: " + strings.Repeat("x"+sep, 200000) + "x"
+		f := Parse([]byte(src))
+		if sep == "." {
+			if !f.HasSyntaxErrors() {
+				continue // x.x.x... is one select: fine either way
+			}
+		}
+		f.Diagnostics("x.nix")
+		Strings(f)
+		Symbols(f)
+		AttrPathAt(f, len(src)/2)
+		Highlights(f, len(src)-1)
 	}
 }
 

@@ -200,7 +200,13 @@ type StringLit struct {
 func Strings(f *File) []StringLit {
 	var out []StringLit
 	var walk func(id NodeID, path []string)
+	depth := 0
 	walk = func(id NodeID, path []string) {
+		if depth > 4*maxDepth { // see checker.walk
+			return
+		}
+		depth++
+		defer func() { depth-- }()
 		n := f.Node(id)
 		switch n.Kind {
 		case NString, NIndString:

@@ -1,8 +1,3 @@
-// Package nixsyntax is a lossless, error-tolerant parser for the Nix
-// language, with the static checks Nix's own parser makes (duplicate
-// attributes and formals, undefined variables) plus unused-binding warnings,
-// and the queries an editor needs (symbols, folding, definition, ...).
-// It knows nothing of profiles and never evaluates anything.
 package nixsyntax
 
 // TokenKind classifies a token. Trivia (whitespace, comments) are tokens too,
