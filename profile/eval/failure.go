@@ -41,7 +41,7 @@ func classify(o runOutcome, opts Options) (*Failure, *ParsedError) {
 			limit = opts.MaxStderr
 		}
 		return fail(KindOutputCap, fmt.Sprintf("evaluation stopped: Nix printed more than %s on %s", size(uint64(limit)), o.cappedStream)), nil
-	case outOfMemory(o.stderr):
+	case o.exitCode != 0 && outOfMemory(o.stderr):
 		return fail(KindMemoryLimit, fmt.Sprintf("evaluation ran out of memory (limit %s): a huge or endless value?", size(opts.MemoryLimit))), nil
 	case o.signal != 0:
 		return fail(KindKilled, fmt.Sprintf("Nix was stopped from outside by signal %d (%s)", int(o.signal), o.signal)), nil
