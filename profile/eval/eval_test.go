@@ -225,3 +225,19 @@ func TestMessagePositionsRewritten(t *testing.T) {
 		t.Fatalf("got %+v", r.Failure)
 	}
 }
+
+// TestScalarProfiles: null and other non-object values come through as
+// Nix prints them; judging the shape is the manifest checker's job.
+func TestScalarProfiles(t *testing.T) {
+	opts := testOptions(t)
+	for _, text := range []string{"null", "1.0", "[ ]", "\"s\""} {
+		r := evalText(t, opts, fixture(t, "relative/scalar.nix"), text+"\n")
+		bare, err := exec.Command(DefaultProgram, "--eval", "--strict", "--json", "-E", text).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Failure != nil || string(r.Artifact) != string(bare) || r.Positions[""].File == "" {
+			t.Errorf("%s: got %+v %q, want %q", text, r.Failure, r.Artifact, bare)
+		}
+	}
+}
