@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -346,7 +347,7 @@ func (c *Client) record(f func()) {
 
 // fallback receives non-standard notifications (insomnia/...).
 func (c *Client) fallback(ctx context.Context, req *jsonrpc2.Request) (any, error) {
-	n := Notification{Method: req.Method(), Params: append(json.RawMessage(nil), req.Params()...)}
+	n := Notification{Method: strings.Clone(req.Method()), Params: append(json.RawMessage(nil), req.Params()...)}
 	c.record(func() { c.notes = append(c.notes, n) })
 	return nil, nil
 }

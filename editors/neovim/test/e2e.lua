@@ -22,7 +22,9 @@ local function check(ok, what, detail)
 end
 
 -- Messages the plugin shows (vim.notify) go to the test output too.
+local notes = {}
 vim.notify = function(msg, level)
+  table.insert(notes, tostring(msg))
   out('  nvim notify [%s]: %s', tostring(level), tostring(msg))
 end
 
@@ -132,19 +134,19 @@ local function test_hover()
   check(ok, 'insomnia/evaluationStatus "ok" for ' .. vim.fn.fnamemodify(env.E2E_HOVER_FILE, ':t'))
   show_diagnostics(buf)
 
+  -- Hover on the first line: the profile as a whole. The manifest is the JSON
+  -- block of the hover; it must hold every top-level key and the pod.name Nix gives.
   local manifest = nix_manifest()
-  local pod_name = type(manifest.pod) == 'table' and manifest.pod.name or '?'
-  local want = { pod_name }
-  for key in pairs(manifest) do
-    table.insert(want, key)
-  end
-  -- Hover on the first line: the profile as a whole.
+  local want = vim.tbl_keys(manifest)
+  table.sort(want)
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  local text, missing = '', want
+  local text, shown, missing = '', nil, want
   wait(function()
     text = hover_text(buf)
-    missing = vim.tbl_filter(function(w)
-      return not text:find(w, 1, true)
+    local ok_json, decoded = pcall(vim.json.decode, text:match('```json\n(.-)\n```') or '')
+    shown = ok_json and type(decoded) == 'table' and decoded or {}
+    missing = vim.tbl_filter(function(k)
+      return shown[k] == nil
     end, want)
     return #missing == 0
   end, 20000)
@@ -152,8 +154,11 @@ local function test_hover()
   for _, l in ipairs(vim.split(text, '\n')) do
     out('  | %s', l)
   end
-  check(#missing == 0, 'hover shows the resolved manifest (pod.name "' .. pod_name .. '" and keys '
-    .. table.concat(vim.tbl_keys(manifest), ', ') .. ')', 'missing: ' .. table.concat(missing, ', '))
+  check(#missing == 0, 'hover JSON has the manifest keys Nix gives: ' .. table.concat(want, ', '),
+    'missing: ' .. table.concat(missing, ', '))
+  local pod_name = manifest.pod.name
+  local got = type(shown.pod) == 'table' and shown.pod.name or nil
+  check(got == pod_name, 'hover JSON has pod.name "' .. tostring(pod_name) .. '"', 'got ' .. tostring(got))
 end
 
 -- 3. :InsomniaResolved opens a scratch JSON buffer with the resolved manifest.
@@ -233,6 +238,12 @@ local function test_set_default()
   out('  profiles.toml default on disk: "%s" (was "%s")', tostring(toml_default()), tostring(before))
   check(is_new(toml_default()), ':InsomniaSetDefault wrote default = "' .. name .. '" to profiles.toml',
     'profiles.toml on disk:\n' .. tostring(read(env.E2E_TOML)))
+  -- The plugin shows the server's answer once the command returns.
+  wait(function()
+    return #vim.tbl_filter(function(n)
+      return n:find(name, 1, true) ~= nil
+    end, notes) > 0
+  end, 10000)
   local tbuf = vim.fn.bufnr(env.E2E_TOML)
   check(tbuf == -1 or not vim.bo[tbuf].modified, 'profiles.toml buffer has no unsaved changes')
 end

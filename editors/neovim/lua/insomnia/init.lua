@@ -20,8 +20,9 @@ local function object(t)
   return (t == nil or next(t) == nil) and vim.empty_dict() or t
 end
 
+-- v when it is a non-empty string (JSON null arrives as vim.NIL), else nil.
 local function str(v)
-  return type(v) == 'string' and v or nil
+  return type(v) == 'string' and v ~= '' and v or nil
 end
 
 -- Root detection: the nearest directory holding any marker, as lspconfig and
@@ -157,7 +158,7 @@ end
 
 -- selector: a qualified name, or nil for the current buffer's profile file.
 function M.set_default(selector)
-  local arg = { selector = (selector and selector ~= '') and selector or { uri = buf_uri() } }
+  local arg = (selector and selector ~= '') and { selector = selector } or { uri = buf_uri() }
   execute('insomnia.setDefaultProfile', arg, function(result)
     local level = result.ok == false and vim.log.levels.WARN or vim.log.levels.INFO
     notify(str(result.message) or (result.ok and 'default set') or 'default not changed', level)
