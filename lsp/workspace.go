@@ -110,9 +110,8 @@ func (w *workspace) newScheduler() *eval.Scheduler {
 		Debounce:      set.debounce(),
 		MaxConcurrent: set.Evaluation.MaxConcurrent,
 		OnStart:       w.onEvalStart,
-	}
-	if w.dirs.ResourceFrom == "bundled" {
-		opts.ResourcesDir = w.dirs.Resource
+		// Readable in untrusted mode too: the builtin profiles and the library.
+		ResourcesDir: w.dirs.Resource,
 	}
 	return eval.NewScheduler(opts, w.onEvalResult)
 }
