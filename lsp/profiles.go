@@ -4,18 +4,237 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
 
-// Placeholders until the profile commands land (issue 6).
+// Profile commands for editor pickers and lenses (issue 6): listing, set
+// as default and add to the project registry. Edits go through
+// workspace/applyEdit so the editor owns the buffer, its undo and its save.
+
+// profileRow is one row of insomnia.listProfiles.
+type profileRow struct {
+	QualifiedName string `json:"qualifiedName"`
+	Source        string `json:"source"`
+	Name          string `json:"name"`
+	Path          string `json:"path"`
+	Description   string `json:"description"`
+	IsDefault     bool   `json:"isDefault"`
+	Status        string `json:"status"`
+}
+
+// editResult is the answer of the commands that edit a profiles.toml.
+type editResult struct {
+	OK      bool   `json:"ok"`
+	File    string `json:"file"`
+	Message string `json:"message"`
+}
 
 func (s *Server) cmdListProfiles(ctx context.Context, raw json.RawMessage) (any, error) {
-	return nil, errors.New("insomnia.listProfiles is not implemented yet")
+	reg := s.ws.registry()
+	rows := []profileRow{}
+	if reg == nil {
+		return rows, nil // discovery has not run yet: nothing to pick
+	}
+	for _, e := range reg.Entries {
+		st, _ := s.ws.snapshot(filepath.Clean(e.Path))
+		rows = append(rows, profileRow{QualifiedName: e.QualifiedName(), Source: string(e.Source), Name: e.Name,
+			Path: e.Path, Description: e.Description, IsDefault: e.IsDefault, Status: st.status()})
+	}
+	return rows, nil
+}
+
+// setDefaultArg is {selector} or {uri}.
+type setDefaultArg struct {
+	Selector string `json:"selector"`
+	URI      string `json:"uri"`
 }
 
 func (s *Server) cmdSetDefault(ctx context.Context, raw json.RawMessage) (any, error) {
-	return nil, errors.New("insomnia.setDefaultProfile is not implemented yet")
+	var arg setDefaultArg
+	if err := decodeArg(raw, &arg); err != nil {
+		return nil, err
+	}
+	reg := s.ws.registry()
+	if reg == nil {
+		return nil, errors.New("profiles are not discovered yet; try again in a moment")
+	}
+	e, err := s.entryFor(reg, arg)
+	if err != nil {
+		return nil, err
+	}
+	if e.IsDefault {
+		return editResult{OK: true, File: "", Message: e.QualifiedName() + " is already the default"}, nil
+	}
+	rd := newBufferReader(s)
+	ed, err := registry.SetDefaultEdit(reg, e, rd.read)
+	if err != nil {
+		return nil, fmt.Errorf("cannot make %s the default: %v", e.QualifiedName(), err)
+	}
+	return s.applyFileEdit(ctx, rd, ed, "Set "+e.QualifiedName()+" as default profile",
+		func() string { return e.QualifiedName() + " is now the default profile" })
+}
+
+// entryFor finds the registry entry a setDefault argument names.
+func (s *Server) entryFor(reg *registry.Registry, arg setDefaultArg) (registry.Entry, error) {
+	if arg.URI != "" {
+		path := argPath(arg.URI)
+		if e, ok := s.ws.entry(path); ok {
+			return e, nil
+		}
+		return registry.Entry{}, fmt.Errorf("%s is not listed in any profiles.toml; add it to the project profiles first", path)
+	}
+	if arg.Selector == "" {
+		return registry.Entry{}, errors.New("setDefaultProfile needs a selector (e.g. project:coder) or a uri")
+	}
+	sel, err := reg.Select(arg.Selector)
+	if err != nil {
+		return registry.Entry{}, fmt.Errorf("cannot select %q: %v", arg.Selector, err)
+	}
+	if sel.Entry == nil {
+		return registry.Entry{}, fmt.Errorf("%q is a path, not a registry name: only a listed profile can be the default", arg.Selector)
+	}
+	return *sel.Entry, nil
 }
 
 func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any, error) {
-	return nil, errors.New("insomnia.addToProjectProfiles is not implemented yet")
+	var arg uriArg
+	if err := decodeArg(raw, &arg); err != nil {
+		return nil, err
+	}
+	if arg.URI == "" {
+		return nil, errors.New("addToProjectProfiles needs the uri of a profile file")
+	}
+	path := argPath(arg.URI)
+	reg := s.ws.registry()
+	if reg == nil {
+		return nil, errors.New("profiles are not discovered yet; try again in a moment")
+	}
+	for _, e := range reg.ByPath(path) {
+		if e.Source == registry.Project {
+			return editResult{OK: true, File: reg.ProjectFile, Message: path + " is already listed as " + e.QualifiedName()}, nil
+		}
+	}
+	rd := newBufferReader(s)
+	ed, err := registry.AddToProjectEdit(reg, path, rd.read)
+	if err != nil {
+		return nil, err
+	}
+	return s.applyFileEdit(ctx, rd, ed, "Add "+filepath.Base(path)+" to the project profiles",
+		func() string { return path + " is now listed as " + s.ws.qualifiedName(path) })
+}
+
+// bufferReader reads files as the editor sees them and remembers which
+// buffer version each text came from, so the edit computed from that text
+// carries the same version (a client rejects it if the buffer moved on).
+type bufferReader struct {
+	s    *Server
+	mu   sync.Mutex
+	used map[string]*document
+}
+
+func newBufferReader(s *Server) *bufferReader {
+	return &bufferReader{s: s, used: map[string]*document{}}
+}
+
+func (b *bufferReader) read(path string) ([]byte, error) {
+	path = filepath.Clean(path)
+	if doc := b.s.docs.get(path); doc != nil {
+		b.mu.Lock()
+		b.used[path] = doc
+		b.mu.Unlock()
+		return doc.Text, nil
+	}
+	return os.ReadFile(path)
+}
+
+func (b *bufferReader) doc(path string) *document {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used[filepath.Clean(path)]
+}
+
+// applyFileEdit sends ed to the editor and, once applied, rediscovers so
+// lenses and diagnostics follow. done says what changed (asked after the
+// rediscovery, so it can name the new entry).
+func (s *Server) applyFileEdit(ctx context.Context, rd *bufferReader, ed registry.FileEdit, label string, done func() string) (any, error) {
+	if ed.Note != "" {
+		s.showMessage(protocol.MessageTypeInfo, ed.Note)
+	}
+	res, err := s.client.ApplyEdit(ctx, &protocol.ApplyWorkspaceEditParams{Label: &label, Edit: workspaceEdit(rd, ed)})
+	if err != nil {
+		return nil, fmt.Errorf("the editor could not apply the edit to %s: %v", ed.File, err)
+	}
+	if res == nil || !res.Applied {
+		reason := "no reason given"
+		if res != nil && res.FailureReason != nil && *res.FailureReason != "" {
+			reason = *res.FailureReason
+		}
+		return editResult{OK: false, File: ed.File, Message: "the editor did not apply the edit to " + ed.File + ": " + reason}, nil
+	}
+	if doc := rd.doc(ed.File); doc != nil {
+		s.awaitNewVersion(ctx, doc)
+	}
+	s.ws.rediscover()
+	s.ws.evaluateAll()
+	s.refreshLenses()
+	msg := done() + " (" + ed.File + ")"
+	if ed.Note != "" {
+		msg += "; " + ed.Note
+	}
+	return editResult{OK: true, File: ed.File, Message: msg}, nil
+}
+
+// bufferWait bounds how long we wait for the editor's didChange after it
+// applied an edit to an open buffer.
+const bufferWait = 2 * time.Second
+
+// awaitNewVersion waits until the editor reports a newer version of doc:
+// an editor may answer applyEdit before its didChange arrives, and
+// discovery reads the buffer, not the (unsaved) file.
+func (s *Server) awaitNewVersion(ctx context.Context, doc *document) {
+	stop := time.Now().Add(bufferWait)
+	for time.Now().Before(stop) && ctx.Err() == nil {
+		if cur := s.docs.get(doc.Path); cur == nil || cur.Version != doc.Version {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// workspaceEdit turns a FileEdit into LSP form: a versioned edit of the open
+// buffer, else an unversioned one, preceded by a CreateFile when the
+// registry does not exist yet.
+func workspaceEdit(rd *bufferReader, ed registry.FileEdit) protocol.WorkspaceEdit {
+	u := uri.File(ed.File)
+	var edits []protocol.TextDocumentEditElement
+	for _, te := range ed.Edits {
+		edits = append(edits, &protocol.TextEdit{Range: toProtoRange(te.Range), NewText: te.NewText})
+	}
+	tde := &protocol.TextDocumentEdit{Edits: edits}
+	tde.TextDocument.URI = u
+	if doc := rd.doc(ed.File); doc != nil {
+		v := doc.Version
+		tde.TextDocument.Version = &v
+	}
+	var changes []protocol.DocumentChange
+	if ed.Create && rd.doc(ed.File) == nil {
+		yes := true
+		changes = append(changes, &protocol.CreateFile{Kind: "create", URI: u,
+			Options: &protocol.CreateFileOptions{IgnoreIfExists: &yes}})
+	}
+	return protocol.WorkspaceEdit{DocumentChanges: append(changes, tde)}
+}
+
+// showMessage is a window/showMessage from a command handler.
+func (s *Server) showMessage(kind protocol.MessageType, msg string) {
+	_ = s.client.ShowMessage(s.ctx, &protocol.ShowMessageParams{Type: kind, Message: msg})
 }

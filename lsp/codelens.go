@@ -1,0 +1,148 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/insomnia-lsp/insomnia-lsp/spawn"
+)
+
+// CodeLens puts the profile's name, its actions and its pods at the top of
+// every profile file. It only reads state: it never evaluates, and pod
+// listings are cached briefly, so editors can ask as often as they like.
+func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	path := uriPath(p.TextDocument.URI)
+	if filepath.Ext(path) != ".nix" || !s.ws.isProfile(path, s.ws.text(path)) {
+		return nil, nil
+	}
+	uriStr := string(p.TextDocument.URI)
+	tgt := s.fileTarget(path)
+	_, listed := s.ws.entry(path)
+	isDefault := s.ws.isDefault(path)
+	lenses := []protocol.CodeLens{lens("profile: "+s.ws.label(path), "", nil)}
+	switch {
+	case listed && !isDefault:
+		lenses = append(lenses, lens("Set as default", cmdSetDefaultProfile, map[string]string{"uri": uriStr}))
+	case !listed:
+		lenses = append(lenses, lens("Add to project profiles", cmdAddToProject, map[string]string{"uri": uriStr}))
+	}
+	st, _ := s.ws.snapshot(path)
+	lenses = append(lenses, lens(spawnTitle(st), clientSpawnPod, map[string]string{"profile": tgt.selector, "uri": uriStr}))
+	return append(lenses, s.podLenses(path)...), nil
+}
+
+// spawnTitle looks refused when spawning would be refused.
+func spawnTitle(st profileState) string {
+	switch {
+	case st.evaluating:
+		return "Spawn pod (evaluating…)"
+	case st.latest == nil:
+		return "Spawn pod (not evaluated yet)"
+	case st.latest.NixError:
+		return "Spawn pod (fix the evaluation error first)"
+	case st.latest.Errors > 0:
+		return "Spawn pod (fix " + plural(st.latest.Errors, "error") + " first)"
+	case st.latest.Snapshot == nil:
+		return "Spawn pod (the manifest does not resolve)"
+	}
+	return "Spawn pod"
+}
+
+// podLenses: one lens listing the profile's pods (resuming the most recent
+// one), and one per pod whose saved snapshot drifted from the profile.
+func (s *Server) podLenses(path string) []protocol.CodeLens {
+	data, runtime, err := s.podDirs()
+	if err != nil {
+		return nil
+	}
+	pods := s.podsOf(cachedPods(data, runtime), path)
+	if len(pods) == 0 {
+		return nil
+	}
+	out := []protocol.CodeLens{}
+	if p, ok := resumeCandidate(pods); ok {
+		out = append(out, lens(spawn.LensTitle(pods), clientResumePod, map[string]string{"name": p.Name}))
+	} else {
+		out = append(out, lens(spawn.LensTitle(pods), "", nil))
+	}
+	for _, p := range pods {
+		if title := spawn.DriftTitle(p.Name, s.podDrift(p)); title != "" {
+			out = append(out, lens(title, clientResumePod, map[string]string{"name": p.Name}))
+		}
+	}
+	return out
+}
+
+// resumeCandidate is the pod the lens's action acts on: the most recently
+// active stopped pod (Resume), else the most recent live one (Attach).
+func resumeCandidate(pods []spawn.Pod) (spawn.Pod, bool) {
+	var best spawn.Pod
+	found := false
+	for _, want := range []func(spawn.Pod) bool{
+		func(p spawn.Pod) bool { return p.State == spawn.StateStopped },
+		spawn.Pod.Live,
+	} {
+		for _, p := range pods {
+			if want(p) && (!found || p.Modified.After(best.Modified)) {
+				best, found = p, true
+			}
+		}
+		if found {
+			return best, true
+		}
+	}
+	return best, false
+}
+
+// lens is a lens on the first line; an empty command makes it a label.
+func lens(title, command string, arg any) protocol.CodeLens {
+	cmd := protocol.Command{Title: title, Command: command}
+	if arg != nil {
+		raw, _ := json.Marshal(arg)
+		cmd.Arguments = []protocol.LSPAny{raw}
+	}
+	return protocol.CodeLens{Range: protocol.Range{}, Command: cmd}
+}
+
+// podListTTL is how long a pod listing serves lenses: listing reads every
+// metadata.json and connects to sockets, and editors ask for lenses often.
+const podListTTL = 1500 * time.Millisecond
+
+// podLists caches ListPods per (data dir, runtime dir): the same
+// directories hold the same pods, whichever server asks.
+var podLists = struct {
+	mu sync.Mutex
+	m  map[string]podList
+}{m: map[string]podList{}}
+
+type podList struct {
+	at   time.Time
+	pods []spawn.Pod
+}
+
+func cachedPods(data, runtime string) []spawn.Pod {
+	key := data + "\x00" + runtime
+	podLists.mu.Lock()
+	l, ok := podLists.m[key]
+	podLists.mu.Unlock()
+	if ok && time.Since(l.at) < podListTTL {
+		return l.pods
+	}
+	pods := spawn.ListPods(data, runtime) // outside the lock: it may wait for pods.json
+	podLists.mu.Lock()
+	podLists.m[key] = podList{at: time.Now(), pods: pods}
+	podLists.mu.Unlock()
+	return pods
+}
+
+// forgetPods drops a listing after we started or resumed a pod.
+func forgetPods(data, runtime string) {
+	podLists.mu.Lock()
+	delete(podLists.m, data+"\x00"+runtime)
+	podLists.mu.Unlock()
+}
