@@ -30,7 +30,18 @@ NVIM_PGID=
 cleanup() {
   # nvim runs in its own process group (setsid): this ends it, the server and any Nix child.
   [[ -n $NVIM_PGID ]] && kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true
+  stop_pods
   [[ -n ${E2E_KEEP:-} ]] && log "kept $TMP" || rm -rf "$TMP"
+}
+# Pods outlive the editor by design: stop the ones the test started (SIGTERM lets the
+# double remove its runtime state), by the pids they wrote.
+stop_pods() {
+  local f pid
+  for f in "$TMP"/insomnia-home/run/*/pid; do
+    [[ -f $f ]] || continue
+    pid=$(cat "$f")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 
@@ -38,8 +49,12 @@ install_neovim
 command -v nix-instantiate >/dev/null || die "nix-instantiate not found (apt-get install nix-bin)"
 log "$(nvim --version | head -1), $(nix-instantiate --version)"
 
-log "go build ./cmd/insomnia-lsp"
+log "go build ./cmd/insomnia-lsp ./cmd/insomnia-pod-double"
 (cd "$ROOT" && go build -o "$TMP/bin/insomnia-lsp" ./cmd/insomnia-lsp) || die "server build failed"
+# Pods: the test double plays insomnia-pod; a shim plays the `insomnia` client that
+# the plugin's terminal runs (neither runtime is part of this project).
+(cd "$ROOT" && go build -o "$TMP/bin/insomnia-pod" ./cmd/insomnia-pod-double) || die "double build failed"
+install -m 755 "$ROOT/editors/neovim/test/insomnia-attach-shim.sh" "$TMP/bin/insomnia"
 
 # A copy of examples/ beside a link to resources/, so imports like ../resources/nix/... hold.
 EXAMPLES=${E2E_EXAMPLES:-$ROOT/examples}
@@ -102,7 +117,8 @@ export INSOMNIA_HOME=$TMP/insomnia-home XDG_CONFIG_HOME=$TMP/xdg/config XDG_DATA
 unset INSOMNIA_CONFIG_DIR INSOMNIA_DATA_DIR INSOMNIA_RUNTIME_DIR
 mkdir -p "$INSOMNIA_HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 mkdir -m 700 -p "$XDG_RUNTIME_DIR"
-export INSOMNIA_LSP=$TMP/bin/insomnia-lsp INSOMNIA_NVIM_PLUGIN=$ROOT/editors/neovim
+export INSOMNIA_LSP=$TMP/bin/insomnia-lsp INSOMNIA_NVIM_PLUGIN=$ROOT/editors/neovim \
+  INSOMNIA_POD_COMMAND=$TMP/bin/insomnia-pod PATH=$TMP/bin:$PATH
 
 log "nvim --headless (timeout ${NVIM_TIMEOUT}s)"
 cd "$WS"

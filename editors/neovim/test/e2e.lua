@@ -215,12 +215,103 @@ local function test_profiles()
   check(default == want, ':InsomniaProfiles marks ' .. want .. ' as the default', 'default: ' .. tostring(default))
 end
 
+-- 5. Code lenses (refreshed by the plugin's autocmds), then a pod spawned from the
+-- "Spawn pod" lens (client command: asks a name, opens a terminal) and resumed with
+-- :InsomniaResume. The pod is the test double; `insomnia` is a shim saying it attached.
+local function lens_titles(buf)
+  local titles = {}
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    if l.command then
+      table.insert(titles, l.command.title)
+    end
+  end
+  return titles
+end
+
+-- Waits until pred(titles) holds, firing CursorHold now and then as an idle user would.
+local function wait_lenses(buf, pred)
+  local n = 0
+  local ok = wait(function()
+    n = n + 1
+    if n % 10 == 0 then
+      vim.cmd('doautocmd <nomodeline> CursorHold')
+    end
+    return pred(lens_titles(buf))
+  end, 20000)
+  out('  code lenses: %s', table.concat(lens_titles(buf), ' | '))
+  return ok
+end
+
+local function find(list, pred)
+  for _, x in ipairs(list) do
+    if pred(x) then
+      return x
+    end
+  end
+end
+
+-- A terminal buffer whose text contains needle (nil if none within the timeout).
+local function wait_terminal(needle, except)
+  local found
+  wait(function()
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      if b ~= except and vim.bo[b].buftype == 'terminal' then
+        local text = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n')
+        if text:find(needle, 1, true) then
+          found = b
+          out('  terminal %s: %s', vim.api.nvim_buf_get_name(b), vim.trim(text))
+          return true
+        end
+      end
+    end
+  end, 30000)
+  return found
+end
+
+local function test_lenses_and_pods()
+  local buf = open(env.E2E_HOVER_FILE)
+  local label = 'project:' .. env.E2E_DEFAULT
+  check(wait_lenses(buf, function(t)
+    return find(t, function(x)
+      return x:find(label, 1, true) and x:find('default', 1, true)
+    end) and vim.tbl_contains(t, 'Spawn pod')
+  end), 'code lenses name ' .. label .. ' as the default and offer "Spawn pod"')
+
+  local pod = 'e2e-pod'
+  local input, select = vim.ui.input, vim.ui.select
+  vim.ui.input = function(o, on_confirm)
+    out('  vim.ui.input "%s" -> %s', o.prompt, pod)
+    on_confirm(pod)
+  end
+  vim.ui.select = function(items, o, on_choice) -- codelens.run asks when a line has several
+    on_choice(find(items, function(it)
+      return o.format_item(it) == 'Spawn pod'
+    end))
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.lsp.codelens.run()
+  vim.ui.input, vim.ui.select = input, select
+  local term = wait_terminal('attached to pod ' .. pod)
+  check(term ~= nil, '"Spawn pod" lens: pod ' .. pod .. ' started and a terminal attached to it')
+
+  vim.cmd('buffer ' .. buf)
+  check(wait_lenses(buf, function(t)
+    return find(t, function(x)
+      return x:find(pod, 1, true)
+    end)
+  end), 'code lenses list pod ' .. pod)
+
+  vim.cmd('InsomniaResume')
+  check(wait_terminal('attached to pod ' .. pod, term) ~= nil, ':InsomniaResume opened a terminal on ' .. pod)
+  vim.cmd('buffer ' .. buf)
+end
+
 -- The top-level `default = "..."` of profiles.toml as it is on disk now.
 local function toml_default()
   return ('\n' .. (read(env.E2E_TOML) or '')):match('\n%s*default%s*=%s*"([^"]*)"')
 end
 
--- 5. :InsomniaSetDefault rewrites profiles.toml on disk (applyEdit, then the plugin saves).
+-- 6. :InsomniaSetDefault rewrites profiles.toml on disk (applyEdit, then the plugin saves).
 local function test_set_default()
   local before = toml_default()
   local _, attached = open(env.E2E_SETDEF_FILE)
@@ -253,6 +344,7 @@ local ok, err = pcall(function()
   test_hover()
   test_resolved()
   test_profiles()
+  test_lenses_and_pods()
   test_set_default()
 end)
 check(ok, 'test script ran to the end', tostring(err))

@@ -107,33 +107,22 @@ local function open_terminal(argv)
   vim.cmd('startinsert')
 end
 
--- Shows the server's message and warnings (or drift) of a spawn/resume, then attaches.
-local function attach_pod(result)
-  if str(result.message) then
-    notify(result.message)
-  end
-  for _, w in ipairs(type(result.warnings) == 'table' and result.warnings or {}) do
-    notify(w, vim.log.levels.WARN)
-  end
-  for _, d in ipairs(type(result.drift) == 'table' and result.drift or {}) do
-    notify(string.format('drift at %s: saved %s, now %s', tostring(d.path),
-      vim.json.encode(d.saved), vim.json.encode(d.current)), vim.log.levels.WARN)
-  end
-  open_terminal(result.attach)
-end
-
 function M.spawn(profile, name)
   local arg = { profile = profile or buf_uri() }
   if name and name ~= '' then
     arg.name = name
   end
   notify('spawning a pod...')
-  execute('insomnia.spawnPod', arg, attach_pod)
+  execute('insomnia.spawnPod', arg, function(result)
+    open_terminal(result.attach) -- the server shows its message and warnings itself
+  end)
 end
 
 function M.resume(name)
   if name and name ~= '' then
-    return execute('insomnia.resumePod', { name = name }, attach_pod)
+    return execute('insomnia.resumePod', { name = name }, function(result)
+      open_terminal(result.attach) -- the server shows drift itself
+    end)
   end
   local arg = vim.bo.filetype == 'nix' and { profile = buf_uri() } or {}
   execute('insomnia.listPods', arg, function(pods)
