@@ -54,7 +54,8 @@ log "go build ./cmd/insomnia-lsp ./cmd/insomnia-pod-double"
 # Pods: the test double plays insomnia-pod; a shim plays the `insomnia` client that
 # the plugin's terminal runs (neither runtime is part of this project).
 (cd "$ROOT" && go build -o "$TMP/bin/insomnia-pod" ./cmd/insomnia-pod-double) || die "double build failed"
-install -m 755 "$ROOT/editors/neovim/test/insomnia-attach-shim.sh" "$TMP/bin/insomnia"
+# The shim is the VS Code e2e's: one stand-in for both editors.
+install -m 755 "$ROOT/editors/vscode/test/e2e/insomnia-attach-shim.sh" "$TMP/bin/insomnia"
 
 # A copy of examples/ beside a link to resources/, so imports like ../resources/nix/... hold.
 EXAMPLES=${E2E_EXAMPLES:-$ROOT/examples}

@@ -217,7 +217,8 @@ end
 
 -- 5. Code lenses (refreshed by the plugin's autocmds), then a pod spawned from the
 -- "Spawn pod" lens (client command: asks a name, opens a terminal) and resumed with
--- :InsomniaResume. The pod is the test double; `insomnia` is a shim saying it attached.
+-- :InsomniaResume. The pod is the test double; `insomnia` is a shim saying it attached
+-- (editors/vscode/test/e2e/insomnia-attach-shim.sh).
 local function lens_titles(buf)
   local titles = {}
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do

@@ -171,38 +171,10 @@ function M.profiles()
   end)
 end
 
--- Pretty JSON with sorted keys, for servers that send the manifest as an object.
-local function pretty(v, indent)
-  indent = indent or ''
-  local inner = indent .. '  '
-  if type(v) ~= 'table' or next(v) == nil then
-    return v == nil and 'null' or vim.json.encode(v)
-  end
-  local lines = {}
-  if (vim.islist or vim.tbl_islist)(v) then
-    for _, x in ipairs(v) do
-      table.insert(lines, inner .. pretty(x, inner))
-    end
-    return '[\n' .. table.concat(lines, ',\n') .. '\n' .. indent .. ']'
-  end
-  local keys = vim.tbl_keys(v)
-  table.sort(keys)
-  for _, k in ipairs(keys) do
-    table.insert(lines, inner .. vim.json.encode(k) .. ': ' .. pretty(v[k], inner))
-  end
-  return '{\n' .. table.concat(lines, ',\n') .. '\n' .. indent .. '}'
-end
-
-local function manifest_text(json)
-  if type(json) == 'string' and json:find('\n') then
-    return json
-  end
-  local ok, decoded = pcall(vim.json.decode, json)
-  return pretty(type(json) == 'string' and ok and decoded or json)
-end
-
 local function fill_resolved(buf, result)
-  local lines = vim.split(manifest_text(result.json), '\n', { plain = true })
+  -- The server sends the manifest as indented JSON text (docs/server-contract.md).
+  local text = type(result.json) == 'string' and result.json or vim.json.encode(result.json)
+  local lines = vim.split(text, '\n', { plain = true })
   vim.bo[buf].modifiable = true
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
   vim.bo[buf].modifiable = false
@@ -387,6 +359,9 @@ vim.lsp.commands['insomnia.client.resumePod'] = function(command)
   local arg = (command.arguments or {})[1] or {}
   M.resume(arg.name)
 end
+
+-- Label lenses (the profile's name, its pods) have no command: running one does nothing.
+vim.lsp.commands[''] = function() end
 
 -- setup({ cmd = {...}, settings = {...} }): settings is the `insomnia` section.
 function M.setup(user)
