@@ -46,11 +46,12 @@ func newPrinter(cwd string) *printer {
 	return &printer{cwd: cwd, lines: map[string]*diagnostics.Lines{}}
 }
 
-// convert sorts by file and position and drops repeats (a file imported by
-// several profiles gets the same diagnostic from each).
+// convert sorts by file and position and drops repeats: a file imported by
+// several profiles gets the same diagnostic from each, and a problem both
+// the static pass and the evaluation see (a plaintext key) comes twice on
+// one line; the first column wins.
 func (p *printer) convert(ds []diagnostics.Diagnostic) []cliDiagnostic {
-	out := make([]cliDiagnostic, 0, len(ds))
-	seen := map[cliDiagnostic]bool{}
+	all := make([]cliDiagnostic, 0, len(ds))
 	for _, d := range ds {
 		c := cliDiagnostic{File: p.rel(d.File), Severity: d.Severity.String(), Code: d.Code,
 			Message: diagnostics.Redact(d.Message)}
@@ -58,12 +59,18 @@ func (p *printer) convert(ds []diagnostics.Diagnostic) []cliDiagnostic {
 			c.Line, c.Column = p.nixPos(d.File, d.Range.Start)
 			c.EndLine, c.EndColumn = p.nixPos(d.File, d.Range.End)
 		}
-		if !seen[c] {
-			seen[c] = true
+		all = append(all, c)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return less(all[i], all[j]) })
+	out := all[:0]
+	seen := map[cliDiagnostic]bool{}
+	for _, c := range all {
+		key := cliDiagnostic{File: c.File, Line: c.Line, Severity: c.Severity, Code: c.Code, Message: c.Message}
+		if !seen[key] {
+			seen[key] = true
 			out = append(out, c)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out
 }
 
