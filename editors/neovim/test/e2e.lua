@@ -305,6 +305,10 @@ local function test_lenses_and_pods()
   vim.cmd('InsomniaResume')
   check(wait_terminal('attached to pod ' .. pod, term) ~= nil, ':InsomniaResume opened a terminal on ' .. pod)
   vim.cmd('buffer ' .. buf)
+
+  vim.cmd('InsomniaSpawn ' .. pod .. '-2')
+  check(wait_terminal('attached to pod ' .. pod .. '-2') ~= nil, ':InsomniaSpawn ' .. pod .. '-2 started it and attached')
+  vim.cmd('buffer ' .. buf)
 end
 
 -- The top-level `default = "..."` of profiles.toml as it is on disk now.
