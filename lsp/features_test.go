@@ -39,9 +39,9 @@ in rec {
 }
 `
 
-// pos finds the n-th (0-based) occurrence of needle in text and returns its
+// featPos finds the n-th (0-based) occurrence of needle in text and returns its
 // LSP position plus delta columns (ASCII text only).
-func pos(t *testing.T, text, needle string, n, delta int) protocol.Position {
+func featPos(t *testing.T, text, needle string, n, delta int) protocol.Position {
 	t.Helper()
 	off := -1
 	for i := 0; i <= n; i++ {
@@ -57,12 +57,12 @@ func pos(t *testing.T, text, needle string, n, delta int) protocol.Position {
 	return protocol.Position{Line: uint32(line), Character: uint32(col)}
 }
 
-func docID(path string) protocol.TextDocumentIdentifier {
+func featDoc(path string) protocol.TextDocumentIdentifier {
 	return protocol.TextDocumentIdentifier{URI: uri.File(path)}
 }
 
-func tdp(path string, p protocol.Position) protocol.TextDocumentPositionParams {
-	return protocol.TextDocumentPositionParams{TextDocument: docID(path), Position: p}
+func featTDP(path string, p protocol.Position) protocol.TextDocumentPositionParams {
+	return protocol.TextDocumentPositionParams{TextDocument: featDoc(path), Position: p}
 }
 
 // startFeatures opens featureSrc (unsaved: the buffer differs from disk)
@@ -79,7 +79,7 @@ func startFeatures(t *testing.T) (*lsptest.Client, string) {
 
 func TestFeaturesDocumentSymbolNested(t *testing.T) {
 	c, path := startFeatures(t)
-	res, err := c.Server.DocumentSymbol(context.Background(), &protocol.DocumentSymbolParams{TextDocument: docID(path)})
+	res, err := c.Server.DocumentSymbol(context.Background(), &protocol.DocumentSymbolParams{TextDocument: featDoc(path)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,14 +104,14 @@ func TestFeaturesDocumentSymbolNested(t *testing.T) {
 	if pod.Kind != protocol.SymbolKindObject || pod.Children[0].Kind != protocol.SymbolKindString {
 		t.Errorf("kinds: pod %v name %v", pod.Kind, pod.Children[0].Kind)
 	}
-	if pod.SelectionRange.Start != pos(t, featureSrc, "pod = {", 0, 0) || pod.Range.End.Line != 9 {
+	if pod.SelectionRange.Start != featPos(t, featureSrc, "pod = {", 0, 0) || pod.Range.End.Line != 9 {
 		t.Errorf("pod ranges %+v / %+v", pod.SelectionRange, pod.Range)
 	}
 }
 
 func TestFeaturesFoldingRanges(t *testing.T) {
 	c, path := startFeatures(t)
-	folds, err := c.Server.FoldingRanges(context.Background(), &protocol.FoldingRangeParams{TextDocument: docID(path)})
+	folds, err := c.Server.FoldingRanges(context.Background(), &protocol.FoldingRangeParams{TextDocument: featDoc(path)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,9 +131,9 @@ func TestFeaturesFoldingRanges(t *testing.T) {
 
 func TestFeaturesSelectionRangeGrows(t *testing.T) {
 	c, path := startFeatures(t)
-	at := pos(t, featureSrc, `"demo"`, 0, 2)
+	at := featPos(t, featureSrc, `"demo"`, 0, 2)
 	res, err := c.Server.SelectionRange(context.Background(), &protocol.SelectionRangeParams{
-		TextDocument: docID(path), Positions: []protocol.Position{at}})
+		TextDocument: featDoc(path), Positions: []protocol.Position{at}})
 	if err != nil || len(res) != 1 {
 		t.Fatalf("selection ranges %v, %v", res, err)
 	}
@@ -149,7 +149,7 @@ func TestFeaturesSelectionRangeGrows(t *testing.T) {
 		t.Errorf("innermost %+v does not hold the cursor %+v", first, at)
 	}
 	for i := 1; i < len(spans); i++ {
-		if !rangeHolds(spans[i], spans[i-1]) || spans[i] == spans[i-1] {
+		if !featHolds(spans[i], spans[i-1]) || spans[i] == spans[i-1] {
 			t.Errorf("level %d %+v does not strictly contain %+v", i, spans[i], spans[i-1])
 		}
 	}
@@ -158,16 +158,16 @@ func TestFeaturesSelectionRangeGrows(t *testing.T) {
 	}
 }
 
-func rangeHolds(outer, inner protocol.Range) bool {
+func featHolds(outer, inner protocol.Range) bool {
 	before := func(a, b protocol.Position) bool {
 		return a.Line < b.Line || a.Line == b.Line && a.Character <= b.Character
 	}
 	return before(outer.Start, inner.Start) && before(inner.End, outer.End)
 }
 
-func definitionAt(t *testing.T, c *lsptest.Client, path string, p protocol.Position) *protocol.Location {
+func featDefinition(t *testing.T, c *lsptest.Client, path string, p protocol.Position) *protocol.Location {
 	t.Helper()
-	res, err := c.Server.Definition(context.Background(), &protocol.DefinitionParams{TextDocumentPositionParams: tdp(path, p)})
+	res, err := c.Server.Definition(context.Background(), &protocol.DefinitionParams{TextDocumentPositionParams: featTDP(path, p)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,15 +188,15 @@ func TestFeaturesDefinition(t *testing.T) {
 		use  protocol.Position
 		def  protocol.Position
 	}{
-		{"let binding", pos(t, featureSrc, "port;", 0, 1), pos(t, featureSrc, "port = 8080", 0, 0)},
-		{"let function", pos(t, featureSrc, "helper 1", 0, 2), pos(t, featureSrc, "helper = x", 0, 0)},
-		{"lambda local", pos(t, featureSrc, "x + port", 0, 0), pos(t, featureSrc, "x: x", 0, 0)},
-		{"rec attribute", pos(t, featureSrc, "pod.name;", 0, 1), pos(t, featureSrc, "pod = {", 0, 0)},
-		{"formal", pos(t, featureSrc, "extra;", 0, 2), pos(t, featureSrc, "extra,", 0, 0)},
-		{"inherit", pos(t, featureSrc, "inherit base", 0, 9), pos(t, featureSrc, "base = import", 0, 0)},
+		{"let binding", featPos(t, featureSrc, "port;", 0, 1), featPos(t, featureSrc, "port = 8080", 0, 0)},
+		{"let function", featPos(t, featureSrc, "helper 1", 0, 2), featPos(t, featureSrc, "helper = x", 0, 0)},
+		{"lambda local", featPos(t, featureSrc, "x + port", 0, 0), featPos(t, featureSrc, "x: x", 0, 0)},
+		{"rec attribute", featPos(t, featureSrc, "pod.name;", 0, 1), featPos(t, featureSrc, "pod = {", 0, 0)},
+		{"formal", featPos(t, featureSrc, "extra;", 0, 2), featPos(t, featureSrc, "extra,", 0, 0)},
+		{"inherit", featPos(t, featureSrc, "inherit base", 0, 9), featPos(t, featureSrc, "base = import", 0, 0)},
 	}
 	for _, tc := range cases {
-		loc := definitionAt(t, c, path, tc.use)
+		loc := featDefinition(t, c, path, tc.use)
 		if loc == nil {
 			t.Errorf("%s: no definition", tc.name)
 			continue
@@ -205,11 +205,11 @@ func TestFeaturesDefinition(t *testing.T) {
 			t.Errorf("%s: definition at %v %+v, want %+v", tc.name, loc.URI, loc.Range.Start, tc.def)
 		}
 	}
-	loc := definitionAt(t, c, path, pos(t, featureSrc, "./base.nix", 0, 3))
+	loc := featDefinition(t, c, path, featPos(t, featureSrc, "./base.nix", 0, 3))
 	if loc == nil || loc.URI != uri.File(filepath.Join(filepath.Dir(path), "base.nix")) {
 		t.Errorf("import path leads to %+v, want base.nix", loc)
 	}
-	if loc := definitionAt(t, c, path, pos(t, featureSrc, "8080", 0, 1)); loc != nil {
+	if loc := featDefinition(t, c, path, featPos(t, featureSrc, "8080", 0, 1)); loc != nil {
 		t.Errorf("a number has a definition: %+v", loc)
 	}
 }
@@ -217,22 +217,22 @@ func TestFeaturesDefinition(t *testing.T) {
 func TestFeaturesDocumentHighlight(t *testing.T) {
 	c, path := startFeatures(t)
 	hs, err := c.Server.DocumentHighlight(context.Background(), &protocol.DocumentHighlightParams{
-		TextDocumentPositionParams: tdp(path, pos(t, featureSrc, "port = 8080", 0, 1))})
+		TextDocumentPositionParams: featTDP(path, featPos(t, featureSrc, "port = 8080", 0, 1))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(hs) != 2 {
 		t.Fatalf("highlights %+v, want the binding and its one use", hs)
 	}
-	if hs[0].Kind != protocol.DocumentHighlightKindWrite || hs[0].Range.Start != pos(t, featureSrc, "port = 8080", 0, 0) {
+	if hs[0].Kind != protocol.DocumentHighlightKindWrite || hs[0].Range.Start != featPos(t, featureSrc, "port = 8080", 0, 0) {
 		t.Errorf("first highlight %+v is not the binding (write)", hs[0])
 	}
-	if hs[1].Kind != protocol.DocumentHighlightKindRead || hs[1].Range.Start != pos(t, featureSrc, "port;", 0, 0) {
+	if hs[1].Kind != protocol.DocumentHighlightKindRead || hs[1].Range.Start != featPos(t, featureSrc, "port;", 0, 0) {
 		t.Errorf("second highlight %+v is not the use (read)", hs[1])
 	}
 	// `port` inside the pod set is an attribute key, not the let binding.
 	hs, _ = c.Server.DocumentHighlight(context.Background(), &protocol.DocumentHighlightParams{
-		TextDocumentPositionParams: tdp(path, pos(t, featureSrc, "8080", 0, 0))})
+		TextDocumentPositionParams: featTDP(path, featPos(t, featureSrc, "8080", 0, 0))})
 	if len(hs) != 0 {
 		t.Errorf("a literal has highlights: %+v", hs)
 	}
@@ -243,14 +243,14 @@ func TestFeaturesRegistryDefinition(t *testing.T) {
 	prof := writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
 	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n")
-	c := lsptest.Start(t, lsp.Options{Env: isolatedEnv(t)})
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.Initialize(dir, nil)
 	c.Open(reg)
 	text := "default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n"
-	for _, at := range []protocol.Position{pos(t, text, "coder.nix", 0, 2), pos(t, text, "coder\"", 0, 1)} {
+	for _, at := range []protocol.Position{featPos(t, text, "coder.nix", 0, 2), featPos(t, text, "coder\"", 0, 1)} {
 		var loc *protocol.Location
 		c.Await("registry discovered", func() bool {
-			res, _ := c.Server.Definition(context.Background(), &protocol.DefinitionParams{TextDocumentPositionParams: tdp(reg, at)})
+			res, _ := c.Server.Definition(context.Background(), &protocol.DefinitionParams{TextDocumentPositionParams: featTDP(reg, at)})
 			loc, _ = res.(*protocol.Location)
 			return loc != nil
 		})
@@ -260,13 +260,13 @@ func TestFeaturesRegistryDefinition(t *testing.T) {
 	}
 }
 
-// isolatedEnv keeps discovery away from the real home: a temporary HOME
+// featEnv keeps discovery away from the real home: a temporary HOME
 // and config/data directories.
-func isolatedEnv(t *testing.T) func(string) string {
+func featEnv(t *testing.T) func(string) string {
 	home := t.TempDir()
 	env := map[string]string{"HOME": home, "INSOMNIA_CONFIG_DIR": filepath.Join(home, "config"),
-		"INSOMNIA_DATA_DIR": filepath.Join(home, "data"), "PATH": getenv("PATH")}
+		"INSOMNIA_DATA_DIR": filepath.Join(home, "data"), "PATH": featGetenv("PATH")}
 	return func(k string) string { return env[k] }
 }
 
-func getenv(k string) string { return os.Getenv(k) }
+func featGetenv(k string) string { return os.Getenv(k) }

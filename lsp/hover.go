@@ -4,43 +4,69 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
 
+// Hover never waits for Nix: it reads the parse tree, the schema and the
+// newest finished evaluation. In a profile it shows, by cursor position,
+// the docs of a profile-lib function, the whole profile (first line or
+// outside any attribute), or one manifest attribute; in profiles.toml, the
+// entry under the cursor and its file's last evaluation status.
 func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
 	path := uriPath(p.TextDocument.URI)
-	st, ok := s.ws.snapshot(path)
-	if !ok {
+	if isRegistryName(path) {
+		return s.registryHover(path, p.Position), nil
+	}
+	f := s.nixTree(path)
+	if f == nil {
 		return nil, nil
 	}
-	return &protocol.Hover{Contents: &protocol.MarkupContent{
-		Kind:  protocol.MarkupKindMarkdown,
-		Value: s.profileHover(st),
-	}}, nil
+	off := f.Lines.Offset(fromProtoPos(p.Position))
+	if fn, r, ok := libFunctionAt(f, off); ok {
+		return markdownHover(libFunctionDoc(fn), &r), nil
+	}
+	st, known := s.ws.snapshot(path)
+	if !known && !s.ws.isProfile(path, f.Src) {
+		// Not a profile: maybe a file a profile imports.
+		if text, r, ok := s.importedAttributeHover(path, f, off); ok {
+			return markdownHover(text, &r), nil
+		}
+		return nil, nil
+	}
+	if p.Position.Line > 0 {
+		if text, r, ok := s.attributeHover(path, f, off, st); ok {
+			return markdownHover(text, &r), nil
+		}
+	}
+	return markdownHover(s.profileHover(st), nil), nil
+}
+
+func markdownHover(text string, r *diagnostics.Range) *protocol.Hover {
+	h := &protocol.Hover{Contents: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: text}}
+	if r != nil {
+		pr := toProtoRange(*r)
+		h.Range = &pr
+	}
+	return h
 }
 
 // profileHover is the whole-profile view: name, status, hash and manifest.
 func (s *Server) profileHover(st profileState) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**profile** `%s`\n\n", s.ws.qualifiedName(st.path))
+	fmt.Fprintf(&b, "**profile** `%s`\n\n", s.ws.label(st.path))
+	b.WriteString(statusNote(st))
 	shown := st.lastGood
-	switch {
-	case st.evaluating:
-		b.WriteString("_evaluating…_")
-	case st.latest == nil:
-		b.WriteString("_not evaluated yet_")
-	case st.latest.NixError:
-		b.WriteString("_last evaluation failed; see the diagnostics_")
-	case st.latest.Errors > 0:
-		fmt.Fprintf(&b, "_%s; see the diagnostics_", st.latest.Message)
-	}
 	if shown == nil {
 		return b.String()
-	}
-	if st.latest != shown {
-		b.WriteString(" — showing the last good result\n\n")
 	}
 	snap := "none (the manifest does not resolve)"
 	if shown.Hash != "" {
@@ -51,6 +77,321 @@ func (s *Server) profileHover(st profileState) string {
 	b.WriteString(prettyJSON(shown.Display))
 	b.WriteString("\n```\n")
 	return b.String()
+}
+
+// statusNote says when what is shown is not the newest evaluation (pending
+// or failed); "" when the last result is current and good.
+func statusNote(st profileState) string {
+	note := ""
+	switch {
+	case st.evaluating:
+		note = "_evaluating…_"
+	case st.latest == nil:
+		note = "_not evaluated yet_"
+	case st.latest.NixError:
+		note = "_last evaluation failed; see the diagnostics_"
+	case st.latest.Errors > 0:
+		note = fmt.Sprintf("_%s; see the diagnostics_", st.latest.Message)
+	}
+	if st.lastGood != nil && st.latest != st.lastGood {
+		note += " — showing the last good result"
+	}
+	return note
+}
+
+// attributeHover documents the manifest attribute at off: the schema's
+// type, default and description, its resolved value in the last good
+// evaluation, and the file that set it when that is not this file.
+func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st profileState) (string, diagnostics.Range, bool) {
+	c, ok := nixsyntax.CursorAt(f, off)
+	if !ok || (c.Key == "" && !c.InValue) {
+		return "", diagnostics.Range{}, false
+	}
+	attr := c.Path
+	if c.Key != "" {
+		attr = append(append([]string(nil), c.Path...), c.Key)
+	}
+	mpath := manifestPath(attr)
+	if len(mpath) == 0 {
+		return "", diagnostics.Range{}, false
+	}
+	r := c.WordRange
+	if r.Start == r.End {
+		r = diagnostics.Range{Start: f.Lines.Pos(off), End: f.Lines.Pos(off)}
+	}
+	text, ok := attributeText(path, mpath, st)
+	return text, r, ok
+}
+
+// importedAttributeHover handles a file a profile imports: the profile's
+// position map says which manifest path a key here defines.
+func (s *Server) importedAttributeHover(path string, f *nixsyntax.File, off int) (string, diagnostics.Range, bool) {
+	pos := f.Lines.Pos(off)
+	for _, prof := range s.ws.graph.dependents(path) {
+		st, ok := s.ws.snapshot(prof)
+		if !ok || st.lastGood == nil {
+			continue
+		}
+		if mpath, r, ok := pointerAt(st.lastGood.Positions, path, pos); ok {
+			text, ok := attributeText(path, mpath, st)
+			return text, r, ok
+		}
+	}
+	return "", diagnostics.Range{}, false
+}
+
+// pointerAt finds the deepest manifest pointer whose recorded position in
+// file covers pos.
+func pointerAt(pm diagnostics.PosMap, file string, pos diagnostics.Pos) ([]string, diagnostics.Range, bool) {
+	var best string
+	var bestRange diagnostics.Range
+	for ptr, loc := range pm {
+		if !strings.HasPrefix(ptr, "/manifest/") || filepath.Clean(loc.File) != file || !covers(loc.Range, pos) {
+			continue
+		}
+		if len(ptr) > len(best) {
+			best, bestRange = ptr, loc.Range
+		}
+	}
+	if best == "" {
+		return nil, diagnostics.Range{}, false
+	}
+	var out []string
+	for _, k := range strings.Split(strings.TrimPrefix(best, "/manifest/"), "/") {
+		out = append(out, strings.ReplaceAll(strings.ReplaceAll(k, "~1", "/"), "~0", "~"))
+	}
+	return out, bestRange, true
+}
+
+func covers(r diagnostics.Range, p diagnostics.Pos) bool {
+	after := r.Start.Line < p.Line || r.Start.Line == p.Line && r.Start.Col <= p.Col
+	before := p.Line < r.End.Line || p.Line == r.End.Line && p.Col <= r.End.Col
+	return after && before
+}
+
+// manifestPath strips the envelope from an attribute path: the manifest is
+// the mkProfile argument itself, or its `manifest`/`config` attribute (or
+// the artifact's `manifest`). Profile metadata (name, description) is not
+// part of it.
+func manifestPath(attr []string) []string {
+	if len(attr) == 0 {
+		return nil
+	}
+	switch attr[0] {
+	case "manifest", "config":
+		return attr[1:]
+	case "name", "description", "profile":
+		if len(attr) == 1 || attr[0] == "profile" {
+			return nil
+		}
+	}
+	return attr
+}
+
+// attributeText renders the hover of one manifest path in file here.
+func attributeText(here string, mpath []string, st profileState) (string, bool) {
+	doc, documented := manifest.Field(mpath)
+	var value string
+	found := false
+	if st.lastGood != nil {
+		value, found = displayValue(st.lastGood.Display, mpath)
+	}
+	if !documented && !found {
+		return "", false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**`%s`**", strings.Join(mpath, "."))
+	if documented {
+		writeFieldDoc(&b, doc)
+	} else {
+		b.WriteString("\n\n_not a manifest field: upstream ignores it_")
+	}
+	if found {
+		b.WriteString("\n\nresolved value:\n```json\n" + value + "\n```")
+		if where := setBy(here, mpath, st.lastGood.Positions); where != "" {
+			b.WriteString("\n\n" + where)
+		}
+	} else if st.lastGood != nil {
+		b.WriteString("\n\n_not set in the resolved manifest_")
+	}
+	if note := statusNote(st); note != "" && st.lastGood != nil {
+		b.WriteString("\n\n" + note)
+	}
+	return b.String(), true
+}
+
+func writeFieldDoc(b *strings.Builder, d manifest.FieldDoc) {
+	if d.Type != "" {
+		fmt.Fprintf(b, " · `%s`", d.Type)
+	}
+	if d.Required {
+		b.WriteString(" · required")
+	}
+	if d.Description != "" {
+		b.WriteString("\n\n" + d.Description)
+	}
+	if d.Default != "" {
+		fmt.Fprintf(b, "\n\ndefault: `%s`", d.Default)
+		if d.DefaultBy != "" && d.DefaultBy != "resolution" {
+			fmt.Fprintf(b, " (applied by the %s)", d.DefaultBy)
+		}
+	}
+	if vals := append(append([]string(nil), d.Enum...), d.Known...); len(vals) > 0 {
+		b.WriteString("\n\nvalues: `" + strings.Join(vals, "`, `") + "`")
+	}
+	if d.AliasOf != "" {
+		fmt.Fprintf(b, "\n\nalias of `%s`", d.AliasOf)
+	}
+	if d.Removed != "" {
+		fmt.Fprintf(b, "\n\n**removed**: use `%s`", d.Removed)
+	}
+}
+
+// displayValue is the indented JSON at path in a display manifest (which is
+// already redacted), key order kept.
+func displayValue(display json.RawMessage, path []string) (string, bool) {
+	raw := display
+	for _, k := range path {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return "", false
+		}
+		next, ok := obj[k]
+		if !ok {
+			return "", false
+		}
+		raw = next
+	}
+	return prettyJSON(raw), true
+}
+
+// setBy says which other file set path: the nearest recorded position of
+// the value (a value without a position of its own has its nearest
+// ancestor's), else, for a set defined in this file, the files its values
+// come from. "" when everything comes from this file.
+func setBy(here string, path []string, pm diagnostics.PosMap) string {
+	ptr := "/manifest"
+	for _, k := range path {
+		ptr += "/" + manifest.EscapePointer(k)
+	}
+	for p := ptr; p != "/manifest"; p = p[:strings.LastIndexByte(p, '/')] {
+		if loc, ok := pm[p]; ok {
+			if !samePath(loc.File, here) {
+				return fmt.Sprintf("set in `%s` line %d", relTo(here, loc.File), loc.Range.Start.Line+1)
+			}
+			break
+		}
+	}
+	var files []string
+	for p, loc := range pm {
+		if strings.HasPrefix(p, ptr+"/") && !samePath(loc.File, here) && !slices.Contains(files, relTo(here, loc.File)) {
+			files = append(files, relTo(here, loc.File))
+		}
+	}
+	if len(files) == 0 {
+		return ""
+	}
+	slices.Sort(files)
+	return "values from `" + strings.Join(files, "`, `") + "`"
+}
+
+func samePath(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
+
+// relTo names file relative to the folder of here when it is near.
+func relTo(here, file string) string {
+	if rel, err := filepath.Rel(filepath.Dir(here), file); err == nil && !strings.HasPrefix(rel, "../..") {
+		return rel
+	}
+	return file
+}
+
+// libFunctionAt finds a profile-lib function named by the identifier chain
+// under the cursor (`lib.mkProfile`, `secrets.ref`, `lib.secrets.ref`...).
+func libFunctionAt(f *nixsyntax.File, off int) (manifest.LibFunction, diagnostics.Range, bool) {
+	segs, at, start, end, ok := identChain(f, off)
+	if !ok {
+		return manifest.LibFunction{}, diagnostics.Range{}, false
+	}
+	for _, fn := range manifest.LibFunctions() {
+		name := strings.Split(fn.Name, ".")
+		for i := 0; i+len(name) <= len(segs); i++ {
+			if i <= at && at < i+len(name) && slices.Equal(segs[i:i+len(name)], name) {
+				return fn, f.Range(start, end), true
+			}
+		}
+	}
+	return manifest.LibFunction{}, diagnostics.Range{}, false
+}
+
+// identChain returns the names of a dotted identifier chain around off
+// (`a.b.c`), the index of the one under the cursor and the chain's span.
+func identChain(f *nixsyntax.File, off int) (segs []string, at, start, end int, ok bool) {
+	i := tokenAt(f, off)
+	if i < 0 {
+		return nil, 0, 0, 0, false
+	}
+	first, last := i, i
+	for first >= 2 && f.Tokens[first-1].Kind == nixsyntax.TDot && f.Tokens[first-2].Kind == nixsyntax.TIdent {
+		first -= 2
+	}
+	for last+2 < len(f.Tokens) && f.Tokens[last+1].Kind == nixsyntax.TDot && f.Tokens[last+2].Kind == nixsyntax.TIdent {
+		last += 2
+	}
+	for j := first; j <= last; j += 2 {
+		t := f.Tokens[j]
+		segs = append(segs, string(f.Src[t.Start:t.End]))
+	}
+	return segs, (i - first) / 2, int(f.Tokens[first].Start), int(f.Tokens[last].End), true
+}
+
+// tokenAt is the identifier token containing off (or ending at it); -1 if none.
+func tokenAt(f *nixsyntax.File, off int) int {
+	lo, hi := 0, len(f.Tokens)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if int(f.Tokens[mid].End) <= off {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for _, i := range []int{lo, lo - 1} {
+		if i >= 0 && i < len(f.Tokens) && f.Tokens[i].Kind == nixsyntax.TIdent &&
+			int(f.Tokens[i].Start) <= off && off <= int(f.Tokens[i].End) {
+			return i
+		}
+	}
+	return -1
+}
+
+func libFunctionDoc(fn manifest.LibFunction) string {
+	return "```nix\n" + fn.Signature + "\n```\n\n" + fn.Description + "\n\n_profile-lib_ `" + fn.Name + "`"
+}
+
+// registryHover shows a profiles.toml entry (or the default) and the last
+// evaluation status of its file.
+func (s *Server) registryHover(path string, pos protocol.Position) *protocol.Hover {
+	text := s.ws.text(path)
+	if text == nil {
+		return nil
+	}
+	h, ok := registry.HoverAt(path, text, s.offsetIn(path, text, pos), s.ws.registry())
+	if !ok {
+		return nil
+	}
+	md := h.Markdown()
+	if h.Path != "" {
+		st, known := s.ws.snapshot(filepath.Clean(h.Path))
+		status := "not evaluated"
+		if known {
+			status = st.status()
+			if st.latest != nil && st.latest.Message != "" && status != "evaluating" {
+				status += ": " + st.latest.Message
+			}
+		}
+		md += "\n\nlast evaluation: " + status
+	}
+	return markdownHover(md, &h.Range)
 }
 
 func prettyJSON(raw json.RawMessage) string {

@@ -35,6 +35,9 @@ type Outcome struct {
 	Finished time.Time
 	Duration time.Duration
 	Base     string
+	// Positions maps manifest JSON pointers to the source that set them
+	// (eval.Result.Positions), so hover can say which file set a value.
+	Positions diagnostics.PosMap
 }
 
 // Failed says the profile cannot be used to start a pod.
@@ -42,7 +45,7 @@ func (o *Outcome) Failed() bool { return o.NixError || o.Errors > 0 || o.Snapsho
 
 // Result checks one evaluation result.
 func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagnostic) {
-	out := &Outcome{Finished: time.Now(), Duration: r.Duration, Base: p.Base}
+	out := &Outcome{Finished: time.Now(), Duration: r.Duration, Base: p.Base, Positions: r.Positions}
 	byFile := map[string][]diagnostics.Diagnostic{}
 	if r.Failure != nil {
 		out.NixError, out.Errors = true, 1

@@ -1,0 +1,228 @@
+package lsp_test
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
+)
+
+// hoverProfile is a valid profile that takes its model from an imported file.
+func hoverProfile(lib string) string {
+	return "let lib = import " + lib + " { }; in\nlib.mkProfile {\n  name = \"t\";\n" +
+		"  pod.name = \"hoverpod\";\n" +
+		"  model = import ./model.nix;\n" +
+		"  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n" +
+		"  permissions = { default_action = \"ask\"; };\n" +
+		"  compaction.worker_max_turns = 7;\n" +
+		"}\n"
+}
+
+const hoverModel = "{\n  scheme = \"anthropic\";\n  model_id = \"claude-sonnet-4\";\n  auth = { kind = \"none\"; };\n}\n"
+
+type hoverEnv struct {
+	c       *lsptest.Client
+	dir     string
+	profile string
+	model   string
+	text    string
+}
+
+func startHover(t *testing.T) *hoverEnv {
+	needNix(t)
+	dir := t.TempDir()
+	lib := repoFile(t, "resources/nix/profile-lib.nix")
+	e := &hoverEnv{dir: dir, text: hoverProfile(lib)}
+	e.model = writeFile(t, filepath.Join(dir, "model.nix"), hoverModel)
+	e.profile = writeFile(t, filepath.Join(dir, "hover.nix"), e.text)
+	e.c = lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	e.c.Initialize(dir, nil)
+	e.c.Open(e.profile)
+	e.awaitHead(t, "hoverpod")
+	return e
+}
+
+// awaitHead waits for the whole-profile hover to show a manifest containing want.
+func (e *hoverEnv) awaitHead(t *testing.T, want string) string {
+	t.Helper()
+	var h string
+	e.c.Await("a profile hover with "+want, func() bool {
+		h = e.c.Hover(e.profile, 0, 0)
+		return strings.Contains(h, "```json") && strings.Contains(h, want)
+	})
+	return h
+}
+
+func (e *hoverEnv) hoverAt(t *testing.T, path, text, needle string, delta int) string {
+	t.Helper()
+	p := featPos(t, text, needle, 0, delta)
+	return e.c.Hover(path, int(p.Line), int(p.Character))
+}
+
+// jsonBlock is the first ```json block of a hover, decoded.
+func jsonBlock(t *testing.T, hover string) any {
+	t.Helper()
+	_, rest, ok := strings.Cut(hover, "```json\n")
+	body, _, ok2 := strings.Cut(rest, "\n```")
+	if !ok || !ok2 {
+		t.Fatalf("no json block in hover:\n%s", hover)
+	}
+	var v any
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("json block does not parse: %v\n%s", err, body)
+	}
+	return v
+}
+
+// Issue 2: the hover's manifest is exactly Nix's, plus only the builtin
+// defaults of contract §2.3.
+func TestHoverManifestEqualsNixPlusBuiltinDefaults(t *testing.T) {
+	e := startHover(t)
+	h := e.awaitHead(t, "hoverpod")
+	got := jsonBlock(t, h)
+	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", e.profile).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var artifact struct {
+		Manifest map[string]any `json:"manifest"`
+	}
+	if err := json.Unmarshal(out, &artifact); err != nil {
+		t.Fatal(err)
+	}
+	want := artifact.Manifest
+	worker, _ := want["worker"].(map[string]any)
+	if worker == nil {
+		worker = map[string]any{}
+		want["worker"] = worker
+	}
+	worker["tool_output"] = map[string]any{"default_max_bytes": float64(manifest.DefaultToolOutputMaxBytes)}
+	worker["file_upload"] = map[string]any{"max_bytes": float64(manifest.DefaultFileUploadMaxBytes)}
+	if manifest.DefaultToolOutputMaxBytes != 65536 || manifest.DefaultFileUploadMaxBytes != 262144 {
+		t.Errorf("builtin defaults %d/%d differ from contract §2.3 (65536/262144)",
+			manifest.DefaultToolOutputMaxBytes, manifest.DefaultFileUploadMaxBytes)
+	}
+	if !reflect.DeepEqual(got, any(want)) {
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		t.Errorf("hover manifest differs from Nix's + defaults\n got: %s\nwant: %s", g, w)
+	}
+	for _, part := range []string{"path:" + e.profile, "sha256:", "evaluated in"} {
+		if !strings.Contains(h, part) {
+			t.Errorf("profile hover lacks %q:\n%s", part, h)
+		}
+	}
+}
+
+func TestHoverAttributeValueAndDocs(t *testing.T) {
+	e := startHover(t)
+	h := e.hoverAt(t, e.profile, e.text, "default_action", 3)
+	doc, _ := manifest.Field([]string{"permissions", "default_action"})
+	for _, part := range []string{"permissions.default_action", doc.Description, "`string`", "`ask`", "\"ask\""} {
+		if !strings.Contains(h, part) {
+			t.Errorf("hover on default_action lacks %q:\n%s", part, h)
+		}
+	}
+	// In the value, with a default from the schema.
+	h = e.hoverAt(t, e.profile, e.text, "= 7", 2)
+	for _, part := range []string{"compaction.worker_max_turns", "default: `20`", "\n7\n"} {
+		if !strings.Contains(h, part) {
+			t.Errorf("hover on worker_max_turns value lacks %q:\n%s", part, h)
+		}
+	}
+	// A set imported from another file says so.
+	h = e.hoverAt(t, e.profile, e.text, "model = import", 1)
+	for _, part := range []string{"**`model`**", "\"scheme\": \"anthropic\"", "values from `model.nix`"} {
+		if !strings.Contains(h, part) {
+			t.Errorf("hover on model lacks %q:\n%s", part, h)
+		}
+	}
+	if strings.Contains(h, "```json\n{\n  \"pod\"") {
+		t.Errorf("attribute hover shows the whole manifest:\n%s", h)
+	}
+}
+
+func TestHoverInImportedFile(t *testing.T) {
+	e := startHover(t)
+	e.c.Open(e.model)
+	h := e.hoverAt(t, e.model, hoverModel, "scheme", 2)
+	doc, _ := manifest.Field([]string{"model", "scheme"})
+	for _, part := range []string{"model.scheme", doc.Description, "\"anthropic\""} {
+		if !strings.Contains(h, part) {
+			t.Errorf("hover in model.nix lacks %q:\n%s", part, h)
+		}
+	}
+}
+
+func TestHoverManifestAttributeStripsEnvelope(t *testing.T) {
+	e := startHover(t)
+	text := strings.Replace(e.text, "lib.mkProfile {\n  name = \"t\";\n", "lib.mkProfile {\n  name = \"t\";\n  manifest = {\n", 1)
+	text = strings.Replace(text, "}\n", "}; }\n", 1)
+	e.c.Change(e.profile, text)
+	h := e.hoverAt(t, e.profile, text, "hoverpod", 2)
+	if !strings.Contains(h, "**`pod.name`**") || !strings.Contains(h, "\"hoverpod\"") {
+		t.Errorf("hover under manifest = { } does not resolve pod.name:\n%s", h)
+	}
+}
+
+func TestHoverLibFunction(t *testing.T) {
+	e := startHover(t)
+	h := e.hoverAt(t, e.profile, e.text, "mkProfile {", 3)
+	if !strings.Contains(h, "mkProfile { name ? null") || !strings.Contains(h, "profile-lib") {
+		t.Errorf("hover on mkProfile:\n%s", h)
+	}
+	text := strings.Replace(e.text, "  pod.name", "  model.auth = lib.secrets.ref \"x\";\n  pod.name", 1)
+	e.c.Change(e.profile, text)
+	h = e.hoverAt(t, e.profile, text, "secrets.ref", 9)
+	if !strings.Contains(h, `secrets.ref "<id>"`) {
+		t.Errorf("hover on secrets.ref:\n%s", h)
+	}
+}
+
+func TestHoverShowsLastGoodWhileBroken(t *testing.T) {
+	e := startHover(t)
+	broken := strings.Replace(e.text, "\"hoverpod\"", "nope", 1)
+	e.c.Change(e.profile, broken)
+	var h string
+	e.c.Await("a hover saying the evaluation failed", func() bool {
+		h = e.c.Hover(e.profile, 0, 0)
+		return strings.Contains(h, "failed")
+	})
+	if !strings.Contains(h, "showing the last good result") || !strings.Contains(h, "\"hoverpod\"") {
+		t.Errorf("broken profile hover does not show the last good result:\n%s", h)
+	}
+	h = e.hoverAt(t, e.profile, broken, "default_action", 1)
+	if !strings.Contains(h, "showing the last good result") || !strings.Contains(h, "\"ask\"") {
+		t.Errorf("attribute hover while broken:\n%s", h)
+	}
+}
+
+func TestHoverRegistryEntryWithStatus(t *testing.T) {
+	needNix(t)
+	dir := t.TempDir()
+	lib := repoFile(t, "resources/nix/profile-lib.nix")
+	writeFile(t, filepath.Join(dir, ".insomnia", "model.nix"), hoverModel)
+	writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), hoverProfile(lib))
+	regText := "default = \"coder\"\n\n[profile]\ncoder = { path = \"coder.nix\", description = \"Writes code\" }\n"
+	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"), regText)
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.Initialize(dir, nil)
+	c.Open(reg)
+	p := featPos(t, regText, "coder =", 0, 1)
+	var h string
+	c.Await("a registry hover with an evaluation status", func() bool {
+		h = c.Hover(reg, int(p.Line), int(p.Character))
+		return strings.Contains(h, "last evaluation: ok")
+	})
+	for _, part := range []string{"project:coder", "(default)", "Writes code"} {
+		if !strings.Contains(h, part) {
+			t.Errorf("registry hover lacks %q:\n%s", part, h)
+		}
+	}
+}
