@@ -32,7 +32,8 @@ type lexer struct {
 
 // lex splits src into tokens covering every byte, ending with a TEOF token.
 func lex(src []byte) ([]Token, []lexError) {
-	lx := &lexer{src: src, toks: make([]Token, 0, len(src)/4+16)}
+	lx := &lexer{src: src}
+	toks := make([]Token, 0, len(src)/4+16)
 	for lx.pos < len(src) {
 		start := lx.pos
 		kind := lx.next()
@@ -40,8 +41,9 @@ func lex(src []byte) ([]Token, []lexError) {
 			lx.pos++
 			kind = TError
 		}
-		lx.toks = append(lx.toks, Token{Kind: kind, Start: int32(start), End: int32(lx.pos)})
+		toks = append(toks, Token{Kind: kind, Start: int32(start), End: int32(lx.pos)})
 	}
+	lx.toks = toks
 	if lx.mode() == modeInPathSlash {
 		lx.errors = append(lx.errors, lexError{len(src), "path has a trailing slash"})
 	}
@@ -90,18 +92,44 @@ func (lx *lexer) next() TokenKind {
 	return lx.defaultToken()
 }
 
-func isPathChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '.' || c == '_' || c == '-' || c == '+'
-}
+// Character classes, as a table: the lexer's inner loops test these for
+// every byte.
+const (
+	clPath       uint8 = 1 << iota // [a-zA-Z0-9._\-+]
+	clIdentStart                   // [a-zA-Z_]
+	clIdent                        // [a-zA-Z0-9_'\-]
+	clDigit                        // [0-9]
+	clSpace                        // [ \t\r\n]
+)
 
-func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
+var charClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		letter := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+		digit := b >= '0' && b <= '9'
+		if letter || digit || b == '.' || b == '_' || b == '-' || b == '+' {
+			t[c] |= clPath
+		}
+		if letter || b == '_' {
+			t[c] |= clIdentStart
+		}
+		if letter || digit || b == '_' || b == '\'' || b == '-' {
+			t[c] |= clIdent
+		}
+		if digit {
+			t[c] |= clDigit
+		}
+		if b == ' ' || b == '\t' || b == '\r' || b == '\n' {
+			t[c] |= clSpace
+		}
+	}
+	return t
+}()
 
-func isIdentChar(c byte) bool {
-	return isIdentStart(c) || c >= '0' && c <= '9' || c == '\'' || c == '-'
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isPathChar(c byte) bool   { return charClass[c]&clPath != 0 }
+func isIdentStart(c byte) bool { return charClass[c]&clIdentStart != 0 }
+func isIdentChar(c byte) bool  { return charClass[c]&clIdent != 0 }
+func isDigit(c byte) bool      { return charClass[c]&clDigit != 0 }
 
 func isURIChar(c byte) bool {
 	if isPathChar(c) {
@@ -260,9 +288,9 @@ func (lx *lexer) defaultToken() TokenKind {
 	i := lx.pos
 	c := lx.src[i]
 	switch {
-	case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+	case charClass[c]&clSpace != 0:
 		j := i + 1
-		for j < len(lx.src) && (lx.src[j] == ' ' || lx.src[j] == '\t' || lx.src[j] == '\r' || lx.src[j] == '\n') {
+		for j < len(lx.src) && charClass[lx.src[j]]&clSpace != 0 {
 			j++
 		}
 		lx.pos = j
