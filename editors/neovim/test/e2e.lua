@@ -32,6 +32,14 @@ local function wait(pred, ms)
   return vim.wait(ms or TIMEOUT, pred, 100)
 end
 
+local function find(list, pred)
+  for _, x in ipairs(list) do
+    if pred(x) then
+      return x
+    end
+  end
+end
+
 local function read(path)
   local f = io.open(path)
   if not f then
@@ -159,6 +167,23 @@ local function test_hover()
   local pod_name = manifest.pod.name
   local got = type(shown.pod) == 'table' and shown.pod.name or nil
   check(got == pod_name, 'hover JSON has pod.name "' .. tostring(pod_name) .. '"', 'got ' .. tostring(got))
+
+  -- Hover on the attribute: the cursor on `name` of the `pod.name = ...` line.
+  local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local row
+  for i, l in ipairs(lines) do
+    row = row or (l:find('pod.name', 1, true) and i)
+  end
+  if not check(row ~= nil, 'the profile has a pod.name line to hover') then
+    return
+  end
+  vim.api.nvim_win_set_cursor(0, { row, lines[row]:find('pod.name', 1, true) + 4 })
+  local attr = hover_text(buf)
+  for _, l in ipairs(vim.split(attr, '\n')) do
+    out('  | %s', l)
+  end
+  check(attr:find(pod_name, 1, true) and not attr:find('```json\n{', 1, true),
+    'hover on pod.name (line ' .. row .. ') shows its value "' .. pod_name .. '", not the whole manifest')
 end
 
 -- 3. :InsomniaResolved opens a scratch JSON buffer with the resolved manifest.
@@ -241,14 +266,6 @@ local function wait_lenses(buf, pred)
   end, 20000)
   out('  code lenses: %s', table.concat(lens_titles(buf), ' | '))
   return ok
-end
-
-local function find(list, pred)
-  for _, x in ipairs(list) do
-    if pred(x) then
-      return x
-    end
-  end
 end
 
 -- A terminal buffer whose text contains needle (nil if none within the timeout).
