@@ -84,6 +84,7 @@ type File struct {
 type synErr struct {
 	start, end int
 	msg        string
+	fix        string // text to insert at start, when obvious
 }
 
 // Node returns the node with the given id.

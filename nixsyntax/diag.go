@@ -16,8 +16,12 @@ const (
 func (f *File) SyntaxDiagnostics(path string) []diagnostics.Diagnostic {
 	out := make([]diagnostics.Diagnostic, 0, len(f.errs))
 	for _, e := range f.errs {
-		out = append(out, diagnostics.Diagnostic{File: path, Range: f.Range(e.start, e.end),
-			Severity: diagnostics.Error, Code: CodeSyntax, Message: e.msg})
+		d := diagnostics.Diagnostic{File: path, Range: f.Range(e.start, e.end),
+			Severity: diagnostics.Error, Code: CodeSyntax, Message: e.msg}
+		if e.fix != "" {
+			d.Fix = &diagnostics.Fix{Title: "Insert '" + e.fix + "'", NewText: e.fix}
+		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package nixsyntax
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
@@ -103,6 +104,25 @@ func (p *parser) expect(k TokenKind) bool {
 	return false
 }
 
+// expectSemi is expect(';') with a friendlier report when the ';' ends a
+// line: the error sits where the ';' belongs and carries an insert fix.
+func (p *parser) expectSemi() {
+	if p.peek() == TSemi {
+		p.advance()
+		return
+	}
+	t := p.tok()
+	if p.lastEnd > 0 && bytes.IndexByte(p.f.Src[p.lastEnd:t.Start], '\n') >= 0 {
+		before := len(p.f.errs)
+		p.errAt(int(p.lastEnd), int(p.lastEnd), "syntax error, missing ';' before "+t.Kind.String())
+		if len(p.f.errs) > before {
+			p.f.errs[before].fix = ";"
+		}
+		return
+	}
+	p.expect(TSemi)
+}
+
 // --- errors ---
 
 func (p *parser) errAt(start, end int, msg string) {
@@ -112,7 +132,7 @@ func (p *parser) errAt(start, end int, msg string) {
 	if n := len(p.f.errs); n > 0 && p.f.errs[n-1].start == start {
 		return // one error per place: the rest is a cascade
 	}
-	p.f.errs = append(p.f.errs, synErr{start, end, msg})
+	p.f.errs = append(p.f.errs, synErr{start: start, end: end, msg: msg})
 }
 
 func (p *parser) errTok(msg string) {
@@ -226,7 +246,7 @@ func (p *parser) expr() NodeID {
 		p.advance()
 		m := p.mark()
 		p.push(p.expr())
-		p.expect(TSemi)
+		p.expectSemi()
 		p.push(p.expr())
 		return p.finish(kind, start, m)
 	case TLet:
@@ -709,7 +729,7 @@ func (p *parser) binding() NodeID {
 	}
 	p.advance()
 	p.push(p.expr())
-	p.expect(TSemi)
+	p.expectSemi()
 	return p.finish(NBinding, start, m)
 }
 
@@ -738,7 +758,7 @@ func (p *parser) inherit() NodeID {
 		}
 		break
 	}
-	p.expect(TSemi)
+	p.expectSemi()
 	n := p.finish(NInherit, start, m)
 	p.f.Nodes[n].Flags = flags
 	return n

@@ -3,6 +3,8 @@ package nixsyntax
 import (
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // sexpr prints a tree compactly so tests can state its shape.
@@ -136,8 +138,11 @@ func TestRecoveryMissingSemicolon(t *testing.T) {
 	if len(ds) != 2 {
 		t.Fatalf("want 2 errors (one per missing ';'), got %v", ds)
 	}
-	if ds[0].Range.Start.Line != 2 || ds[1].Range.Start.Line != 4 {
-		t.Errorf("errors at lines %d and %d, want 2 and 4 (0-based)", ds[0].Range.Start.Line, ds[1].Range.Start.Line)
+	// each error sits where the ';' belongs (end of lines 1 and 3) with a fix
+	for i, want := range []diagnostics.Pos{{Line: 1, Col: 7}, {Line: 3, Col: 11}} {
+		if ds[i].Range.Start != want || ds[i].Range.End != want || ds[i].Fix == nil || ds[i].Fix.NewText != ";" {
+			t.Errorf("error %d: %+v, want an insert-';' fix at %+v", i, ds[i], want)
+		}
 	}
 	want := "(AttrSet (Binding a 1) (Binding b 2) (Binding c.d (f x)) (Binding e (AttrSet (Binding g 3))))"
 	if got := sexpr(f, f.Root); got != want {
