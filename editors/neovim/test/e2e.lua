@@ -50,6 +50,11 @@ local function read(path)
   return s
 end
 
+-- The top-level `default = "..."` of profiles.toml as it is on disk now.
+local function toml_default()
+  return ('\n' .. (read(env.E2E_TOML) or '')):match('\n%s*default%s*=%s*"([^"]*)"')
+end
+
 local function insomnia_client(buf)
   for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
     if c.name == 'insomnia' and vim.lsp.buf_is_attached(buf, c.id) then
@@ -213,34 +218,7 @@ local function test_resolved()
   vim.cmd('close')
 end
 
--- 4. :InsomniaProfiles offers every registry entry, the default marked.
-local function test_profiles()
-  local items, labels
-  local select = vim.ui.select
-  vim.ui.select = function(list, o, on_choice)
-    items = list
-    labels = vim.tbl_map(o.format_item, list)
-    on_choice(nil) -- cancel: this check does not change the default
-  end
-  vim.cmd('InsomniaProfiles')
-  wait(function()
-    return items ~= nil
-  end, 20000)
-  vim.ui.select = select
-  for _, l in ipairs(labels or {}) do
-    out('  vim.ui.select item: %s', l)
-  end
-  local default
-  for _, p in ipairs(items or {}) do
-    if p.isDefault == true then
-      default = p.qualifiedName
-    end
-  end
-  local want = 'project:' .. env.E2E_DEFAULT
-  check(default == want, ':InsomniaProfiles marks ' .. want .. ' as the default', 'default: ' .. tostring(default))
-end
-
--- 5. Code lenses (refreshed by the plugin's autocmds), then a pod spawned from the
+-- 4. Code lenses (refreshed by the plugin's autocmds), then a pod spawned from the
 -- "Spawn pod" lens (client command: asks a name, opens a terminal) and resumed with
 -- :InsomniaResume. The pod is the test double; `insomnia` is a shim saying it attached
 -- (editors/vscode/test/e2e/insomnia-attach-shim.sh).
@@ -328,9 +306,37 @@ local function test_lenses_and_pods()
   vim.cmd('buffer ' .. buf)
 end
 
--- The top-level `default = "..."` of profiles.toml as it is on disk now.
-local function toml_default()
-  return ('\n' .. (read(env.E2E_TOML) or '')):match('\n%s*default%s*=%s*"([^"]*)"')
+-- 5. :InsomniaProfiles offers every registry entry, the default marked; choosing
+-- builtin:default makes it the default in profiles.toml.
+local function test_profiles()
+  local items, labels
+  local select = vim.ui.select
+  vim.ui.select = function(list, o, on_choice)
+    items = list
+    labels = vim.tbl_map(o.format_item, list)
+    on_choice(find(list, function(p)
+      return p.qualifiedName == 'builtin:default'
+    end))
+  end
+  vim.cmd('InsomniaProfiles')
+  wait(function()
+    return items ~= nil
+  end, 20000)
+  vim.ui.select = select
+  for _, l in ipairs(labels or {}) do
+    out('  vim.ui.select item: %s', l)
+  end
+  local default = find(items or {}, function(p)
+    return p.isDefault == true
+  end)
+  local want = 'project:' .. env.E2E_DEFAULT
+  check(default and default.qualifiedName == want, ':InsomniaProfiles marks ' .. want .. ' as the default',
+    'default: ' .. tostring(default and default.qualifiedName))
+  wait(function()
+    return toml_default() == 'builtin:default'
+  end, 20000)
+  check(toml_default() == 'builtin:default', 'choosing builtin:default wrote it to profiles.toml',
+    'default on disk: ' .. tostring(toml_default()))
 end
 
 -- 6. :InsomniaSetDefault rewrites profiles.toml on disk (applyEdit, then the plugin saves).
@@ -365,8 +371,8 @@ local ok, err = pcall(function()
   test_broken()
   test_hover()
   test_resolved()
-  test_profiles()
   test_lenses_and_pods()
+  test_profiles()
   test_set_default()
 end)
 check(ok, 'test script ran to the end', tostring(err))
