@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -55,9 +56,9 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	r := env.evaluator(*timeout).Evaluate(ctx, eval.Request{Path: t.path})
 	printed := newPrinter(cwd).convert(env.diagnose(t, r))
-	res := resolveArtifact(r, t)
-	if res == nil {
-		fmt.Fprintln(stderr, "error:", registry.Wrapped(sel.Selector.Label(), whyUnresolved(r, printed)))
+	res, err := resolveArtifact(r, t)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", registry.Wrapped(sel.Selector.Label(), err))
 		_ = writeDiagnostics(stderr, printed, false)
 		return 1
 	}
@@ -70,7 +71,7 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 
 // selectionTarget is the selected profile as `check` evaluates it.
 func selectionTarget(reg *registry.Registry, sel registry.Selection, cwd string) target {
-	t := target{path: cleanAbs(sel.Path, cwd), reg: reg, workspace: cwd}
+	t := target{path: cleanAbs(sel.Path, cwd), reg: reg, workspace: cwd, sel: &sel}
 	if sel.Entry != nil {
 		e := *sel.Entry
 		t.entry = &e
@@ -78,27 +79,24 @@ func selectionTarget(reg *registry.Registry, sel registry.Selection, cwd string)
 	return t
 }
 
-func resolveArtifact(r eval.Result, t target) *manifest.Resolved {
+// resolveArtifact runs upstream's resolution on the artifact. On failure
+// the error is the inner message of the runtime's wrapper: Nix's failure
+// (redacted), or the first problem that stopped the resolution.
+func resolveArtifact(r eval.Result, t target) (*manifest.Resolved, error) {
 	if r.Failure != nil {
-		return nil
+		return nil, errors.New(oneLine(diagnostics.Redact(r.Failure.Message)))
 	}
 	src, base := t.source()
-	res, _ := manifest.Resolve(r.Artifact, base, src)
-	return res
-}
-
-// whyUnresolved is the inner message of the runtime's wrapper: Nix's
-// failure (redacted), or the first error found in the manifest.
-func whyUnresolved(r eval.Result, ds []cliDiagnostic) error {
-	if r.Failure != nil {
-		return fmt.Errorf("%s", oneLine(diagnostics.Redact(r.Failure.Message)))
+	res, problems := manifest.Resolve(r.Artifact, base, src)
+	if res != nil {
+		return res, nil
 	}
-	for _, d := range ds {
-		if d.Severity == diagnostics.Error.String() && d.Code != "import-error" {
-			return fmt.Errorf("%s", d.Message)
+	for _, p := range problems {
+		if !p.Warning {
+			return nil, errors.New(diagnostics.Redact(p.Message))
 		}
 	}
-	return fmt.Errorf("failed to resolve profile manifest/config")
+	return nil, errors.New("failed to resolve profile manifest/config")
 }
 
 func label(sel registry.Selection) string {

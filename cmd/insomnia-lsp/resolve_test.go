@@ -138,3 +138,29 @@ func TestBrokenRegistry(t *testing.T) {
 		t.Errorf("check: exit %d, %q", r.code, r.stdout)
 	}
 }
+
+// A path selector records the path as the runtime joins it (not cleaned),
+// so the hash matches the pod's snapshot.
+func TestResolvePathSelector(t *testing.T) {
+	needNix(t)
+	isolate(t)
+	dir := examplesDir(t)
+	r := runIn(t, dir, "resolve", "./.insomnia/profiles/reviewer.nix", "--json")
+	var out struct {
+		Profile string `json:"profile"`
+		Source  struct {
+			Kind, Path string
+		} `json:"source"`
+		Manifest struct {
+			Pod struct{ Name string } `json:"pod"`
+		} `json:"manifest"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	want := dir + "/./.insomnia/profiles/reviewer.nix"
+	if r.code != 0 || out.Source.Kind != "path" || out.Source.Path != want || out.Profile != "path:"+want ||
+		out.Manifest.Pod.Name != "reviewer" {
+		t.Errorf("exit %d, %+v; want source path %s", r.code, out, want)
+	}
+}

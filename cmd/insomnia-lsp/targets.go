@@ -69,11 +69,17 @@ type target struct {
 	entry     *registry.Entry // nil: evaluated as a path: selector would
 	reg       *registry.Registry
 	workspace string // launch directory, for the scope check
+	// sel, when set, is the runtime's selection of a path: selector (its
+	// path as typed, joined but not cleaned, and its base).
+	sel *registry.Selection
 }
 
 // source is the profile's provenance and base directory, as the runtime
 // would record them (contract §1.3).
 func (t target) source() (manifest.ProfileSource, string) {
+	if t.entry == nil && t.sel != nil {
+		return manifest.ProfileSource{Kind: "path", Path: t.sel.Path}, t.sel.Base
+	}
 	if t.entry == nil {
 		return manifest.ProfileSource{Kind: "path", Path: t.path}, filepath.Dir(t.path)
 	}
