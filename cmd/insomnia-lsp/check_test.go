@@ -271,3 +271,25 @@ func TestCheckDirectory(t *testing.T) {
 		t.Errorf("summary %q", r.stderr)
 	}
 }
+
+// An entry whose file is missing is reported in profiles.toml, not
+// evaluated; the other entry still is.
+func TestCheckRegistryMissingFile(t *testing.T) {
+	needNix(t)
+	isolate(t)
+	dir := writeFiles(t, map[string]string{
+		".insomnia/profiles.toml": "[profile]\ngone = \"gone.nix\"\nhere = \"here.nix\"\n",
+		".insomnia/here.nix":      "{ profile.name = \"here\"; manifest = { pod.name = \"here\"; model.ref = \"ollama-local/qwen3:8b\"; scope.allow = [ { target = \"..\"; permission = \"read\"; } ]; }; }\n",
+	})
+	r := runIn(t, dir, "check")
+	if got := linesWith(r.stdout, ".insomnia/profiles.toml:2:", "[registry-missing-file]"); len(got) != 1 || r.code != 1 {
+		t.Errorf("exit %d, %q", r.code, r.stdout)
+	}
+	if got := linesWith(r.stdout, "here.nix"); len(got) != 0 {
+		t.Errorf("here.nix should be clean: %q", got)
+	}
+	// builtin:default and project:here.
+	if !strings.HasPrefix(r.stderr, "checked 2 profiles: 1 errors, 0 warnings") {
+		t.Errorf("summary %q", r.stderr)
+	}
+}

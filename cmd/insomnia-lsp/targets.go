@@ -136,8 +136,8 @@ func (c *cliEnv) addDiscovered(p *plan, dir string) {
 	for i := range reg.Entries {
 		e := reg.Entries[i]
 		path := entryPath(reg, e)
-		if p.seen["profile:"+path] {
-			continue
+		if p.seen["profile:"+path] || !isFile(path) {
+			continue // a missing file is the registry's diagnostic
 		}
 		p.seen["profile:"+path] = true
 		p.profiles = append(p.profiles, target{path: path, entry: &e, reg: reg, workspace: reg.Workspace})
@@ -195,7 +195,7 @@ func (c *cliEnv) addImports(p *plan, file string) {
 	}
 	for _, imp := range nixsyntax.Imports(tree) {
 		dep := nixsyntax.ResolveImport(filepath.Dir(file), imp)
-		if fi, err := os.Stat(dep); err == nil && fi.Mode().IsRegular() && filepath.Ext(dep) == ".nix" {
+		if isFile(dep) && filepath.Ext(dep) == ".nix" {
 			p.addFile(dep)
 		}
 	}
@@ -238,4 +238,9 @@ func cleanAbs(p, dir string) string {
 		p = filepath.Join(dir, p)
 	}
 	return filepath.Clean(p)
+}
+
+func isFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
