@@ -36,6 +36,7 @@ type config struct {
 	maxConcurrent int
 	wsTimeout     time.Duration
 	keep          bool
+	scenarios     string
 }
 
 func parseFlags(args []string) (config, error) {
@@ -53,6 +54,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.maxConcurrent, "max-concurrent", 2, "evaluation.maxConcurrent for the workspace run")
 	fs.DurationVar(&c.wsTimeout, "workspace-timeout", 4*time.Minute, "give up indexing the workspace after this")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (logs, generated files)")
+	fs.StringVar(&c.scenarios, "scenarios", "single,workspace", "which to run: single (one 1,000-line profile), workspace")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

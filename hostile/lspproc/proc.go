@@ -59,6 +59,7 @@ type Proc struct {
 	state  *os.ProcessState
 	waitMu sync.Mutex
 
+	rw       *pipeRW
 	watch    *needleWatch
 	settings []byte
 	ev       *events
@@ -96,7 +97,8 @@ func Start(opts Options) (*Proc, error) {
 	go p.wait()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	rw := pipeRW{Reader: io.TeeReader(stdout, w.writer("stdout")), w: stdin}
+	rw := &pipeRW{Reader: io.TeeReader(stdout, w.writer("stdout")), w: stdin}
+	p.rw = rw
 	p.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rw), jsonrpc2.WithCodec(rpccodec.Codec{}))
 	p.conn.Go(ctx, p.handle)
 	return p, nil
@@ -122,9 +124,17 @@ func (p *Proc) Exited() (bool, int) {
 	}
 }
 
-// Close sends shutdown and exit and waits up to timeout for the process to
-// end; it kills the process group when the server does not go by itself.
-func (p *Proc) Close(timeout time.Duration) (int, error) {
+// Close sends shutdown and exit, then closes the server's stdin (as
+// editors tear down the transport), and waits up to timeout for the
+// process to end; it kills the process group when the server does not go
+// by itself.
+func (p *Proc) Close(timeout time.Duration) (int, error) { return p.close(timeout, true) }
+
+// CloseKeepStdin is Close without closing stdin: the server must exit on
+// the exit notification alone.
+func (p *Proc) CloseKeepStdin(timeout time.Duration) (int, error) { return p.close(timeout, false) }
+
+func (p *Proc) close(timeout time.Duration, closeStdin bool) (int, error) {
 	if done, code := p.Exited(); done {
 		p.cancel()
 		return code, nil
@@ -133,6 +143,9 @@ func (p *Proc) Close(timeout time.Duration) (int, error) {
 	defer cancel()
 	_, shutErr := p.conn.Call(ctx, "shutdown", nil, nil)
 	_ = p.conn.Notify(ctx, "exit", nil)
+	if closeStdin {
+		_ = p.stdin.Close()
+	}
 	select {
 	case <-p.waited:
 	case <-ctx.Done():
@@ -161,14 +174,29 @@ func (p *Proc) Found() []string { return p.watch.found() }
 // OutputBytes is how many bytes the server wrote on stdout and stderr.
 func (p *Proc) OutputBytes() int64 { return p.watch.total() }
 
-// pipeRW joins the child's stdout (read) and stdin (write).
+// pipeRW joins the child's stdout (read) and stdin (write). Writes are
+// serialised so a raw frame never interleaves with the connection's own
+// (each of which is one Write).
 type pipeRW struct {
 	io.Reader
-	w io.WriteCloser
+	mu sync.Mutex
+	w  io.WriteCloser
 }
 
-func (r pipeRW) Write(b []byte) (int, error) { return r.w.Write(b) }
-func (r pipeRW) Close() error                { return r.w.Close() }
+func (r *pipeRW) Write(b []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.w.Write(b)
+}
+
+func (r *pipeRW) Close() error { return r.w.Close() }
+
+// WriteFrame sends body as one framed message, byte for byte: for input
+// that encoding/json would not produce (invalid UTF-8 inside strings).
+func (p *Proc) WriteFrame(body []byte) error {
+	_, err := p.rw.Write(append([]byte(fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body))), body...))
+	return err
+}
 
 // ErrTimeout is returned by the await helpers.
 var ErrTimeout = errors.New("timed out")

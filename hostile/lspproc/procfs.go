@@ -195,3 +195,15 @@ func (s *streamScan) Write(b []byte) (int, error) {
 	s.tail = append(s.tail[:0:0], buf[len(buf)-keep:]...)
 	return len(b), nil
 }
+
+// Cmdline is a process's argv joined by spaces, with the program's folder
+// dropped ("" when gone).
+func Cmdline(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return ""
+	}
+	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+	args[0] = filepath.Base(args[0])
+	return strings.Join(args, " ")
+}

@@ -1,0 +1,16 @@
+package hostile
+
+import (
+	"os"
+	"syscall"
+	"testing"
+)
+
+func killPid(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
+
+func removeFile(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+}
