@@ -1,0 +1,191 @@
+package lsp_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
+)
+
+// completeAt sets the document to text (where "|" marks the cursor) and
+// returns the completion items there.
+func completeAt(t *testing.T, c *lsptest.Client, path, marked string) []protocol.CompletionItem {
+	t.Helper()
+	text := strings.Replace(marked, "|", "", 1)
+	c.Change(path, text)
+	p := featPos(t, marked, "|", 0, 0)
+	res, err := c.Server.Completion(context.Background(), &protocol.CompletionParams{TextDocumentPositionParams: featTDP(path, p)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, ok := res.(*protocol.CompletionList)
+	if !ok {
+		t.Fatalf("completion result %T", res)
+	}
+	return list.Items
+}
+
+func itemNamed(items []protocol.CompletionItem, label string) (protocol.CompletionItem, bool) {
+	for _, it := range items {
+		if it.Label == label {
+			return it, true
+		}
+	}
+	return protocol.CompletionItem{}, false
+}
+
+func labels(items []protocol.CompletionItem) string {
+	var l []string
+	for _, it := range items {
+		l = append(l, it.Label)
+	}
+	return strings.Join(l, ",")
+}
+
+func editOf(t *testing.T, it protocol.CompletionItem) *protocol.TextEdit {
+	t.Helper()
+	te, ok := it.TextEdit.(*protocol.TextEdit)
+	if !ok {
+		t.Fatalf("item %q has no text edit", it.Label)
+	}
+	return te
+}
+
+func docOf(it protocol.CompletionItem) string {
+	if m, ok := it.Documentation.(*protocol.MarkupContent); ok {
+		return m.Value
+	}
+	return ""
+}
+
+const complHead = "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n"
+
+// startCompletion opens a profile with a secret store holding two ids.
+func startCompletion(t *testing.T) (*lsptest.Client, string) {
+	dir := t.TempDir()
+	env := featEnv(t)
+	writeFile(t, filepath.Join(env("INSOMNIA_DATA_DIR"), "secrets", "store.json"),
+		`{"version":1,"entries":{"anthropic-main":{},"openrouter":{}}}`)
+	path := writeFile(t, filepath.Join(dir, "p.nix"), complHead+"}\n")
+	c := lsptest.Start(t, lsp.Options{Env: env})
+	c.Initialize(dir, nil)
+	c.Open(path)
+	return c, path
+}
+
+func TestCompletionManifestKeys(t *testing.T) {
+	c, path := startCompletion(t)
+	items := completeAt(t, c, path, complHead+"  |\n}\n")
+	for _, want := range []string{"pod", "model", "scope", "permissions"} {
+		if _, ok := itemNamed(items, want); !ok {
+			t.Errorf("root keys lack %q: %s", want, labels(items))
+		}
+	}
+	pod, _ := itemNamed(items, "pod")
+	if doc, _ := manifest.Field([]string{"pod"}); !strings.Contains(docOf(pod), doc.Description) || doc.Description == "" {
+		t.Errorf("pod item documentation %q lacks the schema description %q", docOf(pod), doc.Description)
+	}
+	// Nested set and dotted path give the same keys, replacing the typed word.
+	marked := complHead + "  model = { sch| };\n}\n"
+	items = completeAt(t, c, path, marked)
+	it, ok := itemNamed(items, "scheme")
+	if !ok {
+		t.Fatalf("model = { sch| } lacks scheme: %s", labels(items))
+	}
+	if _, ok := itemNamed(items, "pod"); ok {
+		t.Errorf("nested set offers root keys: %s", labels(items))
+	}
+	if te := editOf(t, it); te.Range.Start != featPos(t, marked, "sch", 0, 0) || te.NewText != "scheme" {
+		t.Errorf("scheme edit %+v does not replace the typed word", te)
+	}
+	items = completeAt(t, c, path, complHead+"  model.con| = 1;\n}\n")
+	if _, ok := itemNamed(items, "context_window"); !ok {
+		t.Errorf("model.con| lacks context_window: %s", labels(items))
+	}
+	items = completeAt(t, c, path, complHead+"  manifest = { po| };\n}\n")
+	if _, ok := itemNamed(items, "pod"); !ok {
+		t.Errorf("manifest = { po| } lacks pod: %s", labels(items))
+	}
+}
+
+func TestCompletionEnumAndBooleanValues(t *testing.T) {
+	c, path := startCompletion(t)
+	items := completeAt(t, c, path, complHead+"  model.scheme = ant|;\n}\n")
+	it, ok := itemNamed(items, "anthropic")
+	if !ok || len(items) != len(manifest.Values([]string{"model", "scheme"})) {
+		t.Fatalf("model.scheme values: %s", labels(items))
+	}
+	if te := editOf(t, it); te.NewText != `"anthropic"` {
+		t.Errorf("outside a string the value is not quoted: %q", te.NewText)
+	}
+	items = completeAt(t, c, path, complHead+"  model = { scheme = \"|\"; };\n}\n")
+	it, ok = itemNamed(items, "gemini")
+	if !ok || editOf(t, it).NewText != "gemini" {
+		t.Errorf("inside a string: %s / %+v", labels(items), it.TextEdit)
+	}
+	items = completeAt(t, c, path, complHead+"  model.capability.vision = t|;\n}\n")
+	if labels(items) != "true,false" || editOf(t, items[0]).NewText != "true" {
+		t.Errorf("boolean values: %s", labels(items))
+	}
+	items = completeAt(t, c, path, complHead+"  permissions.default_action = |\n}\n")
+	if _, ok := itemNamed(items, "ask"); !ok {
+		t.Errorf("permissions.default_action = | lacks ask: %s", labels(items))
+	}
+}
+
+func TestCompletionSecretIDsAndLib(t *testing.T) {
+	c, path := startCompletion(t)
+	marked := complHead + "  model.auth = lib.secrets.ref \"an|\n}\n"
+	var items []protocol.CompletionItem
+	c.Await("secret ids loaded", func() bool {
+		items = completeAt(t, c, path, marked)
+		return len(items) > 0
+	})
+	if labels(items) != "anthropic-main,openrouter" {
+		t.Errorf("secret ids: %s", labels(items))
+	}
+	if te := editOf(t, items[0]); te.Range.Start != featPos(t, marked, "an|", 0, 0) {
+		t.Errorf("secret id edit %+v does not replace the typed id", te)
+	}
+	items = completeAt(t, c, path, complHead+"  x = lib.|\n}\n")
+	for _, want := range []string{"mkProfile", "secrets.ref", "mkManifest"} {
+		if _, ok := itemNamed(items, want); !ok {
+			t.Errorf("lib. lacks %q: %s", want, labels(items))
+		}
+	}
+	items = completeAt(t, c, path, complHead+"  model.auth = lib.secrets.|\n}\n")
+	if labels(items) != "ref" || !strings.Contains(docOf(items[0]), "secret_ref") {
+		t.Errorf("lib.secrets.: %s %q", labels(items), docOf(items[0]))
+	}
+}
+
+func TestCompletionRegistryDefault(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
+	writeFile(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), "{ }\n")
+	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.Initialize(dir, nil)
+	c.Open(reg)
+	marked := "default = \"rev|\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n"
+	var items []protocol.CompletionItem
+	c.Await("profile names", func() bool {
+		items = completeAt(t, c, reg, marked)
+		_, ok := itemNamed(items, "reviewer")
+		return ok
+	})
+	if _, ok := itemNamed(items, "coder"); !ok {
+		t.Errorf("default completion lacks coder: %s", labels(items))
+	}
+	items = completeAt(t, c, reg, "default = \"coder\"\n\n[profile]\ncoder = \"co|\"\n")
+	if _, ok := itemNamed(items, "coder.nix"); !ok {
+		t.Errorf("path completion lacks coder.nix: %s", labels(items))
+	}
+}
