@@ -107,22 +107,34 @@ type profileRow struct {
 	IsDefault                                              bool
 }
 
-func listProfiles(t *testing.T, c *lsptest.Client) []profileRow {
+// mustCommand runs a command that must succeed and decodes its result.
+func mustCommand[T any](t *testing.T, c *lsptest.Client, name string, arg any) T {
 	t.Helper()
-	var rows []profileRow
-	if err := c.Command("insomnia.listProfiles", map[string]any{}, &rows); err != nil {
-		t.Fatalf("listProfiles: %v", err)
+	var out T
+	if err := c.Command(name, arg, &out); err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
-	return rows
+	return out
 }
 
-func rowOf(rows []profileRow, qn string) (profileRow, bool) {
+func listProfiles(t *testing.T, c *lsptest.Client) []profileRow {
+	t.Helper()
+	return mustCommand[[]profileRow](t, c, "insomnia.listProfiles", map[string]any{})
+}
+
+// findRow is the first row with the given key.
+func findRow[T any](rows []T, key func(T) string, want string) (T, bool) {
 	for _, r := range rows {
-		if r.QualifiedName == qn {
+		if key(r) == want {
 			return r, true
 		}
 	}
-	return profileRow{}, false
+	var zero T
+	return zero, false
+}
+
+func rowOf(rows []profileRow, qn string) (profileRow, bool) {
+	return findRow(rows, func(r profileRow) string { return r.QualifiedName }, qn)
 }
 
 // awaitStatus waits until listProfiles shows qn with the given status.

@@ -1,0 +1,314 @@
+package lsp_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.lsp.dev/uri"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+)
+
+// podDouble is cmd/insomnia-pod-double, built once into its own folder so
+// that the pods these tests start can be told apart from anyone else's.
+var podDouble = struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}{}
+
+func buildDouble(t *testing.T) string {
+	t.Helper()
+	podDouble.once.Do(func() {
+		dir, err := os.MkdirTemp("", "lsp-double")
+		if err != nil {
+			podDouble.err = err
+			return
+		}
+		podDouble.path = filepath.Join(dir, "insomnia-pod")
+		podDouble.out, podDouble.err = exec.Command("go", "build", "-o", podDouble.path, "../cmd/insomnia-pod-double").CombinedOutput()
+	})
+	if podDouble.err != nil {
+		t.Fatalf("building the pod double: %v\n%s", podDouble.err, podDouble.out)
+	}
+	return podDouble.path
+}
+
+// podEnv is a profEnv whose pods are the double; every pod a test starts is
+// stopped when it ends, and the test fails if one is left.
+func newPodEnv(t *testing.T) *profEnv {
+	t.Helper()
+	e := newProfEnv(t)
+	double := buildDouble(t)
+	e.env["INSOMNIA_POD_COMMAND"] = double
+	t.Cleanup(func() {
+		stopPods(t, double)
+		if left := runningDoubles(double); len(left) > 0 {
+			t.Errorf("pods left running: pids %v", left)
+		}
+	})
+	return e
+}
+
+// runningDoubles lists pids of live (not zombie) processes running program.
+func runningDoubles(program string) []int {
+	var out []int
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil || !strings.HasPrefix(string(data), program+"\x00") {
+			continue
+		}
+		stat, _ := os.ReadFile(filepath.Join(filepath.Dir(p), "stat"))
+		if fields := strings.Fields(string(stat)); len(fields) > 2 && fields[2] == "Z" {
+			continue // exited; the spawn package's reaper collects it
+		}
+		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// stopPods ends every pod of the double (SIGTERM lets it remove its
+// runtime state) and waits until they are gone.
+func stopPods(t *testing.T, program string) {
+	for _, pid := range runningDoubles(program) {
+		_ = syscall.Kill(pid, syscall.SIGTERM)
+	}
+	stop := time.Now().Add(10 * time.Second)
+	for len(runningDoubles(program)) > 0 && time.Now().Before(stop) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, pid := range runningDoubles(program) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+type spawnRes struct {
+	PodName, Socket, Message string
+	Attach, Warnings         []string
+}
+
+type driftRow struct{ Path, Saved, Current string }
+
+type podRow struct {
+	Name, State, Profile, SnapshotHash string
+	Drift                              []driftRow
+	Attach                             []string
+}
+
+type resumeRes struct {
+	PodName, Socket, Message string
+	Attach                   []string
+	Drift                    []driftRow
+}
+
+func listPods(t *testing.T, c *lsptest.Client, profile string) []podRow {
+	t.Helper()
+	arg := map[string]string{}
+	if profile != "" {
+		arg["profile"] = profile
+	}
+	return mustCommand[[]podRow](t, c, "insomnia.listPods", arg)
+}
+
+func podNamed(rows []podRow, name string) (podRow, bool) {
+	return findRow(rows, func(r podRow) string { return r.Name }, name)
+}
+
+// podsReady starts a server on the pod env and waits for coder's evaluation.
+func podsReady(t *testing.T, e *profEnv, initOptions any) *lsptest.Client {
+	c := e.start(t, initOptions)
+	c.Open(e.coder())
+	awaitStatus(t, c, "project:coder", "ok")
+	return c
+}
+
+func TestPodsSpawnListResume(t *testing.T) {
+	e := newPodEnv(t)
+	c := podsReady(t, e, nil)
+
+	var res spawnRes
+	if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder"}, &res); err != nil {
+		t.Fatalf("spawnPod: %v", err)
+	}
+	// The name comes from the workspace folder.
+	if res.PodName != "ws" || strings.Join(res.Attach, " ") != "insomnia --pod ws" || res.Socket == "" {
+		t.Errorf("spawn result %+v", res)
+	}
+	if !strings.Contains(res.Message, "pod ws started from project:coder; snapshot matches preview (sha256 ") || len(res.Warnings) != 0 {
+		t.Errorf("spawn message %q warnings %q", res.Message, res.Warnings)
+	}
+	if !hasMessage(c, "snapshot matches preview") {
+		t.Errorf("no showMessage with the verification: %q", c.Messages())
+	}
+	if !hasProgress(c, "Starting pod ws") {
+		t.Errorf("no progress for the spawn")
+	}
+	row, ok := podNamed(listPods(t, c, "project:coder"), "ws")
+	if !ok || row.State != "idle" || row.Profile != "project:coder" || len(row.SnapshotHash) != 64 || len(row.Drift) != 0 {
+		t.Errorf("listPods row %+v", row)
+	}
+	if rows := listPods(t, c, "project:reviewer"); len(rows) != 0 {
+		t.Errorf("reviewer has pods: %+v", rows)
+	}
+	// The double reports itself idle (status.json).
+	l := awaitLens(t, c, e.coder(), "1 pod: ws (idle)")
+	if l.Title != "1 pod: ws (idle) — Attach" || l.Command != "insomnia.client.resumePod" || l.Arg["name"] != "ws" {
+		t.Errorf("pods lens %+v", l)
+	}
+
+	// A second spawn gets the next free name.
+	var res2 spawnRes
+	if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder"}, &res2); err != nil || res2.PodName != "ws-2" {
+		t.Fatalf("second spawn: %v %+v", err, res2)
+	}
+	stopPods(t, podDouble.path)
+	l = awaitLens(t, c, e.coder(), "2 pods: ws (stopped) · ws-2 (stopped) — Resume")
+	if l.Command != "insomnia.client.resumePod" || l.Arg["name"] == "" {
+		t.Errorf("pods lens %+v", l)
+	}
+
+	var rr resumeRes
+	if err := c.Command("insomnia.resumePod", map[string]string{"name": "ws"}, &rr); err != nil {
+		t.Fatalf("resumePod: %v", err)
+	}
+	if rr.PodName != "ws" || rr.Socket == "" || !strings.Contains(rr.Message, "resumed from its saved snapshot") || len(rr.Drift) != 0 {
+		t.Errorf("resume result %+v", rr)
+	}
+	if row, _ := podNamed(listPods(t, c, ""), "ws"); row.State != "idle" {
+		t.Errorf("after resume: %+v", row)
+	}
+	// Resuming a running pod starts nothing.
+	if err := c.Command("insomnia.resumePod", map[string]string{"name": "ws"}, &rr); err != nil || !strings.Contains(rr.Message, "already running") {
+		t.Errorf("resume of a running pod: %v %+v", err, rr)
+	}
+	if err := c.Command("insomnia.resumePod", map[string]string{"name": "nosuch"}, nil); err == nil || !strings.Contains(err.Error(), "no pod named nosuch (pods: ws, ws-2)") {
+		t.Errorf("resume of an unknown pod: %v", err)
+	}
+}
+
+func hasMessage(c *lsptest.Client, part string) bool {
+	for _, m := range c.Messages() {
+		if strings.Contains(m, part) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasProgress(c *lsptest.Client, part string) bool {
+	for _, p := range c.Progress() {
+		if strings.Contains(string(p), part) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPodsSpawnRefusedOnBrokenProfile(t *testing.T) {
+	e := newPodEnv(t)
+	c := podsReady(t, e, nil)
+	c.Open(e.reviewer(), strings.Replace(e.profileNix("reviewer", "anthropic/claude-haiku"), `worker.reasoning = "high";`, "worker.reasoning = nope;", 1))
+	awaitStatus(t, c, "project:reviewer", "error")
+	l := awaitLens(t, c, e.reviewer(), "Spawn pod")
+	if l.Title != "Spawn pod (fix the evaluation error first)" || l.Command != "insomnia.client.spawnPod" {
+		t.Errorf("spawn lens on a broken profile: %+v", l)
+	}
+	err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:reviewer"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "profile project:reviewer does not evaluate") || !strings.Contains(err.Error(), "fix it before spawning") {
+		t.Errorf("spawn of a broken profile: %v", err)
+	}
+	// Manifest errors (no pod.name, a bad permission) are counted.
+	bad := strings.Replace(e.profileNix("reviewer", "anthropic/claude-haiku"), `permission = "write"`, `permission = "delete"`, 1)
+	bad = strings.Replace(bad, `pod.name = "reviewer";`, "", 1)
+	c.Change(e.reviewer(), bad)
+	last := ""
+	defer func() {
+		if t.Failed() {
+			t.Logf("last spawn lens %q; diagnostics %s", last, lsptest.Describe(c.Diagnostics(e.reviewer())))
+		}
+	}()
+	c.Await("two manifest errors", func() bool {
+		l, _ := lensNamed(codeLenses(t, c, e.reviewer()), "Spawn pod")
+		last = l.Title
+		return l.Title == "Spawn pod (fix 2 errors first)"
+	})
+	err = c.Command("insomnia.spawnPod", map[string]string{"profile": string(uri.File(e.reviewer()))}, nil)
+	if err == nil || !strings.Contains(err.Error(), "profile project:reviewer has 2 errors: fix them before spawning") {
+		t.Errorf("spawn with manifest errors: %v", err)
+	}
+	if len(runningDoubles(podDouble.path)) != 0 {
+		t.Errorf("a refused spawn started a pod")
+	}
+}
+
+// The double's drift mode saves a snapshot whose model.ref differs from
+// the profile: the spawn warns, listPods and the lens show the drift, and
+// resuming says it uses the saved snapshot.
+func TestPodsDrift(t *testing.T) {
+	e := newPodEnv(t)
+	c := podsReady(t, e, nil)
+	t.Setenv("INSOMNIA_POD_DOUBLE_MODE", "drift")
+	var res spawnRes
+	if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": "dr"}, &res); err != nil {
+		t.Fatalf("spawnPod: %v", err)
+	}
+	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "model.ref") {
+		t.Errorf("drifted spawn: message %q warnings %q", res.Message, res.Warnings)
+	}
+	row, _ := podNamed(listPods(t, c, ""), "dr")
+	if len(row.Drift) != 1 || row.Drift[0].Path != "model.ref" || row.Drift[0].Current != "anthropic/claude-sonnet" {
+		t.Errorf("listPods drift %+v", row.Drift)
+	}
+	l := awaitLens(t, c, e.coder(), "dr drifted: model.ref: ")
+	if !strings.HasSuffix(l.Title, " → anthropic/claude-sonnet — Resume uses the saved snapshot") || l.Arg["name"] != "dr" {
+		t.Errorf("drift lens %+v", l)
+	}
+	stopPods(t, podDouble.path)
+	var rr resumeRes
+	if err := c.Command("insomnia.resumePod", map[string]string{"name": "dr"}, &rr); err != nil {
+		t.Fatalf("resumePod: %v", err)
+	}
+	if len(rr.Drift) != 1 || !strings.Contains(rr.Message, "project:coder has changed since: model.ref") ||
+		!strings.Contains(rr.Message, "uses its saved snapshot") {
+		t.Errorf("resume of a drifted pod %+v", rr)
+	}
+}
+
+func TestPodsSpawnFailures(t *testing.T) {
+	e := newPodEnv(t)
+	c := podsReady(t, e, map[string]any{"pod": map[string]any{"readyTimeoutMs": 2000}})
+	for _, tc := range []struct{ mode, name, want string }{
+		{"early-exit", "ee", "exited"},
+		{"malformed", "mf", "malformed ready line"},
+		{"never-ready", "nr", "did not become ready"},
+		{"", "a/b", "invalid pod name"},
+	} {
+		t.Run(tc.mode+tc.name, func(t *testing.T) {
+			t.Setenv("INSOMNIA_POD_DOUBLE_MODE", tc.mode)
+			err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": tc.name}, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "cannot start pod "+tc.name+" from project:coder") {
+				t.Errorf("mode %s: error %v, want %q", tc.mode, err, tc.want)
+			}
+			if left := runningDoubles(podDouble.path); len(left) > 0 {
+				t.Errorf("mode %s left pods %v", tc.mode, left)
+			}
+		})
+	}
+	// A program that does not exist says how to configure one.
+	e.env["INSOMNIA_POD_COMMAND"] = filepath.Join(e.root, "no-such-insomnia-pod")
+	err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": "np"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "INSOMNIA_POD_COMMAND") {
+		t.Errorf("missing program: %v", err)
+	}
+}
