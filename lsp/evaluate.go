@@ -68,7 +68,8 @@ func (w *workspace) checkProfile(path string) check.Profile {
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.root()}
+	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.root(),
+		Fallback: check.Fallback(path, w.tree(path))}
 }
 
 // source is a profile's provenance and the base directory for its relative

@@ -1,8 +1,8 @@
 package lsp
 
 import (
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 )
 
 // parse parses a .nix buffer and keeps the tree for the editor features.
@@ -32,23 +32,8 @@ func (w *workspace) tree(path string) *nixsyntax.File {
 // publishStatic sends what needs no Nix, at once on every change: syntax,
 // scope, and the secret checks on literals and secrets.ref call sites.
 func (w *workspace) publishStatic(doc *document, f *nixsyntax.File) {
-	diags := f.Diagnostics(doc.Path)
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	diags = append(diags, diagnostics.Static(staticInput(doc.Path, f, ids))...)
-	w.s.pub.set(doc.Path, layerSyntax, diags)
-}
-
-func staticInput(path string, f *nixsyntax.File, ids []string) diagnostics.StaticInput {
-	in := diagnostics.StaticInput{SecretIDs: ids}
-	for _, s := range nixsyntax.Strings(f) {
-		if s.Literal {
-			in.Strings = append(in.Strings, diagnostics.StaticString{File: path, Range: s.Range, Value: s.Value, AttrPath: s.Path})
-		}
-	}
-	for _, r := range nixsyntax.SecretRefs(f) {
-		in.SecretCalls = append(in.SecretCalls, diagnostics.SecretCall{File: path, Range: r.Range, ID: r.ID})
-	}
-	return in
+	w.s.pub.set(doc.Path, layerSyntax, check.Static(doc.Path, f, ids))
 }

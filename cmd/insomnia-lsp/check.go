@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	profcheck "github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
@@ -150,7 +151,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, bool) {
 // checkProfile gives a profile its provenance and base (contract §1.3).
 func (c *cliEnv) checkProfile(t target) profcheck.Profile {
 	src, base := t.source()
-	return profcheck.Profile{Path: t.path, Source: src, Base: base, SecretIDs: c.secretIDs, Workspace: t.workspace}
+	var tree *nixsyntax.File // parsed here, not via c.parse: this runs concurrently
+	if text, err := os.ReadFile(t.path); err == nil {
+		tree = nixsyntax.Parse(text)
+	}
+	return profcheck.Profile{Path: t.path, Source: src, Base: base, SecretIDs: c.secretIDs, Workspace: t.workspace,
+		Fallback: profcheck.Fallback(t.path, tree)}
 }
 
 // staticAll parses every file and runs the checks that need no Nix.

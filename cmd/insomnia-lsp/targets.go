@@ -30,11 +30,8 @@ func newCLIEnv(cwd string, stderr io.Writer) *cliEnv {
 	if err != nil {
 		fmt.Fprintln(stderr, "insomnia-lsp: warning:", err)
 	}
-	ids, err := secrets.ListIDs(dirs.Data)
-	if err != nil {
-		fmt.Fprintln(stderr, "insomnia-lsp: warning: secret ids not checked:", err)
-		ids = nil
-	}
+	// The same rule as the server: no store file, no id check.
+	ids := secrets.CheckableIDs(dirs.Data)
 	return &cliEnv{cwd: cwd, dirs: dirs, secretIDs: ids,
 		regs: map[string]*registry.Registry{}, trees: map[string]*nixsyntax.File{}}
 }

@@ -22,6 +22,9 @@ type Profile struct {
 	Base      string   // directory relative manifest paths join to
 	SecretIDs []string // nil: store unknown, unknown ids not reported
 	Workspace string   // launch directory ("" skips the scope check)
+	// Fallback places problems Nix gives no position for (see Fallback);
+	// empty: the profile's first character.
+	Fallback diagnostics.Location
 }
 
 // Outcome is a finished evaluation as hover, lenses and commands read it.
@@ -63,8 +66,8 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	}
 	diags := diagnostics.Manifest(diagnostics.ManifestInput{
 		Artifact:   r.Artifact,
-		Positions:  r.Positions,
-		Fallback:   diagnostics.Location{File: p.Path},
+		Positions:  withoutRoot(r.Positions),
+		Fallback:   p.fallback(),
 		SecretIDs:  p.SecretIDs,
 		Registry:   p.Source.Kind == "path" || p.Source.Source != "builtin",
 		ProfileDir: filepath.Dir(p.Path),
@@ -159,4 +162,28 @@ func firstLine(s string) string {
 		}
 	}
 	return s
+}
+
+func (p Profile) fallback() diagnostics.Location {
+	if p.Fallback.File != "" {
+		return p.Fallback
+	}
+	return diagnostics.Location{File: p.Path}
+}
+
+// withoutRoot drops the artifact root's position (the start of the file)
+// and every entry that only inherited it: a problem with no closer position
+// is better placed at the Fallback (the profile's manifest key).
+func withoutRoot(m diagnostics.PosMap) diagnostics.PosMap {
+	root, ok := m[""]
+	if !ok {
+		return m
+	}
+	out := make(diagnostics.PosMap, len(m))
+	for k, v := range m {
+		if v != root {
+			out[k] = v
+		}
+	}
+	return out
 }

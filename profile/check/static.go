@@ -26,3 +26,21 @@ func StaticInput(path string, f *nixsyntax.File, ids []string) diagnostics.Stati
 	}
 	return in
 }
+
+// Fallback is where a manifest problem that Nix gives no position for is
+// placed: the profile's `manifest` (or `config`) key when its text has one,
+// else its first line. f may be nil.
+func Fallback(path string, f *nixsyntax.File) diagnostics.Location {
+	loc := diagnostics.Location{File: path}
+	if f == nil {
+		return loc
+	}
+	for _, key := range []string{"manifest", "config"} {
+		if r, ok := nixsyntax.FindAttr(f, []string{key}); ok {
+			loc.Range = r
+			return loc
+		}
+	}
+	loc.Range = f.Lines.LineRange(0)
+	return loc
+}

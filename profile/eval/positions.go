@@ -73,13 +73,15 @@ func (m *sourceMap) locate(p NixPos) (diagnostics.Location, bool) {
 	return diagnostics.Location{File: name, Range: tokenRange(text, lines, line, p.Col)}, true
 }
 
-// isLibrary says a location is inside the bundled resources while the
-// profile is not: there it says where profile-lib.nix builds a value, which
-// tells the user nothing.
+// isLibrary says a location is inside the profile library (the bundled
+// resources, or any copy of profile-lib.nix a profile imports by path) while
+// the profile is not: there it says where profile-lib.nix builds a value,
+// which tells the user nothing.
 func (m *sourceMap) isLibrary(file string) bool {
 	lib, ok := m.library[file]
 	if !ok {
-		lib = m.resources != "" && within(file, m.resources) && !within(m.profile, m.resources)
+		bundled := m.resources != "" && within(file, m.resources) && !within(m.profile, m.resources)
+		lib = bundled || (filepath.Base(file) == "profile-lib.nix" && file != m.profile)
 		m.library[file] = lib
 	}
 	return lib
