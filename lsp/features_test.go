@@ -270,3 +270,113 @@ func featEnv(t *testing.T) func(string) string {
 }
 
 func featGetenv(k string) string { return os.Getenv(k) }
+
+func codeActions(t *testing.T, c *lsptest.Client, path string, r protocol.Range, diags []protocol.Diagnostic) []*protocol.CodeAction {
+	t.Helper()
+	res, err := c.Server.CodeAction(context.Background(), &protocol.CodeActionParams{TextDocument: featDoc(path),
+		Range: r, Context: protocol.CodeActionContext{Diagnostics: diags}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*protocol.CodeAction
+	for _, a := range res {
+		ca, ok := a.(*protocol.CodeAction)
+		if !ok {
+			t.Fatalf("code action result %T", a)
+		}
+		out = append(out, ca)
+	}
+	return out
+}
+
+func actionTitled(as []*protocol.CodeAction, title string) *protocol.CodeAction {
+	for _, a := range as {
+		if strings.HasPrefix(a.Title, title) {
+			return a
+		}
+	}
+	return nil
+}
+
+func TestFeaturesPlaintextSecretQuickFix(t *testing.T) {
+	dir := t.TempDir()
+	key := "sk-ant-api03-" + strings.Repeat("Zq7", 12)
+	text := "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n  model.api_key = \"" + key + "\";\n}\n"
+	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.Initialize(dir, nil)
+	c.Open(path)
+	d := c.AwaitCode(path, "plaintext-secret")
+	as := codeActions(t, c, path, d.Range, []protocol.Diagnostic{d})
+	fix := actionTitled(as, "Replace with lib.secrets.ref")
+	if fix == nil || fix.Kind == nil || *fix.Kind != protocol.CodeActionKindQuickFix || len(fix.Diagnostics) != 1 {
+		t.Fatalf("no quick fix for the plaintext key: %+v", as)
+	}
+	edits := fix.Edit.Changes[featDoc(path).URI]
+	if len(edits) != 1 || edits[0].Range != d.Range || !strings.HasPrefix(edits[0].NewText, "lib.secrets.ref \"") {
+		t.Fatalf("quick fix edit %+v does not replace the literal at %+v", edits, d.Range)
+	}
+	lit := featPos(t, text, "\"sk-ant", 0, 0)
+	if d.Range.Start != lit {
+		t.Errorf("diagnostic starts at %+v, want the literal at %+v", d.Range.Start, lit)
+	}
+	fixed := strings.Replace(text, "\""+key+"\"", edits[0].NewText, 1)
+	c.Change(path, fixed)
+	c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
+		for _, d := range ds {
+			if code := lsptest.Code(d); code == "plaintext-secret" || code == "undefined-variable" {
+				return false
+			}
+		}
+		return true
+	})
+	// Without the editor's context, a request over the line finds it too.
+	c.Change(path, text)
+	c.AwaitCode(path, "plaintext-secret")
+	line := protocol.Range{Start: protocol.Position{Line: 3}, End: protocol.Position{Line: 3, Character: 200}}
+	if as := codeActions(t, c, path, line, nil); actionTitled(as, "Replace with") == nil {
+		t.Errorf("no quick fix from the published diagnostics: %+v", as)
+	}
+	for _, a := range as {
+		if strings.Contains(a.Title, key[:12]) {
+			t.Errorf("an action title shows the key: %q", a.Title)
+		}
+	}
+}
+
+func TestFeaturesProfileRegistryActions(t *testing.T) {
+	dir := t.TempDir()
+	body := "let lib = import ./lib.nix { }; in\nlib.mkProfile { pod.name = \"x\"; }\n"
+	coder := writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), body)
+	reviewer := writeFile(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), body)
+	loose := writeFile(t, filepath.Join(dir, "loose.nix"), body)
+	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.Initialize(dir, nil)
+	whole := protocol.Range{End: protocol.Position{Line: 1}}
+	for _, p := range []string{coder, reviewer, loose} {
+		c.Open(p)
+	}
+	var as []*protocol.CodeAction
+	c.Await("the set-default action on reviewer", func() bool {
+		as = codeActions(t, c, reviewer, whole, nil)
+		return actionTitled(as, "Set as default profile") != nil
+	})
+	a := actionTitled(as, "Set as default profile")
+	wantArg := `{"uri":"` + string(featDoc(reviewer).URI) + `"}`
+	if a.Command.Command != "insomnia.setDefaultProfile" || len(a.Command.Arguments) != 1 || string(a.Command.Arguments[0]) != wantArg {
+		t.Errorf("set-default action %+v, want insomnia.setDefaultProfile %s", a.Command, wantArg)
+	}
+	if as := codeActions(t, c, coder, whole, nil); len(as) != 0 {
+		t.Errorf("the default profile gets actions: %+v", as)
+	}
+	as = codeActions(t, c, loose, whole, nil)
+	if a := actionTitled(as, "Add to project profiles"); a == nil || a.Command.Command != "insomnia.addToProjectProfiles" ||
+		string(a.Command.Arguments[0]) != `{"uri":"`+string(featDoc(loose).URI)+`"}` {
+		t.Errorf("unlisted profile actions: %+v", as)
+	}
+	if actionTitled(as, "Set as default") != nil {
+		t.Errorf("an unlisted profile is offered set-default: %+v", as)
+	}
+}
