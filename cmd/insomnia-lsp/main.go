@@ -24,8 +24,9 @@ const usage = `insomnia-lsp: language server for insomnia Nix profiles
 
 usage:
   insomnia-lsp [serve] [--log-file FILE] [--log-level LEVEL]   run the server on stdio
-  insomnia-lsp check [--no-eval] [--json] [PATH...]           check profiles (default: builtin + discovered)
-  insomnia-lsp resolve SELECTOR                               print a profile's resolved manifest
+  insomnia-lsp check [--no-eval] [--json] [--timeout D] [PATH...]
+                                                              check profiles (default: builtin + discovered)
+  insomnia-lsp resolve [--json] [--timeout D] SELECTOR        print a profile's resolved manifest
   insomnia-lsp profiles [--json] [--select SELECTOR]          list discovered profiles
   insomnia-lsp version
 `
