@@ -305,10 +305,66 @@ func TestPodsSpawnFailures(t *testing.T) {
 			}
 		})
 	}
-	// A program that does not exist says how to configure one.
-	e.env["INSOMNIA_POD_COMMAND"] = filepath.Join(e.root, "no-such-insomnia-pod")
+}
+
+// The pod.command setting wins over INSOMNIA_POD_COMMAND; a program that
+// does not exist says how to configure one.
+func TestPodsProgramFromSetting(t *testing.T) {
+	e := newPodEnv(t)
+	missing := filepath.Join(e.root, "no-such-insomnia-pod")
+	c := podsReady(t, e, map[string]any{"pod": map[string]any{"command": missing}})
 	err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": "np"}, nil)
-	if err == nil || !strings.Contains(err.Error(), "INSOMNIA_POD_COMMAND") {
+	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "set INSOMNIA_POD_COMMAND or the insomnia.pod.command setting") {
 		t.Errorf("missing program: %v", err)
+	}
+}
+
+// Spawning while the profile is being evaluated is refused: the pod could
+// get something else than the editor is about to show.
+func TestPodsSpawnRefusedWhileEvaluating(t *testing.T) {
+	e := newPodEnv(t)
+	c := podsReady(t, e, map[string]any{"evaluation": map[string]any{"timeoutMs": 60000}})
+	slow := strings.Replace(e.profileNix("reviewer", "anthropic/claude-haiku"), `worker.reasoning = "high";`,
+		`worker.reasoning = if (`+strings.TrimSpace(slowNix)+`) > 0 then "high" else "low";`, 1)
+	c.Open(e.reviewer(), slow)
+	awaitStatus(t, c, "project:reviewer", "evaluating")
+	if l, _ := lensNamed(codeLenses(t, c, e.reviewer()), "Spawn pod"); l.Title != "Spawn pod (evaluating…)" {
+		t.Errorf("spawn lens while evaluating: %+v", l)
+	}
+	err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:reviewer"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "profile project:reviewer is still evaluating") {
+		t.Errorf("spawn while evaluating: %v", err)
+	}
+}
+
+// slowNix runs for minutes (the server kills it when the test ends).
+const slowNix = "builtins.foldl' (a: i: builtins.foldl' (b: j: b + 1) a (builtins.genList (x: x) 1000)) 0 (builtins.genList (x: x) 1000000)"
+
+// A profile no registry lists is spawned by its path, and its pods are
+// found by that path.
+func TestPodsSpawnPathProfile(t *testing.T) {
+	e := newPodEnv(t)
+	loose := e.write(t, filepath.Join(e.ws, "tools", "scout.nix"), "scout", "anthropic/claude-haiku")
+	c := podsReady(t, e, nil)
+	c.Open(loose)
+	sp := awaitLens(t, c, loose, "Spawn pod")
+	c.Await("scout evaluated", func() bool {
+		sp, _ = lensNamed(codeLenses(t, c, loose), "Spawn pod")
+		return sp.Title == "Spawn pod"
+	})
+	if sp.Arg["profile"] != loose {
+		t.Fatalf("spawn lens %+v", sp)
+	}
+	res := mustCommand[spawnRes](t, c, "insomnia.spawnPod", map[string]string{"profile": sp.Arg["uri"], "name": "scout"})
+	if !strings.Contains(res.Message, "pod scout started from "+loose+"; snapshot matches preview") {
+		t.Errorf("spawn message %q warnings %q", res.Message, res.Warnings)
+	}
+	rows := listPods(t, c, sp.Arg["uri"])
+	if len(rows) != 1 || rows[0].Name != "scout" || rows[0].Profile != loose {
+		t.Errorf("pods of the path profile: %+v", rows)
+	}
+	awaitLens(t, c, loose, "1 pod: scout (idle)")
+	if ls := codeLenses(t, c, e.coder()); len(ls) != 2 {
+		t.Errorf("coder shows another profile's pods: %q", titles(ls))
 	}
 }

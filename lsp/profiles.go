@@ -166,9 +166,6 @@ func (b *bufferReader) doc(path string) *document {
 // lenses and diagnostics follow. done says what changed (asked after the
 // rediscovery, so it can name the new entry).
 func (s *Server) applyFileEdit(ctx context.Context, rd *bufferReader, ed registry.FileEdit, label string, done func() string) (any, error) {
-	if ed.Note != "" {
-		s.showMessage(protocol.MessageTypeInfo, ed.Note)
-	}
 	res, err := s.client.ApplyEdit(ctx, &protocol.ApplyWorkspaceEditParams{Label: &label, Edit: workspaceEdit(rd, ed)})
 	if err != nil {
 		return nil, fmt.Errorf("the editor could not apply the edit to %s: %v", ed.File, err)
@@ -189,6 +186,7 @@ func (s *Server) applyFileEdit(ctx context.Context, rd *bufferReader, ed registr
 	msg := done() + " (" + ed.File + ")"
 	if ed.Note != "" {
 		msg += "; " + ed.Note
+		s.showMessage(protocol.MessageTypeInfo, msg)
 	}
 	return editResult{OK: true, File: ed.File, Message: msg}, nil
 }
