@@ -2,11 +2,16 @@ package lsp_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
@@ -187,5 +192,78 @@ func TestCompletionRegistryDefault(t *testing.T) {
 	items = completeAt(t, c, reg, "default = \"coder\"\n\n[profile]\ncoder = \"co|\"\n")
 	if _, ok := itemNamed(items, "coder.nix"); !ok {
 		t.Errorf("path completion lacks coder.nix: %s", labels(items))
+	}
+}
+
+// benchLatency runs op b.N times and reports its p50 and p99 in ms
+// (design budget: hover and completion p99 under 5 ms from the last result).
+func benchLatency(b *testing.B, op func()) {
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		op()
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// startBench opens an evaluated profile (through the real server and Nix)
+// and returns the client, path and text.
+func startBench(b *testing.B) (*lsptest.Client, string, string) {
+	if _, err := exec.LookPath("nix-instantiate"); err != nil {
+		b.Skip("nix-instantiate not installed")
+	}
+	dir := b.TempDir()
+	lib, _ := filepath.Abs(filepath.Join("..", "resources/nix/profile-lib.nix"))
+	text := hoverProfile(lib)
+	path := filepath.Join(dir, "bench.nix")
+	for p, body := range map[string]string{filepath.Join(dir, "model.nix"): hoverModel, path: text} {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c := lsptest.Start(b, lsp.Options{Logger: zap.NewNop()})
+	c.Initialize(dir, nil)
+	c.Open(path)
+	c.Await("evaluation", func() bool { return strings.Contains(c.Hover(path, 0, 0), "```json") })
+	return c, path, text
+}
+
+func BenchmarkHover(b *testing.B) {
+	c, path, text := startBench(b)
+	for _, tc := range []struct{ name, needle string }{{"attribute", "default_action"}, {"profile", ""}} {
+		b.Run(tc.name, func(b *testing.B) {
+			line, col := 0, 0
+			if tc.needle != "" {
+				p := featPos(b, text, tc.needle, 0, 2)
+				line, col = int(p.Line), int(p.Character)
+			}
+			benchLatency(b, func() {
+				if c.Hover(path, line, col) == "" {
+					b.Fatal("empty hover")
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkCompletion(b *testing.B) {
+	c, path, text := startBench(b)
+	for _, tc := range []struct{ name, needle string }{{"keys", "  pod.name"}, {"values", "\"ask\""}} {
+		b.Run(tc.name, func(b *testing.B) {
+			p := featPos(b, text, tc.needle, 0, 2)
+			params := &protocol.CompletionParams{TextDocumentPositionParams: featTDP(path, p)}
+			benchLatency(b, func() {
+				res, err := c.Server.Completion(context.Background(), params)
+				if err != nil || len(res.(*protocol.CompletionList).Items) == 0 {
+					b.Fatalf("no completion: %v", err)
+				}
+			})
+		})
 	}
 }

@@ -41,7 +41,7 @@ in rec {
 
 // featPos finds the n-th (0-based) occurrence of needle in text and returns its
 // LSP position plus delta columns (ASCII text only).
-func featPos(t *testing.T, text, needle string, n, delta int) protocol.Position {
+func featPos(t testing.TB, text, needle string, n, delta int) protocol.Position {
 	t.Helper()
 	off := -1
 	for i := 0; i <= n; i++ {

@@ -1,12 +1,19 @@
 package lsp_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
@@ -225,4 +232,113 @@ func TestHoverRegistryEntryWithStatus(t *testing.T) {
 			t.Errorf("registry hover lacks %q:\n%s", part, h)
 		}
 	}
+}
+
+const canary = "sk-ant-CANARY0123456789abcdef0123456789"
+
+// lockedBuffer is a log sink shared by the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Sync() error { return nil }
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestCanaryNeverLeaks: a plaintext key in a profile never reaches a
+// diagnostic, hover, completion, code action, command result or log line.
+func TestCanaryNeverLeaks(t *testing.T) {
+	needNix(t)
+	dir := t.TempDir()
+	lib := repoFile(t, "resources/nix/profile-lib.nix")
+	common := "  pod.name = \"canary\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"
+	texts := map[string]string{
+		writeFile(t, filepath.Join(dir, "apikey.nix"), ""): profileText(lib, common+
+			"  model = {\n    ref = \"anthropic/claude-sonnet-4\";\n    api_key = \""+canary+"\";\n  };\n"),
+		writeFile(t, filepath.Join(dir, "auth.nix"), ""): profileText(lib, common+
+			"  model.scheme = \"anthropic\";\n  model.model_id = \"m\";\n  model.auth = \""+canary+"\";\n"),
+	}
+	logs := &lockedBuffer{}
+	logger := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewDevelopmentEncoderConfig()), logs, zap.DebugLevel))
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t), Logger: logger})
+	c.Initialize(dir, nil)
+	var seen []string // everything the server sent back
+	for path, text := range texts {
+		writeFile(t, path, text)
+		c.Open(path)
+		c.AwaitCode(path, "plaintext-secret")
+		c.Await("evaluation of "+filepath.Base(path), func() bool {
+			return strings.Contains(c.Hover(path, 0, 0), "```json")
+		})
+		seen = append(seen, everythingAbout(t, c, path, text)...)
+	}
+	if len(seen) < 100 {
+		t.Fatalf("only %d answers collected", len(seen))
+	}
+	var fixes int
+	for _, s := range seen {
+		if strings.Contains(s, "CANARY") {
+			t.Errorf("the canary leaked: %s", s)
+		}
+		if strings.Contains(s, "secrets.ref") {
+			fixes++
+		}
+	}
+	if fixes == 0 {
+		t.Errorf("no quick fix among the answers; the test saw nothing")
+	}
+	if log := logs.String(); strings.Contains(log, "CANARY") || !strings.Contains(log, "evaluated") {
+		t.Errorf("log leaks the canary or logged nothing about evaluation:\n%s", log)
+	}
+}
+
+// everythingAbout asks the server every question about a file and returns
+// the answers as text.
+func everythingAbout(t *testing.T, c *lsptest.Client, path, text string) []string {
+	var out []string
+	add := func(v any) {
+		b, _ := json.Marshal(v)
+		out = append(out, string(b))
+	}
+	diags := c.Diagnostics(path)
+	add(diags)
+	ctx := context.Background()
+	lines := strings.Split(text, "\n")
+	for ln, line := range lines {
+		for col := 0; col <= len(line); col++ {
+			out = append(out, c.Hover(path, ln, col))
+			p := protocol.Position{Line: uint32(ln), Character: uint32(col)}
+			res, err := c.Server.Completion(ctx, &protocol.CompletionParams{TextDocumentPositionParams: featTDP(path, p)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			add(res)
+		}
+	}
+	whole := protocol.Range{End: protocol.Position{Line: uint32(len(lines))}}
+	actions, err := c.Server.CodeAction(ctx, &protocol.CodeActionParams{TextDocument: featDoc(path), Range: whole,
+		Context: protocol.CodeActionContext{Diagnostics: diags}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(actions)
+	for _, cmd := range []string{"insomnia.showResolvedManifest", "insomnia.profileStatus", "insomnia.listProfiles"} {
+		var res any
+		if err := c.Command(cmd, map[string]string{"uri": string(featDoc(path).URI)}, &res); err != nil {
+			out = append(out, err.Error())
+		}
+		add(res)
+	}
+	return out
 }
