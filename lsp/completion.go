@@ -72,7 +72,7 @@ func (s *Server) nixCompletions(path string, pos protocol.Position) []protocol.C
 		return nil
 	}
 	if c.InValue {
-		return valueCompletions(f, off, c)
+		return append(valueCompletions(f, off, c), s.authCompletions(path, f, c)...)
 	}
 	return keyCompletions(c)
 }
@@ -187,6 +187,31 @@ func valueCompletions(f *nixsyntax.File, off int, c nixsyntax.Cursor) []protocol
 		}
 		out = append(out, completionItem(v, protocol.CompletionItemKindEnumMember,
 			strings.Join(mpath, ".")+": "+doc.Type, doc.Description, insert, c.WordRange))
+	}
+	return out
+}
+
+// authCompletions offers `secrets.ref "<id>"` for each secret store id
+// where a model's auth is set, written so that it resolves there (through
+// the library variable when `secrets` is not in scope).
+func (s *Server) authCompletions(path string, f *nixsyntax.File, c nixsyntax.Cursor) []protocol.CompletionItem {
+	mpath := manifestPath(c.Path)
+	if len(mpath) == 0 || mpath[len(mpath)-1] != "auth" {
+		return nil
+	}
+	s.ws.mu.Lock()
+	ids := s.ws.secretIDs
+	s.ws.mu.Unlock()
+	if len(ids) == 0 {
+		return nil
+	}
+	probe := `secrets.ref "x"`
+	prefix := strings.TrimSuffix(s.inScope(path, c.WordRange, probe), probe)
+	out := make([]protocol.CompletionItem, 0, len(ids))
+	for _, id := range ids {
+		call := prefix + "secrets.ref " + fmt.Sprintf("%q", id)
+		out = append(out, completionItem(call, protocol.CompletionItemKindReference, "secret store reference",
+			"Authenticate with the secret store entry `"+id+"`; the value stays in the store.", call, c.WordRange))
 	}
 	return out
 }

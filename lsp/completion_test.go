@@ -158,6 +158,14 @@ func TestCompletionSecretIDsAndLib(t *testing.T) {
 	if te := editOf(t, items[0]); te.Range.Start != featPos(t, marked, "an|", 0, 0) {
 		t.Errorf("secret id edit %+v does not replace the typed id", te)
 	}
+	items = completeAt(t, c, path, complHead+"  model.auth = |;\n}\n")
+	if it, ok := itemNamed(items, `lib.secrets.ref "openrouter"`); !ok || editOf(t, it).NewText != it.Label {
+		t.Errorf("auth value completion lacks a qualified secrets.ref: %s", labels(items))
+	}
+	items = completeAt(t, c, path, "with import ./lib.nix { }; mkProfile {\n  model.auth = |;\n}\n")
+	if _, ok := itemNamed(items, `secrets.ref "openrouter"`); !ok {
+		t.Errorf("under with, auth value completion lacks a bare secrets.ref: %s", labels(items))
+	}
 	items = completeAt(t, c, path, complHead+"  x = lib.|\n}\n")
 	for _, want := range []string{"mkProfile", "secrets.ref", "mkManifest"} {
 		if _, ok := itemNamed(items, want); !ok {

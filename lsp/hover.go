@@ -62,7 +62,7 @@ func markdownHover(text string, r *diagnostics.Range) *protocol.Hover {
 // profileHover is the whole-profile view: name, status, hash and manifest.
 func (s *Server) profileHover(st profileState) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**profile** `%s`\n\n", s.ws.label(st.path))
+	fmt.Fprintf(&b, "**profile** `%s` · %s\n\n", s.ws.label(st.path), st.status())
 	b.WriteString(statusNote(st))
 	shown := st.lastGood
 	if shown == nil {
