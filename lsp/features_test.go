@@ -380,3 +380,46 @@ func TestFeaturesProfileRegistryActions(t *testing.T) {
 		t.Errorf("an unlisted profile is offered set-default: %+v", as)
 	}
 }
+
+// TestFeaturesSurviveBrokenText asks every feature about every position of
+// truncated profiles: a handler panic would come back as an error.
+func TestFeaturesSurviveBrokenText(t *testing.T) {
+	dir := t.TempDir()
+	full := complHead + "  model = { scheme = \"anthropic\"; auth = lib.secrets.ref \"k\"; };\n" +
+		"  scope.allow = [ { target = \".\"; } ];\n  x = ''\n    a ${b}\n  '';\n}\n"
+	path := writeFile(t, filepath.Join(dir, "p.nix"), full)
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.Initialize(dir, nil)
+	c.Open(path)
+	ctx := context.Background()
+	for cut := 0; cut <= len(full); cut += 5 {
+		text := full[:cut]
+		c.Change(path, text)
+		lines := strings.Split(text, "\n")
+		for ln, line := range lines {
+			for col := 0; col <= len(line)+1; col += 3 {
+				p := featTDP(path, protocol.Position{Line: uint32(ln), Character: uint32(col)})
+				c.Hover(path, ln, col)
+				if _, err := c.Server.Completion(ctx, &protocol.CompletionParams{TextDocumentPositionParams: p}); err != nil {
+					t.Fatalf("completion at %d:%d of %q: %v", ln, col, text, err)
+				}
+				if _, err := c.Server.Definition(ctx, &protocol.DefinitionParams{TextDocumentPositionParams: p}); err != nil {
+					t.Fatalf("definition at %d:%d of %q: %v", ln, col, text, err)
+				}
+				if _, err := c.Server.DocumentHighlight(ctx, &protocol.DocumentHighlightParams{TextDocumentPositionParams: p}); err != nil {
+					t.Fatalf("highlight at %d:%d of %q: %v", ln, col, text, err)
+				}
+			}
+		}
+		whole := protocol.Range{End: protocol.Position{Line: uint32(len(lines))}}
+		if _, err := c.Server.CodeAction(ctx, &protocol.CodeActionParams{TextDocument: featDoc(path), Range: whole}); err != nil {
+			t.Fatalf("code action on %q: %v", text, err)
+		}
+		if _, err := c.Server.DocumentSymbol(ctx, &protocol.DocumentSymbolParams{TextDocument: featDoc(path)}); err != nil {
+			t.Fatalf("symbols of %q: %v", text, err)
+		}
+		if _, err := c.Server.FoldingRanges(ctx, &protocol.FoldingRangeParams{TextDocument: featDoc(path)}); err != nil {
+			t.Fatalf("folding of %q: %v", text, err)
+		}
+	}
+}
