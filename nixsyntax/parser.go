@@ -429,7 +429,10 @@ var binOps = [TEOF + 1]opInfo{
 	TUpdate: {6, true, false},
 	TPlus:   {8, false, false}, TMinus: {8, false, false},
 	TStar: {9, false, false}, TSlash: {9, false, false},
-	TConcat: {10, true, false}, TQuestion: {11, false, true},
+	TConcat: {10, true, false},
+	// `?` is %nonassoc in parser.y, but its right side is an attribute path,
+	// so yacc never sees a conflict and `a ? b ? c` means `(a ? b) ? c`.
+	TQuestion: {11, false, false},
 }
 
 const (
