@@ -25,7 +25,10 @@ func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 	_, listed := s.ws.entry(path)
 	isDefault := s.ws.isDefault(path)
 	lenses := []protocol.CodeLens{lens("profile: "+s.ws.label(path), "", nil)}
+	// Before discovery nobody knows whether the file is listed.
+	discovered := s.ws.registry() != nil
 	switch {
+	case !discovered:
 	case listed && !isDefault:
 		lenses = append(lenses, lens("Set as default", cmdSetDefaultProfile, map[string]string{"uri": uriStr}))
 	case !listed:

@@ -89,23 +89,36 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 		return nil, fmt.Errorf("cannot start pod %s from %s: %s", name, tgt.label, diagnostics.Redact(err.Error()))
 	}
 	pr.end("ready")
-	v, verr := spawn.Verify(spawn.VerifyRequest{DataDir: data, PodName: ready.PodName, Expected: tgt.selector,
-		Preview: out.Snapshot, PreviewBase: out.Base})
-	msg := v.Message
-	switch {
-	case verr != nil:
-		msg = fmt.Sprintf("pod %s started from %s", ready.PodName, tgt.label)
-		warnings = append(warnings, verr.Error())
-	case v.Warning:
-		warnings = append(warnings, v.Message)
-	}
-	kind := protocol.MessageTypeInfo
-	if len(warnings) > 0 {
-		kind = protocol.MessageTypeWarning
-	}
-	s.showMessage(kind, strings.Join(append([]string{msg}, warnings...), "; "))
+	msg, warnings := verifySpawn(data, ready, tgt, out, warnings)
+	s.announce(msg, warnings)
 	return spawnResult{PodName: ready.PodName, Socket: ready.Socket, Attach: spawn.AttachCommand(ready.PodName),
 		Message: msg, Warnings: warnings}, nil
+}
+
+// verifySpawn compares the started pod's saved snapshot with the one the
+// editor showed (out). A pod that cannot be verified is still started:
+// that is a warning, not a failure.
+func verifySpawn(data string, ready spawn.Ready, tgt podTarget, out *evalOutcome, warnings []string) (string, []string) {
+	v, err := spawn.Verify(spawn.VerifyRequest{DataDir: data, PodName: ready.PodName, Expected: tgt.selector,
+		Preview: out.Snapshot, PreviewBase: out.Base})
+	switch {
+	case err != nil:
+		return fmt.Sprintf("pod %s started from %s", ready.PodName, tgt.label), append(warnings, err.Error())
+	case v.Warning:
+		return v.Message, append(warnings, v.Message)
+	}
+	return v.Message, warnings
+}
+
+// announce shows the outcome once: a warning when there are warnings.
+func (s *Server) announce(msg string, warnings []string) {
+	shown := []string{msg}
+	for _, w := range warnings {
+		if w != msg {
+			shown = append(shown, w)
+		}
+	}
+	s.showMessage(pick(len(warnings) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), strings.Join(shown, "; "))
 }
 
 // spawnReady refuses to spawn unless the profile's latest evaluation
@@ -341,7 +354,7 @@ func (s *Server) podEnv() []string {
 }
 
 func podDeadline(set Settings) time.Duration {
-	return time.Duration(set.Pod.ReadyTimeoutMs) * time.Millisecond // 0 = spawn.DefaultDeadline
+	return time.Duration(max(set.Pod.ReadyTimeoutMs, 0)) * time.Millisecond // 0 = spawn.DefaultDeadline
 }
 
 func plural(n int, noun string) string {

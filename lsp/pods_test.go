@@ -154,6 +154,7 @@ func TestPodsSpawnListResume(t *testing.T) {
 	if !hasProgress(c, "Starting pod ws") {
 		t.Errorf("no progress for the spawn")
 	}
+	t.Logf("spawn: %s", res.Message)
 	row, ok := podNamed(listPods(t, c, "project:coder"), "ws")
 	if !ok || row.State != "idle" || row.Profile != "project:coder" || len(row.SnapshotHash) != 64 || len(row.Drift) != 0 {
 		t.Errorf("listPods row %+v", row)
@@ -182,6 +183,7 @@ func TestPodsSpawnListResume(t *testing.T) {
 	if err := c.Command("insomnia.resumePod", map[string]string{"name": "ws"}, &rr); err != nil {
 		t.Fatalf("resumePod: %v", err)
 	}
+	t.Logf("lens: %s; resume: %s", l.Title, rr.Message)
 	if rr.PodName != "ws" || rr.Socket == "" || !strings.Contains(rr.Message, "resumed from its saved snapshot") || len(rr.Drift) != 0 {
 		t.Errorf("resume result %+v", rr)
 	}
@@ -266,6 +268,14 @@ func TestPodsDrift(t *testing.T) {
 	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "model.ref") {
 		t.Errorf("drifted spawn: message %q warnings %q", res.Message, res.Warnings)
 	}
+	for _, m := range c.Messages() {
+		if strings.Contains(m, "pod dr started") && strings.Count(m, "model.ref") != 1 {
+			t.Errorf("drift said more than once: %q", m)
+		}
+	}
+	if !hasMessage(c, "pod dr started from project:coder; snapshot differs from preview in 1 field(s): model.ref") {
+		t.Errorf("no drift warning shown: %q", c.Messages())
+	}
 	row, _ := podNamed(listPods(t, c, ""), "dr")
 	if len(row.Drift) != 1 || row.Drift[0].Path != "model.ref" || row.Drift[0].Current != "anthropic/claude-sonnet" {
 		t.Errorf("listPods drift %+v", row.Drift)
@@ -279,6 +289,7 @@ func TestPodsDrift(t *testing.T) {
 	if err := c.Command("insomnia.resumePod", map[string]string{"name": "dr"}, &rr); err != nil {
 		t.Fatalf("resumePod: %v", err)
 	}
+	t.Logf("spawn warnings: %q; lens: %s; resume: %s", res.Warnings, l.Title, rr.Message)
 	if len(rr.Drift) != 1 || !strings.Contains(rr.Message, "project:coder has changed since: model.ref") ||
 		!strings.Contains(rr.Message, "uses its saved snapshot") {
 		t.Errorf("resume of a drifted pod %+v", rr)
@@ -297,6 +308,7 @@ func TestPodsSpawnFailures(t *testing.T) {
 		t.Run(tc.mode+tc.name, func(t *testing.T) {
 			t.Setenv("INSOMNIA_POD_DOUBLE_MODE", tc.mode)
 			err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": tc.name}, nil)
+			t.Logf("error: %v", err)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "cannot start pod "+tc.name+" from project:coder") {
 				t.Errorf("mode %s: error %v, want %q", tc.mode, err, tc.want)
 			}

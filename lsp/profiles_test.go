@@ -523,6 +523,7 @@ func TestProfilesAddToProject(t *testing.T) {
 	loose := e.write(t, filepath.Join(e.ws, "tools", "scout.nix"), "scout", "anthropic/claude-haiku")
 	c := e.start(t, nil)
 	c.ApplyEdits = true
+	awaitStatus(t, c, "project:coder", "ok") // discovery done
 	c.Open(loose)
 	add := awaitLens(t, c, loose, "Add to project profiles")
 	if add.Command != "insomnia.addToProjectProfiles" || add.Arg["uri"] != string(uri.File(loose)) {
