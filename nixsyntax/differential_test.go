@@ -98,6 +98,11 @@ var differentialExprs = []string{
 	"a // b // c", "{} // {}", "a != b != c", "a < b == c", "a == b < c", "a ? b.c or d", "-a ? b",
 	"a ++ b ? c ++ d", "a.b.c or d.e or f", "!a.b or c", "f -1", "f - 1", "a-1", "a - -1", "[ -1 ]", "f x y.z or q", "1 /* c */ + # d\n 2", "a |> b", "{ ... }: 1",
 	"{ a, ... , b }: 1", "let in 1", "let a = 1; in let b = a; in b",
+	"1.0e999", "1.0e-999", "0.0e5", "1e-300", "9223372036854775807", "9223372036854775808",
+	"\"$\"", "", ", ''${''", "\"a\\", "x: x:y", "{ a = 1; } ? a.${\"b\"}",
+	"let a = 1; in { inherit a; inherit (a) a; }", "{ \"${\"a\"}\" = 1; a = 2; }",
+	"let \"${\"a\"}\" = 1; in a", "{ inherit ${\"a\"}; }", "let a = 1; in { inherit \"a\"; }",
+	"{ ${\"a\" + \"b\"} = 1; }", "''a''\\", "''a''$''", "''${\"x\"}''",
 }
 
 func TestDifferentialSnippets(t *testing.T) {

@@ -2,7 +2,9 @@ package nixsyntax
 
 import (
 	"bytes"
+	"math"
 	"strconv"
+	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
@@ -574,6 +576,10 @@ func (p *parser) simple() NodeID {
 		}
 		return p.leaf(NInt)
 	case TFloat:
+		t := p.tok()
+		if !validFloat(string(p.f.Src[t.Start:t.End])) {
+			p.errTok("invalid float '" + string(p.f.Src[t.Start:t.End]) + "'")
+		}
 		return p.leaf(NFloat)
 	case TURI:
 		return p.leaf(NURI)
@@ -788,4 +794,17 @@ func (p *parser) attrPath() NodeID {
 		}
 		p.advance()
 	}
+}
+
+// validFloat mirrors Nix's strtod check: overflow and underflow (a
+// non-zero literal that reads as zero or as a subnormal) are errors.
+func validFloat(text string) bool {
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return false
+	}
+	if v == 0 {
+		return strings.Trim(strings.SplitN(strings.ToLower(text), "e", 2)[0], "0.") == ""
+	}
+	return math.Abs(v) >= 0x1p-1022
 }

@@ -110,6 +110,8 @@ func TestParseErrors(t *testing.T) {
 		{"\"abc", []string{"unexpected end of file"}},
 		{"1 /* abc", []string{"unterminated comment"}},
 		{"99999999999999999999", []string{"invalid integer"}},
+		{"1.5e999", []string{"invalid float"}},
+		{"1.5e-999", []string{"invalid float"}},
 		{"a |> b", []string{"unexpected '|>'"}},
 		{"{ a, ..., b }: a", []string{"expecting '}'"}},
 		{"1 + if a then b else c", []string{"unexpected 'if'"}},
