@@ -22,15 +22,15 @@ var globals = map[string]bool{
 // IsGlobal reports whether name is defined at Nix's top level.
 func IsGlobal(name string) bool { return globals[name] || strings.HasPrefix(name, "__") }
 
-// DefKind says what introduced a name.
-type DefKind uint8
+// defKind says what introduced a name.
+type defKind uint8
 
 // Definition kinds.
 const (
-	DefLet    DefKind = iota // let binding (or inherit in let)
-	DefRec                   // attribute of a rec set or legacy let { }
-	DefFormal                // name in a lambda's { formals }
-	DefArg                   // lambda argument name (x: or x@{ })
+	defLet    defKind = iota // let binding (or inherit in let)
+	defRec                   // attribute of a rec set or legacy let { }
+	defFormal                // name in a lambda's { formals }
+	defArg                   // lambda argument name (x: or x@{ })
 )
 
 // def is one bound name.
@@ -38,7 +38,7 @@ type def struct {
 	name  string
 	node  NodeID // the NAttrName / NString / NParam that binds it
 	scope NodeID // the let / rec set / lambda that binds it
-	kind  DefKind
+	kind  defKind
 	used  bool
 }
 
@@ -188,12 +188,12 @@ func (c *checker) walk(id NodeID) {
 }
 
 // pushDefs opens a scope binding the first-level names of a set or let.
-func (c *checker) pushDefs(owner NodeID, kind DefKind) {
+func (c *checker) pushDefs(owner NodeID, kind defKind) {
 	c.frames = append(c.frames, c.frameOf(owner, kind))
 }
 
 // frameOf creates (once) the scope frame of a let or rec set.
-func (c *checker) frameOf(owner NodeID, kind DefKind) frame {
+func (c *checker) frameOf(owner NodeID, kind defKind) frame {
 	if fr, ok := c.owned[owner]; ok {
 		return fr
 	}
@@ -222,7 +222,7 @@ func (c *checker) walkBindings(owner NodeID, outer []frame) {
 			for i, k := range kids {
 				if host, ok := c.recHost[k]; ok && i == len(kids)-1 {
 					// `a = rec { }; a.c = v;` puts v inside that rec scope
-					c.frames = append(c.frames, c.frameOf(host, DefRec))
+					c.frames = append(c.frames, c.frameOf(host, defRec))
 					c.walk(k)
 					c.pop()
 					continue
@@ -261,7 +261,7 @@ func (c *checker) plainSet(id NodeID) {
 
 func (c *checker) recSet(id NodeID, legacyLet bool) {
 	outer := c.frames
-	c.pushDefs(id, DefRec)
+	c.pushDefs(id, defRec)
 	c.walkBindings(id, outer)
 	c.pop()
 	_ = legacyLet // `body` of let { } is used implicitly; rec names are never reported unused
@@ -271,7 +271,7 @@ func (c *checker) letExpr(id NodeID) {
 	f := c.f
 	outer := c.frames
 	first := len(c.info.defs)
-	c.pushDefs(id, DefLet)
+	c.pushDefs(id, defLet)
 	for _, b := range f.Kids(id) {
 		if k := f.Nodes[b].Kind; k == NBinding || k == NInherit {
 			c.dynamicNotAllowed(b, "let")
@@ -320,7 +320,7 @@ func (c *checker) lambda(id NodeID) {
 	arg, formals, body := f.lambdaParts(id)
 	first := len(c.info.defs)
 	fr := frame{names: map[string]int32{}}
-	bind := func(node NodeID, kind DefKind) {
+	bind := func(node NodeID, kind defKind) {
 		name := f.Text(node)
 		if prev, dup := fr.names[name]; dup {
 			c.report(f.Nodes[node].Start, f.Nodes[node].End, diagnostics.Error, CodeDuplicateArg,
@@ -333,12 +333,12 @@ func (c *checker) lambda(id NodeID) {
 	if formals != NoNode {
 		for _, fm := range f.Kids(formals) {
 			if kids := f.Kids(fm); len(kids) > 0 {
-				bind(kids[0], DefFormal)
+				bind(kids[0], defFormal)
 			}
 		}
 	}
 	if arg != NoNode {
-		bind(arg, DefArg)
+		bind(arg, defArg)
 	}
 	c.frames = append(c.frames, fr)
 	if formals != NoNode {
@@ -356,7 +356,7 @@ func (c *checker) lambda(id NodeID) {
 		d := &c.info.defs[i]
 		if !d.used && !strings.HasPrefix(d.name, "_") && d.scope == id {
 			what := "formal"
-			if d.kind == DefArg {
+			if d.kind == defArg {
 				what = "argument"
 			}
 			c.reportNode(d.node, diagnostics.Hint, CodeUnusedFormal, "unused function "+what+" '"+d.name+"'")
