@@ -82,6 +82,7 @@ type hcase struct {
 type caseOpts struct {
 	settings map[string]any // merged over {"evaluation": {"timeoutMs": 2000}}
 	env      []string
+	envFn    func(root, home string) []string // more env, once the folders exist
 	needles  []string
 	// setup runs before the server starts (files of the workspace or home).
 	setup func(root, home string)
@@ -118,6 +119,9 @@ func start(t *testing.T, o caseOpts) *hcase {
 	}
 	env := append([]string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(c.home, "config"),
 		"INSOMNIA_DATA_DIR=" + filepath.Join(c.home, "data"), "INSOMNIA_RUNTIME_DIR=" + filepath.Join(c.home, "run")}, o.env...)
+	if o.envFn != nil {
+		env = append(env, o.envFn(c.root, c.home)...)
+	}
 	p, err := lspproc.Start(lspproc.Options{Binary: binary, Args: []string{"--log-file", c.logFile, "--log-level", "debug"},
 		Env: env, Dir: c.root, Needles: c.needles, Settings: settings})
 	if err != nil {
@@ -191,6 +195,7 @@ func (c *hcase) expect(path, code string, fragments ...string) lspproc.Diag {
 		ds, _ := c.p.Diagnostics(path)
 		c.t.Fatalf("no %s diagnostic on %s: %v; got %s", code, filepath.Base(path), err, describe(ds))
 	}
+	c.t.Logf("%s: %s %q", filepath.Base(path), code, d.Message)
 	for _, f := range fragments {
 		if !strings.Contains(d.Message, f) {
 			c.t.Errorf("%s message %q lacks %q", code, d.Message, f)

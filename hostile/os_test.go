@@ -1,6 +1,7 @@
 package hostile
 
 import (
+	"go.lsp.dev/uri"
 	"os"
 	"syscall"
 	"testing"
@@ -14,3 +15,14 @@ func removeFile(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func uriOf(path string) string { return string(uri.File(path)) }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
@@ -104,11 +105,42 @@ func buildFuzzInput(data []byte) fuzzInput {
 			in.checkable = false // known: see TestServeSurvivesMalformedBody
 			continue
 		}
-		if req, ok := msg.(jsonrpc2.RequestMessage); ok && req.Method() == "exit" {
+		if req, ok := msg.(jsonrpc2.RequestMessage); ok && !survivable(req) {
 			in.checkable = false
 		}
 	}
 	return in
+}
+
+// survivableNotifications are the notifications whose handler returns no
+// error once their params decode. Any other notification (unknown, or
+// params of the wrong shape) currently ends the session: go.lsp.dev/jsonrpc2
+// fails the connection when a notification handler returns an error (see
+// TestServeSurvivesStandardNotifications, skipped until the server fixes
+// it). Until then such frames make an input uncheckable.
+var survivableNotifications = map[string]func([]byte) error{
+	"initialized":                      decodeAs[protocol.InitializedParams],
+	"textDocument/didOpen":             decodeAs[protocol.DidOpenTextDocumentParams],
+	"textDocument/didChange":           decodeAs[protocol.DidChangeTextDocumentParams],
+	"textDocument/didSave":             decodeAs[protocol.DidSaveTextDocumentParams],
+	"textDocument/didClose":            decodeAs[protocol.DidCloseTextDocumentParams],
+	"workspace/didChangeConfiguration": decodeAs[protocol.DidChangeConfigurationParams],
+	"window/workDoneProgress/cancel":   decodeAs[protocol.WorkDoneProgressCancelParams],
+	"$/cancelRequest":                  decodeAs[protocol.CancelParams],
+}
+
+func decodeAs[T any](raw []byte) error {
+	var v T
+	return protocol.Unmarshal(raw, &v)
+}
+
+// survivable says whether the server must still answer after req.
+func survivable(req jsonrpc2.RequestMessage) bool {
+	if _, call := req.(*jsonrpc2.Call); call {
+		return true // calls get an error response at worst
+	}
+	decode := survivableNotifications[req.Method()]
+	return decode != nil && decode(req.Params()) == nil
 }
 
 // serveFuzzInput runs one server on pipes: the harness's own initialize,
@@ -256,4 +288,23 @@ func TestServeSurvivesMalformedBody(t *testing.T) {
 func serveFuzzInputExpectAnswer(t *testing.T, data []byte) {
 	t.Helper()
 	serveChecked(t, buildFuzzInput(data).wire, true)
+}
+
+// TestServeSurvivesStandardNotifications: notifications editors send (or
+// may send) must not end the session, whether the server implements them
+// or not; LSP says to ignore unknown notifications ($/ ones explicitly).
+func TestServeSurvivesStandardNotifications(t *testing.T) {
+	t.Skip("known bug (reported to the lead): a notification whose handler returns an error (not implemented, " +
+		"bad params, or a panic turned into an error by the recoverer) fails the whole jsonrpc2 connection " +
+		"(jsonrpc2 v1.0.1 runHandler: c.fail(err) for notifications), so lsp.Serve returns 1; fix in lsp/server.go: " +
+		"log and swallow errors of notifications (!req.IsCall()) before they reach jsonrpc2")
+	for _, body := range []string{
+		`{"jsonrpc":"2.0","method":"$/setTrace","params":{"value":"off"}}`,
+		`{"jsonrpc":"2.0","method":"workspace/didChangeWorkspaceFolders","params":{"event":{"added":[],"removed":[]}}}`,
+		`{"jsonrpc":"2.0","method":"workspace/didChangeWatchedFiles","params":{"changes":[]}}`,
+		`{"jsonrpc":"2.0","method":"$/unknownNotification","params":{}}`,
+		`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":"not an object"}`,
+	} {
+		t.Run(body, func(t *testing.T) { serveChecked(t, []byte(frame([]byte(body))), true) })
+	}
 }

@@ -1,0 +1,124 @@
+package hostile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+)
+
+// badFiles puts, in dir, every kind of file discovery cannot read: a
+// symlink loop, a FIFO (opening it for reading would block forever), a
+// directory named like a profile, a dangling symlink, a profile folder
+// that is a symlink loop, and (when not root, who reads anything) a file
+// without read permission. It returns the profile names.
+func badFiles(t *testing.T, dir string, fifo bool) []string {
+	t.Helper()
+	mkdir(t, dir)
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Symlink("loop.nix", filepath.Join(dir, "loop.nix")))
+	mkdir(t, filepath.Join(dir, "dir.nix"))
+	must(os.Symlink("nowhere/gone.nix", filepath.Join(dir, "dangling.nix")))
+	must(os.Symlink("cycle", filepath.Join(dir, "cycle")))
+	names := []string{"loop", "dir", "dangling"}
+	if fifo {
+		must(syscall.Mkfifo(filepath.Join(dir, "fifo.nix"), 0o644))
+		names = append(names, "fifo")
+	}
+	if os.Geteuid() != 0 {
+		locked := write(t, filepath.Join(dir, "locked.nix"), "{ }")
+		must(os.Chmod(locked, 0))
+		names = append(names, "locked")
+	}
+	return names
+}
+
+func resourceDirEnv(root, home string) []string {
+	return []string{"INSOMNIA_RESOURCE_DIR=" + filepath.Join(home, "resources")}
+}
+
+// TestDiscoveryHostileFiles: unreadable entries in the project registry
+// and in the builtin dir get diagnostics; the good profiles beside them
+// still evaluate and nothing blocks.
+func TestDiscoveryHostileFiles(t *testing.T) { discoveryHostile(t, false) }
+
+// TestRegistryEntryIsFIFO: the same with a FIFO as a project entry.
+func TestRegistryEntryIsFIFO(t *testing.T) {
+	t.Skip("known bug (reported to the lead): a project registry entry that is a FIFO blocks the startup " +
+		"goroutine forever: lsp/workspace.go evaluateAll -> w.text -> diskText -> os.ReadFile opens the FIFO " +
+		"and waits for a writer, so later entries are never evaluated; profiles.toml gets no diagnostic for it")
+	discoveryHostile(t, true)
+}
+
+func discoveryHostile(t *testing.T, fifo bool) {
+	var good, fine string
+	var names []string
+	c := start(t, caseOpts{envFn: resourceDirEnv, setup: func(root, home string) {
+		reg := filepath.Join(root, ".insomnia")
+		var toml strings.Builder
+		toml.WriteString("[profile]\ngood = \"good.nix\"\n")
+		names = badFiles(t, reg, fifo)
+		for _, n := range names {
+			toml.WriteString(n + " = \"" + n + ".nix\"\n")
+		}
+		good = write(t, filepath.Join(reg, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+		write(t, filepath.Join(reg, "profiles.toml"), toml.String())
+		builtin := filepath.Join(home, "resources", "nix", "profiles")
+		badFiles(t, builtin, true)
+		fine = write(t, filepath.Join(builtin, "fine.nix"), profile(t, "  pod.name = \"fine\";\n"))
+	}})
+	for _, p := range []string{good, fine} {
+		if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, p) == "ok" }); err != nil {
+			t.Errorf("%s beside the bad files is not evaluated: %s", p, describeStates(c.p))
+		}
+	}
+	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
+	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := c.p.AwaitDiagnostics(reg, awaitLong, func(ds []lspproc.Diag) bool { return len(ds) >= len(names) })
+	if err != nil {
+		t.Errorf("profiles.toml: want a diagnostic for each of %v, got %s", names, describe(ds))
+	}
+	t.Logf("profiles.toml diagnostics: %s", describe(ds))
+	c.healthy(reg)
+}
+
+// TestRegistryFileItselfHostile: profiles.toml where discovery looks is a
+// FIFO or a symlink loop. Discovery must not block; an open profile still
+// evaluates.
+func TestRegistryFileItselfHostile(t *testing.T) {
+	for _, kind := range []string{"fifo", "loop"} {
+		t.Run(kind, func(t *testing.T) {
+			make := func(path string) {
+				mkdir(t, filepath.Dir(path))
+				var err error
+				if kind == "fifo" {
+					err = syscall.Mkfifo(path, 0o644)
+				} else {
+					err = os.Symlink(filepath.Base(path), path)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			c := start(t, caseOpts{setup: func(root, home string) {
+				make(filepath.Join(root, ".insomnia", "profiles.toml"))
+				make(filepath.Join(home, "config", "profiles.toml"))
+			}})
+			path := c.open("p.nix", profile(t, "  pod.name = \"p\";\n"))
+			if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {
+				ds, _ := c.p.Diagnostics(path)
+				t.Errorf("an open profile is not evaluated: %s %s", describeStates(c.p), describe(ds))
+			}
+			c.healthy(path)
+		})
+	}
+}
