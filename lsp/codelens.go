@@ -9,6 +9,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
 
@@ -17,26 +18,38 @@ import (
 // listings are cached briefly, so editors can ask as often as they like.
 func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	path := uriPath(p.TextDocument.URI)
-	if filepath.Ext(path) != ".nix" || !s.ws.isProfile(path, s.ws.text(path)) {
+	if filepath.Ext(path) != ".nix" {
+		return nil, nil
+	}
+	// One registry lookup serves every lens (ByPath resolves symlinks).
+	reg := s.ws.registry()
+	var entries []registry.Entry
+	if reg != nil {
+		entries = reg.ByPath(path)
+	}
+	if len(entries) == 0 && !s.ws.isProfile(path, s.ws.text(path)) {
 		return nil, nil
 	}
 	uriStr := string(p.TextDocument.URI)
-	tgt := s.fileTarget(path)
-	_, listed := s.ws.entry(path)
-	isDefault := s.ws.isDefault(path)
-	lenses := []protocol.CodeLens{lens("profile: "+s.ws.label(path), "", nil)}
-	// Before discovery nobody knows whether the file is listed.
-	discovered := s.ws.registry() != nil
+	qn, selector, isDefault := "path:"+path, path, false
+	if len(entries) > 0 {
+		qn = entries[0].QualifiedName()
+		selector = qn
+	}
+	for _, e := range entries {
+		isDefault = isDefault || e.IsDefault
+	}
+	lenses := []protocol.CodeLens{lens("profile: "+qn+pick(isDefault, " (default)", ""), "", nil)}
 	switch {
-	case !discovered:
-	case listed && !isDefault:
+	case reg == nil: // before discovery nobody knows whether the file is listed
+	case len(entries) > 0 && !isDefault:
 		lenses = append(lenses, lens("Set as default", cmdSetDefaultProfile, map[string]string{"uri": uriStr}))
-	case !listed:
+	case len(entries) == 0:
 		lenses = append(lenses, lens("Add to project profiles", cmdAddToProject, map[string]string{"uri": uriStr}))
 	}
 	st, _ := s.ws.snapshot(path)
-	lenses = append(lenses, lens(spawnTitle(st), clientSpawnPod, map[string]string{"profile": tgt.selector, "uri": uriStr}))
-	return append(lenses, s.podLenses(path)...), nil
+	lenses = append(lenses, lens(spawnTitle(st), clientSpawnPod, map[string]string{"profile": selector, "uri": uriStr}))
+	return append(lenses, s.podLenses(qn, path)...), nil
 }
 
 // spawnTitle looks refused when spawning would be refused.
@@ -58,12 +71,12 @@ func spawnTitle(st profileState) string {
 
 // podLenses: one lens listing the profile's pods (resuming the most recent
 // one), and one per pod whose saved snapshot drifted from the profile.
-func (s *Server) podLenses(path string) []protocol.CodeLens {
+func (s *Server) podLenses(qualified, path string) []protocol.CodeLens {
 	data, runtime, err := s.podDirs()
 	if err != nil {
 		return nil
 	}
-	pods := s.podsOf(cachedPods(data, runtime), path)
+	pods := podsFrom(cachedPods(data, runtime), qualified, path)
 	if len(pods) == 0 {
 		return nil
 	}

@@ -1,10 +1,17 @@
 package lsp_test
 
 import (
+	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
 // Builtin and user profiles get the same lenses as project ones, with
@@ -51,5 +58,46 @@ func TestCodeLensNeverEvaluates(t *testing.T) {
 	}
 	if n := evaluations(c, loose); n != 0 {
 		t.Errorf("scout evaluated %d times", n)
+	}
+}
+
+// BenchmarkCodeLens measures a lens request on a profile with a live pod
+// (the pods lens reads the brief pod-listing cache), through the harness.
+func BenchmarkCodeLens(b *testing.B) {
+	if _, err := exec.LookPath("nix-instantiate"); err != nil {
+		b.Skip("nix-instantiate not installed")
+	}
+	double := buildDouble(b)
+	root, err := os.MkdirTemp("", "lb")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(root) })
+	lib, _ := filepath.Abs("../resources/nix/profile-lib.nix")
+	e := &profEnv{root: root, home: filepath.Join(root, "h"), ws: filepath.Join(root, "ws"), lib: lib,
+		env: map[string]string{"HOME": filepath.Join(root, "h"), "INSOMNIA_POD_COMMAND": double, "PATH": os.Getenv("PATH"),
+			"INSOMNIA_RESOURCE_DIR": filepath.Join(filepath.Dir(filepath.Dir(lib)))}}
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(e.ws, ".insomnia", "profiles"), 0o755))
+	must(os.WriteFile(filepath.Join(e.ws, ".insomnia", "profiles.toml"), []byte(projectRegistry), 0o644))
+	must(os.WriteFile(e.coder(), []byte(e.profileNix("coder", "anthropic/claude-sonnet")), 0o644))
+	c := lsptest.Start(b, lsp.Options{Env: func(k string) string { return e.env[k] }, Cwd: e.ws})
+	c.Initialize(e.ws, nil)
+	c.Open(e.coder())
+	b.Cleanup(func() { stopPods(b, double) })
+	c.Await("spawned pod", func() bool {
+		return c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": "bench"}, nil) == nil
+	})
+	params := &protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(e.coder())}}
+	b.ResetTimer()
+	for b.Loop() {
+		ls, err := c.Server.CodeLens(context.Background(), params)
+		if err != nil || len(ls) != 3 {
+			b.Fatalf("lenses %d, %v", len(ls), err)
+		}
 	}
 }

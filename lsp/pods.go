@@ -288,9 +288,15 @@ func (s *Server) podsOf(pods []spawn.Pod, path string) []spawn.Pod {
 	if e, ok := s.ws.entry(path); ok {
 		q = e.QualifiedName()
 	}
+	return podsFrom(pods, q, path)
+}
+
+// podsFrom keeps the pods started from the profile with this qualified
+// name ("" or path:… for none) or file.
+func podsFrom(pods []spawn.Pod, qualified, path string) []spawn.Pod {
 	var out []spawn.Pod
 	for _, p := range pods {
-		if p.FromProfile(q, path) {
+		if p.FromProfile(qualified, path) {
 			out = append(out, p)
 		}
 	}

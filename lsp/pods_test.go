@@ -25,7 +25,7 @@ var podDouble = struct {
 	out  []byte
 }{}
 
-func buildDouble(t *testing.T) string {
+func buildDouble(t testing.TB) string {
 	t.Helper()
 	podDouble.once.Do(func() {
 		dir, err := os.MkdirTemp("", "lsp-double")
@@ -80,7 +80,7 @@ func runningDoubles(program string) []int {
 
 // stopPods ends every pod of the double (SIGTERM lets it remove its
 // runtime state) and waits until they are gone.
-func stopPods(t *testing.T, program string) {
+func stopPods(t testing.TB, program string) {
 	for _, pid := range runningDoubles(program) {
 		_ = syscall.Kill(pid, syscall.SIGTERM)
 	}

@@ -553,3 +553,42 @@ func TestProfilesAddToProject(t *testing.T) {
 		t.Errorf("second add sent an edit")
 	}
 }
+
+// With no user registry yet, making a builtin profile the default creates
+// <config>/profiles.toml (CreateFile, then an unversioned edit).
+func TestProfilesSetDefaultCreatesUserRegistry(t *testing.T) {
+	e := newProfEnv(t)
+	res := filepath.Join(e.root, "res")
+	e.env["INSOMNIA_RESOURCE_DIR"] = res
+	e.write(t, filepath.Join(res, "nix", "profiles", "extra.nix"), "extra", "anthropic/claude-haiku")
+	if err := os.Remove(e.userFile); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, e.projFile, "[profile]\ncoder = \"profiles/coder.nix\"\n")
+	c := e.start(t, nil)
+	c.ApplyEdits = true
+	awaitStatus(t, c, "builtin:extra", "ok")
+	r := mustCommand[editRes](t, c, "insomnia.setDefaultProfile", map[string]string{"selector": "builtin:extra"})
+	if !r.OK || r.File != e.userFile {
+		t.Errorf("result %+v", r)
+	}
+	edits := c.Edits()
+	dc := edits[len(edits)-1].Edit.DocumentChanges
+	if len(dc) != 2 {
+		t.Fatalf("document changes %+v", dc)
+	}
+	if cf, ok := dc[0].(*protocol.CreateFile); !ok || cf.URI != uri.File(e.userFile) {
+		t.Errorf("first change %+v, want CreateFile of the user registry", dc[0])
+	}
+	if tde := onlyTextEdit(t, edits[len(edits)-1]); tde.TextDocument.Version != nil {
+		t.Errorf("edit of a new file has version %d", *tde.TextDocument.Version)
+	}
+	got, _ := os.ReadFile(e.userFile)
+	if string(got) != "default = \"builtin:extra\"\n" {
+		t.Errorf("created user registry %q", got)
+	}
+	c.Await("builtin:extra as default", func() bool {
+		r, _ := rowOf(listProfiles(t, c), "builtin:extra")
+		return r.IsDefault
+	})
+}
