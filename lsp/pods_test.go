@@ -312,6 +312,9 @@ func TestPodsSpawnFailures(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "cannot start pod "+tc.name+" from project:coder") {
 				t.Errorf("mode %s: error %v, want %q", tc.mode, err, tc.want)
 			}
+			if tc.mode == "never-ready" && !hasProgress(c, "double: evaluating forever") {
+				t.Errorf("the pod's stderr line is not in the progress: %s", c.Progress())
+			}
 			if left := runningDoubles(podDouble.path); len(left) > 0 {
 				t.Errorf("mode %s left pods %v", tc.mode, left)
 			}
@@ -378,5 +381,34 @@ func TestPodsSpawnPathProfile(t *testing.T) {
 	awaitLens(t, c, loose, "1 pod: scout (idle)")
 	if ls := codeLenses(t, c, e.coder()); len(ls) != 2 {
 		t.Errorf("coder shows another profile's pods: %q", titles(ls))
+	}
+}
+
+// A pod that takes long to start blocks no other request: the picker and
+// hovers answer while the spawn waits (here for a pod that never becomes
+// ready until the test stops it).
+func TestPodsSpawnDoesNotBlockRequests(t *testing.T) {
+	e := newPodEnv(t)
+	c := podsReady(t, e, nil)
+	t.Setenv("INSOMNIA_POD_DOUBLE_MODE", "never-ready")
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": "slow"}, nil)
+	}()
+	c.Await("the pod's progress line", func() bool { return hasProgress(c, "double: evaluating forever") })
+	if rows := listProfiles(t, c); len(rows) == 0 {
+		t.Errorf("no profiles while a spawn runs")
+	}
+	if h := c.Hover(e.coder(), 0, 0); !strings.Contains(h, "project:coder") {
+		t.Errorf("hover while a spawn runs: %q", h)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the spawn ended before the pod was stopped: %v", err)
+	default:
+	}
+	stopPods(t, podDouble.path)
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "pod exited before becoming ready") {
+		t.Errorf("spawn of a stopped pod: %v", err)
 	}
 }
