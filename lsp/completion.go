@@ -68,13 +68,20 @@ func (s *Server) nixCompletions(path string, pos protocol.Position) []protocol.C
 		}
 	}
 	c, ok := nixsyntax.CursorAt(f, off)
-	if !ok || !s.ws.isProfile(path, f.Src) {
+	if !ok {
 		return nil
 	}
-	if c.InValue {
-		return append(valueCompletions(f, off, c), s.authCompletions(path, f, c)...)
+	m := mount{}
+	if !s.ws.isProfile(path, f.Src) {
+		if m, _, ok = s.importMount(path, f); !ok {
+			return nil
+		}
 	}
-	return keyCompletions(c)
+	if c.InValue {
+		mpath := m.manifestPath(c.Path)
+		return append(valueCompletions(f, off, c, mpath), s.authCompletions(path, c, mpath)...)
+	}
+	return keyCompletions(c, m)
 }
 
 var (
@@ -130,8 +137,11 @@ func libCompletions(f *nixsyntax.File, off int, chain, typed string) []protocol.
 }
 
 // keyCompletions offers the manifest keys of the set at the cursor.
-func keyCompletions(c nixsyntax.Cursor) []protocol.CompletionItem {
+func keyCompletions(c nixsyntax.Cursor, m mount) []protocol.CompletionItem {
 	mpath, ok := setManifestPath(c.Path)
+	if m.imported {
+		mpath, ok = m.manifestPath(c.Path), true
+	}
 	if !ok {
 		return nil
 	}
@@ -172,8 +182,7 @@ func setManifestPath(attr []string) ([]string, bool) {
 
 // valueCompletions offers a field's enum values, documented labels or
 // booleans; strings are quoted unless the cursor is already in a string.
-func valueCompletions(f *nixsyntax.File, off int, c nixsyntax.Cursor) []protocol.CompletionItem {
-	mpath := manifestPath(c.Path)
+func valueCompletions(f *nixsyntax.File, off int, c nixsyntax.Cursor, mpath []string) []protocol.CompletionItem {
 	if len(mpath) == 0 {
 		return nil
 	}
@@ -194,8 +203,7 @@ func valueCompletions(f *nixsyntax.File, off int, c nixsyntax.Cursor) []protocol
 // authCompletions offers `secrets.ref "<id>"` for each secret store id
 // where a model's auth is set, written so that it resolves there (through
 // the library variable when `secrets` is not in scope).
-func (s *Server) authCompletions(path string, f *nixsyntax.File, c nixsyntax.Cursor) []protocol.CompletionItem {
-	mpath := manifestPath(c.Path)
+func (s *Server) authCompletions(path string, c nixsyntax.Cursor, mpath []string) []protocol.CompletionItem {
 	if len(mpath) == 0 || mpath[len(mpath)-1] != "auth" {
 		return nil
 	}

@@ -37,13 +37,15 @@ func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	st, known := s.ws.snapshot(path)
 	if !known && !s.ws.isProfile(path, f.Src) {
 		// Not a profile: maybe a file a profile imports.
-		if text, r, ok := s.importedAttributeHover(path, f, off); ok {
-			return markdownHover(text, &r), nil
+		if m, st, ok := s.importMount(path, f); ok {
+			if text, r, ok := s.attributeHover(path, f, off, st, m); ok {
+				return markdownHover(text, &r), nil
+			}
 		}
 		return nil, nil
 	}
 	if p.Position.Line > 0 {
-		if text, r, ok := s.attributeHover(path, f, off, st); ok {
+		if text, r, ok := s.attributeHover(path, f, off, st, mount{}); ok {
 			return markdownHover(text, &r), nil
 		}
 	}
@@ -102,7 +104,7 @@ func statusNote(st profileState) string {
 // attributeHover documents the manifest attribute at off: the schema's
 // type, default and description, its resolved value in the last good
 // evaluation, and the file that set it when that is not this file.
-func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st profileState) (string, diagnostics.Range, bool) {
+func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st profileState, m mount) (string, diagnostics.Range, bool) {
 	c, ok := nixsyntax.CursorAt(f, off)
 	if !ok || (c.Key == "" && !c.InValue) {
 		return "", diagnostics.Range{}, false
@@ -111,7 +113,7 @@ func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st prof
 	if c.Key != "" {
 		attr = append(append([]string(nil), c.Path...), c.Key)
 	}
-	mpath := manifestPath(attr)
+	mpath := m.manifestPath(attr)
 	if len(mpath) == 0 {
 		return "", diagnostics.Range{}, false
 	}
@@ -123,50 +125,51 @@ func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st prof
 	return text, r, ok
 }
 
-// importedAttributeHover handles a file a profile imports: the profile's
-// position map says which manifest path a key here defines.
-func (s *Server) importedAttributeHover(path string, f *nixsyntax.File, off int) (string, diagnostics.Range, bool) {
-	pos := f.Lines.Pos(off)
+// mount says where a file's attribute paths sit in the manifest: a profile
+// wraps them in its envelope (imported is false); a file a profile imports
+// has its top-level set at path (as the profile's position map shows).
+type mount struct {
+	imported bool
+	path     []string
+}
+
+func (m mount) manifestPath(attr []string) []string {
+	if !m.imported {
+		return manifestPath(attr)
+	}
+	return append(append([]string(nil), m.path...), attr...)
+}
+
+// importMount finds a profile that imports path and where the file's
+// top-level set lands in its manifest: a key recorded in the position map
+// at a place in this file, whose pointer ends with the key's attribute
+// path here, gives the prefix.
+func (s *Server) importMount(path string, f *nixsyntax.File) (mount, profileState, bool) {
 	for _, prof := range s.ws.graph.dependents(path) {
 		st, ok := s.ws.snapshot(prof)
 		if !ok || st.lastGood == nil {
 			continue
 		}
-		if mpath, r, ok := pointerAt(st.lastGood.Positions, path, pos); ok {
-			text, ok := attributeText(path, mpath, st)
-			return text, r, ok
+		for ptr, loc := range st.lastGood.Positions {
+			if !strings.HasPrefix(ptr, "/manifest/") || !samePath(loc.File, path) {
+				continue
+			}
+			attr, ok := nixsyntax.AttrPathAt(f, f.Lines.Offset(loc.Range.Start))
+			segs := splitPointer(strings.TrimPrefix(ptr, "/manifest/"))
+			if ok && len(attr) > 0 && len(attr) <= len(segs) && slices.Equal(segs[len(segs)-len(attr):], attr) {
+				return mount{imported: true, path: segs[:len(segs)-len(attr)]}, st, true
+			}
 		}
 	}
-	return "", diagnostics.Range{}, false
+	return mount{}, profileState{}, false
 }
 
-// pointerAt finds the deepest manifest pointer whose recorded position in
-// file covers pos.
-func pointerAt(pm diagnostics.PosMap, file string, pos diagnostics.Pos) ([]string, diagnostics.Range, bool) {
-	var best string
-	var bestRange diagnostics.Range
-	for ptr, loc := range pm {
-		if !strings.HasPrefix(ptr, "/manifest/") || filepath.Clean(loc.File) != file || !covers(loc.Range, pos) {
-			continue
-		}
-		if len(ptr) > len(best) {
-			best, bestRange = ptr, loc.Range
-		}
-	}
-	if best == "" {
-		return nil, diagnostics.Range{}, false
-	}
+func splitPointer(p string) []string {
 	var out []string
-	for _, k := range strings.Split(strings.TrimPrefix(best, "/manifest/"), "/") {
+	for _, k := range strings.Split(p, "/") {
 		out = append(out, strings.ReplaceAll(strings.ReplaceAll(k, "~1", "/"), "~0", "~"))
 	}
-	return out, bestRange, true
-}
-
-func covers(r diagnostics.Range, p diagnostics.Pos) bool {
-	after := r.Start.Line < p.Line || r.Start.Line == p.Line && r.Start.Col <= p.Col
-	before := p.Line < r.End.Line || p.Line == r.End.Line && p.Col <= r.End.Col
-	return after && before
+	return out
 }
 
 // manifestPath strips the envelope from an attribute path: the manifest is

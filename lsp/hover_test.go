@@ -165,6 +165,24 @@ func TestHoverInImportedFile(t *testing.T) {
 			t.Errorf("hover in model.nix lacks %q:\n%s", part, h)
 		}
 	}
+	if strings.Contains(h, "set in") {
+		t.Errorf("hover in model.nix says another file set a key of its own:\n%s", h)
+	}
+	// In a value of a nested set.
+	h = e.hoverAt(t, e.model, hoverModel, "\"none\"", 2)
+	if !strings.Contains(h, "**`model.auth.kind`**") || !strings.Contains(h, "\"none\"") {
+		t.Errorf("hover on model.auth.kind in model.nix:\n%s", h)
+	}
+	// Completion there knows the file is the model.
+	marked := strings.Replace(hoverModel, "\n}\n", "\n  con|\n}\n", 1)
+	items := completeAt(t, e.c, e.model, marked)
+	if _, ok := itemNamed(items, "context_window"); !ok {
+		t.Errorf("completion in model.nix lacks context_window: %s", labels(items))
+	}
+	items = completeAt(t, e.c, e.model, strings.Replace(hoverModel, "kind = \"none\"", "kind = \"|\"", 1))
+	if _, ok := itemNamed(items, "secret_ref"); !ok {
+		t.Errorf("value completion in model.nix lacks secret_ref: %s", labels(items))
+	}
 }
 
 func TestHoverManifestAttributeStripsEnvelope(t *testing.T) {
