@@ -5,6 +5,8 @@
 package rpccodec
 
 import (
+	"slices"
+
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 )
@@ -33,5 +35,9 @@ func (Codec) Unmarshal(data []byte, v any) error {
 		*p = append(jsonrpc2.RawMessage(nil), data...)
 		return nil
 	}
-	return protocol.Unmarshal(data, v)
+	// data is borrowed from the transport frame, which jsonrpc2 reuses once
+	// Unmarshal returns, while protocol.Unmarshal leaves decoded strings
+	// aliasing its input (e.g. CodeAction.Kind inside []CommandOrCodeAction):
+	// decode from a copy the values may keep.
+	return protocol.Unmarshal(slices.Clone(data), v)
 }
