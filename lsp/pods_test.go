@@ -1,6 +1,7 @@
 package lsp_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,20 @@ var podDouble = struct {
 	err  error
 	out  []byte
 }{}
+
+// TestMain removes the double built for this run and fails the run if
+// one of its pods is still alive (each test also checks on its own).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if podDouble.path != "" {
+		if left := runningDoubles(podDouble.path); len(left) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: pods left running after the tests: pids %v\n", left)
+			code = 1
+		}
+		os.RemoveAll(filepath.Dir(podDouble.path))
+	}
+	os.Exit(code)
+}
 
 func buildDouble(t testing.TB) string {
 	t.Helper()
