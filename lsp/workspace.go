@@ -177,6 +177,7 @@ func (w *workspace) rediscover() {
 	w.mu.Unlock()
 	w.updateWatches()
 	w.publishRegistryFiles()
+	w.s.refreshLenses() // names and the default may have changed
 }
 
 // readFile sees unsaved editor buffers, so discovery follows what the user typed.
