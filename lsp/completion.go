@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"regexp"
@@ -57,7 +58,7 @@ func (s *Server) nixCompletions(path string, pos protocol.Position) []protocol.C
 		return nil
 	}
 	off := f.Lines.Offset(fromProtoPos(pos))
-	lineStart := strings.LastIndexByte(string(f.Src[:off]), '\n') + 1
+	lineStart := bytes.LastIndexByte(f.Src[:off], '\n') + 1
 	before := string(f.Src[lineStart:off])
 	if m := reSecretRef.FindStringSubmatch(before); m != nil {
 		return s.secretCompletions(f, off, len(m[1]))

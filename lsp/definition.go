@@ -3,6 +3,8 @@ package lsp
 import (
 	"context"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -24,9 +26,10 @@ func (s *Server) Definition(ctx context.Context, p *protocol.DefinitionParams) (
 	if f == nil {
 		return nil, nil
 	}
-	t, ok := nixsyntax.Definition(f, f.Lines.Offset(fromProtoPos(p.Position)))
+	off := f.Lines.Offset(fromProtoPos(p.Position))
+	t, ok := nixsyntax.Definition(f, off)
 	if !ok {
-		return nil, nil
+		return s.libDefinition(path, f, off), nil
 	}
 	if t.Path != "" {
 		file := nixsyntax.ResolveImport(filepath.Dir(path), t.Path)
@@ -58,3 +61,39 @@ func (s *Server) offsetIn(path string, text []byte, pos protocol.Position) int {
 }
 
 func isRegistryName(path string) bool { return filepath.Base(path) == "profiles.toml" }
+
+// libDefinition leads from a profile-lib function (`lib.mkProfile`,
+// `lib.secrets.ref`) to its binding in the library the profile imports
+// (`lib = import <path> ...`), else in the bundled profile-lib.nix.
+func (s *Server) libDefinition(path string, f *nixsyntax.File, off int) protocol.DefinitionResult {
+	fn, _, ok := libFunctionAt(f, off)
+	if !ok {
+		return nil
+	}
+	libFile := s.libFile(path, f)
+	text := s.ws.text(libFile)
+	if text == nil {
+		return nil
+	}
+	name := fn.Name[strings.LastIndexByte(fn.Name, '.')+1:]
+	loc := regexp.MustCompile(`(?m)^\s*(` + regexp.QuoteMeta(name) + `)\s*=`).FindSubmatchIndex(text)
+	if loc == nil {
+		return nil
+	}
+	lines := diagnostics.NewLines(text)
+	r := diagnostics.Range{Start: lines.Pos(loc[2]), End: lines.Pos(loc[3])}
+	return &protocol.Location{URI: uri.File(libFile), Range: toProtoRange(r)}
+}
+
+var reLibImport = regexp.MustCompile(`\bimport\s+([^\s;{}()]*profile-lib\.nix)`)
+
+// libFile is the profile library a file imports by a literal path, else
+// the bundled one.
+func (s *Server) libFile(path string, f *nixsyntax.File) string {
+	if m := reLibImport.FindSubmatch(f.Src); m != nil {
+		return nixsyntax.ResolveImport(filepath.Dir(path), string(m[1]))
+	}
+	s.ws.mu.Lock()
+	defer s.ws.mu.Unlock()
+	return s.ws.dirs.ProfileLib()
+}

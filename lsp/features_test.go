@@ -423,3 +423,32 @@ func TestFeaturesSurviveBrokenText(t *testing.T) {
 		}
 	}
 }
+
+func TestFeaturesDefinitionOfLibFunction(t *testing.T) {
+	dir := t.TempDir()
+	lib := repoFile(t, "resources/nix/profile-lib.nix")
+	libText := string(mustRead(t, lib))
+	text := profileText(lib, "  model.auth = lib.secrets.ref \"k\";\n")
+	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.Initialize(dir, nil)
+	c.Open(path)
+	for needle, def := range map[string]string{"mkProfile {": "mkProfile = args", "ref \"k\"": "ref = id"} {
+		loc := featDefinition(t, c, path, featPos(t, text, needle, 0, 1))
+		want := featPos(t, libText, def, 0, 0)
+		if loc == nil || loc.URI != featDoc(lib).URI || loc.Range.Start != want {
+			t.Errorf("definition of %q: %+v, want %s at %+v", needle, loc, lib, want)
+		}
+	}
+	if loc := featDefinition(t, c, path, featPos(t, text, "lib.mkProfile", 0, 1)); loc == nil || loc.URI != featDoc(path).URI {
+		t.Errorf("definition of the lib variable itself: %+v, want its let binding", loc)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -74,7 +74,8 @@ func (s *Server) profileHover(st profileState) string {
 	if shown.Hash != "" {
 		snap = "`sha256:" + shown.Hash + "`"
 	}
-	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms\n\n", snap, shown.Duration.Milliseconds())
+	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms at %s\n\n", snap, shown.Duration.Milliseconds(),
+		shown.Finished.Format("15:04:05"))
 	b.WriteString("```json\n")
 	b.WriteString(prettyJSON(shown.Display))
 	b.WriteString("\n```\n")
