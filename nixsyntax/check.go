@@ -42,11 +42,20 @@ type def struct {
 	used  bool
 }
 
+// use returns the definition a variable use (NIdent or inherited name)
+// resolves to.
+func (s *scopeInfo) use(id NodeID) (int32, bool) {
+	if int(id) < 0 || int(id) >= len(s.useOf) || s.useOf[id] == 0 {
+		return 0, false
+	}
+	return s.useOf[id] - 1, true
+}
+
 // scopeInfo is what checking computes once per file: definitions, which
 // variable uses resolve to which definition, and the problems found.
 type scopeInfo struct {
 	defs  []def
-	useOf map[NodeID]int32 // NIdent or inherited name -> index in defs
+	useOf []int32          // by NodeID: 1 + index in defs of what a variable use (NIdent, inherited name) means; 0 if none
 	defOf map[NodeID]int32 // binding name node -> index in defs (built on demand)
 	diags []checkDiag
 }
@@ -81,7 +90,7 @@ func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
 // scopes runs the checker once and caches the result.
 func (f *File) scopes() *scopeInfo {
 	if f.scope == nil {
-		c := &checker{f: f, info: &scopeInfo{useOf: map[NodeID]int32{}}, tries: map[NodeID]*attrTrie{},
+		c := &checker{f: f, info: &scopeInfo{useOf: make([]int32, len(f.Nodes))}, tries: map[NodeID]*attrTrie{},
 			owned: map[NodeID]frame{}, recHost: map[NodeID]NodeID{}}
 		c.walk(f.Root)
 		f.scope = c.info
@@ -89,9 +98,12 @@ func (f *File) scopes() *scopeInfo {
 	return f.scope
 }
 
+// frame is one scope: the definitions defs[lo:hi] (contiguous, as each
+// scope adds its names at once), indexed by a map only when large.
 type frame struct {
-	names map[string]int32
-	with  bool
+	lo, hi int32
+	index  map[string]int32
+	with   bool
 }
 
 type checker struct {
@@ -115,11 +127,40 @@ func (c *checker) reportNode(id NodeID, sev diagnostics.Severity, code, msg stri
 
 func (c *checker) lookup(name []byte) (int32, bool) {
 	for i := len(c.frames) - 1; i >= 0; i-- {
-		if d, ok := c.frames[i].names[string(name)]; ok {
+		if d, ok := c.find(&c.frames[i], name); ok {
 			return d, true
 		}
 	}
 	return 0, false
+}
+
+func (c *checker) find(fr *frame, name []byte) (int32, bool) {
+	if fr.index != nil {
+		d, ok := fr.index[string(name)]
+		return d, ok
+	}
+	for d := fr.lo; d < fr.hi; d++ {
+		if c.info.defs[d].name == string(name) {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// smallFrame is the size up to which a linear scan beats a map.
+const smallFrame = 8
+
+// closeFrame ends a frame at the current last definition.
+func (c *checker) closeFrame(fr *frame) {
+	fr.hi = int32(len(c.info.defs))
+	if fr.hi-fr.lo > smallFrame {
+		fr.index = make(map[string]int32, fr.hi-fr.lo)
+		for d := fr.lo; d < fr.hi; d++ {
+			if _, dup := fr.index[c.info.defs[d].name]; !dup {
+				fr.index[c.info.defs[d].name] = d
+			}
+		}
+	}
 }
 
 func (c *checker) inWith() bool {
@@ -135,7 +176,7 @@ func (c *checker) inWith() bool {
 func (c *checker) use(id NodeID, name []byte) {
 	if d, ok := c.lookup(name); ok {
 		c.info.defs[d].used = true
-		c.info.useOf[id] = d
+		c.info.useOf[id] = d + 1
 		return
 	}
 	if IsGlobal(string(name)) || c.inWith() {
@@ -198,12 +239,12 @@ func (c *checker) frameOf(owner NodeID, kind defKind) frame {
 		return fr
 	}
 	t := c.trie(owner)
-	fr := frame{names: make(map[string]int32, len(t.order))}
+	fr := frame{lo: int32(len(c.info.defs))}
 	for _, name := range t.order {
 		e := t.entries[name]
-		fr.names[name] = int32(len(c.info.defs))
 		c.info.defs = append(c.info.defs, def{name: name, node: e.key, scope: owner, kind: kind})
 	}
+	c.closeFrame(&fr)
 	c.owned[owner] = fr
 	return fr
 }
@@ -319,16 +360,16 @@ func (c *checker) lambda(id NodeID) {
 	f := c.f
 	arg, formals, body := f.lambdaParts(id)
 	first := len(c.info.defs)
-	fr := frame{names: map[string]int32{}}
+	fr := frame{lo: int32(first)}
 	bind := func(node NodeID, kind defKind) {
-		name := f.Text(node)
-		if prev, dup := fr.names[name]; dup {
-			c.report(f.Nodes[node].Start, f.Nodes[node].End, diagnostics.Error, CodeDuplicateArg,
-				"duplicate formal function argument '"+name+"'", c.info.defs[prev].node)
+		n := f.Node(node)
+		fr.hi = int32(len(c.info.defs))
+		if prev, dup := c.find(&fr, f.Src[n.Start:n.End]); dup {
+			c.report(n.Start, n.End, diagnostics.Error, CodeDuplicateArg,
+				"duplicate formal function argument '"+f.Text(node)+"'", c.info.defs[prev].node)
 			return
 		}
-		fr.names[name] = int32(len(c.info.defs))
-		c.info.defs = append(c.info.defs, def{name: name, node: node, scope: id, kind: kind})
+		c.info.defs = append(c.info.defs, def{name: f.Text(node), node: node, scope: id, kind: kind})
 	}
 	if formals != NoNode {
 		for _, fm := range f.Kids(formals) {
@@ -340,6 +381,7 @@ func (c *checker) lambda(id NodeID) {
 	if arg != NoNode {
 		bind(arg, defArg)
 	}
+	c.closeFrame(&fr)
 	c.frames = append(c.frames, fr)
 	if formals != NoNode {
 		for _, fm := range f.Kids(formals) {

@@ -25,7 +25,7 @@ func Definition(f *File, offset int) (Target, bool) {
 	info := f.scopes()
 	for i := len(chain) - 1; i >= 0; i-- {
 		id := chain[i]
-		if d, ok := info.useOf[id]; ok {
+		if d, ok := info.use(id); ok {
 			return Target{Range: f.NodeRange(info.defs[d].node)}, true
 		}
 		if d, ok := f.defAt(id); ok {
@@ -66,7 +66,7 @@ func Highlights(f *File, offset int) []Highlight {
 	for i := len(chain) - 1; i >= 0 && def < 0; i-- {
 		if d, ok := f.defAt(chain[i]); ok {
 			def = d
-		} else if d, ok := info.useOf[chain[i]]; ok {
+		} else if d, ok := info.use(chain[i]); ok {
 			def = d
 		}
 	}
@@ -75,8 +75,8 @@ func Highlights(f *File, offset int) []Highlight {
 	}
 	out := []Highlight{{Range: f.NodeRange(info.defs[def].node), Write: true}}
 	for use, d := range info.useOf {
-		if d == def {
-			out = append(out, Highlight{Range: f.NodeRange(use)})
+		if d == def+1 {
+			out = append(out, Highlight{Range: f.NodeRange(NodeID(use))})
 		}
 	}
 	sortHighlights(out[1:])

@@ -77,7 +77,7 @@ func (f *File) isImportFn(id NodeID) bool {
 	switch n.Kind {
 	case NIdent:
 		name := f.Text(id)
-		_, local := f.scopes().useOf[id]
+		_, local := f.scopes().use(id)
 		return name == "import" && !local
 	case NSelect:
 		names, ok := f.selectNames(id)
@@ -85,7 +85,7 @@ func (f *File) isImportFn(id NodeID) bool {
 	case NApply:
 		fn := f.unparen(f.Kids(id)[0])
 		if f.Nodes[fn].Kind == NIdent && f.Text(fn) == "scopedImport" {
-			_, local := f.scopes().useOf[fn]
+			_, local := f.scopes().use(fn)
 			return !local
 		}
 		names, ok := f.selectNames(fn)
