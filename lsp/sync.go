@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"go.lsp.dev/protocol"
@@ -55,6 +56,9 @@ func (d *documents) text(path string) []byte {
 }
 
 func newDocument(u uri.URI, version int32, text []byte) *document {
+	// Own the URI: decoded strings may alias a message buffer the
+	// connection reuses once an inline handler returns.
+	u = uri.URI(strings.Clone(string(u)))
 	return &document{URI: u, Path: uriPath(u), Version: version, Text: text, Lines: diagnostics.NewLines(text)}
 }
 
