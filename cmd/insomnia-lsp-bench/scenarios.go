@@ -337,7 +337,7 @@ func sampleProc(p *lspproc.Proc, stop <-chan struct{}, out chan<- sample) {
 	defer t.Stop()
 	for {
 		s.n++
-		if nix := p.NixChildren(); len(nix) > s.maxNix {
+		if nix := running(p.NixChildren()); len(nix) > s.maxNix {
 			s.maxNix = len(nix)
 			s.peakArgs = map[string]int{}
 			for _, n := range nix {
@@ -354,6 +354,17 @@ func sampleProc(p *lspproc.Proc, stop <-chan struct{}, out chan<- sample) {
 		case <-t.C:
 		}
 	}
+}
+
+// running drops zombies: exited, only not yet reaped.
+func running(ps []lspproc.ProcInfo) []lspproc.ProcInfo {
+	var out []lspproc.ProcInfo
+	for _, p := range ps {
+		if p.State != "Z" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // latestStates is the newest evaluationStatus state per file.
