@@ -66,8 +66,14 @@ build_all() {
   local plat
   plat=$(node -p 'process.platform + "-" + process.arch')
   mkdir -p "$EXT_DIR/bin/$plat" "$WORK/bin"
-  log "go build insomnia-lsp -> bin/$plat"
-  (cd "$ROOT" && go build -o "$EXT_DIR/bin/$plat/insomnia-lsp" ./cmd/insomnia-lsp)
+  if [[ -n ${E2E_SERVER_BIN:-} ]]; then
+    # For trying the extension against another build of the server.
+    log "using $E2E_SERVER_BIN as the packaged server"
+    install -m 755 "$E2E_SERVER_BIN" "$EXT_DIR/bin/$plat/insomnia-lsp"
+  else
+    log "go build insomnia-lsp -> bin/$plat"
+    (cd "$ROOT" && go build -o "$EXT_DIR/bin/$plat/insomnia-lsp" ./cmd/insomnia-lsp)
+  fi
   (cd "$ROOT" && go build -o "$WORK/bin/insomnia-pod" ./cmd/insomnia-pod-double)
   # attach runs `insomnia --pod NAME`, the pod's TUI client, which is not part of
   # this project: a shim checks the pod's socket and says what it attached to.
@@ -91,8 +97,11 @@ make_workspace() {
   mkdir -p "$WORK/home/secrets"
   printf '{"version": 1, "entries": {"llm.anthropic.default": {"nonce": "00", "ciphertext": "00", "tag": "00"}}}\n' \
     >"$WORK/home/secrets/store.json"
-  cat >"$WORK/ud/User/settings.json" <<'JSON'
+  # VS Code gives terminals the login shell's PATH: the attach shim's folder is
+  # added the way a user adds a tool folder for terminals.
+  cat >"$WORK/ud/User/settings.json" <<JSON
 {
+  "terminal.integrated.env.linux": { "PATH": "$WORK/bin:\${env:PATH}" },
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
@@ -106,6 +115,7 @@ make_workspace() {
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "terminal.integrated.gpuAcceleration": "off",
   "editor.hover.delay": 300,
+  "insomnia.trace.server": "messages",
   "security.workspace.trust.startupPrompt": "always"
 }
 JSON
@@ -134,6 +144,8 @@ start_code_server() {
 
 cleanup() {
   local rc=$?
+  # VS Code's logs (the Insomnia output channel among them) are test artefacts.
+  [[ -d ${WORK:-}/ud/logs ]] && cp -r "$WORK/ud/logs" "$ART/vscode-logs" 2>/dev/null
   # Any early exit still ends with the closing line CI reads.
   if [[ -z ${SUMMARY_PRINTED:-} && ${INSTALL_ONLY:-} != 1 ]]; then echo "0 passed, 1 failed"; fi
   if [[ -n ${CS_PID:-} ]]; then kill -TERM -- "-$CS_PID" 2>/dev/null || true; fi
@@ -166,7 +178,7 @@ POS=$(broken_position)
 log "nix reports broken.nix at $POS"
 set +e
 E2E_URL="http://127.0.0.1:$PORT/?folder=$WORK/repo/examples" E2E_WS="$WORK/repo/examples" \
-  E2E_HOME="$WORK/home" E2E_ART="$ART" E2E_BROKEN_POS="$POS" \
+  E2E_HOME="$WORK/home" E2E_UD="$WORK/ud" E2E_ART="$ART" E2E_BROKEN_POS="$POS" \
   node "$EXT_DIR/test/e2e/e2e.mjs"
 rc=$?
 SUMMARY_PRINTED=1

@@ -116,9 +116,8 @@ export class Server implements vscode.Disposable {
       documentSelector,
       outputChannel: this.log,
       initializationOptions: currentSettings(),
-      synchronize: {
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.nix,profiles.toml}'),
-      },
+      // No synchronize.fileEvents: the server watches the profile folders itself
+      // (fsnotify), so file events from here would only double its work.
       errorHandler: new CrashHandler(this.log),
       middleware: {
         workspace: {

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type { PodResult } from './types';
 
 // Pod names end up in file names and on command lines of the pod runtime.
@@ -37,6 +38,34 @@ export function attachTerminal(res: PodResult | undefined): TerminalSpec {
     throw new Error(`the server returned no attach command for pod ${res.podName}`);
   }
   return { name: `insomnia: ${res.podName}`, shellPath: argv[0], shellArgs: argv.slice(1) };
+}
+
+// resolveOnPath finds a bare program name on PATH as the extension host sees it.
+// VS Code starts terminals with the login shell's environment, whose PATH may
+// lack the folder the server found the insomnia tools in; an absolute path
+// makes the terminal run the same program the server would.
+export function resolveOnPath(
+  cmd: string,
+  pathEnv: string | undefined,
+  isExecutable: (file: string) => boolean,
+  delimiter = path.delimiter,
+): string {
+  if (cmd.includes('/') || cmd.includes('\\') || !pathEnv) return cmd;
+  for (const dir of pathEnv.split(delimiter)) {
+    if (dir === '') continue;
+    const file = path.join(dir, cmd);
+    if (isExecutable(file)) return file;
+  }
+  return cmd;
+}
+
+// launchSpec decides how the terminal starts the attach program: by absolute
+// path when the extension host finds it, else through /usr/bin/env so the
+// terminal's own PATH (login shell, terminal.integrated.env) is searched, and a
+// missing program is reported inside the terminal where the user sees it.
+export function launchSpec(spec: TerminalSpec, resolved: string, platform: string): TerminalSpec {
+  if (resolved !== spec.shellPath || platform === 'win32') return { ...spec, shellPath: resolved };
+  return { ...spec, shellPath: '/usr/bin/env', shellArgs: [spec.shellPath, ...spec.shellArgs] };
 }
 
 // clientArgs reads the single argument object of insomnia.client.* commands; a

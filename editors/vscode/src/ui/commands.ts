@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Server } from '../client';
-import { attachTerminal, firstObject, spawnArgs, validatePodName } from '../logic/pods';
+import * as fs from 'fs';
+import { attachTerminal, firstObject, launchSpec, resolveOnPath, spawnArgs, validatePodName } from '../logic/pods';
 import { driftSummary, podPickItems, profilePickItems } from '../logic/status';
 import { Commands, PodInfo, PodResult, SetDefaultResult } from '../logic/types';
 import { ManifestView } from './manifestView';
@@ -14,6 +15,15 @@ function targetUri(args: unknown[]): vscode.Uri | undefined {
   if (o && typeof o.uri === 'string') return vscode.Uri.parse(o.uri);
   const doc = vscode.window.activeTextEditor?.document;
   return doc && doc.uri.scheme === 'file' ? doc.uri : undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function errorText(err: unknown): string {
@@ -108,7 +118,8 @@ export class CommandHandlers {
   }
 
   private openTerminal(res: PodResult): void {
-    const spec = attachTerminal(res);
+    const argv = attachTerminal(res);
+    const spec = launchSpec(argv, resolveOnPath(argv.shellPath, process.env.PATH, isExecutable), process.platform);
     const term = vscode.window.createTerminal({ ...spec, iconPath: new vscode.ThemeIcon('vm') });
     term.show();
     vscode.window.setStatusBarMessage(`$(vm) ${res.message || `pod ${res.podName} is ready`}`, 8000);

@@ -15,6 +15,7 @@ const URL = env('E2E_URL');
 const WS = env('E2E_WS');
 const HOME = env('E2E_HOME');
 const ART = env('E2E_ART');
+const UD = env('E2E_UD');
 const [brokenLine, brokenCol] = env('E2E_BROKEN_POS').split(':').map(Number);
 // The default profile as profiles.toml says, qualified the way the contract names
 // project profiles.
@@ -26,6 +27,7 @@ let passed = 0;
 let failed = 0;
 let page;
 let shot = 0;
+let stopped = false;
 
 function log(msg) {
   console.log(`[e2e] ${msg}`);
@@ -41,7 +43,9 @@ async function screenshot(name) {
   return file;
 }
 
+// E2E_STOP_AFTER=<check> ends the run after that check (when iterating on the test).
 async function check(name, fn) {
+  if (stopped) return;
   const t0 = Date.now();
   try {
     const detail = await fn();
@@ -54,6 +58,7 @@ async function check(name, fn) {
     log(`FAIL ${name}: ${err.message.split('\n')[0]} (${path.basename(file)})`);
     await notifications();
   }
+  if (process.env.E2E_STOP_AFTER === name) stopped = true;
 }
 
 async function notifications() {
@@ -72,6 +77,29 @@ async function waitText(locator, re, timeout, what) {
     await page.waitForTimeout(250);
   }
   throw new Error(`${what}: no text matching ${re} within ${timeout} ms; saw ${JSON.stringify(last.slice(0, 6))}`);
+}
+
+// waitLog waits for a line in the extension's "Insomnia" output channel, which
+// VS Code writes under the user-data dir.
+async function waitLog(re, timeout) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    for (const f of findFiles(path.join(UD, 'logs'), /Insomnia\.log$/)) {
+      if (re.test(fs.readFileSync(f, 'utf8'))) return;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no ${re} in the Insomnia output within ${timeout} ms`);
+}
+
+function findFiles(dir, re) {
+  let out = [];
+  for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out = out.concat(findFiles(p, re));
+    else if (re.test(e.name)) out.push(p);
+  }
+  return out;
 }
 
 async function quickInput(prefixKey, text) {
@@ -96,7 +124,12 @@ async function openFile(rel) {
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   await row.click();
   await page.locator(`.tab.active[aria-label*="${base}"], .tab.active:has-text("${base}")`).first().waitFor({ timeout: 10_000 });
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 10_000 });
+  // Focus the text (commands for Nix files are offered only there) without a
+  // click, which would scroll the editor.
+  await page
+    .locator('.editor-group-container.active .monaco-editor :is(textarea.inputarea, .native-edit-context)')
+    .first()
+    .focus();
 }
 
 async function goTo(line, col) {
@@ -125,13 +158,36 @@ async function main() {
 }
 
 async function steps() {
-  await check('workbench-and-trust', async () => {
+  await check('untrusted-restricted-mode', async () => {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const trust = page.getByRole('button', { name: /Yes, I trust the authors/ });
-    await trust.waitFor({ timeout: 30_000 });
-    await trust.click();
+    const no = page.getByRole('button', { name: /No, I don.t trust the authors/ });
+    await no.waitFor({ timeout: 30_000 });
+    await no.click();
     await page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: 10_000 });
-    return 'workspace trusted through the dialog';
+    await waitLog(/starting .* trusted=false/, 30_000);
+    // Our own parser still checks syntax in Restricted Mode.
+    await openFile('.insomnia/profiles/broken.nix');
+    await page.keyboard.press('Control+Shift+M');
+    await waitText(page.locator('.markers-panel .monaco-list-row'), new RegExp(`\\[Ln ${brokenLine}, Col`), 30_000, 'Problems panel');
+    // Spawning runs programs: not offered in an untrusted workspace.
+    await quickInput('F1', '>Insomnia: Spawn Pod');
+    await page.waitForTimeout(1000);
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    await screenshot('untrusted-palette');
+    await page.keyboard.press('Escape');
+    if (rows.some((r) => r.includes('Spawn Pod with This Profile'))) throw new Error('spawn offered while untrusted');
+    return 'server started with trusted=false; syntax error shown; no spawn command';
+  });
+
+  await check('grant-trust-restarts-server', async () => {
+    await runCommand('Workspaces: Manage Workspace Trust');
+    const trust = page.getByRole('button', { name: 'Trust', exact: true }).first();
+    await trust.waitFor({ timeout: 15_000 });
+    await trust.click();
+    await waitLog(/workspace trusted: restarting/, 30_000);
+    await waitLog(/starting .* trusted=true/, 30_000);
+    await page.keyboard.press('Control+W'); // the trust editor
+    return 'server restarted with trusted=true';
   });
 
   await check('problems-panel-broken-profile', async () => {
@@ -185,7 +241,10 @@ async function steps() {
     await runCommand('Insomnia: Show Resolved Manifest');
     await page.locator('.tab', { hasText: 'coder.nix (resolved)' }).first().waitFor({ timeout: 15_000 });
     const lines = page.locator('.editor-group-container .monaco-editor .view-lines');
-    return (await waitText(lines, /"name":\s*"coder"/, 15_000, 'manifest document')).split('\n')[0];
+    const first = (await waitText(lines, /"name":\s*"coder"/, 15_000, 'manifest document')).split('\n')[0];
+    await screenshot('manifest-open');
+    await runCommand('View: Close Editor');
+    return first;
   });
 
   await check('spawn-pod-terminal', async () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as path from 'node:path';
 import { chooseServer, expandSetting, bundledServerPath } from '../../src/logic/serverPath';
 import { buildSettings, needsRestart } from '../../src/logic/settings';
-import { attachTerminal, spawnArgs, validatePodName, firstObject } from '../../src/logic/pods';
+import { attachTerminal, spawnArgs, validatePodName, firstObject, resolveOnPath, launchSpec } from '../../src/logic/pods';
 import { driftSummary, languageStatus, podPickItems, profileLabel, profilePickItems, statusBarText } from '../../src/logic/status';
 import { manifestPath, renderManifest } from '../../src/logic/manifest';
 import { CrashCounter } from '../../src/logic/crash';
@@ -159,4 +159,24 @@ test('crash counter: restarts 4 times within 3 minutes, then gives up', () => {
   const got = [0, 1000, 2000, 3000, 4000].map((t) => c.record(t).restart);
   assert.deepEqual(got, [true, true, true, true, false]);
   assert.equal(c.record(4000 + 3 * 60_000).restart, true, 'old crashes are forgotten');
+});
+
+test('attach program is looked up on the extension host PATH', () => {
+  const exe = new Set(['/opt/insomnia/bin/insomnia', '/usr/bin/insomnia']);
+  const isExe = (f: string) => exe.has(f);
+  assert.equal(resolveOnPath('insomnia', '/nope::/opt/insomnia/bin:/usr/bin', isExe, ':'), '/opt/insomnia/bin/insomnia');
+  assert.equal(resolveOnPath('insomnia', '/nope', isExe, ':'), 'insomnia', 'not found: left to the terminal');
+  assert.equal(resolveOnPath('./bin/insomnia', '/usr/bin', isExe, ':'), './bin/insomnia', 'a path is not searched');
+  assert.equal(resolveOnPath('insomnia', undefined, isExe, ':'), 'insomnia');
+});
+
+test('attach launch: absolute when found, else through env, never env on Windows', () => {
+  const spec = { name: 'insomnia: c1', shellPath: 'insomnia', shellArgs: ['--pod', 'c1'] };
+  assert.deepEqual(launchSpec(spec, '/usr/bin/insomnia', 'linux'), { ...spec, shellPath: '/usr/bin/insomnia' });
+  assert.deepEqual(launchSpec(spec, 'insomnia', 'linux'), {
+    name: 'insomnia: c1',
+    shellPath: '/usr/bin/env',
+    shellArgs: ['insomnia', '--pod', 'c1'],
+  });
+  assert.deepEqual(launchSpec(spec, 'insomnia', 'win32'), spec);
 });
