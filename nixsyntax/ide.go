@@ -184,9 +184,12 @@ func FoldingRanges(f *File) []FoldingRange {
 		default:
 			continue
 		}
-		start, end := f.Lines.Pos(int(n.Start)).Line, f.Lines.Pos(int(n.End)).Line
-		if n.Kind != NLet {
-			end-- // keep the closing line
+		start, end := f.Lines.Pos(int(n.Start)).Line, f.Lines.Pos(int(n.End)).Line-1 // keep the closing line
+		if n.Kind == NLet { // fold the bindings, up to the last one
+			end = start
+			if kids := f.Kids(NodeID(id)); len(kids) > 1 {
+				end = f.Lines.Pos(int(f.Nodes[kids[len(kids)-2]].End)).Line
+			}
 		}
 		if end > start {
 			out = append(out, FoldingRange{StartLine: start, EndLine: end})

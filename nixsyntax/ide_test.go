@@ -43,13 +43,13 @@ lib.mkProfile {
 }
 
 func TestFoldingRanges(t *testing.T) {
-	src := "# a\n# b\n{\n  x = [\n    1\n  ];\n  /* c\n  d */\n}\n"
+	src := "# a\n# b\n{\n  x = [\n    1\n  ];\n  /* c\n  d */\n  y = let\n    a = 1;\n    b = a;\n  in b;\n}\n"
 	f := Parse([]byte(src))
 	var got []string
 	for _, r := range FoldingRanges(f) {
 		got = append(got, fmt.Sprintf("%d-%d%s", r.StartLine, r.EndLine, r.Kind))
 	}
-	want := "0-1comment 2-7 3-4 6-7comment"
+	want := "0-1comment 2-11 3-4 6-7comment 8-10"
 	if strings.Join(got, " ") != want {
 		t.Errorf("FoldingRanges = %v, want %s", got, want)
 	}
