@@ -185,7 +185,7 @@ func FoldingRanges(f *File) []FoldingRange {
 			continue
 		}
 		start, end := f.Lines.Pos(int(n.Start)).Line, f.Lines.Pos(int(n.End)).Line-1 // keep the closing line
-		if n.Kind == NLet { // fold the bindings, up to the last one
+		if n.Kind == NLet {                                                          // fold the bindings, up to the last one
 			end = start
 			if kids := f.Kids(NodeID(id)); len(kids) > 1 {
 				end = f.Lines.Pos(int(f.Nodes[kids[len(kids)-2]].End)).Line
