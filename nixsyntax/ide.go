@@ -184,8 +184,9 @@ func FoldingRanges(f *File) []FoldingRange {
 		default:
 			continue
 		}
-		start, end := f.Lines.Pos(int(n.Start)).Line, f.Lines.Pos(int(n.End)).Line-1 // keep the closing line
-		if n.Kind == NLet {                                                          // fold the bindings, up to the last one
+		// keep the closing line visible; for let, fold the bindings only
+		start, end := f.Lines.Pos(int(n.Start)).Line, f.Lines.Pos(int(n.End)).Line-1
+		if n.Kind == NLet {
 			end = start
 			if kids := f.Kids(NodeID(id)); len(kids) > 1 {
 				end = f.Lines.Pos(int(f.Nodes[kids[len(kids)-2]].End)).Line
