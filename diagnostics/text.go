@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -14,7 +15,7 @@ type Lines struct {
 
 // NewLines indexes text. Lines end at "\n"; a "\r" before it stays in the line.
 func NewLines(text []byte) *Lines {
-	starts := []int{0}
+	starts := make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
 	for i, b := range text {
 		if b == '\n' {
 			starts = append(starts, i+1)
@@ -94,6 +95,10 @@ func (l *Lines) lineEnd(line int) int {
 
 func utf16Len(b []byte) int {
 	n := 0
+	for len(b) > 0 && b[0] < utf8.RuneSelf { // ASCII: one unit per byte
+		n++
+		b = b[1:]
+	}
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
 		b = b[size:]
