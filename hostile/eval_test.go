@@ -1,6 +1,7 @@
 package hostile
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +66,7 @@ func (c *hcase) waitEvalFailure(path string, codes ...string) lspproc.Diag {
 		ds, _ := c.p.Diagnostics(path)
 		c.t.Fatalf("none of %v on %s: %s", codes, path, describe(ds))
 	}
+	c.t.Logf("%s: %s %q", filepath.Base(path), found.Code(), found.Message)
 	return found
 }
 
