@@ -149,7 +149,11 @@ cleanup() {
   # Any early exit still ends with the closing line CI reads.
   if [[ -z ${SUMMARY_PRINTED:-} && ${INSTALL_ONLY:-} != 1 ]]; then echo "0 passed, 1 failed"; fi
   if [[ -n ${CS_PID:-} ]]; then kill -TERM -- "-$CS_PID" 2>/dev/null || true; fi
-  # pods the double started for the test
+  # Pods the double started run in their own session: end each by its pid file.
+  local pidfile
+  for pidfile in "${WORK:-/nonexistent}"/home/run/*/pid; do
+    [[ -f $pidfile ]] && kill -TERM "$(cat "$pidfile")" 2>/dev/null
+  done
   [[ -n ${WORK:-} && -z ${E2E_KEEP:-} ]] && rm -rf "$WORK"
   return $rc
 }

@@ -249,7 +249,8 @@ async function steps() {
 
   await check('spawn-pod-terminal', async () => {
     await openFile('.insomnia/profiles/coder.nix');
-    await runCommand('Insomnia: Spawn Pod with This Profile');
+    // Through the server's code lens, which calls our insomnia.client.spawnPod.
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Spawn pod' }).first().click();
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(POD);
@@ -261,6 +262,24 @@ async function steps() {
     const sock = path.join(HOME, 'run', POD, 'sock');
     if (!fs.existsSync(sock)) throw new Error(`the double has no socket at ${sock}`);
     return out.split('\n').find((l) => l.includes('attached')).trim();
+  });
+
+  await check('resume-pod-quick-pick', async () => {
+    await runCommand('Insomnia: Resume Pod…');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: POD }).first();
+    await row.waitFor({ timeout: 15_000 });
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    // The pod was just spawned from the profile on disk: no drift.
+    if (!/project:coder/.test(text) || !/matches its profile/.test(text)) throw new Error(`pod row: ${text}`);
+    await screenshot('resume-pick');
+    await row.click();
+    const tabs = page.locator('.terminal-tabs-entry', { hasText: `insomnia: ${POD}` });
+    const end = Date.now() + 30_000;
+    while ((await tabs.count()) < 2) {
+      if (Date.now() > end) throw new Error('no second terminal for the resumed pod');
+      await page.waitForTimeout(250);
+    }
+    return text;
   });
 
   await check('pick-default-profile', async () => {
