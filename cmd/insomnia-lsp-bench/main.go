@@ -37,6 +37,7 @@ type config struct {
 	wsTimeout     time.Duration
 	keep          bool
 	scenarios     string
+	logLevel      string
 }
 
 func parseFlags(args []string) (config, error) {
@@ -54,6 +55,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.maxConcurrent, "max-concurrent", 2, "evaluation.maxConcurrent for the workspace run")
 	fs.DurationVar(&c.wsTimeout, "workspace-timeout", 150*time.Second, "give up indexing the workspace after this")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (logs, generated files)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "the server's --log-level (logs are in the temporary folder; see -keep)")
 	fs.StringVar(&c.scenarios, "scenarios", "single,workspace", "which to run: single (one 1,000-line profile), workspace")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -45,7 +45,7 @@ func (b *bench) start(name string, settings map[string]any) (*lspproc.Proc, erro
 		}
 	}
 	return lspproc.Start(lspproc.Options{
-		Binary: b.bin, Args: []string{"--log-file", filepath.Join(b.tmp, name+".log"), "--log-level", "info"},
+		Binary: b.bin, Args: []string{"--log-file", filepath.Join(b.tmp, name+".log"), "--log-level", b.cfg.logLevel},
 		Env: []string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(home, "config"), "INSOMNIA_DATA_DIR=" + filepath.Join(home, "data"),
 			"INSOMNIA_RUNTIME_DIR=" + filepath.Join(home, "run")},
 		Settings: settings,
