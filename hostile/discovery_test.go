@@ -51,9 +51,6 @@ func TestDiscoveryHostileFiles(t *testing.T) { discoveryHostile(t, false) }
 
 // TestRegistryEntryIsFIFO: the same with a FIFO as a project entry.
 func TestRegistryEntryIsFIFO(t *testing.T) {
-	t.Skip("known bug (reported to the lead): a project registry entry that is a FIFO blocks the startup " +
-		"goroutine forever: lsp/workspace.go evaluateAll -> w.text -> diskText -> os.ReadFile opens the FIFO " +
-		"and waits for a writer, so later entries are never evaluated; profiles.toml gets no diagnostic for it")
 	discoveryHostile(t, true)
 }
 
@@ -98,9 +95,6 @@ func TestRegistryFileItselfHostile(t *testing.T) { registryFileHostile(t, "loop"
 
 // TestRegistryFileIsFIFO: the same with FIFOs.
 func TestRegistryFileIsFIFO(t *testing.T) {
-	t.Skip("known bug (reported to the lead): a FIFO named profiles.toml in the user config dir blocks " +
-		"discovery forever (read without checking for a regular file), so profiles opened before discovery " +
-		"finished are never evaluated")
 	registryFileHostile(t, "fifo", true, true)
 }
 

@@ -38,6 +38,7 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	frames   *frameFilter
 	docs     *documents
 	pub      *publisher
 	progress *progress
@@ -96,16 +97,35 @@ func newServer(ctx context.Context, opts Options) *Server {
 // on them); every other message is released to run concurrently, so no
 // request ever waits behind another (or behind Nix).
 func (s *Server) connect(rw io.ReadWriteCloser) {
-	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rw), jsonrpc2.WithCodec(rpccodec.Codec{}))
+	s.frames = newFrameFilter(rw, s.log)
+	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(s.frames), jsonrpc2.WithCodec(rpccodec.Codec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
-	s.conn.Go(s.ctx, ordered(s.recoverer(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
+	s.conn.Go(s.ctx, ordered(s.notificationsNeverFail(s.recoverer(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)))))
 }
 
-// stop cancels background work and closes the connection.
+// stop cancels background work and closes the connection. Closing the
+// frame filter first unblocks the connection's reader even when the editor
+// keeps its end of the stream open.
 func (s *Server) stop() {
 	s.cancel()
 	s.ws.close()
+	_ = s.frames.Close()
 	_ = s.conn.Close()
+}
+
+// notificationsNeverFail logs a notification handler's error instead of
+// returning it: the connection library ends the session on any error from
+// a notification (there is no reply to carry it), and an unknown `$/...`
+// notification or a malformed parameter must not end the editor's server.
+func (s *Server) notificationsNeverFail(h jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		res, err := h(ctx, req)
+		if err != nil && !req.IsCall() {
+			s.log.Info("notification failed", zap.String("method", req.Method()), zap.Error(err))
+			return nil, nil
+		}
+		return res, err
+	}
 }
 
 func ordered(h jsonrpc2.Handler) jsonrpc2.Handler {

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,6 +186,19 @@ func (w *workspace) readFile(path string) ([]byte, error) {
 	if t := w.s.docs.text(path); t != nil {
 		return t, nil
 	}
+	return readRegular(path)
+}
+
+// readRegular reads a regular file only: a FIFO or device where a profile or
+// registry is expected would block the reader forever.
+func readRegular(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
 	return os.ReadFile(path)
 }
 
@@ -217,7 +231,7 @@ func (w *workspace) evaluateAll() {
 
 // diskText reads a file as saved (nil when unreadable).
 func (w *workspace) diskText(path string) []byte {
-	b, err := os.ReadFile(path)
+	b, err := readRegular(path)
 	if err != nil {
 		return nil
 	}

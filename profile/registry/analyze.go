@@ -56,6 +56,8 @@ func (v *fileView) checkEntry(de docEntry, add addFunc) {
 		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("profile file %s does not exist (selecting %s:%s would fail in nix eval)", p, v.src, de.Name))
 	} else if fi.IsDir() {
 		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("%s is a directory; an entry must name a .nix file (a `profile.nix` folder is a builtin-only convention)", p))
+	} else if !fi.Mode().IsRegular() {
+		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("%s is not a regular file (%s); an entry must name a .nix file", p, fi.Mode().Type()))
 	}
 	var others []string
 	for _, e := range v.match("", de.Name) {
