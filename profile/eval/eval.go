@@ -23,7 +23,8 @@ type Evaluator struct {
 	cache *Cache
 
 	mu      sync.Mutex
-	version string // Nix version, once known
+	version string       // Nix version, once known
+	probe   *versionCall // the `--version` probe in flight, if any
 	resDir  string
 
 	// pidHook, when set (tests), sees the pid of every Nix evaluation.
@@ -113,15 +114,64 @@ func (e *Evaluator) resources() (string, error) {
 
 var versionRE = regexp.MustCompile(`\(Nix\) (\S+)`)
 
-// nixVersion asks Nix once; a missing Nix is asked again next time, so
-// installing it needs no restart.
+// versionCall is one `--version` probe in flight; callers that arrive
+// meanwhile wait for it instead of starting their own (a workspace opening
+// submits hundreds of profiles at once, and each needs the version).
+type versionCall struct {
+	done chan struct{}
+	v    string
+	f    *Failure
+}
+
+// nixVersion asks Nix once per Evaluator, shared by all callers: at most one
+// probe runs at a time, and no evaluation can run beside it (every one
+// needs the version first), so the probe never exceeds the concurrency
+// limit. A failed probe (missing Nix) is asked again next time, so
+// installing Nix needs no restart; a probe killed because its caller was
+// cancelled is retried by the next waiter.
 func (e *Evaluator) nixVersion(ctx context.Context) (string, *Failure) {
-	e.mu.Lock()
-	v := e.version
-	e.mu.Unlock()
-	if v != "" {
-		return v, nil
+	for {
+		e.mu.Lock()
+		if e.version != "" {
+			v := e.version
+			e.mu.Unlock()
+			return v, nil
+		}
+		call := e.probe
+		if call == nil {
+			call = &versionCall{done: make(chan struct{})}
+			e.probe = call
+			e.mu.Unlock()
+			e.runProbe(ctx, call)
+			return call.v, call.f
+		}
+		e.mu.Unlock()
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return "", fail(KindCancelled, "evaluation cancelled")
+		}
+		if call.f == nil || call.f.Kind != KindCancelled {
+			return call.v, call.f
+		}
+		// The leader was cancelled, not us: probe again.
 	}
+}
+
+// runProbe runs `--version` for call and publishes the outcome.
+func (e *Evaluator) runProbe(ctx context.Context, call *versionCall) {
+	call.v, call.f = e.askVersion(ctx)
+	e.mu.Lock()
+	if call.f == nil {
+		e.version = call.v
+	}
+	e.probe = nil
+	e.mu.Unlock()
+	close(call.done)
+}
+
+// askVersion runs `Program --version` once.
+func (e *Evaluator) askVersion(ctx context.Context) (string, *Failure) {
 	o := run(ctx, runSpec{argv: []string{e.opts.Program, "--version"}, env: childEnv(false),
 		timeout: e.opts.Timeout, maxStdout: 1 << 16, maxStderr: 1 << 16})
 	if f, _ := classify(o, e.opts); f != nil {
@@ -130,13 +180,13 @@ func (e *Evaluator) nixVersion(ctx context.Context) (string, *Failure) {
 		}
 		return "", f
 	}
-	v = strings.TrimSpace(string(o.stdout))
+	v := strings.TrimSpace(string(o.stdout))
 	if m := versionRE.FindStringSubmatch(v); m != nil {
 		v = m[1]
 	}
-	e.mu.Lock()
-	e.version = v
-	e.mu.Unlock()
+	if v == "" {
+		v = "unknown"
+	}
 	return v, nil
 }
 

@@ -238,22 +238,56 @@ func (m *sourceMap) place(own map[string]NixPos, ptr, key string, v any, parent 
 }
 
 // findLiteral looks for `key = "value"` in the buffer: the place a plain
-// string passed to mkProfile was written.
+// string passed to mkProfile was written. It searches for the quoted value
+// as plain bytes and checks what precedes it, so a huge value costs one
+// scan of the buffer and no regexp built from user text.
 func (m *sourceMap) findLiteral(key, value string) (diagnostics.Location, bool) {
 	if strings.ContainsAny(value, "\"\\$\n") || !isIdentStart(key[0]) {
 		return diagnostics.Location{}, false
 	}
-	re, err := regexp.Compile(`(?:^|[^A-Za-z0-9_'.-])(` + regexp.QuoteMeta(key) + `)\s*=\s*"` + regexp.QuoteMeta(value) + `"`)
-	if err != nil {
-		return diagnostics.Location{}, false
-	}
 	text, lines := m.texts[bufferKey], m.lines[bufferKey]
-	loc := re.FindSubmatchIndex(text)
-	if loc == nil {
-		return diagnostics.Location{}, false
+	quoted := make([]byte, 0, len(value)+2)
+	quoted = append(append(append(quoted, '"'), value...), '"')
+	for from := 0; from < len(text); {
+		i := bytes.Index(text[from:], quoted)
+		if i < 0 {
+			break
+		}
+		i += from
+		if start, ok := keyBefore(text, i, key); ok {
+			r := diagnostics.Range{Start: lines.Pos(start), End: lines.Pos(start + len(key))}
+			return diagnostics.Location{File: m.profile, Range: r}, true
+		}
+		from = i + 1
 	}
-	r := diagnostics.Range{Start: lines.Pos(loc[2]), End: lines.Pos(loc[3])}
-	return diagnostics.Location{File: m.profile, Range: r}, true
+	return diagnostics.Location{}, false
+}
+
+// keyBefore checks that `key <ws> = <ws>` ends right before the quote at q,
+// with key a whole word (the start of the text, or no name character or dot
+// before it), and returns the key's offset.
+func keyBefore(text []byte, q int, key string) (int, bool) {
+	i := skipSpaceBack(text, q)
+	if i == 0 || text[i-1] != '=' {
+		return 0, false
+	}
+	i = skipSpaceBack(text, i-1)
+	start := i - len(key)
+	if start < 0 || string(text[start:i]) != key {
+		return 0, false
+	}
+	if start > 0 && (isIdentChar(text[start-1]) || text[start-1] == '.') {
+		return 0, false
+	}
+	return start, true
+}
+
+// skipSpaceBack moves i back over the blanks RE2's \s matches.
+func skipSpaceBack(text []byte, i int) int {
+	for i > 0 && strings.IndexByte(" \t\n\f\r", text[i-1]) >= 0 {
+		i--
+	}
+	return i
 }
 
 var textPosRE = regexp.MustCompile(`(«stdin»|«string»|\(string\)|\(stdin\)):(\d+):(\d+)`)
