@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"path/filepath"
+	"strings"
 
 	"go.uber.org/zap"
 
@@ -16,7 +17,7 @@ func (w *workspace) schedule(path string, immediate bool) {
 	w.mu.Lock()
 	sched := w.sched
 	w.mu.Unlock()
-	if sched == nil {
+	if sched == nil || !w.mayEvaluate(path) {
 		return
 	}
 	deps := w.graph.closure(path)
@@ -97,4 +98,28 @@ func (w *workspace) cancelEval(path string) {
 		sched.Cancel(path)
 	}
 	w.s.notifyStatus(path)
+}
+
+// mayEvaluate refuses, in an untrusted workspace, profiles outside the
+// workspace folders and the bundled resources: restricted evaluation makes a
+// profile's own folder readable, so a registry entry such as /etc/x.nix
+// would open /etc to it.
+func (w *workspace) mayEvaluate(path string) bool {
+	if w.s.currentSettings().trusted() {
+		return true
+	}
+	allowed := w.s.rootsCopy()
+	w.mu.Lock()
+	allowed = append(allowed, w.dirs.Resource)
+	w.mu.Unlock()
+	for _, dir := range allowed {
+		if dir == "" {
+			continue
+		}
+		if rel, err := filepath.Rel(dir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return true
+		}
+	}
+	w.s.log.Info("not evaluating a profile outside the untrusted workspace", zap.String("profile", path))
+	return false
 }
