@@ -39,22 +39,7 @@ func (g *importGraph) setImports(file string, deps []string) {
 func (g *importGraph) closure(file string) []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	seen := map[string]bool{file: true}
-	stack := []string{file}
-	var out []string
-	for len(stack) > 0 {
-		f := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, d := range g.imports[f] {
-			if !seen[d] {
-				seen[d] = true
-				out = append(out, d)
-				stack = append(stack, d)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	return reach(file, g.imports)
 }
 
 // dependents is every file whose import closure contains file (file excluded).
@@ -67,17 +52,22 @@ func (g *importGraph) dependents(file string) []string {
 			rev[d] = append(rev[d], f)
 		}
 	}
-	seen := map[string]bool{file: true}
-	stack := []string{file}
+	return reach(file, rev)
+}
+
+// reach lists the nodes reachable from start along edges (start excluded), sorted.
+func reach(start string, edges map[string][]string) []string {
+	seen := map[string]bool{start: true}
+	stack := []string{start}
 	var out []string
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, p := range rev[f] {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-				stack = append(stack, p)
+		for _, d := range edges[f] {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+				stack = append(stack, d)
 			}
 		}
 	}
