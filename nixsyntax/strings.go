@@ -1,6 +1,9 @@
 package nixsyntax
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // StringValue returns the value of a string literal (NString or NIndString)
 // with escapes resolved and, for ” strings, indentation stripped as Nix
@@ -17,6 +20,9 @@ func (f *File) StringValue(id NodeID) (value string, ok bool) {
 		}
 	}
 	if n.Kind == NString {
+		if len(kids) == 1 {
+			return unescape(f.Src[f.Nodes[kids[0]].Start:f.Nodes[kids[0]].End]), true
+		}
 		var b strings.Builder
 		for _, k := range kids {
 			b.WriteString(unescape(f.Src[f.Nodes[k].Start:f.Nodes[k].End]))
@@ -29,6 +35,9 @@ func (f *File) StringValue(id NodeID) (value string, ok bool) {
 // unescape resolves "..." escapes and normalises CR and CRLF to LF, as
 // Nix's unescapeStr does.
 func unescape(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		return string(raw) // the common case, and fast on huge literals
+	}
 	var b strings.Builder
 	b.Grow(len(raw))
 	for i := 0; i < len(raw); i++ {

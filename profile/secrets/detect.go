@@ -6,11 +6,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
-// keyShapes are the prefixes of well-known credential formats. \b keeps
-// "task-..." from matching "sk-".
-var keyShapes = regexp.MustCompile(`\b(?:` +
+// keyShapes are the formats of well-known credentials. Every alternative
+// starts with one of shapePrefixes; Find runs it anchored at each
+// occurrence of a prefix (after a word boundary, as \b would require), so
+// the regexp never scans ordinary text.
+var keyShapes = regexp.MustCompile(`^(?:` +
 	`sk-ant-[A-Za-z0-9_\-]{8,}` +
 	`|sk-[A-Za-z0-9_\-]{16,}` +
 	`|gh[pousr]_[A-Za-z0-9]{20,}` +
@@ -21,14 +24,15 @@ var keyShapes = regexp.MustCompile(`\b(?:` +
 	`|glpat-[0-9A-Za-z_\-]{20,}` +
 	`)`)
 
-// tokenRun finds candidate opaque tokens for the entropy test.
-var tokenRun = regexp.MustCompile(`[A-Za-z0-9_\-+=]{32,}`)
-
 // MinTokenLen is the shortest run the high-entropy rule considers.
 const MinTokenLen = 32
 
 // KnownShape reports whether s contains a well-known key format.
-func KnownShape(s string) bool { return keyShapes.MatchString(s) }
+func KnownShape(s string) bool {
+	found := false
+	eachShape(s, func(int, int) bool { found = true; return false })
+	return found
+}
 
 // HighEntropy reports whether tok looks like a random credential: at least
 // 32 characters mixing upper case, lower case and digits, with at least 4
@@ -86,7 +90,28 @@ func classSwitches(tok string) int {
 	return n
 }
 
+// entropy is the Shannon entropy of s in bits per character. Tokens are
+// ASCII, so bytes are counted in an array; other text falls back to runes.
 func entropy(s string) float64 {
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return runeEntropy(s)
+		}
+		counts[s[i]]++
+	}
+	h := 0.0
+	n := float64(len(s))
+	for _, k := range counts {
+		if k > 0 {
+			p := float64(k) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+func runeEntropy(s string) float64 {
 	counts := map[rune]int{}
 	for _, c := range s {
 		counts[c]++
@@ -101,66 +126,137 @@ func entropy(s string) float64 {
 }
 
 // Find returns the byte ranges of every secret-looking token in s: known key
-// shapes first, then high-entropy runs not already covered.
+// shapes first, then high-entropy runs not already covered. Both scans are
+// single linear passes, so a multi-megabyte literal costs milliseconds.
 func Find(s string) [][2]int {
 	var out [][2]int
-	if mayHaveShape(s) {
-		for _, m := range keyShapes.FindAllStringIndex(s, -1) {
-			out = append(out, [2]int{m[0], m[1]})
+	eachShape(s, func(start, end int) bool {
+		out = append(out, [2]int{start, end})
+		return true
+	})
+	shapes, k := len(out), 0
+	eachRun(s, func(start, end int) bool {
+		// Shapes are sorted and disjoint: skip those left of this run.
+		for k < shapes && out[k][1] <= start {
+			k++
 		}
-	}
-	if len(s) < MinTokenLen {
-		return out
-	}
-	for _, m := range tokenRun.FindAllStringIndex(s, -1) {
-		if !covered(out, m) && HighEntropy(s[m[0]:m[1]]) {
-			out = append(out, [2]int{m[0], m[1]})
+		if (k >= shapes || out[k][0] >= end) && HighEntropy(s[start:end]) {
+			out = append(out, [2]int{start, end})
 		}
-	}
+		return true
+	})
 	return out
 }
 
-// shapePrefixes are literal parts every key shape contains; checking them
-// first keeps the regexp off ordinary strings.
+// eachShape calls fn with every key shape in s, left to right and without
+// overlap (as FindAll of `\b(?:shapes)` would), until fn returns false.
+func eachShape(s string, fn func(start, end int) bool) {
+	if len(s) < minShapeLen {
+		return
+	}
+	for i := 0; i+minShapeLen <= len(s); i++ {
+		if !shapeStart[s[i]] || (i > 0 && wordByte[s[i-1]]) || !hasShapePrefix(s[i:]) {
+			continue
+		}
+		if m := keyShapes.FindStringIndex(s[i:]); m != nil {
+			if !fn(i, i+m[1]) {
+				return
+			}
+			i += m[1] - 1
+		}
+	}
+}
+
+// eachRun calls fn with every maximal run of token characters at least
+// MinTokenLen long (as FindAll of `[A-Za-z0-9_\-+=]{32,}` would), until fn
+// returns false.
+func eachRun(s string, fn func(start, end int) bool) {
+	if len(s) < MinTokenLen {
+		return
+	}
+	for i := 0; i < len(s); i++ {
+		if !runByte[s[i]] {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && runByte[s[j]] {
+			j++
+		}
+		if j-i >= MinTokenLen && !fn(i, j) {
+			return
+		}
+		i = j
+	}
+}
+
+// shapePrefixes are the literal starts of the key shapes; checking them
+// first keeps the regexp off ordinary text.
 var shapePrefixes = []string{"sk-", "gh", "github_pat_", "xox", "AKIA", "AIza", "glpat-"}
 
 // minShapeLen is the length of the shortest key shape (sk-ant- + 8).
 const minShapeLen = 15
 
-func mayHaveShape(s string) bool {
-	if len(s) < minShapeLen {
-		return false
+func hasShapePrefix(s string) bool {
+	if len(s) < 3 || !shapeSecond[s[1]] {
+		return false // most text: "s", "g", "x" or "A" then another letter
 	}
 	for _, p := range shapePrefixes {
-		if strings.Contains(s, p) {
+		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}
 	return false
 }
 
-func covered(spans [][2]int, m []int) bool {
-	for _, sp := range spans {
-		if m[0] < sp[1] && sp[0] < m[1] {
-			return true
-		}
+// Byte classes: shapeStart and shapeSecond (first and second bytes of
+// shapePrefixes), wordByte (\w, for \b) and runByte (token characters).
+var shapeStart, shapeSecond, wordByte, runByte = byteSets()
+
+func byteSets() (start, second, word, run [256]bool) {
+	for _, p := range shapePrefixes {
+		start[p[0]], second[p[1]] = true, true
 	}
-	return false
+	for c := 0; c < 256; c++ {
+		alnum := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		word[c] = alnum || c == '_'
+		run[c] = alnum || c == '_' || c == '-' || c == '+' || c == '='
+	}
+	return start, second, word, run
 }
 
 // LooksSecret reports whether s contains a known key shape or a
-// high-entropy token.
-func LooksSecret(s string) bool { return len(Find(s)) > 0 }
+// high-entropy token. It stops at the first one.
+func LooksSecret(s string) bool {
+	if KnownShape(s) {
+		return true
+	}
+	found := false
+	eachRun(s, func(start, end int) bool {
+		found = HighEntropy(s[start:end])
+		return !found
+	})
+	return found
+}
 
 // Mask is the redacted form of a secret value: its first 4 characters and
 // its length, e.g. `sk-a…(40 chars)`. Values under 12 characters show no
 // prefix, since 4 characters would be a third of them.
 func Mask(v string) string {
-	n := len([]rune(v))
+	n := utf8.RuneCountInString(v)
 	if n < 12 {
 		return fmt.Sprintf("…(%d chars)", n)
 	}
-	return fmt.Sprintf("%s…(%d chars)", string([]rune(v)[:4]), n)
+	// Ranging yields U+FFFD for invalid bytes, as []rune(v) did.
+	var head strings.Builder
+	k := 0
+	for _, r := range v {
+		if k == 4 {
+			break
+		}
+		head.WriteRune(r)
+		k++
+	}
+	return fmt.Sprintf("%s…(%d chars)", head.String(), n)
 }
 
 // Redact masks every secret-looking token in text (Nix stderr, error
