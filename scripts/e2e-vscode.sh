@@ -85,6 +85,22 @@ build_all() {
     { tail -40 "$ART/build.log" >&2; return 1; }
 }
 
+# A server that dies a few seconds after each start, to see how a crash is
+# reported (the test points insomnia.server.path at it at the end). fd 3:
+# sh gives a background job /dev/null as its input, so pass stdin on by hand.
+make_crashing_server() {
+  cat >"$WORK/bin/crashing-insomnia-lsp" <<SH
+#!/bin/sh
+echo "e2e: this server will be killed in 3 s" >&2
+exec 3<&0
+"$WORK/ext/insomnia-lsp.insomnia-lsp-0.1.0/bin/$(node -p 'process.platform + "-" + process.arch')/insomnia-lsp" "\$@" <&3 3<&- &
+sleep 3
+kill -9 \$!
+exit 1
+SH
+  chmod +x "$WORK/bin/crashing-insomnia-lsp"
+}
+
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # The workspace is a copy (the test changes the default profile), with the
@@ -177,12 +193,13 @@ fail_setup() { log "setup failed: $*"; exit 1; }
 build_all || fail_setup build
 make_workspace
 start_code_server || fail_setup code-server
+make_crashing_server
 POS=$(broken_position)
 [[ -n $POS ]] || fail_setup "nix-instantiate found no error in broken.nix"
 log "nix reports broken.nix at $POS"
 set +e
 E2E_URL="http://127.0.0.1:$PORT/?folder=$WORK/repo/examples" E2E_WS="$WORK/repo/examples" \
-  E2E_HOME="$WORK/home" E2E_UD="$WORK/ud" E2E_ART="$ART" E2E_BROKEN_POS="$POS" \
+  E2E_HOME="$WORK/home" E2E_UD="$WORK/ud" E2E_ART="$ART" E2E_CRASH_SERVER="$WORK/bin/crashing-insomnia-lsp" E2E_BROKEN_POS="$POS" \
   node "$EXT_DIR/test/e2e/e2e.mjs"
 rc=$?
 SUMMARY_PRINTED=1

@@ -16,6 +16,7 @@ const WS = env('E2E_WS');
 const HOME = env('E2E_HOME');
 const ART = env('E2E_ART');
 const UD = env('E2E_UD');
+const CRASH_SERVER = env('E2E_CRASH_SERVER');
 const [brokenLine, brokenCol] = env('E2E_BROKEN_POS').split(':').map(Number);
 // The default profile as profiles.toml says, qualified the way the contract names
 // project profiles.
@@ -71,7 +72,8 @@ async function waitText(locator, re, timeout, what) {
   const end = Date.now() + timeout;
   let last = [];
   while (Date.now() < end) {
-    last = await locator.allInnerTexts().catch(() => []);
+    // Monaco renders spaces as no-break spaces.
+    last = (await locator.allInnerTexts().catch(() => [])).map((t) => t.replace(/\u00a0/g, ' '));
     const hit = last.find((t) => re.test(t));
     if (hit !== undefined) return hit;
     await page.waitForTimeout(250);
@@ -298,6 +300,29 @@ async function steps() {
     }
     await waitText(page.locator('.statusbar-item'), /project:reviewer/, 15_000, 'status bar after the change');
     return 'profiles.toml now says default = "reviewer"';
+  });
+
+  await check('crash-reported-with-log-button', async () => {
+    // Point the extension at a server that is killed 3 s after each start,
+    // through the Settings editor as a user would; the extension restarts the
+    // server on that change and reports each crash.
+    await runCommand('Preferences: Open User Settings');
+    const search = page.locator('.settings-editor .suggest-input-container textarea, .settings-editor .search-container textarea').first();
+    await search.waitFor({ timeout: 15_000 });
+    // A machine setting: in code-server it lives in the Remote (machine) tab.
+    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
+    await search.fill('insomnia.server.path');
+    const input = page.locator('.settings-editor .setting-item-contents', { hasText: 'Path of the' }).locator('input').first();
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill(CRASH_SERVER);
+    await input.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: 'the language server crashed' }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    await screenshot('crash-notification');
+    await toast.getByRole('button', { name: 'Show Log' }).click();
+    const out = page.locator('.panel .output-view, .panel [id="workbench.panel.output"]');
+    await waitText(out, /the server stopped unexpectedly/, 15_000, 'Insomnia output');
+    return (await toast.innerText().catch(() => 'notification closed')).split('\n')[0];
   });
 }
 
