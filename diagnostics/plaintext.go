@@ -122,25 +122,31 @@ func exampleEnv(path []string) string {
 	return "INSOMNIA_API_KEY_ANTHROPIC"
 }
 
-// lastKeys returns the last two keys of path, skipping array indexes.
+// lastKeys returns the last two keys of path, skipping array indexes. It
+// runs for every literal on every keystroke, hence no allocation.
 func lastKeys(path []string) (key, parent string) {
-	var keys []string
-	for _, k := range path {
-		if !isIndex(k) {
-			keys = append(keys, k)
+	found := 0
+	for i := len(path) - 1; i >= 0 && found < 2; i-- {
+		if isIndex(path[i]) {
+			continue
 		}
-	}
-	if n := len(keys); n > 0 {
-		key = keys[n-1]
-		if n > 1 {
-			parent = keys[n-2]
+		if found == 0 {
+			key = path[i]
+		} else {
+			parent = path[i]
 		}
+		found++
 	}
 	return key, parent
 }
 
 func isIndex(k string) bool {
-	return k != "" && strings.Trim(k, "0123456789") == ""
+	for i := 0; i < len(k); i++ {
+		if k[i] < '0' || k[i] > '9' {
+			return false
+		}
+	}
+	return k != ""
 }
 
 // plaintext reports a credential written in the profile. The message shows

@@ -34,17 +34,21 @@ type StaticInput struct {
 // plaintext-secret (with a Fix replacing the literal), env-name-invalid,
 // secret-invalid-id and secret-unknown.
 func Static(in StaticInput) []Diagnostic {
-	providers := staticProviders(in.Strings)
-	callIDs := map[Location]bool{}
+	prefixes := make([]string, len(in.Strings)) // computed once, used twice
+	for i, s := range in.Strings {
+		prefixes[i] = modelPrefix(s.AttrPath)
+	}
+	providers := staticProviders(in.Strings, prefixes)
+	callIDs := make(map[Location]bool, len(in.SecretCalls))
 	for _, c := range in.SecretCalls {
 		callIDs[Location{File: c.File, Range: c.Range}] = true
 	}
 	var out []Diagnostic
-	for _, s := range in.Strings {
+	for i, s := range in.Strings {
 		if callIDs[Location{File: s.File, Range: s.Range}] {
 			continue // a secrets.ref id, checked below
 		}
-		prov := providers[modelPrefix(s.AttrPath)]
+		prov := providers[prefixes[i]]
 		f, ok := stringFinding("", s.AttrPath, s.Value, nil, prov)
 		if !ok {
 			continue
@@ -63,14 +67,17 @@ func Static(in StaticInput) []Diagnostic {
 }
 
 // staticProviders maps each model's attribute path prefix to its provider,
-// from the ref and scheme literals written next to it.
-func staticProviders(strs []StaticString) map[string]string {
+// from the ref and scheme literals written next to it. prefixes[i] is
+// modelPrefix of strs[i].
+func staticProviders(strs []StaticString, prefixes []string) map[string]string {
 	refs, schemes := map[string]string{}, map[string]string{}
-	for _, s := range strs {
+	for i, s := range strs {
+		prefix := prefixes[i]
+		if prefix == "" {
+			continue
+		}
 		key, _ := lastKeys(s.AttrPath)
-		prefix := modelPrefix(s.AttrPath)
 		switch {
-		case prefix == "":
 		case key == "ref":
 			refs[prefix] = s.Value
 		case key == "scheme":

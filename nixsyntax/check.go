@@ -240,8 +240,8 @@ func (c *checker) frameOf(owner NodeID, kind defKind) frame {
 	}
 	t := c.trie(owner)
 	fr := frame{lo: int32(len(c.info.defs))}
-	for _, name := range t.order {
-		e := t.entries[name]
+	for _, it := range t.order {
+		name, e := it.name, it.e
 		c.info.defs = append(c.info.defs, def{name: name, node: e.key, scope: owner, kind: kind})
 	}
 	c.closeFrame(&fr)
@@ -416,16 +416,47 @@ type attrEntry struct {
 	trie      *attrTrie // resolved nested trie (implicit, or the literal's)
 }
 
+// attrTrie is one attribute set's names in source order. Most sets are
+// small, so lookups scan; a map is built only past trieScan entries.
 type attrTrie struct {
-	entries map[string]*attrEntry
-	order   []string
+	order []trieItem
+	index map[string]*attrEntry
 }
 
-func newTrie() *attrTrie { return &attrTrie{entries: map[string]*attrEntry{}} }
+type trieItem struct {
+	name string
+	e    *attrEntry
+}
+
+const trieScan = 8
+
+func newTrie() *attrTrie { return &attrTrie{} }
 
 func (t *attrTrie) add(name string, e *attrEntry) {
-	t.entries[name] = e
-	t.order = append(t.order, name)
+	t.order = append(t.order, trieItem{name, e})
+	switch {
+	case t.index != nil:
+		t.index[name] = e
+	case len(t.order) > trieScan:
+		t.index = make(map[string]*attrEntry, 2*len(t.order))
+		for _, it := range t.order {
+			t.index[it.name] = it.e
+		}
+	}
+}
+
+// get is the entry of a name (the last added, as a map would keep).
+func (t *attrTrie) get(name string) (*attrEntry, bool) {
+	if t.index != nil {
+		e, ok := t.index[name]
+		return e, ok
+	}
+	for i := len(t.order) - 1; i >= 0; i-- {
+		if t.order[i].name == name {
+			return t.order[i].e, true
+		}
+	}
+	return nil, false
 }
 
 // trie builds (once) the attribute tree of a set or let node, reporting
@@ -463,7 +494,7 @@ func (c *checker) addInherit(t *attrTrie, b NodeID) {
 			c.reportNode(k, diagnostics.Error, CodeSyntax, "dynamic attributes not allowed in inherit")
 			continue
 		}
-		if prev, dup := t.entries[name]; dup {
+		if prev, dup := t.get(name); dup {
 			c.dup(k, name, prev.key)
 			continue
 		}
@@ -503,7 +534,7 @@ func (c *checker) addAttr(t *attrTrie, keys []NodeID, value, pathNode NodeID) {
 			return // below a dynamic key Nix builds a fresh set: nothing to clash with
 		}
 		names = append(names, name)
-		e, exists := t.entries[name]
+		e, exists := t.get(name)
 		if i == len(keys)-1 {
 			c.addLast(t, e, exists, k, name, names, value, pathNode)
 			return
@@ -540,9 +571,10 @@ func (c *checker) addLast(t *attrTrie, e *attrEntry, exists bool, k NodeID, name
 	if isSet && !e.inherited && c.nested(e) != nil {
 		// two attribute sets merge; their first-level names must not clash
 		into := c.nested(e)
-		for _, n := range c.trie(value).order {
-			ne := c.trie(value).entries[n]
-			if prev, dup := into.entries[n]; dup {
+		src := c.trie(value)
+		for _, it := range src.order {
+			n, ne := it.name, it.e
+			if prev, dup := into.get(n); dup {
 				c.dup(ne.key, n, prev.key)
 				continue
 			}

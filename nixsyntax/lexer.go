@@ -33,7 +33,8 @@ type lexer struct {
 // lex splits src into tokens covering every byte, ending with a TEOF token.
 func lex(src []byte) ([]Token, []lexError) {
 	lx := &lexer{src: src}
-	toks := make([]Token, 0, len(src)/4+16)
+	// 5 bytes a token in nixpkgs-style code, 2-3 in short-lined profiles
+	toks := make([]Token, 0, len(src)/3+16)
 	for lx.pos < len(src) {
 		start := lx.pos
 		kind := lx.next()

@@ -198,7 +198,13 @@ type StringLit struct {
 // Strings lists every string literal that is a value (attribute keys are
 // skipped), for plaintext-secret detection before evaluation.
 func Strings(f *File) []StringLit {
-	var out []StringLit
+	n := 0
+	for i := range f.Nodes {
+		if k := f.Nodes[i].Kind; k == NString || k == NIndString {
+			n++ // an upper bound (keys are strings too): one allocation
+		}
+	}
+	out := make([]StringLit, 0, n)
 	var walk func(id NodeID, path []string)
 	depth := 0
 	walk = func(id NodeID, path []string) {
@@ -224,12 +230,14 @@ func Strings(f *File) []StringLit {
 				if len(bk) != 2 {
 					continue
 				}
-				keys := f.keyTexts(bk[0])
-				p := append(append([]string(nil), path...), keys...)
+				// One exact-size slice per binding; its strings share it.
+				base := path
 				if n.Kind == NLet {
-					p = keys
+					base = nil
 				}
-				walk(bk[1], p)
+				p := make([]string, len(base), len(base)+len(f.Kids(bk[0])))
+				copy(p, base)
+				walk(bk[1], f.appendKeyTexts(p, bk[0]))
 			}
 			return
 		case NAttrPath:
@@ -243,12 +251,10 @@ func Strings(f *File) []StringLit {
 	return out
 }
 
-// keyTexts names each key of an NAttrPath: its static name, or its source
-// text (like "${x}") when dynamic.
-func (f *File) keyTexts(path NodeID) []string {
-	kids := f.Kids(path)
-	out := make([]string, 0, len(kids))
-	for _, k := range kids {
+// appendKeyTexts appends the name of each key of an NAttrPath to out: its
+// static name, or its source text (like "${x}") when dynamic.
+func (f *File) appendKeyTexts(out []string, path NodeID) []string {
+	for _, k := range f.Kids(path) {
 		name, ok := f.AttrName(k)
 		if !ok {
 			name = f.Text(k)
