@@ -59,10 +59,15 @@ func (c *Cache) get(key string) (Result, bool) {
 	return e.result, true
 }
 
-func (c *Cache) put(key string, r Result) {
+// put stores r; dg holds the disk digests this evaluation already took
+// (nil: none), so each file Nix read is hashed once per evaluation.
+func (c *Cache) put(key string, r Result, dg digests) {
+	if dg == nil {
+		dg = digests{}
+	}
 	e := &cacheEntry{key: key, result: r, deps: map[string]string{}}
 	for _, f := range r.Deps {
-		e.deps[f] = fileDigest(f, nil)
+		e.deps[f] = dg.disk(f)
 	}
 	e.size = resultSize(r)
 	if e.size > c.maxBytes {
@@ -109,8 +114,8 @@ func resultSize(r Result) int64 {
 
 // cacheKey is sha256 over everything a result depends on: the options, the
 // Nix version, the profile's path and text, and the content of each file
-// of its import closure the caller named.
-func cacheKey(fingerprint, version string, req Request, text []byte) string {
+// of its import closure the caller named (disk digests go into dg).
+func cacheKey(fingerprint, version string, req Request, text []byte, dg digests) string {
 	h := sha256.New()
 	field := func(s []byte) {
 		var n [8]byte
@@ -128,9 +133,29 @@ func cacheKey(fingerprint, version string, req Request, text []byte) string {
 	sort.Strings(deps)
 	for _, d := range deps {
 		field([]byte(d))
-		field([]byte(fileDigest(d, req.Overlays)))
+		if _, ok := req.Overlays[d]; ok {
+			field([]byte(fileDigest(d, req.Overlays)))
+		} else {
+			field([]byte(dg.disk(d)))
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// digests memoizes disk digests within one evaluation: a dep is read and
+// hashed once, for the key before Nix runs, and that same digest goes into
+// the cache entry. Taking it before the run is also the safe side: a file
+// changed while Nix ran then misses the cache instead of serving a result
+// computed from its old text.
+type digests map[string]string
+
+func (d digests) disk(path string) string {
+	s, ok := d[path]
+	if !ok {
+		s = fileDigest(path, nil)
+		d[path] = s
+	}
+	return s
 }
 
 // fileDigest is the sha256 of a file's overlay text, else its disk content.

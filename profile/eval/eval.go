@@ -73,7 +73,8 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 	if f != nil {
 		return Result{Failure: f}, false
 	}
-	key := cacheKey(e.opts.fingerprint()+" res="+resDir, version, req, text)
+	dg := digests{}
+	key := cacheKey(e.opts.fingerprint()+" res="+resDir, version, req, text, dg)
 	if r, ok := e.cache.get(key); ok {
 		r.Cached, r.Duration = true, 0
 		return r, false
@@ -87,7 +88,7 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 	}
 	r = e.run(ctx, req.Path, text, resDir)
 	if r.cacheable() {
-		e.cache.put(key, r)
+		e.cache.put(key, r, dg)
 	}
 	return r, true
 }
