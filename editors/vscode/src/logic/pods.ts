@@ -1,14 +1,17 @@
 import * as path from 'path';
 import type { PodResult } from './types';
 
-// Pod names end up in file names and on command lines of the pod runtime.
-const podName = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// Pod names are folder names under the pod store: the characters the insomnia
+// TUI lets one type (contract §3: [A-Za-z0-9._-]), never `.` or `..`.
+const podName = /^[A-Za-z0-9._-]{1,255}$/;
 
 // validatePodName returns an error text, or undefined when the name is usable;
 // an empty name is fine: the server then proposes one.
 export function validatePodName(name: string): string | undefined {
   if (name === '') return undefined;
-  if (!podName.test(name)) return 'Use lower-case letters, digits and dashes (at most 63, no dash at either end).';
+  if (!podName.test(name) || name === '.' || name === '..') {
+    return 'Use letters, digits, dots, dashes and underscores (not "." or "..").';
+  }
   return undefined;
 }
 

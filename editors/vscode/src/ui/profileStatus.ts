@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { documentSelector, Server } from '../client';
+import { Server } from '../client';
 import { languageStatus, statusBarText } from '../logic/status';
 import { Commands, ProfileInfo, ProfileStatus } from '../logic/types';
 
@@ -17,7 +17,8 @@ function sameUri(a: string | undefined, b: vscode.Uri | undefined): boolean {
 // ProfileStatusUI keeps two items current: the language status item of the
 // profile in the active editor, and the status bar item with the project's default.
 export class ProfileStatusUI implements vscode.Disposable {
-  private readonly lang = vscode.languages.createLanguageStatusItem('insomnia.profile', documentSelector);
+  // Nix files only: a profiles.toml has no profile of its own.
+  private readonly lang = vscode.languages.createLanguageStatusItem('insomnia.profile', { language: 'nix', scheme: 'file' });
   private readonly bar = vscode.window.createStatusBarItem('insomnia.defaultProfile', vscode.StatusBarAlignment.Left, 50);
   private readonly subs: vscode.Disposable[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;

@@ -61,8 +61,10 @@ test('settings: defaults, user values, bad values and trust', () => {
 
 test('pod names and spawn arguments', () => {
   assert.equal(validatePodName(''), undefined, 'empty: the server proposes a name');
-  assert.equal(validatePodName('coder-1'), undefined);
-  for (const bad of ['Coder', '-a', 'a-', 'a b', 'a/b', 'x'.repeat(64)]) {
+  for (const ok of ['coder-1', 'Coder_2', 'a.b', '-a', 'x'.repeat(255)]) {
+    assert.equal(validatePodName(ok), undefined, `${ok} is a valid name`);
+  }
+  for (const bad of ['.', '..', 'a b', 'a/b', 'a\u0000b', 'é', 'x'.repeat(256)]) {
     assert.ok(validatePodName(bad), `${bad} must be refused`);
   }
   assert.deepEqual(spawnArgs('project:coder', ''), { profile: 'project:coder' });
