@@ -150,6 +150,7 @@ type SecretRef struct {
 // call whose argument is a string literal without interpolation.
 func SecretRefs(f *File) []SecretRef {
 	var out []SecretRef
+	cur := posCursor{f: f}
 	for id := range f.Nodes {
 		if f.Nodes[id].Kind != NApply {
 			continue
@@ -160,7 +161,7 @@ func SecretRefs(f *File) []SecretRef {
 		}
 		arg := f.unparen(kids[1])
 		if v, ok := f.StringValue(arg); ok {
-			out = append(out, SecretRef{ID: v, Range: f.NodeRange(arg)})
+			out = append(out, SecretRef{ID: v, Range: cur.nodeRange(arg)})
 		}
 	}
 	return out
@@ -205,6 +206,7 @@ func Strings(f *File) []StringLit {
 		}
 	}
 	out := make([]StringLit, 0, n)
+	cur := posCursor{f: f}
 	var walk func(id NodeID, path []string)
 	depth := 0
 	walk = func(id NodeID, path []string) {
@@ -217,7 +219,7 @@ func Strings(f *File) []StringLit {
 		switch n.Kind {
 		case NString, NIndString:
 			v, ok := f.StringValue(id)
-			out = append(out, StringLit{Value: v, Literal: ok, Range: f.NodeRange(id), Path: path})
+			out = append(out, StringLit{Value: v, Literal: ok, Range: cur.nodeRange(id), Path: path})
 		case NAttrSet, NLetLegacy, NLet:
 			for _, k := range f.Kids(id) {
 				if f.Nodes[k].Kind != NBinding {

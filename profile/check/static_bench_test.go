@@ -92,3 +92,16 @@ func BenchmarkStaticHugeLiteral(b *testing.B) {
 	src := "{ secrets, ... }: { manifest.model.auth = secrets.ref \"llm.anthropic.default\"; manifest.notes = \"" + v.String() + "\"; }\n"
 	benchStatic(b, []byte(src))
 }
+
+// BenchmarkStaticProfileOneLine is the same profile with its newlines
+// turned into spaces (generated or minified Nix): every literal sits on one
+// long line, where position conversion must not go quadratic.
+func BenchmarkStaticProfileOneLine(b *testing.B) {
+	src := benchProfile(1000)
+	for i, c := range src {
+		if c == '\n' {
+			src[i] = ' '
+		}
+	}
+	benchStatic(b, src)
+}
