@@ -41,6 +41,12 @@
 // (function-profile), not called: upstream's `nix eval --json --file` does
 // not call it either.
 //
+// The Nix version (part of the cache key) comes from one `--version` probe
+// per Evaluator, shared by every caller that needs it meanwhile (a
+// workspace opening submits all its profiles at once) and run before any
+// evaluation, so it never adds a process beyond MaxConcurrent; a failed
+// probe is asked again by the next evaluation.
+//
 // Limits (Options): wall clock Timeout (10 s), stdout and stderr caps
 // (16 MiB each; going over kills Nix), address space MemoryLimit (4 GiB,
 // RLIMIT_AS set with prlimit(2) on the child right after exec: only Nix's
