@@ -33,8 +33,9 @@ type lexer struct {
 // lex splits src into tokens covering every byte, ending with a TEOF token.
 func lex(src []byte) ([]Token, []lexError) {
 	lx := &lexer{src: src}
-	// 5 bytes a token in nixpkgs-style code, 2-3 in short-lined profiles
-	toks := make([]Token, 0, len(src)/3+16)
+	// 5 bytes a token in nixpkgs-style code, 2-3 in short-lined profiles;
+	// capped, since a huge file may be one huge string (append grows it).
+	toks := make([]Token, 0, min(len(src)/3+16, 1<<16))
 	for lx.pos < len(src) {
 		start := lx.pos
 		kind := lx.next()
