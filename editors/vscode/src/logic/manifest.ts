@@ -17,7 +17,8 @@ export function renderManifest(res: ManifestResult | undefined): string {
   if (res.qualifiedName) head.push(`// profile: ${res.qualifiedName}`);
   if (res.hash) head.push(`// hash: ${res.hash}`);
   if (res.status && res.status !== 'ok') head.push(`// status: ${res.status}`);
-  if (res.message) head.push(...res.message.split('\n').map((l) => `// ${l}`));
+  // An ok evaluation's message says only that; an error's says what went wrong.
+  if (res.message && res.status !== 'ok') head.push(...res.message.split('\n').map((l) => `// ${l}`));
   const body = jsonText(res.json);
   return [...head, body ?? '// No resolved manifest yet.'].join('\n') + '\n';
 }

@@ -244,7 +244,6 @@ async function steps() {
     await page.locator('.tab', { hasText: 'coder.nix (resolved)' }).first().waitFor({ timeout: 15_000 });
     const lines = page.locator('.editor-group-container .monaco-editor .view-lines');
     const first = (await waitText(lines, /"name":\s*"coder"/, 15_000, 'manifest document')).split('\n')[0];
-    await screenshot('manifest-open');
     await runCommand('View: Close Editor');
     return first;
   });
@@ -300,6 +299,24 @@ async function steps() {
     }
     await waitText(page.locator('.statusbar-item'), /project:reviewer/, 15_000, 'status bar after the change');
     return 'profiles.toml now says default = "reviewer"';
+  });
+
+  await check('manifest-refreshes-after-edit', async () => {
+    // Edit the profile (unsaved) next to its manifest: the server evaluates the
+    // buffer, and the read-only document follows.
+    const src = fs.readFileSync(path.join(WS, '.insomnia/profiles/coder.nix'), 'utf8').split('\n');
+    const line = src.findIndex((l) => l.includes('pod.name = "coder"')) + 1;
+    const col = src[line - 1].indexOf('"coder"') + 2;
+    await openFile('.insomnia/profiles/coder.nix');
+    await runCommand('Insomnia: Show Resolved Manifest');
+    await page.locator('.tab', { hasText: 'coder.nix (resolved)' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Control+1');
+    await goTo(line, col);
+    await page.keyboard.type('new-');
+    const manifest = page.locator('.editor-group-container').nth(1).locator('.monaco-editor .view-lines');
+    const text = await waitText(manifest, /"name":\s*"new-coder"/, 30_000, 'manifest after the edit');
+    await screenshot('manifest-refreshed');
+    return (text.match(/"name":\s*"new-coder"/) || [''])[0];
   });
 
   await check('crash-reported-with-log-button', async () => {

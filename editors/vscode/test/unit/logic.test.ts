@@ -149,7 +149,7 @@ test('pod quick pick shows drift', () => {
 test('resolved manifest document', () => {
   assert.equal(manifestPath('file:///ws/profiles/coder.nix'), '/coder.nix (resolved).jsonc');
   assert.equal(manifestPath('file:///ws/my%20profile.nix'), '/my profile.nix (resolved).jsonc');
-  const ok = renderManifest({ qualifiedName: 'project:coder', hash: 'abc', status: 'ok', json: { pod: { name: 'c' } } });
+  const ok = renderManifest({ qualifiedName: 'project:coder', hash: 'abc', status: 'ok', message: 'ok', json: { pod: { name: 'c' } } });
   assert.equal(ok, '// profile: project:coder\n// hash: abc\n{\n  "pod": {\n    "name": "c"\n  }\n}\n');
   assert.equal(renderManifest({ json: '{"a":1}' }), '{\n  "a": 1\n}\n');
   const err = renderManifest({ status: 'error', message: 'line 1\nline 2' });
