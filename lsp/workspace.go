@@ -1,10 +1,10 @@
 package lsp
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"go.uber.org/zap"
@@ -289,9 +289,9 @@ func (w *workspace) closedDoc(path string) {
 }
 
 // isProfile says whether a .nix file evaluates to a profile: a discovered
-// registry entry, or a file that builds one with mkProfile (usable with a
-// path: selector) and is not merely imported by another profile. The
-// library itself is never a profile.
+// registry entry, or a file that builds one (mkProfile, mkManifest or a
+// `manifest` attribute; usable with a path: selector) and is not merely
+// imported by another profile. The library itself is never a profile.
 func (w *workspace) isProfile(path string, text []byte) bool {
 	if filepath.Base(path) == "profile-lib.nix" {
 		return false
@@ -302,7 +302,18 @@ func (w *workspace) isProfile(path string, text []byte) bool {
 	if len(w.graph.dependents(path)) > 0 { // imported by some profile
 		return false
 	}
-	return strings.Contains(string(text), "mkProfile")
+	return looksLikeProfile(text)
+}
+
+var profileMarkers = [][]byte{[]byte("mkProfile"), []byte("mkManifest"), []byte("manifest ="), []byte("manifest.")}
+
+func looksLikeProfile(text []byte) bool {
+	for _, m := range profileMarkers {
+		if bytes.Contains(text, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *workspace) state(path string) *profileState {

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"bytes"
+
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 )
@@ -29,7 +31,7 @@ func StaticInput(path string, f *nixsyntax.File, ids []string) diagnostics.Stati
 
 // Fallback is where a manifest problem that Nix gives no position for is
 // placed: the profile's `manifest` (or `config`) key when its text has one,
-// else its first line. f may be nil.
+// else the mkProfile call, else its first line. f may be nil.
 func Fallback(path string, f *nixsyntax.File) diagnostics.Location {
 	loc := diagnostics.Location{File: path}
 	if f == nil {
@@ -40,6 +42,10 @@ func Fallback(path string, f *nixsyntax.File) diagnostics.Location {
 			loc.Range = r
 			return loc
 		}
+	}
+	if i := bytes.Index(f.Src, []byte("mkProfile")); i >= 0 {
+		loc.Range = f.Range(i, i+len("mkProfile"))
+		return loc
 	}
 	loc.Range = f.Lines.LineRange(0)
 	return loc
