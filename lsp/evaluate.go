@@ -3,9 +3,11 @@ package lsp
 import (
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
@@ -121,5 +123,30 @@ func (w *workspace) mayEvaluate(path string) bool {
 		}
 	}
 	w.s.log.Info("not evaluating a profile outside the untrusted workspace", zap.String("profile", path))
+	w.refuseUntrusted(path)
 	return false
+}
+
+// refuseUntrusted records why a profile was not evaluated: an error status
+// for pickers and lenses, and a diagnostic on the registry entry naming it.
+func (w *workspace) refuseUntrusted(path string) {
+	msg := "not evaluated: the profile is outside this untrusted workspace (trust the workspace to evaluate it)"
+	st := w.state(path)
+	w.mu.Lock()
+	st.evaluating = false
+	st.latest = &check.Outcome{NixError: true, Errors: 1, Message: msg, Finished: time.Now()}
+	w.mu.Unlock()
+	byFile := map[string][]diagnostics.Diagnostic{}
+	if e, ok := w.entry(path); ok && e.Origin.File != "" && e.Origin.File != path {
+		byFile[e.Origin.File] = []diagnostics.Diagnostic{{File: e.Origin.File, Range: check.Widen(e.Origin.Range),
+			Severity: diagnostics.Warning, Code: "untrusted-outside", Message: msg}}
+	}
+	w.mu.Lock()
+	prev := st.diagFiles
+	w.mu.Unlock()
+	files := w.s.pub.replaceOwned(path, layerEval, byFile, prev)
+	w.mu.Lock()
+	st.diagFiles = files
+	w.mu.Unlock()
+	go w.s.notifyStatus(path) // may run on the read loop: never write from it
 }
