@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"go.uber.org/zap"
@@ -74,6 +75,14 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer closeLog()
+	// INSOMNIA_LSP_CPUPROFILE=FILE writes a CPU profile of the whole session
+	// (for performance work with scripts/bench.sh).
+	if out := os.Getenv("INSOMNIA_LSP_CPUPROFILE"); out != "" {
+		if f, err := os.Create(out); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	cwd, _ := os.Getwd()
