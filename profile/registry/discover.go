@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
@@ -52,6 +53,12 @@ type Registry struct {
 
 	texts map[string][]byte
 	docs  map[string]*regDoc
+
+	// pathIndex maps every key of every entry's path (cleaned absolute,
+	// symlinks resolved) to its entries, built on first use: ByPath is on
+	// the editor's keystroke path and must not resolve symlinks per entry.
+	pathOnce  sync.Once
+	pathIndex map[string][]int
 }
 
 // Discover runs discovery. The error is Registry.Err (non-nil when the
@@ -271,15 +278,28 @@ func matchIn(entries []Entry, src Source, name string) []int {
 // ByPath returns the entries whose file is path (compared cleaned, and with
 // symlinks resolved when both exist).
 func (r *Registry) ByPath(path string) []Entry {
-	want := samePathKeys(path)
-	var out []Entry
-	for _, e := range r.Entries {
-		for _, k := range samePathKeys(e.Path) {
-			if k == want[0] || (len(want) > 1 && k == want[1]) {
-				out = append(out, e)
-				break
+	r.pathOnce.Do(func() {
+		r.pathIndex = map[string][]int{}
+		for i, e := range r.Entries {
+			for _, k := range samePathKeys(e.Path) {
+				r.pathIndex[k] = append(r.pathIndex[k], i)
 			}
 		}
+	})
+	seen := map[int]bool{}
+	var idx []int
+	for _, k := range samePathKeys(path) {
+		for _, i := range r.pathIndex[k] {
+			if !seen[i] {
+				seen[i] = true
+				idx = append(idx, i)
+			}
+		}
+	}
+	sort.Ints(idx) // entry order, as before
+	out := make([]Entry, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, r.Entries[i])
 	}
 	return out
 }
