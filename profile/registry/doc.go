@@ -7,7 +7,6 @@
 //	ConfigDir(env) / DataDir(env) / RuntimeDir(env) string
 //	Dirs.UserRegistry() / BuiltinDir() / ProfileLib() / SecretStore() string
 //	BundledResources() (string, error)   // embedded resources, extracted once
-//	ExtractFS(fsys, parent) (string, error)
 //
 // Discovery and selection (§3.2–3.4):
 //
