@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 )
 
-// ExtractFS writes fsys to parent/resources-<hash> atomically: it fills a
+// Extract writes fsys to parent/resources-<hash> atomically: it fills a
 // temporary sibling and renames it into place; if another process won the
 // race, its identical copy is used.
 func Extract(fsys fs.FS, parent string) (string, error) {
