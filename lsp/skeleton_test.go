@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -120,5 +121,27 @@ func TestNixMissingGivesOneClearDiagnostic(t *testing.T) {
 	// The server keeps running: a hover still answers.
 	if h := c.Hover(path, 0, 0); !strings.Contains(h, "profile") {
 		t.Errorf("hover after nix-missing: %q", h)
+	}
+}
+
+func TestServerExitsWhenTheEditorDies(t *testing.T) {
+	editor := exec.Command("sleep", "60")
+	if err := editor.Start(); err != nil {
+		t.Skip("cannot start a stand-in editor process:", err)
+	}
+	c := lsptest.Start(t, lsp.Options{})
+	c.EditorPID = editor.Process.Pid
+	c.Initialize(t.TempDir(), nil)
+	if _, ended := c.WaitExit(1500 * time.Millisecond); ended {
+		t.Fatal("the server ended while the editor was alive")
+	}
+	_ = editor.Process.Kill()
+	_ = editor.Wait()
+	code, ended := c.WaitExit(10 * time.Second)
+	if !ended {
+		t.Fatal("the server still runs 10 s after its editor died")
+	}
+	if code != 1 {
+		t.Errorf("exit code %d without shutdown, want 1", code)
 	}
 }

@@ -44,6 +44,8 @@ type Client struct {
 	settings json.RawMessage
 	// ApplyEdits, when true, writes applied workspace edits to disk.
 	ApplyEdits bool
+	// EditorPID is the processId sent in initialize (default: this process).
+	EditorPID int
 }
 
 // Notification is a non-standard notification from the server.
@@ -64,6 +66,7 @@ func Start(t testing.TB, opts lsp.Options) *Client {
 	c := &Client{t: t, done: make(chan int, 1), diags: map[string][]protocol.Diagnostic{},
 		diagSeq: map[string]int{}, versions: map[string]int32{}}
 	c.cond = sync.NewCond(&c.mu)
+	c.EditorPID = os.Getpid()
 	go func() { c.done <- lsp.Serve(ctx, a, opts) }()
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(b), jsonrpc2.WithCodec(rpccodec.Codec{}))
 	c.Server = protocol.ServerDispatcher(c.conn)
@@ -103,7 +106,7 @@ func (c *Client) Close() int {
 func (c *Client) Initialize(root string, initOptions any) *protocol.InitializeResult {
 	c.t.Helper()
 	// Nullable fields have no constructor: build the params from JSON.
-	raw := map[string]any{"processId": os.Getpid(), "clientInfo": map[string]string{"name": "lsptest"},
+	raw := map[string]any{"processId": c.EditorPID, "clientInfo": map[string]string{"name": "lsptest"},
 		"capabilities": map[string]any{}}
 	if root != "" {
 		u := uri.File(root)
@@ -377,4 +380,16 @@ func pipes(t testing.TB) (server, client duplex) {
 		t.Fatal(err)
 	}
 	return duplex{r1, w2}, duplex{r2, w1}
+}
+
+// WaitExit waits up to d for the server to end on its own and returns its
+// exit code.
+func (c *Client) WaitExit(d time.Duration) (int, bool) {
+	select {
+	case code := <-c.done:
+		c.done <- code
+		return code, true
+	case <-time.After(d):
+		return 0, false
+	}
 }
