@@ -135,10 +135,10 @@ func (p *publisher) merged(file string) []diagnostics.Diagnostic {
 }
 
 func (p *publisher) send(file string, diags []diagnostics.Diagnostic) {
+	// No version: a file's set merges layers computed from different
+	// versions (the evaluation lags the keystrokes), so any single version
+	// would claim more than is true; the field is optional.
 	params := &protocol.PublishDiagnosticsParams{URI: uri.File(file), Diagnostics: make([]protocol.Diagnostic, 0, len(diags))}
-	if doc := p.s.docs.get(file); doc != nil {
-		params.Version = protocol.NewOptional(doc.Version)
-	}
 	for _, d := range diags {
 		params.Diagnostics = append(params.Diagnostics, toProtoDiagnostic(d))
 	}
