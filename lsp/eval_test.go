@@ -130,7 +130,7 @@ func TestInfiniteRecursionIsClear(t *testing.T) {
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.Initialize(dir, nil)
 	c.Open(path)
-	d := c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
+	c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
 		for _, d := range ds {
 			if strings.Contains(lsptest.Message(d), "infinite recursion") {
 				return true
@@ -138,7 +138,6 @@ func TestInfiniteRecursionIsClear(t *testing.T) {
 		}
 		return false
 	})
-	_ = d
 }
 
 func TestNoNixProcessLeftAfterShutdown(t *testing.T) {

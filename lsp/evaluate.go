@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
@@ -72,7 +73,7 @@ func (w *workspace) checkProfile(path string) check.Profile {
 	ids := w.secretIDs
 	w.mu.Unlock()
 	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.root(),
-		Fallback: check.Fallback(path, w.tree(path))}
+		Tree: func() *nixsyntax.File { return w.tree(path) }}
 }
 
 // source is a profile's provenance and the base directory for its relative

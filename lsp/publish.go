@@ -97,7 +97,7 @@ func (p *publisher) set(file, layer string, diags []diagnostics.Diagnostic) {
 	}
 }
 
-// replaceFiles sets layer for every file in byFile and clears it on files
+// replaceOwned sets layer for every file in byFile and clears it on files
 // that had it from the same owner before (owner is usually a profile path).
 func (p *publisher) replaceOwned(owner, layer string, byFile map[string][]diagnostics.Diagnostic, prev []string) []string {
 	files := make([]string, 0, len(byFile))

@@ -92,6 +92,9 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkOptions, bool) {
 // result into diagnostics exactly as the server does (profile/check).
 func (c *cliEnv) evaluateAll(ctx context.Context, profiles []target, timeout time.Duration) []diagnostics.Diagnostic {
 	ev := c.evaluator(timeout)
+	for _, t := range profiles {
+		c.parse(t.path) // once, before the concurrent part only reads the cache
+	}
 	results := make([][]diagnostics.Diagnostic, len(profiles))
 	sem := make(chan struct{}, max(1, min(runtime.NumCPU(), 4)))
 	var wg sync.WaitGroup
@@ -151,12 +154,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, bool) {
 // checkProfile gives a profile its provenance and base (contract §1.3).
 func (c *cliEnv) checkProfile(t target) profcheck.Profile {
 	src, base := t.source()
-	var tree *nixsyntax.File // parsed here, not via c.parse: this runs concurrently
-	if text, err := os.ReadFile(t.path); err == nil {
-		tree = nixsyntax.Parse(text)
-	}
+	// Only read the parse cache: this runs concurrently, and evaluateAll
+	// filled the cache for every profile before starting.
 	return profcheck.Profile{Path: t.path, Source: src, Base: base, SecretIDs: c.secretIDs, Workspace: t.workspace,
-		Fallback: profcheck.Fallback(t.path, tree)}
+		Tree: func() *nixsyntax.File { return c.trees[t.path] }}
 }
 
 // staticAll parses every file and runs the checks that need no Nix.

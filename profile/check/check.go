@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 )
@@ -22,9 +23,9 @@ type Profile struct {
 	Base      string   // directory relative manifest paths join to
 	SecretIDs []string // nil: store unknown, unknown ids not reported
 	Workspace string   // launch directory ("" skips the scope check)
-	// Fallback places problems Nix gives no position for (see Fallback);
-	// empty: the profile's first character.
-	Fallback diagnostics.Location
+	// Tree, when set, gives the profile's parse; it is called only when a
+	// problem has no position from Nix, to place it (see Fallback).
+	Tree func() *nixsyntax.File
 }
 
 // Outcome is a finished evaluation as hover, lenses and commands read it.
@@ -67,12 +68,13 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	diags := diagnostics.Manifest(diagnostics.ManifestInput{
 		Artifact:   r.Artifact,
 		Positions:  withoutRoot(r.Positions),
-		Fallback:   p.fallback(),
+		Fallback:   diagnostics.Location{File: p.Path},
 		SecretIDs:  p.SecretIDs,
 		Registry:   p.Source.Kind == "path" || p.Source.Source != "builtin",
 		ProfileDir: filepath.Dir(p.Path),
 		Workspace:  p.Workspace,
 	})
+	p.placeUnlocated(diags)
 	for _, d := range diags {
 		if d.Severity == diagnostics.Error {
 			out.Errors++
@@ -164,11 +166,25 @@ func firstLine(s string) string {
 	return s
 }
 
-func (p Profile) fallback() diagnostics.Location {
-	if p.Fallback.File != "" {
-		return p.Fallback
+// placeUnlocated moves problems that got no position (the start of the
+// profile) to Fallback's place. The parse it needs is asked for only then,
+// so a clean evaluation never parses the profile again.
+func (p Profile) placeUnlocated(ds []diagnostics.Diagnostic) {
+	var at *diagnostics.Location
+	for i := range ds {
+		if ds[i].File != p.Path || ds[i].Range != (diagnostics.Range{}) {
+			continue
+		}
+		if at == nil {
+			var tree *nixsyntax.File
+			if p.Tree != nil {
+				tree = p.Tree()
+			}
+			loc := Fallback(p.Path, tree)
+			at = &loc
+		}
+		ds[i].Range = at.Range
 	}
-	return diagnostics.Location{File: p.Path}
 }
 
 // withoutRoot drops the artifact root's position (the start of the file)
