@@ -36,7 +36,7 @@ func (l *Lines) Pos(offset int) Pos {
 		offset = len(l.text)
 	}
 	line := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
-	return Pos{Line: line, Col: utf16Len(l.text[l.starts[line]:offset])}
+	return Pos{Line: line, Col: UTF16Len(l.text[l.starts[line]:offset])}
 }
 
 // Offset gives the byte offset of an LSP position (clamped to its line).
@@ -93,7 +93,9 @@ func (l *Lines) lineEnd(line int) int {
 	return len(l.text)
 }
 
-func utf16Len(b []byte) int {
+// UTF16Len is the length of b in UTF-16 code units (LSP columns), an invalid
+// byte counting one. The one counter every position conversion uses.
+func UTF16Len(b []byte) int {
 	n := 0
 	for len(b) > 0 && b[0] < utf8.RuneSelf { // ASCII: one unit per byte
 		n++

@@ -140,7 +140,7 @@ func (w *workspace) refuseUntrusted(path string) {
 	byFile := map[string][]diagnostics.Diagnostic{}
 	if e, ok := w.entry(path); ok && e.Origin.File != "" && e.Origin.File != path {
 		byFile[e.Origin.File] = []diagnostics.Diagnostic{{File: e.Origin.File, Range: check.Widen(e.Origin.Range),
-			Severity: diagnostics.Warning, Code: "untrusted-outside", Message: msg}}
+			Severity: diagnostics.Warning, Code: diagnostics.CodeUntrustedOutside, Message: msg}}
 	}
 	w.mu.Lock()
 	prev := st.diagFiles

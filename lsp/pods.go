@@ -14,7 +14,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
 
@@ -86,7 +86,7 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
-		return nil, fmt.Errorf("cannot start pod %s from %s: %s", name, tgt.label, diagnostics.Redact(err.Error()))
+		return nil, fmt.Errorf("cannot start pod %s from %s: %s", name, tgt.label, secrets.Redact(err.Error()))
 	}
 	pr.end("ready")
 	msg, warnings := verifySpawn(data, ready, tgt, out, warnings)
@@ -210,7 +210,7 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
-		return nil, fmt.Errorf("cannot resume pod %s: %s", pod.Name, diagnostics.Redact(err.Error()))
+		return nil, fmt.Errorf("cannot resume pod %s: %s", pod.Name, secrets.Redact(err.Error()))
 	}
 	pr.end("ready")
 	msg := resumeMessage(pod, ready, drift)
@@ -407,7 +407,7 @@ func (p *podProgress) report(line string) {
 	if len(line) > 200 {
 		line = line[:200] + "…"
 	}
-	p.send(map[string]any{"kind": "report", "message": diagnostics.Redact(line)})
+	p.send(map[string]any{"kind": "report", "message": secrets.Redact(line)})
 }
 
 func (p *podProgress) end(message string) {

@@ -4,12 +4,12 @@ import "github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 
 // Diagnostic codes.
 const (
-	CodeSyntax        = "syntax-error"
-	CodeDuplicateAttr = "duplicate-attribute"
-	CodeDuplicateArg  = "duplicate-formal"
-	CodeUndefined     = "undefined-variable"
-	CodeUnusedBinding = "unused-binding"
-	CodeUnusedFormal  = "unused-formal"
+	CodeSyntax        = diagnostics.CodeSyntax
+	CodeDuplicateAttr = diagnostics.CodeDuplicateAttr
+	CodeDuplicateArg  = diagnostics.CodeDuplicateArg
+	CodeUndefined     = diagnostics.CodeUndefined
+	CodeUnusedBinding = diagnostics.CodeUnusedBinding
+	CodeUnusedFormal  = diagnostics.CodeUnusedFormal
 )
 
 // SyntaxDiagnostics returns only the syntax errors (lexer and parser).

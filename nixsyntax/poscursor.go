@@ -23,7 +23,7 @@ func (c *posCursor) at(offset int) diagnostics.Pos {
 	src := c.f.Src
 	if c.ok && offset >= c.off && offset <= len(src) && (c.off == len(src) || utf8.RuneStart(src[c.off])) &&
 		bytes.IndexByte(src[c.off:offset], '\n') < 0 {
-		c.pos.Col += utf16Units(src[c.off:offset])
+		c.pos.Col += diagnostics.UTF16Len(src[c.off:offset])
 	} else {
 		c.pos = c.f.Lines.Pos(offset)
 	}
@@ -35,23 +35,4 @@ func (c *posCursor) at(offset int) diagnostics.Pos {
 func (c *posCursor) nodeRange(id NodeID) diagnostics.Range {
 	n := &c.f.Nodes[id]
 	return diagnostics.Range{Start: c.at(int(n.Start)), End: c.at(int(n.End))}
-}
-
-// utf16Units is the length of b in UTF-16 code units, an invalid byte
-// counting one, as diagnostics.Lines counts columns.
-func utf16Units(b []byte) int {
-	n := 0
-	for len(b) > 0 {
-		if b[0] < utf8.RuneSelf {
-			n++
-			b = b[1:]
-			continue
-		}
-		r, size := utf8.DecodeRune(b)
-		b = b[size:]
-		if n++; r >= 0x10000 {
-			n++
-		}
-	}
-	return n
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // cliDiagnostic is one diagnostic as the command line prints it: 1-based
@@ -54,7 +55,7 @@ func (p *printer) convert(ds []diagnostics.Diagnostic) []cliDiagnostic {
 	all := make([]cliDiagnostic, 0, len(ds))
 	for _, d := range ds {
 		c := cliDiagnostic{File: p.rel(d.File), Severity: d.Severity.String(), Code: d.Code,
-			Message: diagnostics.Redact(d.Message)}
+			Message: secrets.Redact(d.Message)}
 		if d.File != "" {
 			c.Line, c.Column = p.nixPos(d.File, d.Range.Start)
 			c.EndLine, c.EndColumn = p.nixPos(d.File, d.Range.End)

@@ -10,10 +10,10 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // resolved is `insomnia-lsp resolve --json`.
@@ -84,7 +84,7 @@ func selectionTarget(reg *registry.Registry, sel registry.Selection, cwd string)
 // (redacted), or the first problem that stopped the resolution.
 func resolveArtifact(r eval.Result, t target) (*manifest.Resolved, error) {
 	if r.Failure != nil {
-		return nil, errors.New(oneLine(diagnostics.Redact(r.Failure.Message)))
+		return nil, errors.New(oneLine(secrets.Redact(r.Failure.Message)))
 	}
 	src, base := t.source()
 	res, problems := manifest.Resolve(r.Artifact, base, src)
@@ -93,7 +93,7 @@ func resolveArtifact(r eval.Result, t target) (*manifest.Resolved, error) {
 	}
 	for _, p := range problems {
 		if !p.Warning {
-			return nil, errors.New(diagnostics.Redact(p.Message))
+			return nil, errors.New(secrets.Redact(p.Message))
 		}
 	}
 	return nil, errors.New("failed to resolve profile manifest/config")

@@ -14,6 +14,8 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rules"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Profile says what is being checked and against what.
@@ -53,7 +55,7 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	byFile := map[string][]diagnostics.Diagnostic{}
 	if r.Failure != nil {
 		out.NixError, out.Errors = true, 1
-		out.Message = firstLine(diagnostics.Redact(r.Failure.Message))
+		out.Message = firstLine(secrets.Redact(r.Failure.Message))
 		for _, d := range FailureDiagnostics(p.Path, r.Failure) {
 			byFile[d.File] = append(byFile[d.File], d)
 		}
@@ -65,7 +67,7 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	if disp, err := manifest.Display(r.Artifact); err == nil {
 		out.Display = disp
 	}
-	diags := diagnostics.Manifest(diagnostics.ManifestInput{
+	diags := rules.Manifest(rules.ManifestInput{
 		Artifact:   r.Artifact,
 		Positions:  withoutRoot(r.Positions),
 		Fallback:   diagnostics.Location{File: p.Path},
@@ -93,7 +95,7 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 // gave (the imported file when it is there, with a pointer on the profile),
 // else at the start of the profile.
 func FailureDiagnostics(path string, f *eval.Failure) []diagnostics.Diagnostic {
-	msg := diagnostics.Redact(f.Message)
+	msg := secrets.Redact(f.Message)
 	d := diagnostics.Diagnostic{File: path, Severity: diagnostics.Error, Code: f.Kind, Message: msg}
 	if f.Location == nil {
 		return []diagnostics.Diagnostic{d}
@@ -101,7 +103,7 @@ func FailureDiagnostics(path string, f *eval.Failure) []diagnostics.Diagnostic {
 	d.File, d.Range = f.Location.File, Widen(f.Location.Range)
 	out := []diagnostics.Diagnostic{d}
 	if filepath.Clean(d.File) != filepath.Clean(path) {
-		ptr := diagnostics.Diagnostic{File: path, Severity: diagnostics.Error, Code: "import-error",
+		ptr := diagnostics.Diagnostic{File: path, Severity: diagnostics.Error, Code: diagnostics.CodeImportError,
 			Message: fmt.Sprintf("evaluation failed in %s:%d: %s", filepath.Base(d.File), d.Range.Start.Line+1, firstLine(msg)),
 			Related: []diagnostics.Related{{Location: *f.Location, Message: firstLine(msg)}}}
 		if loc := importSite(path, f.Trace); loc != nil {
@@ -144,7 +146,7 @@ func addImportPointers(path string, byFile map[string][]diagnostics.Diagnostic) 
 			continue
 		}
 		byFile[path] = append(byFile[path], diagnostics.Diagnostic{File: path, Severity: diagnostics.Error,
-			Code: "import-error", Message: fmt.Sprintf("%d error(s) in %s, which this profile imports", errs, filepath.Base(file)),
+			Code: diagnostics.CodeImportError, Message: fmt.Sprintf("%d error(s) in %s, which this profile imports", errs, filepath.Base(file)),
 			Related: []diagnostics.Related{{Location: diagnostics.Location{File: file, Range: first.Range}, Message: first.Message}}})
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rules"
 )
 
 // Static is everything known about a .nix file without Nix: syntax and scope
@@ -12,19 +13,19 @@ import (
 // sites. The server and `insomnia-lsp check` both call it, so the editor and
 // CI report the same static problems. ids as in Profile.SecretIDs.
 func Static(path string, f *nixsyntax.File, ids []string) []diagnostics.Diagnostic {
-	return append(f.Diagnostics(path), diagnostics.Static(StaticInput(path, f, ids))...)
+	return append(f.Diagnostics(path), rules.Static(StaticInput(path, f, ids))...)
 }
 
-// StaticInput collects from a parse what diagnostics.Static needs.
-func StaticInput(path string, f *nixsyntax.File, ids []string) diagnostics.StaticInput {
-	in := diagnostics.StaticInput{SecretIDs: ids}
+// StaticInput collects from a parse what rules.Static needs.
+func StaticInput(path string, f *nixsyntax.File, ids []string) rules.StaticInput {
+	in := rules.StaticInput{SecretIDs: ids}
 	for _, s := range nixsyntax.Strings(f) {
 		if s.Literal {
-			in.Strings = append(in.Strings, diagnostics.StaticString{File: path, Range: s.Range, Value: s.Value, AttrPath: s.Path})
+			in.Strings = append(in.Strings, rules.StaticString{File: path, Range: s.Range, Value: s.Value, AttrPath: s.Path})
 		}
 	}
 	for _, r := range nixsyntax.SecretRefs(f) {
-		in.SecretCalls = append(in.SecretCalls, diagnostics.SecretCall{File: path, Range: r.Range, ID: r.ID})
+		in.SecretCalls = append(in.SecretCalls, rules.SecretCall{File: path, Range: r.Range, ID: r.ID})
 	}
 	return in
 }

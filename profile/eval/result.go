@@ -45,17 +45,17 @@ type Result struct {
 // Failure kinds. Each has one message shape; see the constructors in
 // failure.go.
 const (
-	KindNixMissing      = "nix-missing"
-	KindNixError        = "nix-error"
-	KindTimeout         = "timeout"
-	KindOutputCap       = "output-cap"
-	KindMemoryLimit     = "memory-limit"
-	KindKilled          = "killed-from-outside"
-	KindCancelled       = "cancelled"
-	KindInvalidJSON     = "invalid-json"
-	KindFunctionProfile = "function-profile"
+	KindNixMissing      = diagnostics.CodeNixMissing
+	KindNixError        = diagnostics.CodeNixError
+	KindTimeout         = diagnostics.CodeTimeout
+	KindOutputCap       = diagnostics.CodeOutputCap
+	KindMemoryLimit     = diagnostics.CodeMemoryLimit
+	KindKilled          = diagnostics.CodeKilled
+	KindCancelled       = diagnostics.CodeCancelled
+	KindInvalidJSON     = diagnostics.CodeInvalidJSON
+	KindFunctionProfile = diagnostics.CodeFunctionProfile
 	// KindBadRequest: the profile cannot be read, or the request is malformed.
-	KindBadRequest = "bad-request"
+	KindBadRequest = diagnostics.CodeBadRequest
 )
 
 // Failure says why there is no artifact.

@@ -6,25 +6,27 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Stable problem codes shared with package diagnostics.
 const (
-	CodeInvalidPath       = "invalid-path"
-	CodeInvalidArtifact   = "invalid-artifact"
-	CodeUnsupportedFormat = "unsupported-format"
-	CodeManifestAndConfig = "manifest-and-config"
-	CodeMissingRequired   = "missing-required"
-	CodeTypeMismatch      = "type-mismatch"
-	CodeUnknownEnum       = "unknown-enum"
-	CodeUnknownField      = "unknown-field"
-	CodeRemovedField      = "removed-field"
-	CodeAliasConflict     = "alias-conflict"
-	CodeSnapshotSerialize = "snapshot-serialize"
-	CodeSchemaUnavailable = "schema-unavailable"
+	CodeInvalidPath       = diagnostics.CodeInvalidPath
+	CodeInvalidArtifact   = diagnostics.CodeInvalidArtifact
+	CodeUnsupportedFormat = diagnostics.CodeUnsupportedFormat
+	CodeManifestAndConfig = diagnostics.CodeManifestAndConfig
+	CodeMissingRequired   = diagnostics.CodeMissingRequired
+	CodeTypeMismatch      = diagnostics.CodeTypeMismatch
+	CodeUnknownEnum       = diagnostics.CodeUnknownEnum
+	CodeUnknownField      = diagnostics.CodeUnknownField
+	CodeRemovedField      = diagnostics.CodeRemovedField
+	CodeAliasConflict     = diagnostics.CodeAliasConflict
+	CodeSnapshotSerialize = diagnostics.CodeSnapshotSerialize
+	CodeSchemaUnavailable = diagnostics.CodeSchemaUnavailable
 	maxQuotedValueLen     = 40
 	suggestionsPerProblem = 1
 )

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/insomnia-lsp/insomnia-lsp/resources"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/insomnia-lsp/insomnia-lsp/resources"
 )
 
 // SchemaPath is the schema's place in resources.FS.

@@ -12,9 +12,9 @@ import (
 // toml-syntax, registry-invalid-*, registry-duplicate-table,
 // registry-unknown-key).
 const (
-	CodeMissingFile   = "registry-missing-file"
-	CodeDuplicateName = "registry-duplicate-name"
-	CodeDefaultShadow = "default-overridden"
+	CodeMissingFile   = diagnostics.CodeRegistryMissingFile
+	CodeDuplicateName = diagnostics.CodeRegistryDuplicateName
+	CodeDefaultShadow = diagnostics.CodeDefaultOverridden
 )
 
 // AnalyzeRegistryFile checks one profiles.toml text (saved or not) against

@@ -8,6 +8,8 @@ import (
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // span is a byte range [Start, End) in a profiles.toml text.
@@ -82,7 +84,7 @@ func parseRegistry(text []byte) *regDoc {
 }
 
 func syntaxProblem(text []byte, err error) *docProblem {
-	p := &docProblem{Code: "toml-syntax", Message: err.Error(), Fatal: true}
+	p := &docProblem{Code: diagnostics.CodeTOMLSyntax, Message: err.Error(), Fatal: true}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		row, col := de.Position()
@@ -187,7 +189,7 @@ func (d *regDoc) readDefault(top map[string]any, keys map[string]keyInfo) {
 	k := keys[pathKey([]string{"default"})]
 	s, isStr := v.(string)
 	if !isStr {
-		d.Problems = append(d.Problems, docProblem{Code: "registry-invalid-default",
+		d.Problems = append(d.Problems, docProblem{Code: diagnostics.CodeRegistryInvalidDefault,
 			Message: fmt.Sprintf("`default` must be a string, not %s", tomlType(v)), At: k.Value, Fatal: true})
 		return
 	}
@@ -199,7 +201,7 @@ func (d *regDoc) readEntries(top map[string]any, keys map[string]keyInfo) {
 	ent, hasE := top["entries"]
 	if hasP && hasE {
 		// serde's alias: both spellings present is a duplicate field.
-		d.Problems = append(d.Problems, docProblem{Code: "registry-duplicate-table",
+		d.Problems = append(d.Problems, docProblem{Code: diagnostics.CodeRegistryDuplicateTable,
 			Message: "duplicate field `profile`: [profile] and its alias [entries] are both present",
 			At:      keys[pathKey([]string{"entries"})].Key, Fatal: true})
 	}
@@ -213,7 +215,7 @@ func (d *regDoc) readEntries(top map[string]any, keys map[string]keyInfo) {
 	}
 	tbl, ok := v.(map[string]any)
 	if !ok {
-		d.Problems = append(d.Problems, docProblem{Code: "registry-invalid-table",
+		d.Problems = append(d.Problems, docProblem{Code: diagnostics.CodeRegistryInvalidTable,
 			Message: fmt.Sprintf("`%s` must be a table of profiles, not %s", d.TableKey, tomlType(v)),
 			At:      keys[pathKey([]string{d.TableKey})].Key, Fatal: true})
 		return
@@ -252,7 +254,7 @@ func (d *regDoc) readEntry(name string, v any, keys map[string]keyInfo) docEntry
 		}
 	}
 	e.Bad = true
-	d.Problems = append(d.Problems, docProblem{Code: "registry-invalid-entry",
+	d.Problems = append(d.Problems, docProblem{Code: diagnostics.CodeRegistryInvalidEntry,
 		Message: fmt.Sprintf("profile entry `%s` must be a path string or a table with a string `path` (and optional string `description`); upstream rejects the whole file (\"data did not match any variant of untagged enum ProfileEntryConfig\")", name),
 		At:      e.Key, Fatal: true})
 	return e
@@ -263,7 +265,7 @@ func (d *regDoc) unknownEntryKeys(name string, x map[string]any, at func(...stri
 		if k == "path" || k == "description" {
 			continue
 		}
-		d.Problems = append(d.Problems, docProblem{Code: "registry-unknown-key",
+		d.Problems = append(d.Problems, docProblem{Code: diagnostics.CodeRegistryUnknownKey,
 			Message: fmt.Sprintf("unknown key `%s` in profile `%s` is ignored by insomnia (only `path` and `description` are read)", k, name),
 			At:      at(k).Key})
 	}
@@ -279,7 +281,7 @@ func (d *regDoc) readUnknown(top map[string]any, keys map[string]keyInfo) {
 		if k == "alias" {
 			msg = "[alias] was removed from insomnia (commit 4773be70) and is ignored; name each profile under [profile] instead"
 		}
-		d.Problems = append(d.Problems, docProblem{Code: "registry-unknown-key", Message: msg,
+		d.Problems = append(d.Problems, docProblem{Code: diagnostics.CodeRegistryUnknownKey, Message: msg,
 			At: keys[pathKey([]string{k})].Key})
 	}
 }

@@ -10,12 +10,12 @@ import (
 
 // Warning codes for the quirks of contract §7 (see DECISIONS.md).
 const (
-	CodeResourcesUnavailable = "resources-unavailable"
-	CodeDiscoveryBlocked     = "registry-blocks-discovery"
-	CodeDefaultUnresolved    = "default-unresolved"
-	CodeDefaultAmbiguous     = "default-ambiguous"
-	CodeHomeProjectRegistry  = "home-project-registry"
-	CodeTargetInProfileDir   = "relative-target-profile-dir"
+	CodeResourcesUnavailable = diagnostics.CodeResourcesUnavailable
+	CodeDiscoveryBlocked     = diagnostics.CodeDiscoveryBlocked
+	CodeDefaultUnresolved    = diagnostics.CodeDefaultUnresolved
+	CodeDefaultAmbiguous     = diagnostics.CodeDefaultAmbiguous
+	CodeHomeProjectRegistry  = diagnostics.CodeHomeProjectRegistry
+	CodeTargetInProfileDir   = diagnostics.CodeTargetInProfileDir
 )
 
 func fileWarning(file, code, msg string) diagnostics.Diagnostic {

@@ -1,6 +1,8 @@
-package diagnostics
+package rules
 
 import (
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+
 	"fmt"
 	"testing"
 )
@@ -18,8 +20,8 @@ const realisticArtifact = `{"manifest":{"compaction":{"model":{"auth":{"kind":"s
 "worker":{"language":"English","max_tokens":8192,"reasoning":"high","stop_sequences":["</done>"],"temperature":0.2,"tool_output":{"per_tool":{"Bash":32768,"Read":131072}},"instructions":"x"}},
 "profile":{"description":"Project coder","format":"insomnia.nix-profile.v1","name":"coder"}}`
 
-func realisticPositions() PosMap {
-	pm := PosMap{}
+func realisticPositions() diagnostics.PosMap {
+	pm := diagnostics.PosMap{}
 	for i, p := range []string{"", "/manifest", "/manifest/model", "/manifest/model/auth", "/manifest/scope/allow/0/target",
 		"/manifest/worker", "/manifest/skills/directories/1", "/manifest/compaction", "/manifest/web/search"} {
 		pm[p] = lineLoc(i)

@@ -1,6 +1,8 @@
-package diagnostics
+package rules
 
 import (
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+
 	"strings"
 )
 
@@ -9,7 +11,7 @@ import (
 // (e.g. ["manifest","model","auth","env"]; nil when not bound).
 type StaticString struct {
 	File     string
-	Range    Range // the whole literal, quotes included
+	Range    diagnostics.Range // the whole literal, quotes included
 	Value    string
 	AttrPath []string
 }
@@ -18,7 +20,7 @@ type StaticString struct {
 // literal.
 type SecretCall struct {
 	File  string
-	Range Range
+	Range diagnostics.Range
 	ID    string
 }
 
@@ -33,19 +35,19 @@ type StaticInput struct {
 // Static runs the secret checks on source literals, on every keystroke:
 // plaintext-secret (with a Fix replacing the literal), env-name-invalid,
 // secret-invalid-id and secret-unknown.
-func Static(in StaticInput) []Diagnostic {
+func Static(in StaticInput) []diagnostics.Diagnostic {
 	prefixes := make([]string, len(in.Strings)) // computed once, used twice
 	for i, s := range in.Strings {
 		prefixes[i] = modelPrefix(s.AttrPath)
 	}
 	providers := staticProviders(in.Strings, prefixes)
-	callIDs := make(map[Location]bool, len(in.SecretCalls))
+	callIDs := make(map[diagnostics.Location]bool, len(in.SecretCalls))
 	for _, c := range in.SecretCalls {
-		callIDs[Location{File: c.File, Range: c.Range}] = true
+		callIDs[diagnostics.Location{File: c.File, Range: c.Range}] = true
 	}
-	var out []Diagnostic
+	var out []diagnostics.Diagnostic
 	for i, s := range in.Strings {
-		if callIDs[Location{File: s.File, Range: s.Range}] {
+		if callIDs[diagnostics.Location{File: s.File, Range: s.Range}] {
 			continue // a secrets.ref id, checked below
 		}
 		prov := providers[prefixes[i]]
@@ -53,12 +55,12 @@ func Static(in StaticInput) []Diagnostic {
 		if !ok {
 			continue
 		}
-		out = append(out, Diagnostic{File: s.File, Range: s.Range, Severity: f.sev, Code: f.code,
+		out = append(out, diagnostics.Diagnostic{File: s.File, Range: s.Range, Severity: f.sev, Code: f.code,
 			Message: Redact(f.message), Fix: redactFix(f.fix)})
 	}
 	for _, c := range in.SecretCalls {
 		for _, f := range refFindings("", c.ID, in.SecretIDs) {
-			out = append(out, Diagnostic{File: c.File, Range: c.Range, Severity: f.sev, Code: f.code,
+			out = append(out, diagnostics.Diagnostic{File: c.File, Range: c.Range, Severity: f.sev, Code: f.code,
 				Message: Redact(f.message)})
 		}
 	}

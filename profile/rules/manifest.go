@@ -1,4 +1,4 @@
-package diagnostics
+package rules
 
 // Manifest diagnostics: problems in the JSON a profile evaluated to, placed
 // at the Nix source that set each value.
@@ -27,6 +27,8 @@ package diagnostics
 // No message ever contains a secret value: every message passes Redact.
 
 import (
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+
 	"sort"
 	"strings"
 
@@ -45,14 +47,14 @@ const (
 	CodeUnknownField       = manifest.CodeUnknownField
 	CodeRemovedField       = manifest.CodeRemovedField
 	CodeAliasConflict      = manifest.CodeAliasConflict
-	CodeModelIncomplete    = "model-incomplete"
-	CodeUnknownProvider    = "unknown-provider"
-	CodeScopeOutsideLaunch = "scope-outside-launch-dir"
-	CodeStorePath          = "store-path"
-	CodeSecretUnknown      = "secret-unknown"
-	CodeSecretInvalidID    = "secret-invalid-id"
-	CodePlaintextSecret    = "plaintext-secret"
-	CodeEnvNameInvalid     = "env-name-invalid"
+	CodeModelIncomplete    = diagnostics.CodeModelIncomplete
+	CodeUnknownProvider    = diagnostics.CodeUnknownProvider
+	CodeScopeOutsideLaunch = diagnostics.CodeScopeOutsideLaunch
+	CodeStorePath          = diagnostics.CodeStorePath
+	CodeSecretUnknown      = diagnostics.CodeSecretUnknown
+	CodeSecretInvalidID    = diagnostics.CodeSecretInvalidID
+	CodePlaintextSecret    = diagnostics.CodePlaintextSecret
+	CodeEnvNameInvalid     = diagnostics.CodeEnvNameInvalid
 )
 
 // BuiltinProviders is upstream's builtin model catalog (contract §2.2).
@@ -63,9 +65,9 @@ type ManifestInput struct {
 	// Artifact is the JSON the profile evaluated to.
 	Artifact []byte
 	// Positions maps artifact JSON pointers to source locations.
-	Positions PosMap
+	Positions diagnostics.PosMap
 	// Fallback is used when neither a pointer nor any ancestor is mapped.
-	Fallback Location
+	Fallback diagnostics.Location
 	// SecretIDs are the store's ids; nil means "store unknown" and turns
 	// the secret-unknown check off (an empty, non-nil list checks).
 	SecretIDs []string
@@ -85,12 +87,12 @@ type finding struct {
 	code    string
 	pointer string
 	message string
-	sev     Severity
-	fix     *Fix
+	sev     diagnostics.Severity
+	fix     *diagnostics.Fix
 }
 
 // Manifest computes every diagnostic of an evaluated profile.
-func Manifest(in ManifestInput) []Diagnostic {
+func Manifest(in ManifestInput) []diagnostics.Diagnostic {
 	var fs []finding
 	art, problems := manifest.SplitArtifact(in.Artifact)
 	fs = append(fs, fromProblems(problems)...)
@@ -106,9 +108,9 @@ func Manifest(in ManifestInput) []Diagnostic {
 func fromProblems(ps []manifest.Problem) []finding {
 	out := make([]finding, 0, len(ps))
 	for _, p := range ps {
-		sev := Error
+		sev := diagnostics.Error
 		if p.Warning {
-			sev = Warning
+			sev = diagnostics.Warning
 		}
 		out = append(out, finding{code: p.Code, pointer: p.Pointer, message: p.Message, sev: sev})
 	}
@@ -136,11 +138,11 @@ func suppressShadowed(fs []finding) []finding {
 
 // place turns findings into diagnostics at their source locations, with
 // every message redacted, sorted by file, position and code.
-func place(fs []finding, pos PosMap, fallback Location) []Diagnostic {
-	out := make([]Diagnostic, 0, len(fs))
+func place(fs []finding, pos diagnostics.PosMap, fallback diagnostics.Location) []diagnostics.Diagnostic {
+	out := make([]diagnostics.Diagnostic, 0, len(fs))
 	for _, f := range fs {
 		loc := Locate(pos, f.pointer, fallback)
-		out = append(out, Diagnostic{File: loc.File, Range: loc.Range, Severity: f.sev,
+		out = append(out, diagnostics.Diagnostic{File: loc.File, Range: loc.Range, Severity: f.sev,
 			Code: f.code, Message: Redact(f.message), Fix: redactFix(f.fix)})
 	}
 	sortDiagnostics(out)
@@ -148,15 +150,15 @@ func place(fs []finding, pos PosMap, fallback Location) []Diagnostic {
 }
 
 // redactFix keeps secret-looking text out of quick-fix titles and edits.
-func redactFix(f *Fix) *Fix {
+func redactFix(f *diagnostics.Fix) *diagnostics.Fix {
 	if f == nil {
 		return nil
 	}
-	return &Fix{Title: Redact(f.Title), NewText: Redact(f.NewText)}
+	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText)}
 }
 
 // Locate finds the location of pointer or of its nearest mapped ancestor.
-func Locate(pos PosMap, pointer string, fallback Location) Location {
+func Locate(pos diagnostics.PosMap, pointer string, fallback diagnostics.Location) diagnostics.Location {
 	p := pointer
 	for {
 		if loc, ok := pos[p]; ok {
@@ -173,7 +175,7 @@ func Locate(pos PosMap, pointer string, fallback Location) Location {
 	}
 }
 
-func sortDiagnostics(ds []Diagnostic) {
+func sortDiagnostics(ds []diagnostics.Diagnostic) {
 	sort.SliceStable(ds, func(i, j int) bool {
 		a, b := ds[i], ds[j]
 		if a.File != b.File {

@@ -1,6 +1,8 @@
-package diagnostics
+package rules
 
 import (
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+
 	"fmt"
 	"strings"
 	"testing"
@@ -11,19 +13,19 @@ const canary = "sk-ant-CANARY0123456789abcdef0123456789"
 const profileFile = "/ws/p.nix"
 
 // posAt maps each pointer to its own line (line i for pointers[i]).
-func posAt(pointers ...string) PosMap {
-	m := PosMap{}
+func posAt(pointers ...string) diagnostics.PosMap {
+	m := diagnostics.PosMap{}
 	for i, p := range pointers {
 		m[p] = lineLoc(i)
 	}
 	return m
 }
 
-func lineLoc(line int) Location {
-	return Location{File: profileFile, Range: Range{Start: Pos{Line: line, Col: 2}, End: Pos{Line: line, Col: 9}}}
+func lineLoc(line int) diagnostics.Location {
+	return diagnostics.Location{File: profileFile, Range: diagnostics.Range{Start: diagnostics.Pos{Line: line, Col: 2}, End: diagnostics.Pos{Line: line, Col: 9}}}
 }
 
-var fallback = Location{File: "/ws/fallback.nix", Range: Range{Start: Pos{Line: 99}, End: Pos{Line: 99, Col: 1}}}
+var fallback = diagnostics.Location{File: "/ws/fallback.nix", Range: diagnostics.Range{Start: diagnostics.Pos{Line: 99}, End: diagnostics.Pos{Line: 99, Col: 1}}}
 
 // valid is a manifest with no problems; cases edit copies of it.
 const valid = `"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"write"}]},"model":{"ref":"anthropic/claude-sonnet-4"}`
@@ -35,12 +37,12 @@ type dcase struct {
 	pointers []string      // pointers in the position map, in line order
 	code     string
 	line     int // expected line (99 = fallback)
-	severity Severity
+	severity diagnostics.Severity
 	message  string // exact message, or a substring when prefixed with "~"
 	fix      string // expected Fix.NewText ("" = no fix)
 }
 
-func runCase(t *testing.T, c dcase) []Diagnostic {
+func runCase(t *testing.T, c dcase) []diagnostics.Diagnostic {
 	t.Helper()
 	in := c.in
 	in.Artifact = []byte(c.artifact)
@@ -85,123 +87,123 @@ func TestManifestCodes(t *testing.T) {
 	cases := []dcase{
 		{name: "missing pod.name at nearest ancestor",
 			artifact: `{"manifest":{"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"ref":"anthropic/m"}}}`,
-			pointers: []string{"", "/manifest", "/manifest/scope"}, code: CodeMissingRequired, line: 1, severity: Error,
+			pointers: []string{"", "/manifest", "/manifest/scope"}, code: CodeMissingRequired, line: 1, severity: diagnostics.Error,
 			message: "missing required field: pod.name"},
 		{name: "empty scope.allow",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[]},"model":{"ref":"anthropic/m"}}}`,
-			pointers: []string{"/manifest", "/manifest/scope/allow"}, code: CodeMissingRequired, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/scope/allow"}, code: CodeMissingRequired, line: 1, severity: diagnostics.Error,
 			message: "missing required field: scope.allow (the list is empty; add at least one rule)"},
 		{name: "permissions.default_action",
 			artifact: `{"manifest":{` + valid + `,"permissions":{"rule":[]}}}`,
-			pointers: []string{"/manifest", "/manifest/permissions"}, code: CodeMissingRequired, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/permissions"}, code: CodeMissingRequired, line: 1, severity: diagnostics.Error,
 			message: "missing required field: permissions.default_action"},
 		{name: "inner required key",
 			artifact: `{"manifest":{` + valid + `,"permissions":{"default_action":"ask","rule":[{"tool":"Bash","action":"deny"}]}}}`,
-			pointers: []string{"/manifest", "/manifest/permissions/rule/0"}, code: CodeMissingRequired, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/permissions/rule/0"}, code: CodeMissingRequired, line: 1, severity: diagnostics.Error,
 			message: "missing required field: permissions.rule[0].pattern"},
 		{name: "type mismatch",
 			artifact: `{"manifest":{"pod":{"name":42},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"ref":"anthropic/m"}}}`,
-			pointers: []string{"/manifest", "/manifest/pod/name"}, code: CodeTypeMismatch, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/pod/name"}, code: CodeTypeMismatch, line: 1, severity: diagnostics.Error,
 			message: "pod.name must be a string, not a number"},
 		{name: "out of range",
 			artifact: `{"manifest":{` + valid + `,"worker":{"max_turns":0}}}`,
-			pointers: []string{"/manifest", "/manifest/worker/max_turns"}, code: CodeTypeMismatch, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/worker/max_turns"}, code: CodeTypeMismatch, line: 1, severity: diagnostics.Error,
 			message: "worker.max_turns must be at least 1"},
 		{name: "unknown enum with suggestion",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"scheme":"antropic","model_id":"m","auth":{"kind":"none"}}}}`,
-			pointers: []string{"/manifest", "/manifest/model/scheme"}, code: CodeUnknownEnum, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model/scheme"}, code: CodeUnknownEnum, line: 1, severity: diagnostics.Error,
 			message: `unknown value "antropic" for model.scheme; expected anthropic, openai_chat, openai_responses or gemini (did you mean "anthropic"?)`},
 		{name: "unknown field",
 			artifact: `{"manifest":{` + valid + `,"worker":{"reasonning":"high"}}}`,
-			pointers: []string{"/manifest", "/manifest/worker", "/manifest/worker/reasonning"}, code: CodeUnknownField, line: 2, severity: Warning,
+			pointers: []string{"/manifest", "/manifest/worker", "/manifest/worker/reasonning"}, code: CodeUnknownField, line: 2, severity: diagnostics.Warning,
 			message: `unknown field "reasonning" in worker: upstream silently drops it (did you mean reasoning?)`},
 		{name: "removed field",
 			artifact: `{"manifest":{` + valid + `,"memory":{"extract_worker_max_input_tokens":5}}}`,
-			pointers: []string{"/manifest", "/manifest/memory/extract_worker_max_input_tokens"}, code: CodeRemovedField, line: 1, severity: Warning,
+			pointers: []string{"/manifest", "/manifest/memory/extract_worker_max_input_tokens"}, code: CodeRemovedField, line: 1, severity: diagnostics.Warning,
 			message: "~memory.extract_worker_max_input_tokens was removed; profiles silently ignore it"},
 		{name: "alias conflict",
 			artifact: `{"manifest":{` + valid + `,"compaction":{"threshold":1,"compact_threshold":2}}}`,
-			pointers: []string{"/manifest", "/manifest/compaction/threshold", "/manifest/compaction/compact_threshold"}, code: CodeAliasConflict, line: 2, severity: Error,
+			pointers: []string{"/manifest", "/manifest/compaction/threshold", "/manifest/compaction/compact_threshold"}, code: CodeAliasConflict, line: 2, severity: diagnostics.Error,
 			message: "compact_threshold is an alias of threshold; set only one (upstream rejects the duplicate field)"},
 		{name: "model incomplete",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"scheme":"anthropic","model_id":"claude"}}}`,
-			pointers: []string{"/manifest", "/manifest/model"}, code: CodeModelIncomplete, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model"}, code: CodeModelIncomplete, line: 1, severity: diagnostics.Error,
 			message: `model has no ref and no auth: set ref = "<provider>/<model>" or all of scheme, model_id and auth (use auth = { kind = "none"; } for backends without auth)`},
 		{name: "no model at all",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]}}}`,
-			pointers: []string{"/manifest"}, code: CodeModelIncomplete, line: 0, severity: Error,
+			pointers: []string{"/manifest"}, code: CodeModelIncomplete, line: 0, severity: diagnostics.Error,
 			message: "~no model is set"},
 		{name: "unknown provider",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"ref":"antrhopic/claude"}}}`,
-			pointers: []string{"/manifest", "/manifest/model/ref"}, code: CodeUnknownProvider, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model/ref"}, code: CodeUnknownProvider, line: 1, severity: diagnostics.Error,
 			message: `unknown provider "antrhopic" in model.ref; known providers: anthropic, codex-oauth, ollama-local, openrouter (did you mean "anthropic"?)`},
 		{name: "ref without slash",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"compaction":{"model":{"ref":"gpt-4"}},"model":{"ref":"openrouter/a/b"}}}`,
-			pointers: []string{"/manifest", "/manifest/compaction/model/ref"}, code: CodeUnknownProvider, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/compaction/model/ref"}, code: CodeUnknownProvider, line: 1, severity: diagnostics.Error,
 			message: `compaction.model.ref must be "<provider>/<model>", got "gpt-4"`},
 		{name: "scope outside launch dir in a registry profile",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":".","permission":"write"}]},"model":{"ref":"anthropic/m"}}}`,
 			in:       ManifestInput{Registry: true, ProfileDir: "/ws/.insomnia/profiles", Workspace: "/ws"},
-			pointers: []string{"/manifest", "/manifest/scope/allow/0/target"}, code: CodeScopeOutsideLaunch, line: 1, severity: Warning,
+			pointers: []string{"/manifest", "/manifest/scope/allow/0/target"}, code: CodeScopeOutsideLaunch, line: 1, severity: diagnostics.Warning,
 			message: `no scope.allow rule covers the launch directory /ws, so the pod will not start there (pwd is not readable); in a registry profile relative targets such as "." are joined to the profile's folder /ws/.insomnia/profiles`},
 		{name: "store path",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"write"},{"target":"/nix/store/0c7ww1ci4kml3ammcw5djqy7fbm2ymri-src","permission":"read"}]},"model":{"ref":"anthropic/m"}}}`,
-			pointers: []string{"/manifest", "/manifest/scope/allow/1/target"}, code: CodeStorePath, line: 1, severity: Warning,
+			pointers: []string{"/manifest", "/manifest/scope/allow/1/target"}, code: CodeStorePath, line: 1, severity: diagnostics.Warning,
 			message: `scope.allow[1].target is a Nix store path (/nix/store/…-src): a path literal such as ./. is copied into the store; write the path as a string (".") to mean the folder itself`},
 		{name: "unsupported format",
 			artifact: `{"profile":{"format":"insomnia.nix-profile.v2"},"manifest":{}}`,
-			pointers: []string{"", "/profile", "/profile/format"}, code: CodeUnsupportedFormat, line: 2, severity: Error,
+			pointers: []string{"", "/profile", "/profile/format"}, code: CodeUnsupportedFormat, line: 2, severity: diagnostics.Error,
 			message: `unsupported profile artifact format: "insomnia.nix-profile.v2" (expected insomnia.nix-profile.v1)`},
 		{name: "manifest and config",
 			artifact: `{"manifest":{},"config":{}}`,
-			pointers: []string{"", "/manifest", "/config"}, code: CodeManifestAndConfig, line: 2, severity: Error,
+			pointers: []string{"", "/manifest", "/config"}, code: CodeManifestAndConfig, line: 2, severity: diagnostics.Error,
 			message: "invalid profile artifact: both manifest and config are set; keep only manifest"},
 		{name: "invalid artifact",
-			artifact: `"just a string"`, code: CodeInvalidArtifact, line: 99, severity: Error,
+			artifact: `"just a string"`, code: CodeInvalidArtifact, line: 99, severity: diagnostics.Error,
 			message: "invalid profile artifact: expected an attribute set (JSON object), got a string"},
 		{name: "secret unknown",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"ref":"anthropic/m","auth":{"kind":"secret_ref","ref":"llm.antropic.default"}}}}`,
 			in:       ManifestInput{SecretIDs: []string{"brave.search.default", "llm.anthropic.default"}},
-			pointers: []string{"/manifest", "/manifest/model/auth"}, code: CodeSecretUnknown, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model/auth"}, code: CodeSecretUnknown, line: 1, severity: diagnostics.Error,
 			message: `secret "llm.antropic.default" is not in the secret store; did you mean "llm.anthropic.default"?`},
 		{name: "secret unknown, empty store",
 			artifact: `{"manifest":{` + valid + `,"memory":{"extract_model":{"ref":"anthropic/m","auth":{"kind":"secret_ref","ref":"x.y"}}}}}`,
 			in:       ManifestInput{SecretIDs: []string{}},
-			pointers: []string{"/manifest"}, code: CodeSecretUnknown, line: 0, severity: Error,
+			pointers: []string{"/manifest"}, code: CodeSecretUnknown, line: 0, severity: diagnostics.Error,
 			message: `secret "x.y" is not in the secret store (the store has no entries yet)`},
 		{name: "secret invalid id",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"ref":"anthropic/m","auth":{"kind":"secret_ref","ref":"../etc"}}}}`,
-			pointers: []string{"/manifest", "/manifest/model/auth/ref"}, code: CodeSecretInvalidID, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model/auth/ref"}, code: CodeSecretInvalidID, line: 1, severity: diagnostics.Error,
 			message: `invalid secret id "../etc": secret id has an empty, "." or ".." component`},
 		{name: "plaintext auth string",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"scheme":"anthropic","model_id":"m","auth":"` + canary + `"}}}`,
-			pointers: []string{"/manifest", "/manifest/model/auth"}, code: CodePlaintextSecret, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model/auth"}, code: CodePlaintextSecret, line: 1, severity: diagnostics.Error,
 			message: `plaintext credential in model.auth (sk-a…(39 chars)): store it in the secret store and write secrets.ref "llm.anthropic.default"`,
 			fix:     `secrets.ref "llm.anthropic.default"`},
 		{name: "plaintext short auth string",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"ref":"openrouter/x","auth":"hunter2"}}}`,
-			pointers: []string{"/manifest", "/manifest/model/auth"}, code: CodePlaintextSecret, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model/auth"}, code: CodePlaintextSecret, line: 1, severity: diagnostics.Error,
 			message: `plaintext credential in model.auth (…(7 chars)): store it in the secret store and write secrets.ref "llm.openrouter.default"`,
 			fix:     `secrets.ref "llm.openrouter.default"`},
 		{name: "plaintext in base_url",
 			artifact: `{"manifest":{` + valid + `,"web":{"search":{"base_url":"https://me:pa55word@search.example/v1"}}}}`,
-			pointers: []string{"/manifest", "/manifest/web/search/base_url"}, code: CodePlaintextSecret, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/web/search/base_url"}, code: CodePlaintextSecret, line: 1, severity: diagnostics.Error,
 			message: "~plaintext credential in web.search.base_url (http…(37 chars))", fix: `secrets.ref "brave.search.default"`},
 		{name: "plaintext under credential-named unknown key",
 			artifact: `{"manifest":{` + valid + `,"web":{"search":{"api_key":"d41d8cd98f00b204e980"}}}}`,
-			pointers: []string{"/manifest", "/manifest/web/search/api_key"}, code: CodePlaintextSecret, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/web/search/api_key"}, code: CodePlaintextSecret, line: 1, severity: diagnostics.Error,
 			message: "~plaintext credential in web.search.api_key (d41d…(20 chars))", fix: `secrets.ref "brave.search.default"`},
 		{name: "key shape in the envelope",
 			artifact: `{"profile":{"description":"uses ` + canary + `"},"manifest":{` + valid + `}}`,
-			pointers: []string{"", "/profile/description"}, code: CodePlaintextSecret, line: 1, severity: Error,
+			pointers: []string{"", "/profile/description"}, code: CodePlaintextSecret, line: 1, severity: diagnostics.Error,
 			message: "~plaintext credential in profile.description (uses…(44 chars))", fix: `secrets.ref "profile.description"`},
 		{name: "env name invalid",
 			artifact: `{"manifest":{` + valid + `,"web":{"search":{"api_key_env":"brave key"}}}}`,
-			pointers: []string{"/manifest", "/manifest/web/search/api_key_env"}, code: CodeEnvNameInvalid, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/web/search/api_key_env"}, code: CodeEnvNameInvalid, line: 1, severity: diagnostics.Error,
 			message: "web.search.api_key_env must name an environment variable (letters, digits and _, not starting with a digit), e.g. BRAVE_SEARCH_API_KEY"},
 		{name: "auth.env invalid",
 			artifact: `{"manifest":{"pod":{"name":"p"},"scope":{"allow":[{"target":"/ws","permission":"read"}]},"model":{"ref":"anthropic/m","auth":{"kind":"api_key","env":"1KEY"}}}}`,
-			pointers: []string{"/manifest", "/manifest/model/auth/env"}, code: CodeEnvNameInvalid, line: 1, severity: Error,
+			pointers: []string{"/manifest", "/manifest/model/auth/env"}, code: CodeEnvNameInvalid, line: 1, severity: diagnostics.Error,
 			message: "~model.auth.env must name an environment variable"},
 	}
 	for _, c := range cases {
@@ -248,7 +250,7 @@ func TestLocate(t *testing.T) {
 			t.Errorf("Locate(%q) = %+v", ptr, got)
 		}
 	}
-	if got := Locate(PosMap{}, "/manifest/x", fallback); got != fallback {
+	if got := Locate(diagnostics.PosMap{}, "/manifest/x", fallback); got != fallback {
 		t.Errorf("empty map: %+v", got)
 	}
 }
@@ -292,7 +294,7 @@ func TestCanaryNeverInDiagnostics(t *testing.T) {
 }
 
 // assertNoCanary fails when any message or quick fix shows the canary.
-func assertNoCanary(t *testing.T, ds []Diagnostic) {
+func assertNoCanary(t *testing.T, ds []diagnostics.Diagnostic) {
 	t.Helper()
 	for _, d := range ds {
 		text := d.Message

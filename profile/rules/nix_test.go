@@ -1,6 +1,8 @@
-package diagnostics
+package rules
 
 import (
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,7 +17,7 @@ func TestManifestOnRealNixOutput(t *testing.T) {
 	if _, err := exec.LookPath("nix-instantiate"); err != nil {
 		t.Skip("nix-instantiate not on PATH; install nix-bin to run this test")
 	}
-	lib, err := filepath.Abs("../resources/nix/profile-lib.nix")
+	lib, err := filepath.Abs("../../resources/nix/profile-lib.nix")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +41,7 @@ lib.mkProfile {
 	if err != nil {
 		t.Fatalf("nix-instantiate: %v", err)
 	}
-	ds := Manifest(ManifestInput{Artifact: out, Positions: PosMap{"/manifest/model": lineLoc(6)},
+	ds := Manifest(ManifestInput{Artifact: out, Positions: diagnostics.PosMap{"/manifest/model": lineLoc(6)},
 		Fallback: fallback, SecretIDs: []string{}, Workspace: dir, ProfileDir: dir, Registry: true})
 	// The store path is the temp folder copied into the store, so the
 	// launch directory (the folder itself) is outside the scope too.
