@@ -1,6 +1,8 @@
-// Package diagnostics holds the problem type every part of insomnia-lsp
-// reports, and the pure functions that compute problems from parsed and
-// evaluated data. It does no I/O, so every rule is a plain unit test.
+// Package diagnostics is the leaf vocabulary every part of insomnia-lsp
+// reports in: Diagnostic, Severity, positions (Pos, Range, Location), the
+// one line index (Lines) and the code table (codes.go). It imports nothing
+// of this module; the rules that compute problems live with their inputs
+// (nixsyntax for syntax and scope, profile/rules for manifests and secrets).
 package diagnostics
 
 // Source is the "source" every diagnostic carries, so editors can filter ours.
