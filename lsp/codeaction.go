@@ -50,7 +50,7 @@ func (s *Server) quickFixes(path string, p *protocol.CodeActionParams) []protoco
 	var out []protocol.CommandOrCodeAction
 	literals := stringLiterals(s.nixTree(path))
 	done := map[diagnostics.Range]bool{}
-	for _, d := range s.pub.get(path) {
+	for _, d := range s.sess.Diagnostics(path) {
 		// A fix replaces a string literal; a diagnostic placed elsewhere (a
 		// key, when Nix gave no value position) or one already offered (the
 		// static and evaluation layers both find a plaintext key) is skipped.
@@ -132,7 +132,7 @@ var reLibCall = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_'\-]*)\.mkProfile\b`)
 // edited text), it goes through the variable the profile calls mkProfile
 // on (`lib.secrets.ref "id"`).
 func (s *Server) inScope(path string, r diagnostics.Range, newText string) string {
-	text := s.ws.text(path)
+	text := s.sess.Text(path)
 	if text == nil || !strings.HasPrefix(newText, "secrets.ref ") || !undefinedAt(text, r, newText) {
 		return newText
 	}
@@ -160,8 +160,8 @@ func undefinedAt(text []byte, r diagnostics.Range, newText string) bool {
 
 // profileActions are the registry actions for a profile file.
 func (s *Server) profileActions(path string, u uri.URI) []protocol.CommandOrCodeAction {
-	text := s.ws.text(path)
-	if text == nil || !s.ws.isProfile(path, text) {
+	text := s.sess.Text(path)
+	if text == nil || !s.sess.IsProfile(path, text) {
 		return nil
 	}
 	arg, _ := json.Marshal(map[string]string{"uri": string(u)})
@@ -170,10 +170,10 @@ func (s *Server) profileActions(path string, u uri.URI) []protocol.CommandOrCode
 		return &protocol.CodeAction{Title: title, Kind: &kind,
 			Command: protocol.Command{Title: title, Command: command, Arguments: []protocol.LSPAny{arg}}}
 	}
-	if _, listed := s.ws.entry(path); !listed {
+	if _, listed := s.sess.Entry(path); !listed {
 		return []protocol.CommandOrCodeAction{action("Add to project profiles", cmdAddToProject)}
 	}
-	if !s.ws.isDefault(path) {
+	if !s.sess.IsDefault(path) {
 		return []protocol.CommandOrCodeAction{action("Set as default profile", cmdSetDefaultProfile)}
 	}
 	return nil

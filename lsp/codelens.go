@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
 
@@ -22,12 +23,12 @@ func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		return nil, nil
 	}
 	// One registry lookup serves every lens (ByPath resolves symlinks).
-	reg := s.ws.registry()
+	reg := s.sess.Registry()
 	var entries []registry.Entry
 	if reg != nil {
 		entries = reg.ByPath(path)
 	}
-	if len(entries) == 0 && !s.ws.isProfile(path, s.ws.text(path)) {
+	if len(entries) == 0 && !s.sess.IsProfile(path, s.sess.Text(path)) {
 		return nil, nil
 	}
 	uriStr := string(p.TextDocument.URI)
@@ -47,23 +48,23 @@ func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 	case len(entries) == 0:
 		lenses = append(lenses, lens("Add to project profiles", cmdAddToProject, map[string]string{"uri": uriStr}))
 	}
-	st, _ := s.ws.snapshot(path)
+	st, _ := s.sess.Profile(path)
 	lenses = append(lenses, lens(spawnTitle(st), clientSpawnPod, map[string]string{"profile": selector, "uri": uriStr}))
 	return append(lenses, s.podLenses(qn, path)...), nil
 }
 
 // spawnTitle looks refused when spawning would be refused.
-func spawnTitle(st profileState) string {
+func spawnTitle(st session.ProfileState) string {
 	switch {
-	case st.evaluating:
+	case st.Evaluating:
 		return "Spawn pod (evaluating…)"
-	case st.latest == nil:
+	case st.Latest == nil:
 		return "Spawn pod (not evaluated yet)"
-	case st.latest.NixError:
+	case st.Latest.NixError:
 		return "Spawn pod (fix the evaluation error first)"
-	case st.latest.Errors > 0:
-		return "Spawn pod (fix " + plural(st.latest.Errors, "error") + " first)"
-	case st.latest.Snapshot == nil:
+	case st.Latest.Errors > 0:
+		return "Spawn pod (fix " + plural(st.Latest.Errors, "error") + " first)"
+	case st.Latest.Snapshot == nil:
 		return "Spawn pod (the manifest does not resolve)"
 	}
 	return "Spawn pod"

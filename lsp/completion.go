@@ -37,12 +37,12 @@ func (s *Server) Completion(ctx context.Context, p *protocol.CompletionParams) (
 }
 
 func (s *Server) registryCompletions(path string, pos protocol.Position) []protocol.CompletionItem {
-	text := s.ws.text(path)
+	text := s.sess.Text(path)
 	if text == nil {
 		return nil
 	}
 	var out []protocol.CompletionItem
-	for _, c := range registry.Completions(path, text, s.offsetIn(path, text, pos), s.ws.registry()) {
+	for _, c := range registry.Completions(path, text, s.offsetIn(path, text, pos), s.sess.Registry()) {
 		kind := protocol.CompletionItemKindFile
 		if c.Kind == "profile" {
 			kind = protocol.CompletionItemKindModule
@@ -73,7 +73,7 @@ func (s *Server) nixCompletions(path string, pos protocol.Position) []protocol.C
 		return nil
 	}
 	m := mount{}
-	if !s.ws.isProfile(path, f.Src) {
+	if !s.sess.IsProfile(path, f.Src) {
 		if m, _, ok = s.importMount(path, f); !ok {
 			return nil
 		}
@@ -95,9 +95,7 @@ var (
 // secretCompletions offers the secret store's ids (never values: the
 // server only knows the ids).
 func (s *Server) secretCompletions(f *nixsyntax.File, off, typed int) []protocol.CompletionItem {
-	s.ws.mu.Lock()
-	ids := s.ws.secretIDs
-	s.ws.mu.Unlock()
+	ids := s.sess.SecretIDs()
 	r := f.Range(off-typed, off)
 	out := make([]protocol.CompletionItem, 0, len(ids))
 	for _, id := range ids {
@@ -208,9 +206,7 @@ func (s *Server) authCompletions(path string, c nixsyntax.Cursor, mpath []string
 	if len(mpath) == 0 || mpath[len(mpath)-1] != "auth" {
 		return nil
 	}
-	s.ws.mu.Lock()
-	ids := s.ws.secretIDs
-	s.ws.mu.Unlock()
+	ids := s.sess.SecretIDs()
 	if len(ids) == 0 {
 		return nil
 	}

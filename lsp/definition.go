@@ -39,12 +39,12 @@ func (s *Server) Definition(ctx context.Context, p *protocol.DefinitionParams) (
 }
 
 func (s *Server) registryDefinition(path string, pos protocol.Position) protocol.DefinitionResult {
-	text := s.ws.text(path)
+	text := s.sess.Text(path)
 	if text == nil {
 		return nil
 	}
 	off := s.offsetIn(path, text, pos)
-	loc, ok := registry.DefinitionAt(path, text, off, s.ws.registry())
+	loc, ok := registry.DefinitionAt(path, text, off, s.sess.Registry())
 	if !ok {
 		return nil
 	}
@@ -54,7 +54,7 @@ func (s *Server) registryDefinition(path string, pos protocol.Position) protocol
 // offsetIn converts an LSP position to a byte offset in text, reusing the
 // open document's line index when it is the same text.
 func (s *Server) offsetIn(path string, text []byte, pos protocol.Position) int {
-	if doc := s.docs.get(path); doc != nil && len(doc.Text) == len(text) {
+	if doc := s.sess.Document(path); doc != nil && len(doc.Text) == len(text) {
 		return doc.Lines.Offset(fromProtoPos(pos))
 	}
 	return diagnostics.NewLines(text).Offset(fromProtoPos(pos))
@@ -71,7 +71,7 @@ func (s *Server) libDefinition(path string, f *nixsyntax.File, off int) protocol
 		return nil
 	}
 	libFile := s.libFile(path, f)
-	text := s.ws.text(libFile)
+	text := s.sess.Text(libFile)
 	if text == nil {
 		return nil
 	}
@@ -93,7 +93,5 @@ func (s *Server) libFile(path string, f *nixsyntax.File) string {
 	if m := reLibImport.FindSubmatch(f.Src); m != nil {
 		return nixsyntax.ResolveImport(filepath.Dir(path), string(m[1]))
 	}
-	s.ws.mu.Lock()
-	defer s.ws.mu.Unlock()
-	return s.ws.dirs.ProfileLib()
+	return s.sess.Dirs().ProfileLib()
 }

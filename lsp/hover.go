@@ -14,6 +14,7 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
 // Hover never waits for Nix: it reads the parse tree, the schema and the
@@ -34,8 +35,8 @@ func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if fn, r, ok := libFunctionAt(f, off); ok {
 		return markdownHover(libFunctionDoc(fn), &r), nil
 	}
-	st, known := s.ws.snapshot(path)
-	if !known && !s.ws.isProfile(path, f.Src) {
+	st, known := s.sess.Profile(path)
+	if !known && !s.sess.IsProfile(path, f.Src) {
 		// Not a profile: maybe a file a profile imports.
 		if m, st, ok := s.importMount(path, f); ok {
 			if text, r, ok := s.attributeHover(path, f, off, st, m); ok {
@@ -62,11 +63,11 @@ func markdownHover(text string, r *diagnostics.Range) *protocol.Hover {
 }
 
 // profileHover is the whole-profile view: name, status, hash and manifest.
-func (s *Server) profileHover(st profileState) string {
+func (s *Server) profileHover(st session.ProfileState) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**profile** `%s` · %s\n\n", s.ws.label(st.path), st.status())
+	fmt.Fprintf(&b, "**profile** `%s` · %s\n\n", s.sess.Label(st.Path), st.Status())
 	b.WriteString(statusNote(st))
-	shown := st.lastGood
+	shown := st.LastGood
 	if shown == nil {
 		return b.String()
 	}
@@ -84,19 +85,19 @@ func (s *Server) profileHover(st profileState) string {
 
 // statusNote says when what is shown is not the newest evaluation (pending
 // or failed); "" when the last result is current and good.
-func statusNote(st profileState) string {
+func statusNote(st session.ProfileState) string {
 	note := ""
 	switch {
-	case st.evaluating:
+	case st.Evaluating:
 		note = "_evaluating…_"
-	case st.latest == nil:
+	case st.Latest == nil:
 		note = "_not evaluated yet_"
-	case st.latest.NixError:
+	case st.Latest.NixError:
 		note = "_last evaluation failed; see the diagnostics_"
-	case st.latest.Errors > 0:
-		note = fmt.Sprintf("_%s; see the diagnostics_", st.latest.Message)
+	case st.Latest.Errors > 0:
+		note = fmt.Sprintf("_%s; see the diagnostics_", st.Latest.Message)
 	}
-	if st.lastGood != nil && st.latest != st.lastGood {
+	if st.LastGood != nil && st.Latest != st.LastGood {
 		note += " — showing the last good result"
 	}
 	return note
@@ -105,7 +106,7 @@ func statusNote(st profileState) string {
 // attributeHover documents the manifest attribute at off: the schema's
 // type, default and description, its resolved value in the last good
 // evaluation, and the file that set it when that is not this file.
-func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st profileState, m mount) (string, diagnostics.Range, bool) {
+func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st session.ProfileState, m mount) (string, diagnostics.Range, bool) {
 	c, ok := nixsyntax.CursorAt(f, off)
 	if !ok || (c.Key == "" && !c.InValue) {
 		return "", diagnostics.Range{}, false
@@ -145,13 +146,13 @@ func (m mount) manifestPath(attr []string) []string {
 // top-level set lands in its manifest: a key recorded in the position map
 // at a place in this file, whose pointer ends with the key's attribute
 // path here, gives the prefix.
-func (s *Server) importMount(path string, f *nixsyntax.File) (mount, profileState, bool) {
-	for _, prof := range s.ws.graph.dependents(path) {
-		st, ok := s.ws.snapshot(prof)
-		if !ok || st.lastGood == nil {
+func (s *Server) importMount(path string, f *nixsyntax.File) (mount, session.ProfileState, bool) {
+	for _, prof := range s.sess.Dependents(path) {
+		st, ok := s.sess.Profile(prof)
+		if !ok || st.LastGood == nil {
 			continue
 		}
-		for ptr, loc := range st.lastGood.Positions {
+		for ptr, loc := range st.LastGood.Positions {
 			if !strings.HasPrefix(ptr, "/manifest/") || !samePath(loc.File, path) {
 				continue
 			}
@@ -162,7 +163,7 @@ func (s *Server) importMount(path string, f *nixsyntax.File) (mount, profileStat
 			}
 		}
 	}
-	return mount{}, profileState{}, false
+	return mount{}, session.ProfileState{}, false
 }
 
 func splitPointer(p string) []string {
@@ -193,12 +194,12 @@ func manifestPath(attr []string) []string {
 }
 
 // attributeText renders the hover of one manifest path in file here.
-func attributeText(here string, mpath []string, st profileState) (string, bool) {
+func attributeText(here string, mpath []string, st session.ProfileState) (string, bool) {
 	doc, documented := manifest.Field(mpath)
 	var value string
 	found := false
-	if st.lastGood != nil {
-		value, found = displayValue(st.lastGood.Display, mpath)
+	if st.LastGood != nil {
+		value, found = displayValue(st.LastGood.Display, mpath)
 	}
 	if !documented && !found {
 		return "", false
@@ -212,13 +213,13 @@ func attributeText(here string, mpath []string, st profileState) (string, bool) 
 	}
 	if found {
 		b.WriteString("\n\nresolved value:\n```json\n" + value + "\n```")
-		if where := setBy(here, mpath, st.lastGood.Positions); where != "" {
+		if where := setBy(here, mpath, st.LastGood.Positions); where != "" {
 			b.WriteString("\n\n" + where)
 		}
-	} else if st.lastGood != nil {
+	} else if st.LastGood != nil {
 		b.WriteString("\n\n_not set in the resolved manifest_")
 	}
-	if note := statusNote(st); note != "" && st.lastGood != nil {
+	if note := statusNote(st); note != "" && st.LastGood != nil {
 		b.WriteString("\n\n" + note)
 	}
 	return b.String(), true
@@ -375,22 +376,22 @@ func libFunctionDoc(fn manifest.LibFunction) string {
 // registryHover shows a profiles.toml entry (or the default) and the last
 // evaluation status of its file.
 func (s *Server) registryHover(path string, pos protocol.Position) *protocol.Hover {
-	text := s.ws.text(path)
+	text := s.sess.Text(path)
 	if text == nil {
 		return nil
 	}
-	h, ok := registry.HoverAt(path, text, s.offsetIn(path, text, pos), s.ws.registry())
+	h, ok := registry.HoverAt(path, text, s.offsetIn(path, text, pos), s.sess.Registry())
 	if !ok {
 		return nil
 	}
 	md := h.Markdown()
 	if h.Path != "" {
-		st, known := s.ws.snapshot(filepath.Clean(h.Path))
+		st, known := s.sess.Profile(filepath.Clean(h.Path))
 		status := "not evaluated"
 		if known {
-			status = st.status()
-			if st.latest != nil && st.latest.Message != "" && status != "evaluating" {
-				status += ": " + st.latest.Message
+			status = st.Status()
+			if st.Latest != nil && st.Latest.Message != "" && status != "evaluating" {
+				status += ": " + st.Latest.Message
 			}
 		}
 		md += "\n\nlast evaluation: " + status
@@ -413,14 +414,14 @@ func (s *Server) cmdShowResolved(ctx context.Context, raw json.RawMessage) (any,
 		return nil, err
 	}
 	path := argPath(arg.URI)
-	st, _ := s.ws.snapshot(path)
-	res := map[string]any{"qualifiedName": s.ws.qualifiedName(path), "status": st.status()}
-	if st.lastGood != nil {
-		res["hash"] = "sha256:" + st.lastGood.Hash
-		res["json"] = prettyJSON(st.lastGood.Display)
+	st, _ := s.sess.Profile(path)
+	res := map[string]any{"qualifiedName": s.sess.QualifiedName(path), "status": st.Status()}
+	if st.LastGood != nil {
+		res["hash"] = "sha256:" + st.LastGood.Hash
+		res["json"] = prettyJSON(st.LastGood.Display)
 	}
-	if st.latest != nil {
-		res["message"] = st.latest.Message
+	if st.Latest != nil {
+		res["message"] = st.Latest.Message
 	}
 	return res, nil
 }
@@ -431,10 +432,10 @@ func (s *Server) cmdProfileStatus(ctx context.Context, raw json.RawMessage) (any
 		return nil, err
 	}
 	path := argPath(arg.URI)
-	st, _ := s.ws.snapshot(path)
+	st, _ := s.sess.Profile(path)
 	msg := ""
-	if st.latest != nil {
-		msg = st.latest.Message
+	if st.Latest != nil {
+		msg = st.Latest.Message
 	}
-	return map[string]any{"qualifiedName": s.ws.qualifiedName(path), "isDefault": s.ws.isDefault(path), "state": st.status(), "message": msg}, nil
+	return map[string]any{"qualifiedName": s.sess.QualifiedName(path), "isDefault": s.sess.IsDefault(path), "state": st.Status(), "message": msg}, nil
 }

@@ -17,14 +17,13 @@ var serverCommands = []string{
 }
 
 func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
-	s.mu.Lock()
-	s.settings = s.settings.merge(p.InitializationOptions)
-	s.roots = initRoots(p)
-	s.mu.Unlock()
+	roots := initRoots(p)
+	s.sess.MergeSettings(p.InitializationOptions)
+	s.sess.SetRoots(roots)
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
-	s.log.Info("initialize", zap.Strings("roots", s.roots), zap.String("client", p.ClientInfo.Name))
+	s.log.Info("initialize", zap.Strings("roots", roots), zap.String("client", p.ClientInfo.Name))
 	return &protocol.InitializeResult{
 		Capabilities: capabilities(),
 		ServerInfo:   protocol.ServerInfo{Name: "insomnia-lsp", Version: protocol.NewOptional(s.opts.Version)},
@@ -56,7 +55,7 @@ func capabilities() protocol.ServerCapabilities {
 func (s *Server) Initialized(ctx context.Context, p *protocol.InitializedParams) error {
 	go func() {
 		s.pullConfiguration()
-		s.ws.start()
+		s.sess.Start()
 	}()
 	return nil
 }
@@ -65,7 +64,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.shutdown = true
 	s.mu.Unlock()
-	s.ws.close()
+	s.sess.Close()
 	return nil
 }
 

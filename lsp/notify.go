@@ -3,26 +3,30 @@ package lsp
 import (
 	"encoding/json"
 
-	"go.lsp.dev/uri"
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
 // methodEvaluationStatus drives editors' status items and preview refreshes.
 const methodEvaluationStatus = "insomnia/evaluationStatus"
 
-// notifyStatus tells the editor a profile's evaluation state changed.
-func (s *Server) notifyStatus(path string) {
-	st, _ := s.ws.snapshot(path)
-	msg := ""
-	if st.latest != nil {
-		msg = st.latest.Message
-	}
-	params := map[string]any{"uri": string(uri.File(path)), "qualifiedName": s.ws.qualifiedName(path),
-		"isDefault": s.ws.isDefault(path), "state": st.status(), "message": msg}
-	raw, _ := json.Marshal(params)
-	// Called from scheduler goroutines, never the read loop, so a direct
-	// write keeps the states in order.
-	_ = s.conn.Notify(s.ctx, methodEvaluationStatus, json.RawMessage(raw))
+// sessionClient turns the session's output into protocol messages.
+type sessionClient struct{ s *Server }
+
+func (c sessionClient) PublishDiagnostics(file string, diags []diagnostics.Diagnostic) {
+	c.s.pub.enqueue(file, diags)
 }
+
+// EvaluationStatus is called from scheduler goroutines, never the read
+// loop, so a direct write keeps the states in order.
+func (c sessionClient) EvaluationStatus(st session.Status) {
+	raw, _ := json.Marshal(st)
+	_ = c.s.conn.Notify(c.s.ctx, methodEvaluationStatus, json.RawMessage(raw))
+}
+
+func (c sessionClient) ProgressBegin(key, title string) { c.s.progress.begin(key, title) }
+func (c sessionClient) ProgressEnd(key string)          { c.s.progress.end(key) }
+func (c sessionClient) RefreshLenses()                  { c.s.refreshLenses() }
 
 // refreshLenses asks the editor to re-request code lenses (when it can).
 func (s *Server) refreshLenses() {

@@ -14,7 +14,9 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
 
@@ -70,16 +72,16 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	}
 	name := arg.Name
 	if name == "" {
-		name = spawn.SuggestPodName(s.ws.root(), spawn.PodNames(spawn.ListPods(data, runtime)))
+		name = spawn.SuggestPodName(s.sess.Root(), spawn.PodNames(spawn.ListPods(data, runtime)))
 	}
 	warnings := []string{}
 	if s.unsaved(tgt.path) {
 		warnings = append(warnings, tgt.label+" has unsaved changes: the pod evaluates the file on disk")
 	}
-	set := s.currentSettings()
+	set := s.sess.Settings()
 	pr := s.startPodProgress(ctx, "Starting pod "+name, tgt.label)
 	ready, err := spawn.Launch(ctx, spawn.LaunchRequest{
-		Program: set.Pod.Command, Selector: tgt.selector, PodName: name, Cwd: s.ws.root(),
+		Program: set.Pod.Command, Selector: tgt.selector, PodName: name, Cwd: s.sess.Root(),
 		RuntimeDir: runtime, DataDir: data, Env: s.podEnv(), Deadline: podDeadline(set), Progress: pr.report,
 	})
 	forgetPods(data, runtime)
@@ -98,7 +100,7 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 // verifySpawn compares the started pod's saved snapshot with the one the
 // editor showed (out). A pod that cannot be verified is still started:
 // that is a warning, not a failure.
-func verifySpawn(data string, ready spawn.Ready, tgt podTarget, out *evalOutcome, warnings []string) (string, []string) {
+func verifySpawn(data string, ready spawn.Ready, tgt podTarget, out *check.Outcome, warnings []string) (string, []string) {
 	v, err := spawn.Verify(spawn.VerifyRequest{DataDir: data, PodName: ready.PodName, Expected: tgt.selector,
 		Preview: out.Snapshot, PreviewBase: out.Base})
 	switch {
@@ -124,25 +126,25 @@ func (s *Server) announce(msg string, warnings []string) {
 // spawnReady refuses to spawn unless the profile's latest evaluation
 // finished without errors: the pod would get something else than the
 // editor shows (spawn itself never evaluates).
-func (s *Server) spawnReady(tgt podTarget) (*evalOutcome, error) {
-	st, ok := s.ws.snapshot(tgt.path)
+func (s *Server) spawnReady(tgt podTarget) (*check.Outcome, error) {
+	st, ok := s.sess.Profile(tgt.path)
 	switch {
-	case st.evaluating:
+	case st.Evaluating:
 		return nil, fmt.Errorf("profile %s is still evaluating: try again when it finishes", tgt.label)
-	case !ok || st.latest == nil:
-		if s.ws.text(tgt.path) != nil {
-			s.ws.schedule(tgt.path, true)
+	case !ok || st.Latest == nil:
+		if s.sess.Text(tgt.path) != nil {
+			s.sess.Schedule(tgt.path, true)
 		}
 		return nil, fmt.Errorf("profile %s has not been evaluated yet: try again when its evaluation finishes", tgt.label)
-	case st.latest.NixError:
-		return nil, fmt.Errorf("profile %s does not evaluate (%s): fix it before spawning", tgt.label, st.latest.Message)
-	case st.latest.Errors > 0:
+	case st.Latest.NixError:
+		return nil, fmt.Errorf("profile %s does not evaluate (%s): fix it before spawning", tgt.label, st.Latest.Message)
+	case st.Latest.Errors > 0:
 		return nil, fmt.Errorf("profile %s has %s: fix %s before spawning", tgt.label,
-			plural(st.latest.Errors, "error"), pick(st.latest.Errors == 1, "it", "them"))
-	case st.latest.Snapshot == nil:
+			plural(st.Latest.Errors, "error"), pick(st.Latest.Errors == 1, "it", "them"))
+	case st.Latest.Snapshot == nil:
 		return nil, fmt.Errorf("profile %s does not resolve to a pod manifest: fix it before spawning", tgt.label)
 	}
-	return st.latest, nil
+	return st.Latest, nil
 }
 
 // resolveProfile accepts a qualified name or any selector, a file uri or a path.
@@ -153,7 +155,7 @@ func (s *Server) resolveProfile(raw string) (podTarget, error) {
 	if strings.HasPrefix(raw, "file:") {
 		return s.fileTarget(argPath(raw)), nil
 	}
-	reg := s.ws.registry()
+	reg := s.sess.Registry()
 	if reg == nil {
 		return podTarget{}, errors.New("profiles are not discovered yet; try again in a moment")
 	}
@@ -173,17 +175,17 @@ func (s *Server) resolveProfile(raw string) (podTarget, error) {
 func (s *Server) fileTarget(path string) podTarget {
 	path = filepath.Clean(path)
 	if !filepath.IsAbs(path) {
-		path = filepath.Join(s.ws.root(), path)
+		path = filepath.Join(s.sess.Root(), path)
 	}
-	if e, ok := s.ws.entry(path); ok {
+	if e, ok := s.sess.Entry(path); ok {
 		return podTarget{selector: e.QualifiedName(), path: path, label: e.QualifiedName()}
 	}
 	return podTarget{selector: path, path: path, label: path}
 }
 
 func (s *Server) unsaved(path string) bool {
-	doc := s.docs.get(path)
-	return doc != nil && !bytes.Equal(doc.Text, s.ws.diskText(path))
+	doc := s.sess.Document(path)
+	return doc != nil && !bytes.Equal(doc.Text, s.sess.DiskText(path))
 }
 
 func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -202,10 +204,10 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 		return nil, err
 	}
 	drift := s.podDrift(pod)
-	set := s.currentSettings()
+	set := s.sess.Settings()
 	pr := s.startPodProgress(ctx, "Resuming pod "+pod.Name, "from its saved snapshot")
 	ready, err := spawn.Resume(ctx, spawn.ResumeRequest{Program: set.Pod.Command, PodName: pod.Name,
-		Cwd: s.ws.root(), RuntimeDir: runtime, Env: s.podEnv(), Deadline: podDeadline(set), Progress: pr.report})
+		Cwd: s.sess.Root(), RuntimeDir: runtime, Env: s.podEnv(), Deadline: podDeadline(set), Progress: pr.report})
 	forgetPods(data, runtime)
 	s.refreshLenses()
 	if err != nil {
@@ -285,7 +287,7 @@ func (s *Server) cmdListPods(ctx context.Context, raw json.RawMessage) (any, err
 // qualified name or by the file).
 func (s *Server) podsOf(pods []spawn.Pod, path string) []spawn.Pod {
 	q := ""
-	if e, ok := s.ws.entry(path); ok {
+	if e, ok := s.sess.Entry(path); ok {
 		q = e.QualifiedName()
 	}
 	return podsFrom(pods, q, path)
@@ -309,11 +311,11 @@ func (s *Server) currentResolution(p spawn.Pod) (json.RawMessage, string) {
 	if p.Source == nil || p.Source.Path == "" {
 		return nil, ""
 	}
-	st, _ := s.ws.snapshot(filepath.Clean(p.Source.Path))
-	if st.latest == nil || st.latest.Snapshot == nil {
+	st, _ := s.sess.Profile(filepath.Clean(p.Source.Path))
+	if st.Latest == nil || st.Latest.Snapshot == nil {
 		return nil, ""
 	}
-	return st.latest.Snapshot, st.latest.Base
+	return st.Latest.Snapshot, st.Latest.Base
 }
 
 // podDrift lists the fields where a pod's saved snapshot differs from its
@@ -332,9 +334,7 @@ func (s *Server) podDrift(p spawn.Pod) []spawn.FieldDiff {
 
 // podDirs are <data_dir> and <runtime_dir> as the pod computes them.
 func (s *Server) podDirs() (string, string, error) {
-	s.ws.mu.Lock()
-	d := s.ws.dirs
-	s.ws.mu.Unlock()
+	d := s.sess.Dirs()
 	if d.Data == "" || d.Runtime == "" {
 		return "", "", errors.New("the insomnia data or runtime directory is unknown: set HOME, INSOMNIA_HOME or INSOMNIA_DATA_DIR and INSOMNIA_RUNTIME_DIR")
 	}
@@ -359,7 +359,7 @@ func (s *Server) podEnv() []string {
 	return env
 }
 
-func podDeadline(set Settings) time.Duration {
+func podDeadline(set session.Settings) time.Duration {
 	return time.Duration(max(set.Pod.ReadyTimeoutMs, 0)) * time.Millisecond // 0 = spawn.DefaultDeadline
 }
 

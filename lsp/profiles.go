@@ -14,6 +14,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
 // Profile commands for editor pickers and lenses (issue 6): listing, set
@@ -39,15 +40,15 @@ type editResult struct {
 }
 
 func (s *Server) cmdListProfiles(ctx context.Context, raw json.RawMessage) (any, error) {
-	reg := s.ws.registry()
+	reg := s.sess.Registry()
 	rows := []profileRow{}
 	if reg == nil {
 		return rows, nil // discovery has not run yet: nothing to pick
 	}
 	for _, e := range reg.Entries {
-		st, _ := s.ws.snapshot(filepath.Clean(e.Path))
+		st, _ := s.sess.Profile(filepath.Clean(e.Path))
 		rows = append(rows, profileRow{QualifiedName: e.QualifiedName(), Source: string(e.Source), Name: e.Name,
-			Path: e.Path, Description: e.Description, IsDefault: e.IsDefault, Status: st.status()})
+			Path: e.Path, Description: e.Description, IsDefault: e.IsDefault, Status: st.Status()})
 	}
 	return rows, nil
 }
@@ -63,7 +64,7 @@ func (s *Server) cmdSetDefault(ctx context.Context, raw json.RawMessage) (any, e
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
-	reg := s.ws.registry()
+	reg := s.sess.Registry()
 	if reg == nil {
 		return nil, errors.New("profiles are not discovered yet; try again in a moment")
 	}
@@ -87,7 +88,7 @@ func (s *Server) cmdSetDefault(ctx context.Context, raw json.RawMessage) (any, e
 func (s *Server) entryFor(reg *registry.Registry, arg setDefaultArg) (registry.Entry, error) {
 	if arg.URI != "" {
 		path := argPath(arg.URI)
-		if e, ok := s.ws.entry(path); ok {
+		if e, ok := s.sess.Entry(path); ok {
 			return e, nil
 		}
 		return registry.Entry{}, fmt.Errorf("%s is not listed in any profiles.toml; add it to the project profiles first", path)
@@ -114,7 +115,7 @@ func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any,
 		return nil, errors.New("addToProjectProfiles needs the uri of a profile file")
 	}
 	path := argPath(arg.URI)
-	reg := s.ws.registry()
+	reg := s.sess.Registry()
 	if reg == nil {
 		return nil, errors.New("profiles are not discovered yet; try again in a moment")
 	}
@@ -129,7 +130,7 @@ func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any,
 		return nil, err
 	}
 	return s.applyFileEdit(ctx, rd, ed, "Add "+filepath.Base(path)+" to the project profiles",
-		func() string { return path + " is now listed as " + s.ws.qualifiedName(path) })
+		func() string { return path + " is now listed as " + s.sess.QualifiedName(path) })
 }
 
 // bufferReader reads files as the editor sees them and remembers which
@@ -138,16 +139,16 @@ func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any,
 type bufferReader struct {
 	s    *Server
 	mu   sync.Mutex
-	used map[string]*document
+	used map[string]*session.Document
 }
 
 func newBufferReader(s *Server) *bufferReader {
-	return &bufferReader{s: s, used: map[string]*document{}}
+	return &bufferReader{s: s, used: map[string]*session.Document{}}
 }
 
 func (b *bufferReader) read(path string) ([]byte, error) {
 	path = filepath.Clean(path)
-	if doc := b.s.docs.get(path); doc != nil {
+	if doc := b.s.sess.Document(path); doc != nil {
 		b.mu.Lock()
 		b.used[path] = doc
 		b.mu.Unlock()
@@ -156,7 +157,7 @@ func (b *bufferReader) read(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-func (b *bufferReader) doc(path string) *document {
+func (b *bufferReader) doc(path string) *session.Document {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.used[filepath.Clean(path)]
@@ -180,8 +181,8 @@ func (s *Server) applyFileEdit(ctx context.Context, rd *bufferReader, ed registr
 	if doc := rd.doc(ed.File); doc != nil {
 		s.awaitNewVersion(ctx, doc)
 	}
-	s.ws.rediscover()
-	s.ws.evaluateAll()
+	s.sess.Rediscover()
+	s.sess.EvaluateAll()
 	s.refreshLenses()
 	msg := done() + " (" + ed.File + ")"
 	if ed.Note != "" {
@@ -198,10 +199,10 @@ const bufferWait = 2 * time.Second
 // awaitNewVersion waits until the editor reports a newer version of doc:
 // an editor may answer applyEdit before its didChange arrives, and
 // discovery reads the buffer, not the (unsaved) file.
-func (s *Server) awaitNewVersion(ctx context.Context, doc *document) {
+func (s *Server) awaitNewVersion(ctx context.Context, doc *session.Document) {
 	stop := time.Now().Add(bufferWait)
 	for time.Now().Before(stop) && ctx.Err() == nil {
-		if cur := s.docs.get(doc.Path); cur == nil || cur.Version != doc.Version {
+		if cur := s.sess.Document(doc.Path); cur == nil || cur.Version != doc.Version {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)

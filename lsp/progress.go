@@ -100,7 +100,7 @@ func (s *Server) WorkDoneProgressCancel(ctx context.Context, params *protocol.Wo
 	if !ok {
 		return nil
 	}
-	s.ws.cancelEval(key)
+	s.sess.CancelEval(key)
 	s.progress.end(key)
 	return nil
 }

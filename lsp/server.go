@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/rpccodec"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
 // Options are fixed for the server's lifetime (flags of `insomnia-lsp serve`).
@@ -39,18 +40,14 @@ type Server struct {
 	cancel context.CancelFunc
 
 	frames   *frameFilter
-	docs     *documents
 	pub      *publisher
 	progress *progress
+	sess     *session.Session
 
-	mu       sync.Mutex
-	settings Settings
-	roots    []string // workspace folders (absolute paths)
+	mu       sync.Mutex // guards shutdown and exitCode
 	shutdown bool
-	exited   chan struct{}
 	exitCode int
-
-	ws *workspace
+	exited   chan struct{} // closed by exit
 }
 
 // Serve runs the server on rw until the editor sends exit, the stream ends or
@@ -78,17 +75,15 @@ func Serve(ctx context.Context, rw io.ReadWriteCloser, opts Options) int {
 func newServer(ctx context.Context, opts Options) *Server {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Server{
-		log:      opts.Logger,
-		opts:     opts,
-		ctx:      ctx,
-		cancel:   cancel,
-		docs:     newDocuments(),
-		settings: DefaultSettings(),
-		exited:   make(chan struct{}),
+		log:    opts.Logger,
+		opts:   opts,
+		ctx:    ctx,
+		cancel: cancel,
+		exited: make(chan struct{}),
 	}
 	s.pub = newPublisher(s)
 	s.progress = newProgress(s)
-	s.ws = newWorkspace(s)
+	s.sess = session.New(session.Options{Logger: opts.Logger, Env: opts.Env, Cwd: opts.Cwd, Client: sessionClient{s}})
 	return s
 }
 
@@ -108,7 +103,7 @@ func (s *Server) connect(rw io.ReadWriteCloser) {
 // keeps its end of the stream open.
 func (s *Server) stop() {
 	s.cancel()
-	s.ws.close()
+	s.sess.Close()
 	_ = s.frames.Close()
 	_ = s.conn.Close()
 }
@@ -159,10 +154,4 @@ func (s *Server) recoverer(h jsonrpc2.Handler) jsonrpc2.Handler {
 		}()
 		return h(ctx, req)
 	}
-}
-
-func (s *Server) rootsCopy() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.roots...)
 }

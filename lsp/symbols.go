@@ -38,7 +38,7 @@ func (s *Server) nixTree(path string) *nixsyntax.File {
 	if !isNixFile(path) {
 		return nil
 	}
-	return s.ws.tree(path)
+	return s.sess.Tree(path)
 }
 
 func isNixFile(path string) bool {

@@ -2,110 +2,47 @@ package lsp
 
 import (
 	"context"
-	"path/filepath"
-	"strings"
-	"sync"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
-// document is one open editor buffer. Its fields are replaced, never mutated,
-// so a reader holding a *document sees a consistent version.
-type document struct {
-	URI     uri.URI
-	Path    string
-	Version int32
-	Text    []byte
-	Lines   *diagnostics.Lines
-}
-
-type documents struct {
-	mu   sync.RWMutex
-	open map[string]*document // by absolute path
-}
-
-func newDocuments() *documents { return &documents{open: map[string]*document{}} }
-
-func (d *documents) get(path string) *document {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	return d.open[path]
-}
-
-func (d *documents) set(doc *document) {
-	d.mu.Lock()
-	d.open[doc.Path] = doc
-	d.mu.Unlock()
-}
-
-func (d *documents) remove(path string) {
-	d.mu.Lock()
-	delete(d.open, path)
-	d.mu.Unlock()
-}
-
-// text is the editor's text for path when open, else nil.
-func (d *documents) text(path string) []byte {
-	if doc := d.get(path); doc != nil {
-		return doc.Text
-	}
-	return nil
-}
-
-func newDocument(u uri.URI, version int32, text []byte) *document {
-	// Own the URI: decoded strings may alias a message buffer the
-	// connection reuses once an inline handler returns.
-	u = uri.URI(strings.Clone(string(u)))
-	return &document{URI: u, Path: uriPath(u), Version: version, Text: text, Lines: diagnostics.NewLines(text)}
-}
-
 // uriPath is the cleaned absolute file path of a file:// URI.
-func uriPath(u uri.URI) string { return filepath.Clean(u.FsPath()) }
+func uriPath(u uri.URI) string { return session.URIPath(u) }
 
 func (s *Server) DidOpen(ctx context.Context, p *protocol.DidOpenTextDocumentParams) error {
-	doc := newDocument(p.TextDocument.URI, p.TextDocument.Version, []byte(p.TextDocument.Text))
-	s.docs.set(doc)
-	s.ws.changed(doc, false)
+	s.sess.Open(session.NewDocument(p.TextDocument.URI, p.TextDocument.Version, []byte(p.TextDocument.Text)))
 	return nil
 }
 
 func (s *Server) DidChange(ctx context.Context, p *protocol.DidChangeTextDocumentParams) error {
 	path := uriPath(p.TextDocument.URI)
-	old := s.docs.get(path)
+	old := s.sess.Document(path)
 	if old == nil {
-		old = newDocument(p.TextDocument.URI, 0, s.ws.diskText(path))
+		old = session.NewDocument(p.TextDocument.URI, 0, s.sess.DiskText(path))
 	}
 	text := old.Text
 	for _, ch := range p.ContentChanges {
 		text = applyChange(text, ch)
 	}
-	doc := newDocument(p.TextDocument.URI, p.TextDocument.Version, text)
-	s.docs.set(doc)
-	s.ws.changed(doc, false)
+	s.sess.Change(session.NewDocument(p.TextDocument.URI, p.TextDocument.Version, text))
 	return nil
 }
 
 func (s *Server) DidSave(ctx context.Context, p *protocol.DidSaveTextDocumentParams) error {
-	path := uriPath(p.TextDocument.URI)
-	doc := s.docs.get(path)
-	if doc == nil {
-		return nil
-	}
+	var text []byte
 	if p.Text != nil {
-		doc = newDocument(doc.URI, doc.Version, []byte(*p.Text))
-		s.docs.set(doc)
+		text = []byte(*p.Text)
 	}
-	s.ws.changed(doc, true)
+	s.sess.Save(uriPath(p.TextDocument.URI), text)
 	return nil
 }
 
 func (s *Server) DidClose(ctx context.Context, p *protocol.DidCloseTextDocumentParams) error {
-	path := uriPath(p.TextDocument.URI)
-	s.docs.remove(path)
-	s.ws.closedDoc(path)
+	s.sess.CloseDocument(uriPath(p.TextDocument.URI))
 	return nil
 }
 
@@ -127,14 +64,4 @@ func applyChange(text []byte, ch protocol.TextDocumentContentChangeEvent) []byte
 		return append(out, text[end:]...)
 	}
 	return text
-}
-
-func (d *documents) all() []*document {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	out := make([]*document, 0, len(d.open))
-	for _, doc := range d.open {
-		out = append(out, doc)
-	}
-	return out
 }

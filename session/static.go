@@ -1,4 +1,4 @@
-package lsp
+package session
 
 import (
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
@@ -6,7 +6,7 @@ import (
 )
 
 // parse parses a .nix buffer and keeps the tree for the editor features.
-func (w *workspace) parse(doc *document) *nixsyntax.File {
+func (w *Session) parse(doc *Document) *nixsyntax.File {
 	f := nixsyntax.Parse(doc.Text)
 	w.mu.Lock()
 	w.parsed[doc.Path] = f
@@ -16,14 +16,14 @@ func (w *workspace) parse(doc *document) *nixsyntax.File {
 
 // parsed returns the tree of an open buffer (parsing the file on disk when
 // it is not open), or nil.
-func (w *workspace) tree(path string) *nixsyntax.File {
+func (w *Session) Tree(path string) *nixsyntax.File {
 	w.mu.Lock()
 	f := w.parsed[path]
 	w.mu.Unlock()
 	if f != nil {
 		return f
 	}
-	if t := w.text(path); t != nil {
+	if t := w.Text(path); t != nil {
 		return nixsyntax.Parse(t)
 	}
 	return nil
@@ -31,9 +31,9 @@ func (w *workspace) tree(path string) *nixsyntax.File {
 
 // publishStatic sends what needs no Nix, at once on every change: syntax,
 // scope, and the secret checks on literals and secrets.ref call sites.
-func (w *workspace) publishStatic(doc *document, f *nixsyntax.File) {
+func (w *Session) publishStatic(doc *Document, f *nixsyntax.File) {
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	w.s.pub.set(doc.Path, layerSyntax, check.Static(doc.Path, f, ids))
+	w.diags.set(doc.Path, LayerSyntax, check.Static(doc.Path, f, ids))
 }

@@ -1,10 +1,11 @@
-package lsp
+package session
 
 import (
 	"path/filepath"
 	"strings"
 	"time"
 
+	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
@@ -16,7 +17,7 @@ import (
 
 // schedule queues a profile for evaluation: debounced after an edit, at once
 // after a save. It never waits for Nix.
-func (w *workspace) schedule(path string, immediate bool) {
+func (w *Session) Schedule(path string, immediate bool) {
 	w.mu.Lock()
 	sched := w.sched
 	w.mu.Unlock()
@@ -26,60 +27,60 @@ func (w *workspace) schedule(path string, immediate bool) {
 	deps := w.graph.closure(path)
 	overlays := map[string][]byte{}
 	for _, d := range deps {
-		if t := w.s.docs.text(d); t != nil {
+		if t := w.docs.text(d); t != nil {
 			overlays[d] = t
 		}
 	}
-	sched.Submit(path, eval.Request{Path: path, Text: w.s.docs.text(path), Deps: deps, Overlays: overlays}, immediate)
+	sched.Submit(path, eval.Request{Path: path, Text: w.docs.text(path), Deps: deps, Overlays: overlays}, immediate)
 }
 
-func (w *workspace) onEvalStart(path string) {
+func (w *Session) onEvalStart(path string) {
 	st := w.state(path)
 	w.mu.Lock()
-	st.evaluating = true
+	st.Evaluating = true
 	w.mu.Unlock()
-	w.s.notifyStatus(path)
-	w.s.progress.begin(path, "Evaluating "+w.qualifiedName(path))
+	w.notifyStatus(path)
+	w.client.ProgressBegin(path, "Evaluating "+w.QualifiedName(path))
 }
 
 // onEvalResult turns a finished evaluation into diagnostics (on the profile
 // and on imported files), the state hover reads, and a status notification.
-func (w *workspace) onEvalResult(path string, r eval.Result) {
-	w.s.progress.end(path)
+func (w *Session) onEvalResult(path string, r eval.Result) {
+	w.client.ProgressEnd(path)
 	out, byFile := check.Result(w.checkProfile(path), r)
 	st := w.state(path)
 	w.mu.Lock()
-	st.evaluating = false
-	st.latest = out
+	st.Evaluating = false
+	st.Latest = out
 	if out.Display != nil {
-		st.lastGood = out
+		st.LastGood = out
 	}
 	prev := st.diagFiles
 	w.mu.Unlock()
-	files := w.s.pub.replaceOwned(path, layerEval, byFile, prev)
+	files := w.diags.replaceOwned(path, LayerEval, byFile, prev)
 	w.mu.Lock()
 	st.diagFiles = files
 	w.mu.Unlock()
-	w.s.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
+	w.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
 		zap.Bool("cached", r.Cached), zap.Int("errors", out.Errors))
-	w.s.notifyStatus(path)
-	w.s.refreshLenses()
+	w.notifyStatus(path)
+	w.client.RefreshLenses()
 }
 
 // checkProfile is what check.Result needs to know about a profile.
-func (w *workspace) checkProfile(path string) check.Profile {
+func (w *Session) checkProfile(path string) check.Profile {
 	src, base := w.source(path)
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.root(),
-		Tree: func() *nixsyntax.File { return w.tree(path) }}
+	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.Root(),
+		Tree: func() *nixsyntax.File { return w.Tree(path) }}
 }
 
 // source is a profile's provenance and the base directory for its relative
 // paths (contract §1.3): the registry entry when it has one, else a path.
-func (w *workspace) source(path string) (manifest.ProfileSource, string) {
-	if reg := w.registry(); reg != nil {
+func (w *Session) source(path string) (manifest.ProfileSource, string) {
+	if reg := w.Registry(); reg != nil {
 		if es := reg.ByPath(path); len(es) > 0 {
 			e := es[0]
 			return manifest.ProfileSource{Kind: "registry", Source: string(e.Source), Name: e.Name, Path: e.Path}, reg.Base(e)
@@ -89,29 +90,29 @@ func (w *workspace) source(path string) (manifest.ProfileSource, string) {
 }
 
 // cancelEval stops a profile's evaluation (the user cancelled its progress).
-func (w *workspace) cancelEval(path string) {
+func (w *Session) CancelEval(path string) {
 	w.mu.Lock()
 	sched := w.sched
 	st := w.profiles[path]
 	if st != nil {
-		st.evaluating = false
+		st.Evaluating = false
 	}
 	w.mu.Unlock()
 	if sched != nil {
 		sched.Cancel(path)
 	}
-	w.s.notifyStatus(path)
+	w.notifyStatus(path)
 }
 
 // mayEvaluate refuses, in an untrusted workspace, profiles outside the
 // workspace folders and the bundled resources: restricted evaluation makes a
 // profile's own folder readable, so a registry entry such as /etc/x.nix
 // would open /etc to it.
-func (w *workspace) mayEvaluate(path string) bool {
-	if w.s.currentSettings().trusted() {
+func (w *Session) mayEvaluate(path string) bool {
+	if w.Settings().trusted() {
 		return true
 	}
-	allowed := w.s.rootsCopy()
+	allowed := w.Roots()
 	w.mu.Lock()
 	allowed = append(allowed, w.dirs.Resource)
 	w.mu.Unlock()
@@ -123,31 +124,47 @@ func (w *workspace) mayEvaluate(path string) bool {
 			return true
 		}
 	}
-	w.s.log.Info("not evaluating a profile outside the untrusted workspace", zap.String("profile", path))
+	w.log.Info("not evaluating a profile outside the untrusted workspace", zap.String("profile", path))
 	w.refuseUntrusted(path)
 	return false
 }
 
 // refuseUntrusted records why a profile was not evaluated: an error status
 // for pickers and lenses, and a diagnostic on the registry entry naming it.
-func (w *workspace) refuseUntrusted(path string) {
+func (w *Session) refuseUntrusted(path string) {
 	msg := "not evaluated: the profile is outside this untrusted workspace (trust the workspace to evaluate it)"
 	st := w.state(path)
 	w.mu.Lock()
-	st.evaluating = false
-	st.latest = &check.Outcome{NixError: true, Errors: 1, Message: msg, Finished: time.Now()}
+	st.Evaluating = false
+	st.Latest = &check.Outcome{NixError: true, Errors: 1, Message: msg, Finished: time.Now()}
 	w.mu.Unlock()
 	byFile := map[string][]diagnostics.Diagnostic{}
-	if e, ok := w.entry(path); ok && e.Origin.File != "" && e.Origin.File != path {
+	if e, ok := w.Entry(path); ok && e.Origin.File != "" && e.Origin.File != path {
 		byFile[e.Origin.File] = []diagnostics.Diagnostic{{File: e.Origin.File, Range: check.Widen(e.Origin.Range),
 			Severity: diagnostics.Warning, Code: diagnostics.CodeUntrustedOutside, Message: msg}}
 	}
 	w.mu.Lock()
 	prev := st.diagFiles
 	w.mu.Unlock()
-	files := w.s.pub.replaceOwned(path, layerEval, byFile, prev)
+	files := w.diags.replaceOwned(path, LayerEval, byFile, prev)
 	w.mu.Lock()
 	st.diagFiles = files
 	w.mu.Unlock()
-	go w.s.notifyStatus(path) // may run on the read loop: never write from it
+	go w.notifyStatus(path) // may run on the read loop: never write from it
+}
+
+// notifyStatus hands the client a profile's current evaluation status.
+func (w *Session) notifyStatus(path string) {
+	w.client.EvaluationStatus(w.Status(path))
+}
+
+// Status is a profile's evaluation status as editors show it.
+func (w *Session) Status(path string) Status {
+	st, _ := w.Profile(path)
+	msg := ""
+	if st.Latest != nil {
+		msg = st.Latest.Message
+	}
+	return Status{Path: path, URI: string(uri.File(path)), QualifiedName: w.QualifiedName(path),
+		IsDefault: w.IsDefault(path), State: st.Status(), Message: msg}
 }

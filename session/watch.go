@@ -1,4 +1,4 @@
-package lsp
+package session
 
 import (
 	"path/filepath"
@@ -11,7 +11,7 @@ import (
 // updateWatches watches the registries, the builtin folder, every discovered
 // profile and its imports, and the secret store (a bounded set of files:
 // the watcher watches their folders, never a tree).
-func (w *workspace) updateWatches() {
+func (w *Session) updateWatches() {
 	w.mu.Lock()
 	wt, reg, store := w.watcher, w.reg, w.dirs.SecretStore()
 	w.mu.Unlock()
@@ -27,12 +27,12 @@ func (w *workspace) updateWatches() {
 		paths = append(paths, store)
 	}
 	if err := wt.Set(paths); err != nil {
-		w.s.log.Warn("watch", zap.Error(err))
+		w.log.Warn("watch", zap.Error(err))
 	}
 }
 
 // onFilesChanged handles one batch of changes on disk.
-func (w *workspace) onFilesChanged(paths []string) {
+func (w *Session) onFilesChanged(paths []string) {
 	w.mu.Lock()
 	store := w.dirs.SecretStore()
 	reg := w.reg
@@ -49,35 +49,35 @@ func (w *workspace) onFilesChanged(paths []string) {
 		}
 	}
 	if rediscover {
-		w.rediscover()
+		w.Rediscover()
 	}
 	// Changed files that are not open in the editor: re-evaluate them (when
 	// profiles) and their dependents. Open buffers are the editor's truth.
 	for _, p := range paths {
-		if w.s.docs.get(p) != nil || filepath.Ext(p) != ".nix" {
+		if w.docs.get(p) != nil || filepath.Ext(p) != ".nix" {
 			continue
 		}
-		if text := w.diskText(p); text != nil {
+		if text := w.DiskText(p); text != nil {
 			w.graph.setImports(p, importsOf(p, nixsyntax.Parse(text)))
-			if w.isProfile(p, text) {
-				w.schedule(p, true)
+			if w.IsProfile(p, text) {
+				w.Schedule(p, true)
 			}
 		}
 		for _, d := range w.graph.dependents(p) {
-			if w.isProfile(d, w.text(d)) {
-				w.schedule(d, true)
+			if w.IsProfile(d, w.Text(d)) {
+				w.Schedule(d, true)
 			}
 		}
 	}
 	if rediscover {
-		w.evaluateAll()
-		w.s.refreshLenses()
+		w.EvaluateAll()
+		w.client.RefreshLenses()
 	}
 }
 
 // refreshStatic re-runs the static checks of open buffers (the secret ids changed).
-func (w *workspace) refreshStatic() {
-	for _, doc := range w.s.docs.all() {
+func (w *Session) refreshStatic() {
+	for _, doc := range w.docs.all() {
 		if filepath.Ext(doc.Path) == ".nix" {
 			w.publishStatic(doc, w.parse(doc))
 		}

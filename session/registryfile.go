@@ -1,4 +1,4 @@
-package lsp
+package session
 
 import (
 	"path/filepath"
@@ -8,8 +8,8 @@ import (
 )
 
 // isRegistryFile says whether path is the user or project profiles.toml.
-func (w *workspace) isRegistryFile(path string) bool {
-	reg := w.registry()
+func (w *Session) isRegistryFile(path string) bool {
+	reg := w.Registry()
 	if reg == nil {
 		return false
 	}
@@ -18,8 +18,8 @@ func (w *workspace) isRegistryFile(path string) bool {
 }
 
 // publishRegistryFiles checks both registries and places discovery warnings.
-func (w *workspace) publishRegistryFiles() {
-	reg := w.registry()
+func (w *Session) publishRegistryFiles() {
+	reg := w.Registry()
 	if reg == nil {
 		return
 	}
@@ -31,11 +31,11 @@ func (w *workspace) publishRegistryFiles() {
 }
 
 // publishRegistryFile checks one profiles.toml (the editor's text when open).
-func (w *workspace) publishRegistryFile(path string) {
-	reg := w.registry()
-	text := w.text(path)
-	if text == nil && w.s.docs.get(path) == nil {
-		w.s.pub.set(path, layerRegistry, nil)
+func (w *Session) publishRegistryFile(path string) {
+	reg := w.Registry()
+	text := w.Text(path)
+	if text == nil && w.docs.get(path) == nil {
+		w.diags.set(path, LayerRegistry, nil)
 		return
 	}
 	diags := registry.AnalyzeRegistryFile(path, text, reg)
@@ -46,7 +46,7 @@ func (w *workspace) publishRegistryFile(path string) {
 			}
 		}
 	}
-	w.s.pub.set(path, layerRegistry, diags)
+	w.diags.set(path, LayerRegistry, diags)
 }
 
 func appendUnique(ds []diagnostics.Diagnostic, d diagnostics.Diagnostic) []diagnostics.Diagnostic {

@@ -1,4 +1,4 @@
-package lsp
+package session
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
@@ -17,64 +18,90 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/profile/watch"
 )
 
-// workspace is the server's view of the profiles: discovery, which files are
-// profiles, their latest evaluation, and what imports what.
-type workspace struct {
-	s *Server
+// Options are fixed for a session's lifetime.
+type Options struct {
+	Logger *zap.Logger
+	// Env looks up environment variables (tests give a fake one); nil = os.Getenv.
+	Env func(string) string
+	// Cwd is the directory discovery starts from when there is no workspace folder.
+	Cwd string
+	// Client receives the session's output; nil drops it.
+	Client Client
+}
 
-	mu        sync.Mutex
+// Session is the state of one editor connection (or one CLI run): the open
+// documents and their trees, discovery, which files are profiles, their
+// latest evaluation, what imports what, and the diagnostics of every file.
+// Features read it through its methods; output goes to its Client.
+type Session struct {
+	log    *zap.Logger
+	opts   Options
+	client Client
+	docs   *documents
+	diags  *diagStore
+	graph  *importGraph
+
+	cfgMu    sync.Mutex // guards settings and roots
+	settings Settings
+	roots    []string // workspace folders (absolute paths)
+
+	mu        sync.Mutex // guards every field below
 	started   bool
 	closed    bool
 	dirs      registry.Dirs
 	reg       *registry.Registry // nil until the first discovery
 	secretIDs []string           // nil when the store is unreadable
-	profiles  map[string]*profileState
-	graph     *importGraph
+	profiles  map[string]*ProfileState
 	sched     *eval.Scheduler
 	watcher   *watch.Watcher
 	parsed    map[string]*nixsyntax.File // latest parse of each open .nix buffer
 }
 
-// profileState is everything known about one profile file.
-type profileState struct {
-	path       string
-	evaluating bool
-	latest     *evalOutcome // newest finished evaluation
-	lastGood   *evalOutcome // newest successful evaluation
-	diagFiles  []string     // files that got eval diagnostics from this profile
+// ProfileState is everything known about one profile file.
+type ProfileState struct {
+	Path       string
+	Evaluating bool
+	Latest     *check.Outcome // newest finished evaluation
+	LastGood   *check.Outcome // newest successful evaluation
+	diagFiles  []string       // files that got eval diagnostics from this profile
 }
 
-// evalOutcome is a finished evaluation (see profile/check).
-type evalOutcome = check.Outcome
-
-func newWorkspace(s *Server) *workspace {
-	return &workspace{s: s, profiles: map[string]*profileState{}, graph: newImportGraph(),
-		parsed: map[string]*nixsyntax.File{}}
+// New is a session that has not started: set its settings and roots, then Start.
+func New(opts Options) *Session {
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
+	if opts.Client == nil {
+		opts.Client = NopClient{}
+	}
+	return &Session{log: opts.Logger, opts: opts, client: opts.Client, docs: newDocuments(),
+		diags: newDiagStore(opts.Client), graph: newImportGraph(), settings: DefaultSettings(),
+		profiles: map[string]*ProfileState{}, parsed: map[string]*nixsyntax.File{}}
 }
 
-func (w *workspace) env(name string) string {
-	if w.s.opts.Env != nil {
-		return w.s.opts.Env(name)
+func (w *Session) env(name string) string {
+	if w.opts.Env != nil {
+		return w.opts.Env(name)
 	}
 	return os.Getenv(name)
 }
 
 // root is the launch directory: the first workspace folder, else the cwd.
-func (w *workspace) root() string {
-	w.s.mu.Lock()
-	defer w.s.mu.Unlock()
-	if len(w.s.roots) > 0 {
-		return w.s.roots[0]
+func (w *Session) Root() string {
+	w.cfgMu.Lock()
+	defer w.cfgMu.Unlock()
+	if len(w.roots) > 0 {
+		return w.roots[0]
 	}
-	return w.s.opts.Cwd
+	return w.opts.Cwd
 }
 
 // start runs once the client is initialized: directories, discovery, the
 // evaluation scheduler, the watcher, then every discovered profile.
-func (w *workspace) start() {
+func (w *Session) Start() {
 	dirs, err := registry.ResolveDirs(w.env, registry.BundledResources)
 	if err != nil {
-		w.s.log.Warn("resolving insomnia directories", zap.Error(err))
+		w.log.Warn("resolving insomnia directories", zap.Error(err))
 	}
 	w.mu.Lock()
 	if w.closed {
@@ -90,24 +117,24 @@ func (w *workspace) start() {
 		w.watcher = wt
 		w.mu.Unlock()
 	} else {
-		w.s.log.Warn("file watching unavailable", zap.Error(err))
+		w.log.Warn("file watching unavailable", zap.Error(err))
 	}
 	w.loadSecrets()
-	w.rediscover()
-	w.evaluateAll()
+	w.Rediscover()
+	w.EvaluateAll()
 	// Documents opened before discovery finished.
-	for _, doc := range w.s.docs.all() {
-		w.changed(doc, false)
+	for _, doc := range w.docs.all() {
+		w.Changed(doc, false)
 	}
 }
 
-func (w *workspace) newScheduler() *eval.Scheduler {
-	set := w.s.currentSettings()
+func (w *Session) newScheduler() *eval.Scheduler {
+	set := w.Settings()
 	opts := eval.Options{
 		Program:       set.NixPath,
 		Timeout:       set.timeout(),
 		Trusted:       set.trusted(),
-		Roots:         w.s.rootsCopy(),
+		Roots:         w.Roots(),
 		Debounce:      set.debounce(),
 		MaxConcurrent: set.Evaluation.MaxConcurrent,
 		OnStart:       w.onEvalStart,
@@ -118,7 +145,7 @@ func (w *workspace) newScheduler() *eval.Scheduler {
 }
 
 // restartScheduler applies changed settings: new limits for new evaluations.
-func (w *workspace) restartScheduler() {
+func (w *Session) RestartScheduler() {
 	w.mu.Lock()
 	if !w.started || w.closed {
 		w.mu.Unlock()
@@ -128,10 +155,10 @@ func (w *workspace) restartScheduler() {
 	w.sched = w.newScheduler()
 	w.mu.Unlock()
 	go old.Close()
-	w.evaluateAll()
+	w.EvaluateAll()
 }
 
-func (w *workspace) close() {
+func (w *Session) Close() {
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
@@ -150,7 +177,7 @@ func (w *workspace) close() {
 
 // loadSecrets reads the secret store's ids (never its values); see
 // secrets.CheckableIDs for why a missing store means "do not check".
-func (w *workspace) loadSecrets() {
+func (w *Session) loadSecrets() {
 	w.mu.Lock()
 	data := w.dirs.Data
 	w.mu.Unlock()
@@ -162,15 +189,15 @@ func (w *workspace) loadSecrets() {
 
 // rediscover reruns profile discovery from the workspace root and updates
 // the watch set.
-func (w *workspace) rediscover() {
-	root := w.root()
+func (w *Session) Rediscover() {
+	root := w.Root()
 	w.mu.Lock()
 	dirs := w.dirs
 	w.mu.Unlock()
 	reg, err := registry.Discover(registry.Options{Env: w.env, Dirs: &dirs, Start: root, Workspace: root,
 		ReadFile: w.readFile})
 	if err != nil && reg == nil {
-		w.s.log.Warn("discovery failed", zap.Error(err))
+		w.log.Warn("discovery failed", zap.Error(err))
 		return
 	}
 	w.mu.Lock()
@@ -178,12 +205,12 @@ func (w *workspace) rediscover() {
 	w.mu.Unlock()
 	w.updateWatches()
 	w.publishRegistryFiles()
-	w.s.refreshLenses() // names and the default may have changed
+	w.client.RefreshLenses() // names and the default may have changed
 }
 
 // readFile sees unsaved editor buffers, so discovery follows what the user typed.
-func (w *workspace) readFile(path string) ([]byte, error) {
-	if t := w.s.docs.text(path); t != nil {
+func (w *Session) readFile(path string) ([]byte, error) {
+	if t := w.docs.text(path); t != nil {
 		return t, nil
 	}
 	return readRegular(path)
@@ -202,7 +229,7 @@ func readRegular(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-func (w *workspace) registry() *registry.Registry {
+func (w *Session) Registry() *registry.Registry {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.reg
@@ -210,8 +237,8 @@ func (w *workspace) registry() *registry.Registry {
 
 // evaluateAll queues every discovered profile (debounced, under the
 // scheduler's concurrency limit), so lenses and pickers know their status.
-func (w *workspace) evaluateAll() {
-	reg := w.registry()
+func (w *Session) EvaluateAll() {
+	reg := w.Registry()
 	if reg == nil {
 		return
 	}
@@ -222,15 +249,15 @@ func (w *workspace) evaluateAll() {
 			continue
 		}
 		seen[p] = true
-		if text := w.text(p); text != nil {
+		if text := w.Text(p); text != nil {
 			w.graph.setImports(p, importsOf(p, nixsyntax.Parse(text)))
-			w.schedule(p, false)
+			w.Schedule(p, false)
 		}
 	}
 }
 
 // diskText reads a file as saved (nil when unreadable).
-func (w *workspace) diskText(path string) []byte {
+func (w *Session) DiskText(path string) []byte {
 	b, err := readRegular(path)
 	if err != nil {
 		return nil
@@ -239,19 +266,19 @@ func (w *workspace) diskText(path string) []byte {
 }
 
 // text is the editor's buffer when open, else the file on disk.
-func (w *workspace) text(path string) []byte {
-	if t := w.s.docs.text(path); t != nil {
+func (w *Session) Text(path string) []byte {
+	if t := w.docs.text(path); t != nil {
 		return t
 	}
-	return w.diskText(path)
+	return w.DiskText(path)
 }
 
 // changed is called for every open, edit and save of a document.
-func (w *workspace) changed(doc *document, saved bool) {
+func (w *Session) Changed(doc *Document, saved bool) {
 	switch {
 	case filepath.Base(doc.Path) == "profiles.toml":
 		if saved || w.isRegistryFile(doc.Path) {
-			w.rediscover()
+			w.Rediscover()
 		} else {
 			w.publishRegistryFile(doc.Path)
 		}
@@ -262,41 +289,41 @@ func (w *workspace) changed(doc *document, saved bool) {
 		if !w.isStarted() {
 			return
 		}
-		if w.isProfile(doc.Path, doc.Text) {
-			w.schedule(doc.Path, saved)
+		if w.IsProfile(doc.Path, doc.Text) {
+			w.Schedule(doc.Path, saved)
 		}
 		for _, p := range w.graph.dependents(doc.Path) {
-			if p != doc.Path && w.isProfile(p, w.text(p)) {
-				w.schedule(p, saved)
+			if p != doc.Path && w.IsProfile(p, w.Text(p)) {
+				w.Schedule(p, saved)
 			}
 		}
 	}
 }
 
-func (w *workspace) isStarted() bool {
+func (w *Session) isStarted() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.started && !w.closed
 }
 
-func (w *workspace) closedDoc(path string) {
+func (w *Session) ClosedDoc(path string) {
 	w.mu.Lock()
 	delete(w.parsed, path)
 	w.mu.Unlock()
 	// Syntax diagnostics of a closed file go away; evaluation results stay
 	// because other profiles may import it.
-	w.s.pub.set(path, layerSyntax, nil)
+	w.diags.set(path, LayerSyntax, nil)
 }
 
 // isProfile says whether a .nix file evaluates to a profile: a discovered
 // registry entry, or a file that builds one (mkProfile, mkManifest or a
 // `manifest` attribute; usable with a path: selector) and is not merely
 // imported by another profile. The library itself is never a profile.
-func (w *workspace) isProfile(path string, text []byte) bool {
+func (w *Session) IsProfile(path string, text []byte) bool {
 	if filepath.Base(path) == "profile-lib.nix" {
 		return false
 	}
-	if reg := w.registry(); reg != nil && len(reg.ByPath(path)) > 0 {
+	if reg := w.Registry(); reg != nil && len(reg.ByPath(path)) > 0 {
 		return true
 	}
 	if len(w.graph.dependents(path)) > 0 { // imported by some profile
@@ -316,36 +343,36 @@ func looksLikeProfile(text []byte) bool {
 	return false
 }
 
-func (w *workspace) state(path string) *profileState {
+func (w *Session) state(path string) *ProfileState {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	st := w.profiles[path]
 	if st == nil {
-		st = &profileState{path: path}
+		st = &ProfileState{Path: path}
 		w.profiles[path] = st
 	}
 	return st
 }
 
 // snapshot returns a copy of a profile's state for readers (hover, lenses).
-func (w *workspace) snapshot(path string) (profileState, bool) {
+func (w *Session) Profile(path string) (ProfileState, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	st := w.profiles[path]
 	if st == nil {
-		return profileState{path: path}, false
+		return ProfileState{Path: path}, false
 	}
 	return *st, true
 }
 
 // status is one word for editors: evaluating, ok, error or unknown.
-func (st profileState) status() string {
+func (st ProfileState) Status() string {
 	switch {
-	case st.evaluating:
+	case st.Evaluating:
 		return "evaluating"
-	case st.latest == nil:
+	case st.Latest == nil:
 		return "unknown"
-	case st.latest.Failed():
+	case st.Latest.Failed():
 		return "error"
 	}
 	return "ok"
@@ -353,8 +380,8 @@ func (st profileState) status() string {
 
 // entry is the registry entry of a profile file (the first, when several
 // names point at it).
-func (w *workspace) entry(path string) (registry.Entry, bool) {
-	reg := w.registry()
+func (w *Session) Entry(path string) (registry.Entry, bool) {
+	reg := w.Registry()
 	if reg == nil {
 		return registry.Entry{}, false
 	}
@@ -366,15 +393,15 @@ func (w *workspace) entry(path string) (registry.Entry, bool) {
 }
 
 // qualifiedName is the registry name of a profile, or path:<file>.
-func (w *workspace) qualifiedName(path string) string {
-	if e, ok := w.entry(path); ok {
+func (w *Session) QualifiedName(path string) string {
+	if e, ok := w.Entry(path); ok {
 		return e.QualifiedName()
 	}
 	return "path:" + path
 }
 
-func (w *workspace) isDefault(path string) bool {
-	reg := w.registry()
+func (w *Session) IsDefault(path string) bool {
+	reg := w.Registry()
 	if reg == nil {
 		return false
 	}
@@ -387,10 +414,58 @@ func (w *workspace) isDefault(path string) bool {
 }
 
 // label is `project:coder (default)` for lenses and status items.
-func (w *workspace) label(path string) string {
-	l := w.qualifiedName(path)
-	if w.isDefault(path) {
+func (w *Session) Label(path string) string {
+	l := w.QualifiedName(path)
+	if w.IsDefault(path) {
 		l += " (default)"
 	}
 	return l
 }
+
+// SecretIDs are the secret store's ids (nil when the store is unreadable).
+func (w *Session) SecretIDs() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.secretIDs
+}
+
+// Dirs are the insomnia directories (config, data, runtime, resources).
+func (w *Session) Dirs() registry.Dirs {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.dirs
+}
+
+// Dependents are the files whose import closure contains path.
+func (w *Session) Dependents(path string) []string { return w.graph.dependents(path) }
+
+// Document is the open buffer of path, or nil.
+func (w *Session) Document(path string) *Document { return w.docs.get(path) }
+
+// Open, Change, Save and Close keep the documents and react to them.
+func (w *Session) Open(doc *Document)   { w.docs.set(doc); w.Changed(doc, false) }
+func (w *Session) Change(doc *Document) { w.docs.set(doc); w.Changed(doc, false) }
+
+// Save takes the saved text when the editor sent it (nil: the buffer's).
+func (w *Session) Save(path string, text []byte) {
+	doc := w.docs.get(path)
+	if doc == nil {
+		return
+	}
+	if text != nil {
+		doc = NewDocument(doc.URI, doc.Version, text)
+		w.docs.set(doc)
+	}
+	w.Changed(doc, true)
+}
+
+func (w *Session) CloseDocument(path string) {
+	w.docs.remove(path)
+	w.ClosedDoc(path)
+}
+
+// Diagnostics are the merged diagnostics of a file, as last published.
+func (w *Session) Diagnostics(file string) []diagnostics.Diagnostic { return w.diags.get(file) }
+
+// DiagnosedFiles lists every file that has diagnostics.
+func (w *Session) DiagnosedFiles() []string { return w.diags.files() }

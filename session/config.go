@@ -1,0 +1,92 @@
+package session
+
+import (
+		"encoding/json"
+	"time"
+
+)
+
+// Settings is the `insomnia` section of workspace/configuration, also
+// accepted as initializationOptions (see docs/server-contract.md).
+type Settings struct {
+	NixPath    string `json:"nixPath"`
+	Evaluation struct {
+		TimeoutMs     int `json:"timeoutMs"`
+		DebounceMs    int `json:"debounceMs"`
+		MaxConcurrent int `json:"maxConcurrent"`
+	} `json:"evaluation"`
+	// Trusted is false in an untrusted workspace: evaluation is restricted.
+	Trusted *bool `json:"trusted"`
+	Pod     struct {
+		Command        string `json:"command"`
+		ReadyTimeoutMs int    `json:"readyTimeoutMs"`
+	} `json:"pod"`
+}
+
+// DefaultSettings are used for every field the editor does not set.
+func DefaultSettings() Settings {
+	var s Settings
+	s.NixPath = "nix-instantiate"
+	s.Evaluation.TimeoutMs = 10000
+	s.Evaluation.DebounceMs = 200
+	s.Pod.ReadyTimeoutMs = 60000
+	return s
+}
+
+// merge overlays the fields present in raw JSON onto s.
+func (s Settings) merge(raw []byte) Settings {
+	if len(raw) == 0 || string(raw) == "null" {
+		return s
+	}
+	// Some clients wrap the section in {"insomnia": {...}}.
+	var wrapped struct {
+		Insomnia json.RawMessage `json:"insomnia"`
+	}
+	if json.Unmarshal(raw, &wrapped) == nil && len(wrapped.Insomnia) > 0 {
+		raw = wrapped.Insomnia
+	}
+	out := s
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return s
+	}
+	return out
+}
+
+func (s Settings) trusted() bool { return s.Trusted == nil || *s.Trusted }
+
+func (s Settings) timeout() time.Duration {
+	return time.Duration(s.Evaluation.TimeoutMs) * time.Millisecond
+}
+
+func (s Settings) debounce() time.Duration {
+	return time.Duration(s.Evaluation.DebounceMs) * time.Millisecond
+}
+
+// Settings are the session's current settings.
+func (w *Session) Settings() Settings {
+	w.cfgMu.Lock()
+	defer w.cfgMu.Unlock()
+	return w.settings
+}
+
+// MergeSettings overlays raw JSON settings (initializationOptions or a
+// workspace/configuration answer) onto the current ones.
+func (w *Session) MergeSettings(raw []byte) {
+	w.cfgMu.Lock()
+	w.settings = w.settings.merge(raw)
+	w.cfgMu.Unlock()
+}
+
+// SetRoots sets the workspace folders (absolute paths).
+func (w *Session) SetRoots(roots []string) {
+	w.cfgMu.Lock()
+	w.roots = append([]string(nil), roots...)
+	w.cfgMu.Unlock()
+}
+
+// Roots are the workspace folders.
+func (w *Session) Roots() []string {
+	w.cfgMu.Lock()
+	defer w.cfgMu.Unlock()
+	return append([]string(nil), w.roots...)
+}
