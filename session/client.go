@@ -33,7 +33,7 @@ type Status struct {
 type NopClient struct{}
 
 func (NopClient) PublishDiagnostics(string, []diagnostics.Diagnostic) {}
-func (NopClient) EvaluationStatus(Status)                            {}
-func (NopClient) ProgressBegin(string, string)                       {}
-func (NopClient) ProgressEnd(string)                                 {}
-func (NopClient) RefreshLenses()                                     {}
+func (NopClient) EvaluationStatus(Status)                             {}
+func (NopClient) ProgressBegin(string, string)                        {}
+func (NopClient) ProgressEnd(string)                                  {}
+func (NopClient) RefreshLenses()                                      {}

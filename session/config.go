@@ -1,9 +1,8 @@
 package session
 
 import (
-		"encoding/json"
+	"encoding/json"
 	"time"
-
 )
 
 // Settings is the `insomnia` section of workspace/configuration, also
