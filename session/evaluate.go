@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"time"
@@ -31,7 +32,36 @@ func (w *Session) Schedule(path string, immediate bool) {
 			overlays[d] = t
 		}
 	}
+	w.mu.Lock()
+	w.pending[path] = true // before Submit: the result may come at once
+	w.mu.Unlock()
+	immediate = immediate || w.opts.Headless
 	sched.Submit(path, eval.Request{Path: path, Text: w.docs.text(path), Deps: deps, Overlays: overlays}, immediate)
+}
+
+// settle marks a profile's newest submission as delivered (or dropped).
+// Called with w.mu held.
+func (w *Session) settleLocked(path string) {
+	delete(w.pending, path)
+	if len(w.pending) == 0 {
+		w.idle.Broadcast()
+	}
+}
+
+// WaitIdle returns once every submitted evaluation has delivered its
+// result, or ctx is done, or the session closed.
+func (w *Session) WaitIdle(ctx context.Context) {
+	stop := context.AfterFunc(ctx, func() {
+		w.mu.Lock()
+		w.idle.Broadcast()
+		w.mu.Unlock()
+	})
+	defer stop()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for len(w.pending) > 0 && !w.closed && ctx.Err() == nil {
+		w.idle.Wait()
+	}
 }
 
 func (w *Session) onEvalStart(path string) {
@@ -60,6 +90,7 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 	files := w.diags.replaceOwned(path, LayerEval, byFile, prev)
 	w.mu.Lock()
 	st.diagFiles = files
+	w.settleLocked(path)
 	w.mu.Unlock()
 	w.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
 		zap.Bool("cached", r.Cached), zap.Int("errors", out.Errors))
@@ -97,6 +128,7 @@ func (w *Session) CancelEval(path string) {
 	if st != nil {
 		st.Evaluating = false
 	}
+	w.settleLocked(path)
 	w.mu.Unlock()
 	if sched != nil {
 		sched.Cancel(path)

@@ -27,6 +27,13 @@ type Options struct {
 	Cwd string
 	// Client receives the session's output; nil drops it.
 	Client Client
+	// Headless sessions (the CLI) watch no files and evaluate at once;
+	// NoEval ones run no Nix at all (only the parser and static checks).
+	Headless bool
+	NoEval   bool
+	// Lazy sessions analyse only what is added (AddFile, AddDiscovered),
+	// not every discovered profile and registry at start.
+	Lazy bool
 }
 
 // Session is the state of one editor connection (or one CLI run): the open
@@ -55,6 +62,8 @@ type Session struct {
 	sched     *eval.Scheduler
 	watcher   *watch.Watcher
 	parsed    map[string]*nixsyntax.File // latest parse of each open .nix buffer
+	pending   map[string]bool            // profiles submitted and not yet delivered
+	idle      *sync.Cond                 // broadcast when pending empties (on mu)
 }
 
 // ProfileState is everything known about one profile file.
@@ -74,9 +83,11 @@ func New(opts Options) *Session {
 	if opts.Client == nil {
 		opts.Client = NopClient{}
 	}
-	return &Session{log: opts.Logger, opts: opts, client: opts.Client, docs: newDocuments(),
+	w := &Session{log: opts.Logger, opts: opts, client: opts.Client, docs: newDocuments(),
 		diags: newDiagStore(opts.Client), graph: newImportGraph(), settings: DefaultSettings(),
-		profiles: map[string]*ProfileState{}, parsed: map[string]*nixsyntax.File{}}
+		profiles: map[string]*ProfileState{}, parsed: map[string]*nixsyntax.File{}, pending: map[string]bool{}}
+	w.idle = sync.NewCond(&w.mu)
+	return w
 }
 
 func (w *Session) env(name string) string {
@@ -109,22 +120,34 @@ func (w *Session) Start() {
 		return
 	}
 	w.dirs = dirs
-	w.sched = w.newScheduler()
+	if !w.opts.NoEval {
+		w.sched = w.newScheduler()
+	}
 	w.started = true
 	w.mu.Unlock()
+	w.startWatcher()
+	w.loadSecrets()
+	w.Rediscover()
+	if !w.opts.Lazy {
+		w.EvaluateAll()
+	}
+	// Documents opened before discovery finished.
+	for _, doc := range w.docs.all() {
+		w.Changed(doc, false)
+	}
+}
+
+// startWatcher watches the files discovery names (not in a headless session).
+func (w *Session) startWatcher() {
+	if w.opts.Headless {
+		return
+	}
 	if wt, err := watch.New(w.onFilesChanged); err == nil {
 		w.mu.Lock()
 		w.watcher = wt
 		w.mu.Unlock()
 	} else {
 		w.log.Warn("file watching unavailable", zap.Error(err))
-	}
-	w.loadSecrets()
-	w.Rediscover()
-	w.EvaluateAll()
-	// Documents opened before discovery finished.
-	for _, doc := range w.docs.all() {
-		w.Changed(doc, false)
 	}
 }
 
@@ -166,6 +189,7 @@ func (w *Session) Close() {
 	}
 	w.closed = true
 	sched, wt := w.sched, w.watcher
+	w.idle.Broadcast()
 	w.mu.Unlock()
 	if wt != nil {
 		_ = wt.Close()
@@ -204,7 +228,9 @@ func (w *Session) Rediscover() {
 	w.reg = reg
 	w.mu.Unlock()
 	w.updateWatches()
-	w.publishRegistryFiles()
+	if !w.opts.Lazy {
+		w.publishRegistryFiles()
+	}
 	w.client.RefreshLenses() // names and the default may have changed
 }
 
@@ -249,6 +275,9 @@ func (w *Session) EvaluateAll() {
 			continue
 		}
 		seen[p] = true
+		if w.docs.get(p) != nil {
+			continue // an open buffer is scheduled by Changed, with the editor's text
+		}
 		if text := w.Text(p); text != nil {
 			w.graph.setImports(p, importsOf(p, nixsyntax.Parse(text)))
 			w.Schedule(p, false)

@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
-	"sync"
 	"syscall"
 	"time"
 
@@ -16,7 +14,6 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	profcheck "github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
-	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
 
 // checkOptions are the flags of `insomnia-lsp check`.
@@ -27,8 +24,10 @@ type checkOptions struct {
 	paths   []string
 }
 
-// check is `insomnia-lsp check`: the editor's diagnostics for CI. Exit 1 on
-// any error diagnostic, 2 on a usage error.
+// check is `insomnia-lsp check`: the editor's diagnostics for CI. It runs
+// the server's own session headless, so CI and the editor see the same
+// profiles and the same problems. Exit 1 on any error diagnostic, 2 on a
+// usage error.
 func check(args []string, stdout, stderr io.Writer) int {
 	opts, ok := parseCheckFlags(args, stderr)
 	if !ok {
@@ -39,28 +38,29 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "insomnia-lsp check:", err)
 		return 2
 	}
-	env := newCLIEnv(cwd, stderr)
-	p, err := env.plan(opts.paths)
+	groups, err := groupArgs(opts.paths, cwd)
 	if err != nil {
 		fmt.Fprintln(stderr, "insomnia-lsp check:", err)
 		return 2
 	}
-	diags := p.registryDiagnostics()
-	if !opts.noEval {
-		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-		diags = append(diags, env.evaluateAll(ctx, p.profiles, opts.timeout)...)
-		stop()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	var diags []diagnostics.Diagnostic
+	n := 0
+	for _, g := range groups {
+		ds, count := runCheck(ctx, g, opts)
+		diags = append(diags, ds...)
+		n += count
 	}
-	diags = append(diags, env.staticAll(p.files)...)
 	out := newPrinter(cwd).convert(diags)
 	if err := writeDiagnostics(stdout, out, opts.asJSON); err != nil {
 		fmt.Fprintln(stderr, "insomnia-lsp check:", err)
 		return 2
 	}
 	errs, warns := count(out)
-	what, n := "profiles", len(p.profiles)
+	what := "profiles"
 	if opts.noEval {
-		what, n = "files", len(p.files)
+		what = "files"
 	}
 	fmt.Fprintf(stderr, "checked %d %s: %d errors, %d warnings\n", n, what, errs, warns)
 	if errs > 0 {
@@ -86,33 +86,6 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkOptions, bool) {
 		return o, false
 	}
 	return o, true
-}
-
-// evaluateAll runs Nix on every profile, a few at a time, and turns each
-// result into diagnostics exactly as the server does (profile/check).
-func (c *cliEnv) evaluateAll(ctx context.Context, profiles []target, timeout time.Duration) []diagnostics.Diagnostic {
-	ev := c.evaluator(timeout)
-	for _, t := range profiles {
-		c.parse(t.path) // once, before the concurrent part only reads the cache
-	}
-	results := make([][]diagnostics.Diagnostic, len(profiles))
-	sem := make(chan struct{}, max(1, min(runtime.NumCPU(), 4)))
-	var wg sync.WaitGroup
-	for i, t := range profiles {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = c.diagnose(t, ev.Evaluate(ctx, eval.Request{Path: t.path}))
-		}()
-	}
-	wg.Wait()
-	var out []diagnostics.Diagnostic
-	for _, ds := range results {
-		out = append(out, ds...)
-	}
-	return out
 }
 
 // evaluator runs Nix like the server: trusted (the user asked for these
@@ -158,34 +131,4 @@ func (c *cliEnv) checkProfile(t target) profcheck.Profile {
 	// filled the cache for every profile before starting.
 	return profcheck.Profile{Path: t.path, Source: src, Base: base, SecretIDs: c.secretIDs, Workspace: t.workspace,
 		Tree: func() *nixsyntax.File { return c.trees[t.path] }}
-}
-
-// staticAll parses every file and runs the checks that need no Nix.
-func (c *cliEnv) staticAll(files []string) []diagnostics.Diagnostic {
-	var out []diagnostics.Diagnostic
-	for _, f := range files {
-		if tree := c.parse(f); tree != nil {
-			out = append(out, profcheck.Static(f, tree, c.secretIDs)...)
-		}
-	}
-	return out
-}
-
-// registryDiagnostics checks every profiles.toml involved, with the quirk
-// warnings discovery placed in it.
-func (p *plan) registryDiagnostics() []diagnostics.Diagnostic {
-	var out []diagnostics.Diagnostic
-	for _, rf := range p.registries {
-		text, err := os.ReadFile(rf.path)
-		if err != nil {
-			continue // an absent user registry is normal
-		}
-		out = append(out, registry.AnalyzeRegistryFile(rf.path, text, rf.reg)...)
-		for _, w := range rf.reg.Warnings {
-			if sameFile(w.File, rf.path) || w.File == "" {
-				out = append(out, w)
-			}
-		}
-	}
-	return out
 }
