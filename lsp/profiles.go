@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -153,7 +152,7 @@ func (b *bufferReader) read(path string) ([]byte, error) {
 		b.mu.Unlock()
 		return doc.Text, nil
 	}
-	return os.ReadFile(path)
+	return readRegistryFile(path)
 }
 
 func (b *bufferReader) doc(path string) *document {

@@ -108,7 +108,7 @@ func (s *Server) connect(rw io.ReadWriteCloser) {
 // keeps its end of the stream open.
 func (s *Server) stop() {
 	s.cancel()
-	s.ws.close()
+	s.closeWorkspace()
 	_ = s.frames.Close()
 	_ = s.conn.Close()
 }

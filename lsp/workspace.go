@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -181,25 +180,13 @@ func (w *workspace) rediscover() {
 	w.s.refreshLenses() // names and the default may have changed
 }
 
-// readFile sees unsaved editor buffers, so discovery follows what the user typed.
+// readFile sees unsaved editor buffers, so discovery follows what the user
+// typed; on disk only a bounded regular file is read.
 func (w *workspace) readFile(path string) ([]byte, error) {
 	if t := w.s.docs.text(path); t != nil {
 		return t, nil
 	}
-	return readRegular(path)
-}
-
-// readRegular reads a regular file only: a FIFO or device where a profile or
-// registry is expected would block the reader forever.
-func readRegular(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	return os.ReadFile(path)
+	return readRegistryFile(path)
 }
 
 func (w *workspace) registry() *registry.Registry {
@@ -231,7 +218,7 @@ func (w *workspace) evaluateAll() {
 
 // diskText reads a file as saved (nil when unreadable).
 func (w *workspace) diskText(path string) []byte {
-	b, err := readRegular(path)
+	b, err := readSource(path)
 	if err != nil {
 		return nil
 	}
