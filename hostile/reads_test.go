@@ -248,3 +248,29 @@ func TestSymlinkedEntryOutsideUntrusted(t *testing.T) {
 		t.Fatal("the link does not lead to the canary: the check proves nothing")
 	}
 }
+
+// TestAddToProjectProfilesFIFO: "Add to project profiles" when the project
+// profiles.toml is a FIFO (discovery skips it, the edit would write it):
+// the command answers at once with why, instead of blocking on the read.
+func TestAddToProjectProfilesFIFO(t *testing.T) {
+	c := start(t, caseOpts{setup: func(root, home string) {
+		mkdir(t, filepath.Join(root, ".insomnia"))
+		if err := syscall.Mkfifo(filepath.Join(root, ".insomnia", "profiles.toml"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}})
+	path := c.open("loose.nix", profile(t, "  pod.name = \"loose\";\n"))
+	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {
+		t.Fatalf("the loose profile is not evaluated: %s", describeStates(c.p))
+	}
+	begin := time.Now()
+	_, err := c.p.Command("insomnia.addToProjectProfiles", map[string]string{"uri": uriOf(path)})
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("addToProjectProfiles onto a FIFO: want a not-a-regular-file error, got %v", err)
+	}
+	if took := time.Since(begin); took > 5*time.Second {
+		t.Errorf("the command took %v", took)
+	}
+	c.healthy(path)
+	c.exitsPromptly()
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	profcheck "github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
@@ -176,7 +177,7 @@ func (c *cliEnv) staticAll(files []string) []diagnostics.Diagnostic {
 func (p *plan) registryDiagnostics() []diagnostics.Diagnostic {
 	var out []diagnostics.Diagnostic
 	for _, rf := range p.registries {
-		text, err := os.ReadFile(rf.path)
+		text, err := safefile.Read(rf.path, safefile.MaxRegistryBytes)
 		if err != nil {
 			continue // an absent user registry is normal
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
@@ -53,7 +54,7 @@ func (c *cliEnv) parse(path string) *nixsyntax.File {
 		return f
 	}
 	var f *nixsyntax.File
-	if text, err := os.ReadFile(path); err == nil {
+	if text, err := safefile.Read(path, safefile.MaxSourceBytes); err == nil {
 		f = nixsyntax.Parse(text)
 	}
 	c.trees[path] = f
@@ -161,7 +162,7 @@ func (c *cliEnv) addNixFile(p *plan, path string) {
 			return
 		}
 	}
-	if text, err := os.ReadFile(path); err == nil && buildsProfile(path, text) {
+	if text, err := safefile.Read(path, safefile.MaxSourceBytes); err == nil && buildsProfile(path, text) {
 		p.seen["profile:"+path] = true
 		p.profiles = append(p.profiles, target{path: path, workspace: c.cwd})
 	}
