@@ -57,6 +57,7 @@ const (
 	CodeBadRequest       = "bad-request"
 	CodeImportError      = "import-error"
 	CodeUntrustedOutside = "untrusted-outside"
+	CodeFileNotRead      = "file-not-read"
 )
 
 // profiles.toml and discovery (profile/registry).
@@ -89,7 +90,7 @@ func AllCodes() []string {
 		CodeModelIncomplete, CodeUnknownProvider, CodeScopeOutsideLaunch, CodeStorePath, CodeSecretUnknown,
 		CodeSecretInvalidID, CodePlaintextSecret, CodeEnvNameInvalid,
 		CodeNixMissing, CodeNixError, CodeTimeout, CodeOutputCap, CodeMemoryLimit, CodeKilled, CodeCancelled,
-		CodeInvalidJSON, CodeFunctionProfile, CodeBadRequest, CodeImportError, CodeUntrustedOutside,
+		CodeInvalidJSON, CodeFunctionProfile, CodeBadRequest, CodeImportError, CodeUntrustedOutside, CodeFileNotRead,
 		CodeTOMLSyntax, CodeRegistryUnknownKey, CodeRegistryInvalidTable, CodeRegistryDuplicateTable,
 		CodeRegistryInvalidEntry, CodeRegistryInvalidDefault, CodeRegistryMissingFile, CodeRegistryDuplicateName,
 		CodeDefaultOverridden, CodeResourcesUnavailable, CodeDiscoveryBlocked, CodeDefaultUnresolved,

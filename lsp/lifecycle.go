@@ -64,8 +64,29 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.shutdown = true
 	s.mu.Unlock()
-	s.sess.Close()
+	s.closeWorkspace()
 	return nil
+}
+
+// closeBound is how long shutdown and exit wait for background work to
+// stop. Closing kills every Nix process group at once; what is left after
+// this (work stuck in a system call) must not keep the process alive: exit
+// ends it regardless, and the kernel kills Nix children with the server
+// (Pdeathsig).
+const closeBound = 500 * time.Millisecond
+
+// closeWorkspace closes the workspace, waiting at most closeBound.
+func (s *Server) closeWorkspace() {
+	done := make(chan struct{})
+	go func() {
+		s.sess.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeBound):
+		s.log.Warn("background work did not stop in time; exiting anyway", zap.Duration("waited", closeBound))
+	}
 }
 
 func (s *Server) Exit(ctx context.Context) error {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -154,7 +153,7 @@ func (b *bufferReader) read(path string) ([]byte, error) {
 		b.mu.Unlock()
 		return doc.Text, nil
 	}
-	return os.ReadFile(path)
+	return session.ReadRegistryFile(path)
 }
 
 func (b *bufferReader) doc(path string) *session.Document {

@@ -103,7 +103,7 @@ func (s *Server) connect(rw io.ReadWriteCloser) {
 // keeps its end of the stream open.
 func (s *Server) stop() {
 	s.cancel()
-	s.sess.Close()
+	s.closeWorkspace()
 	_ = s.frames.Close()
 	_ = s.conn.Close()
 }

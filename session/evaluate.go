@@ -3,13 +3,12 @@ package session
 import (
 	"context"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
@@ -26,6 +25,12 @@ func (w *Session) Schedule(path string, immediate bool) {
 		return
 	}
 	deps := w.graph.closure(path)
+	if byFile := w.refusedImports(path, deps); len(byFile) > 0 {
+		sched.Cancel(path)
+		w.refuse(path, "not evaluated: it imports a file the server does not read (see the import)", byFile)
+		return
+	}
+	deps = w.readableDeps(deps)
 	overlays := map[string][]byte{}
 	for _, d := range deps {
 		if t := w.docs.text(d); t != nil {
@@ -139,25 +144,48 @@ func (w *Session) CancelEval(path string) {
 // mayEvaluate refuses, in an untrusted workspace, profiles outside the
 // workspace folders and the bundled resources: restricted evaluation makes a
 // profile's own folder readable, so a registry entry such as /etc/x.nix
-// would open /etc to it.
+// would open /etc to it, and the server feeds the profile's text to Nix
+// itself. Paths are compared with symlinks resolved: a link inside the
+// workspace to a file outside is outside.
 func (w *Session) mayEvaluate(path string) bool {
 	if w.Settings().trusted() {
 		return true
 	}
+	if w.allowedUntrusted(path) {
+		return true
+	}
+	w.refuseUntrusted(path)
+	return false
+}
+
+// readableDeps drops, in an untrusted workspace, the imports outside the
+// allowed folders: restricted Nix refuses them whatever they hold, so the
+// server need not read them to key its cache.
+func (w *Session) readableDeps(deps []string) []string {
+	if w.Settings().trusted() {
+		return deps
+	}
+	out := deps[:0:0]
+	for _, d := range deps {
+		if w.allowedUntrusted(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// allowedUntrusted says whether path (symlinks resolved) is inside a
+// workspace folder or the bundled resources.
+func (w *Session) allowedUntrusted(path string) bool {
 	allowed := w.Roots()
 	w.mu.Lock()
 	allowed = append(allowed, w.dirs.Resource)
 	w.mu.Unlock()
 	for _, dir := range allowed {
-		if dir == "" {
-			continue
-		}
-		if rel, err := filepath.Rel(dir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		if dir != "" && safefile.Within(path, dir) {
 			return true
 		}
 	}
-	w.log.Info("not evaluating a profile outside the untrusted workspace", zap.String("profile", path))
-	w.refuseUntrusted(path)
 	return false
 }
 
@@ -165,24 +193,15 @@ func (w *Session) mayEvaluate(path string) bool {
 // for pickers and lenses, and a diagnostic on the registry entry naming it.
 func (w *Session) refuseUntrusted(path string) {
 	msg := "not evaluated: the profile is outside this untrusted workspace (trust the workspace to evaluate it)"
-	st := w.state(path)
-	w.mu.Lock()
-	st.Evaluating = false
-	st.Latest = &check.Outcome{NixError: true, Errors: 1, Message: msg, Finished: time.Now()}
-	w.mu.Unlock()
+	if real := safefile.Resolve(path); real != filepath.Clean(path) {
+		msg = "not evaluated: the profile is a symlink to a file outside this untrusted workspace (trust the workspace to evaluate it)"
+	}
 	byFile := map[string][]diagnostics.Diagnostic{}
 	if e, ok := w.Entry(path); ok && e.Origin.File != "" && e.Origin.File != path {
 		byFile[e.Origin.File] = []diagnostics.Diagnostic{{File: e.Origin.File, Range: check.Widen(e.Origin.Range),
 			Severity: diagnostics.Warning, Code: diagnostics.CodeUntrustedOutside, Message: msg}}
 	}
-	w.mu.Lock()
-	prev := st.diagFiles
-	w.mu.Unlock()
-	files := w.diags.replaceOwned(path, LayerEval, byFile, prev)
-	w.mu.Lock()
-	st.diagFiles = files
-	w.mu.Unlock()
-	go w.notifyStatus(path) // may run on the read loop: never write from it
+	w.refuse(path, msg, byFile)
 }
 
 // notifyStatus hands the client a profile's current evaluation status.

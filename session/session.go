@@ -2,7 +2,6 @@ package session
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -234,25 +233,13 @@ func (w *Session) Rediscover() {
 	w.client.RefreshLenses() // names and the default may have changed
 }
 
-// readFile sees unsaved editor buffers, so discovery follows what the user typed.
+// readFile sees unsaved editor buffers, so discovery follows what the user
+// typed; on disk only a bounded regular file is read.
 func (w *Session) readFile(path string) ([]byte, error) {
 	if t := w.docs.text(path); t != nil {
 		return t, nil
 	}
-	return readRegular(path)
-}
-
-// readRegular reads a regular file only: a FIFO or device where a profile or
-// registry is expected would block the reader forever.
-func readRegular(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	return os.ReadFile(path)
+	return ReadRegistryFile(path)
 }
 
 func (w *Session) Registry() *registry.Registry {
@@ -287,7 +274,7 @@ func (w *Session) EvaluateAll() {
 
 // diskText reads a file as saved (nil when unreadable).
 func (w *Session) DiskText(path string) []byte {
-	b, err := readRegular(path)
+	b, err := ReadSource(path)
 	if err != nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
@@ -52,7 +53,7 @@ func (c *cliEnv) parse(path string) *nixsyntax.File {
 		return f
 	}
 	var f *nixsyntax.File
-	if text, err := os.ReadFile(path); err == nil {
+	if text, err := safefile.Read(path, safefile.MaxSourceBytes); err == nil {
 		f = nixsyntax.Parse(text)
 	}
 	c.trees[path] = f

@@ -63,6 +63,7 @@ type Proc struct {
 	watch    *needleWatch
 	settings []byte
 	ev       *events
+	frames   *frameMeter
 	versions map[string]int32
 	vmu      sync.Mutex
 }
@@ -97,7 +98,8 @@ func Start(opts Options) (*Proc, error) {
 	go p.wait()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	rw := &pipeRW{Reader: io.TeeReader(stdout, w.writer("stdout")), w: stdin}
+	p.frames = &frameMeter{}
+	rw := &pipeRW{Reader: io.TeeReader(stdout, io.MultiWriter(w.writer("stdout"), p.frames)), w: stdin}
 	p.rw = rw
 	p.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rw), jsonrpc2.WithCodec(rpccodec.Codec{}))
 	p.conn.Go(ctx, p.handle)

@@ -4,9 +4,10 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
 	"sort"
 	"sync"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 )
 
 // Cache holds finished results, least recently used first out, bounded by
@@ -163,7 +164,12 @@ func fileDigest(path string, overlays map[string][]byte) string {
 	data, ok := overlays[path]
 	if !ok {
 		var err error
-		if data, err = os.ReadFile(path); err != nil {
+		// Bounded and regular files only: an import of /dev/zero, a FIFO
+		// or /dev/stdin must not be read to key the cache.
+		if data, err = safefile.Read(path, safefile.MaxSourceBytes); err != nil {
+			if safefile.IsRefused(err) {
+				return "refused"
+			}
 			return "missing"
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 )
 
 // Evaluator runs Nix on profiles, one call at a time per request, with the
@@ -59,7 +60,7 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 	}
 	text := req.Text
 	if text == nil {
-		data, err := os.ReadFile(req.Path)
+		data, err := safefile.Read(req.Path, safefile.MaxSourceBytes)
 		if err != nil {
 			return Result{Failure: fail(KindBadRequest, "cannot read profile: "+err.Error())}, false
 		}
@@ -212,18 +213,30 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 
 	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
 		"--log-format", "internal-json"}
+	env := childEnv(e.opts.Trusted)
 	if !e.opts.Trusted {
 		allowed := append([]string{filepath.Dir(path), resDir, e.opts.ResourcesDir}, e.opts.Roots...)
-		argv = append(argv, restrictArgs(allowed)...)
+		argv = append(append(argv, restrictArgs(allowed)...), sandboxArgs()...)
+		sb, err := newSandbox()
+		if err != nil {
+			return Result{Failure: fail(KindBadRequest, "cannot prepare the restricted evaluation: "+err.Error())}
+		}
+		defer sb.remove()
+		env = sb.env(env)
 	}
 	argv = append(argv, "-")
 
 	start := time.Now()
-	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: childEnv(e.opts.Trusted), stdin: stdin,
+	// exec resolves Program with the server's PATH, not env's: the
+	// sandbox's empty PATH hides every other program from Nix only.
+	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: env, stdin: stdin,
 		timeout: e.opts.Timeout, maxStdout: e.opts.MaxStdout, maxStderr: e.opts.MaxStderr,
 		memLimit: e.opts.MemoryLimit, onStart: e.pidHook})
 	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)
 	r := e.interpret(o, sm)
+	if !e.opts.Trusted && r.Failure != nil {
+		r.Failure.Message = sandboxHint(r.Failure.Message)
+	}
 	r.Duration = time.Since(start)
 	r.Deps = readDeps(o.stderr, wrapper)
 	return r

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 )
 
 // sourceMap turns Nix positions into LSP locations. The profile itself was
@@ -44,7 +44,7 @@ func (m *sourceMap) text(file string) ([]byte, *diagnostics.Lines) {
 	if l, ok := m.lines[file]; ok {
 		return m.texts[file], l
 	}
-	data, err := os.ReadFile(file)
+	data, err := safefile.Read(file, safefile.MaxSourceBytes)
 	if err != nil {
 		data = nil
 	}

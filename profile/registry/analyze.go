@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 )
 
 // Codes of profiles.toml diagnostics (besides the docProblem codes
@@ -58,6 +59,8 @@ func (v *fileView) checkEntry(de docEntry, add addFunc) {
 		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("%s is a directory; an entry must name a .nix file (a `profile.nix` folder is a builtin-only convention)", p))
 	} else if !fi.Mode().IsRegular() {
 		add(de.PathSpan, diagnostics.Error, CodeMissingFile, fmt.Sprintf("%s is not a regular file (%s); an entry must name a .nix file", p, fi.Mode().Type()))
+	} else if err := safefile.Check(p, safefile.MaxSourceBytes); err != nil {
+		add(de.PathSpan, diagnostics.Error, CodeMissingFile, err.Error()+": the editor does not read or evaluate it")
 	}
 	var others []string
 	for _, e := range v.match("", de.Name) {

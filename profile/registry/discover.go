@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 )
 
 // Options configure one discovery.
@@ -24,7 +25,8 @@ type Options struct {
 	// Workspace is the base for builtin entries' relative paths (insomnia's
 	// workspace base: the launch cwd). Empty: Start.
 	Workspace string
-	// ReadFile reads registry files (nil: os.ReadFile). The server may pass
+	// ReadFile reads registry files (nil: a bounded read of regular files
+	// only, see internal/safefile). The server may pass
 	// one that sees unsaved editor buffers.
 	ReadFile func(path string) ([]byte, error)
 }
@@ -85,7 +87,7 @@ func Discover(opts Options) (*Registry, error) {
 	}
 	read := opts.ReadFile
 	if read == nil {
-		read = os.ReadFile
+		read = safefile.Reader(safefile.MaxRegistryBytes)
 	}
 	reg.BuiltinDir = reg.Dirs.BuiltinDir()
 	reg.UserFile = reg.Dirs.UserRegistry()

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 )
 
 // TextEdit replaces Range of the old text with NewText.
@@ -38,7 +38,7 @@ type ReadFunc func(path string) ([]byte, error)
 
 func readOrEmpty(read ReadFunc, path string) ([]byte, bool, error) {
 	if read == nil {
-		read = os.ReadFile
+		read = safefile.Reader(safefile.MaxRegistryBytes)
 	}
 	text, err := read(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
 )
 
 // StoreFile is the store's place under the data directory.
@@ -29,7 +31,7 @@ type storeHeader struct {
 // the file, never its content.
 func ListIDs(dataDir string) ([]string, error) {
 	path := filepath.Join(dataDir, StoreFile)
-	raw, err := os.ReadFile(path)
+	raw, err := safefile.Read(path, safefile.MaxSecretStoreBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return []string{}, nil
 	}
