@@ -17,9 +17,9 @@ type Settings struct {
 		DebounceMs    int `json:"debounceMs"`
 		MaxConcurrent int `json:"maxConcurrent"`
 	} `json:"evaluation"`
-	// Trusted is false in an untrusted workspace: evaluation is restricted.
-	Trusted *bool `json:"trusted"`
-	Pod     struct {
+	// Trust is not a setting: it comes from initializationOptions only
+	// (see trust.go), so a repository's settings file cannot grant it.
+	Pod struct {
 		Command        string `json:"command"`
 		ReadyTimeoutMs int    `json:"readyTimeoutMs"`
 	} `json:"pod"`
@@ -35,26 +35,20 @@ func DefaultSettings() Settings {
 	return s
 }
 
-// merge overlays the fields present in raw JSON onto s.
+// merge overlays the fields present in raw JSON onto s, then clamps the
+// limits (limits.go).
 func (s Settings) merge(raw []byte) Settings {
 	if len(raw) == 0 || string(raw) == "null" {
-		return s
+		return s.clamped()
 	}
 	// Some clients wrap the section in {"insomnia": {...}}.
-	var wrapped struct {
-		Insomnia json.RawMessage `json:"insomnia"`
-	}
-	if json.Unmarshal(raw, &wrapped) == nil && len(wrapped.Insomnia) > 0 {
-		raw = wrapped.Insomnia
-	}
+	raw = unwrapSection(raw)
 	out := s
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return s
+		return s.clamped()
 	}
-	return out
+	return out.clamped()
 }
-
-func (s Settings) trusted() bool { return s.Trusted == nil || *s.Trusted }
 
 func (s Settings) timeout() time.Duration {
 	return time.Duration(s.Evaluation.TimeoutMs) * time.Millisecond
@@ -79,7 +73,12 @@ func (s *Server) pullConfiguration() {
 	}
 	s.mu.Lock()
 	s.settings = s.settings.merge(res[0])
+	warn := mentionsTrust(res[0]) && !s.trustIgnoredLogged
+	s.trustIgnoredLogged = s.trustIgnoredLogged || warn
 	s.mu.Unlock()
+	if warn {
+		s.log.Info("ignoring trusted/trustedRoots from workspace/configuration: trust only comes from initializationOptions")
+	}
 }
 
 func (s *Server) DidChangeConfiguration(ctx context.Context, p *protocol.DidChangeConfigurationParams) error {

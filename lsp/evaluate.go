@@ -30,7 +30,8 @@ func (w *workspace) schedule(path string, immediate bool) {
 			overlays[d] = t
 		}
 	}
-	sched.Submit(path, eval.Request{Path: path, Text: w.s.docs.text(path), Deps: deps, Overlays: overlays}, immediate)
+	sched.Submit(path, eval.Request{Path: path, Text: w.s.docs.text(path), Deps: deps, Overlays: overlays,
+		Restricted: !w.s.trustedPath(path)}, immediate)
 }
 
 func (w *workspace) onEvalStart(path string) {
@@ -108,7 +109,7 @@ func (w *workspace) cancelEval(path string) {
 // profile's own folder readable, so a registry entry such as /etc/x.nix
 // would open /etc to it.
 func (w *workspace) mayEvaluate(path string) bool {
-	if w.s.currentSettings().trusted() {
+	if w.s.trustedPath(path) {
 		return true
 	}
 	allowed := w.s.rootsCopy()

@@ -19,12 +19,15 @@ var serverCommands = []string{
 func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	s.mu.Lock()
 	s.settings = s.settings.merge(p.InitializationOptions)
+	s.trust = parseTrust(p.InitializationOptions)
 	s.roots = initRoots(p)
+	t := s.trust
 	s.mu.Unlock()
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
-	s.log.Info("initialize", zap.Strings("roots", s.roots), zap.String("client", p.ClientInfo.Name))
+	s.log.Info("initialize", zap.Strings("roots", s.rootsCopy()), zap.String("client", p.ClientInfo.Name),
+		zap.Bool("trusted", t.all), zap.Strings("trustedRoots", t.roots))
 	return &protocol.InitializeResult{
 		Capabilities: capabilities(),
 		ServerInfo:   protocol.ServerInfo{Name: "insomnia-lsp", Version: protocol.NewOptional(s.opts.Version)},

@@ -52,12 +52,18 @@ type podTarget struct {
 }
 
 func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, error) {
+	if err := s.mayStartPods(""); err != nil {
+		return nil, err
+	}
 	var arg spawnArg
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
 	tgt, err := s.resolveProfile(arg.Profile)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.mayStartPods(tgt.path); err != nil {
 		return nil, err
 	}
 	out, err := s.spawnReady(tgt)
@@ -187,6 +193,9 @@ func (s *Server) unsaved(path string) bool {
 }
 
 func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, error) {
+	if err := s.mayStartPods(""); err != nil {
+		return nil, err
+	}
 	var arg struct {
 		Name string `json:"name"`
 	}

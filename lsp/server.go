@@ -43,9 +43,15 @@ type Server struct {
 	pub      *publisher
 	progress *progress
 
+	// mu guards settings, trust, trustIgnoredLogged, roots, shutdown and
+	// exitCode.
 	mu       sync.Mutex
 	settings Settings
+	trust    trust    // granted by initializationOptions only
 	roots    []string // workspace folders (absolute paths)
+	// trustIgnoredLogged: the "trust from workspace/configuration is
+	// ignored" line was logged (once per server).
+	trustIgnoredLogged bool
 	shutdown bool
 	exited   chan struct{}
 	exitCode int

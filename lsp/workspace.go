@@ -103,10 +103,16 @@ func (w *workspace) start() {
 
 func (w *workspace) newScheduler() *eval.Scheduler {
 	set := w.s.currentSettings()
+	program := ""
+	if w.s.workspaceTrusted() {
+		program = set.NixPath // a setting naming a program: trusted workspaces only
+	}
 	opts := eval.Options{
-		Program:       set.NixPath,
-		Timeout:       set.timeout(),
-		Trusted:       set.trusted(),
+		Program: program,
+		Timeout: set.timeout(),
+		// Per request, files outside the trusted roots still run
+		// restricted (Request.Restricted, see schedule).
+		Trusted:       w.s.trustAny(),
 		Roots:         w.s.rootsCopy(),
 		Debounce:      set.debounce(),
 		MaxConcurrent: set.Evaluation.MaxConcurrent,

@@ -74,7 +74,8 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 		return Result{Failure: f}, false
 	}
 	dg := digests{}
-	key := cacheKey(e.opts.fingerprint()+" res="+resDir, version, req, text, dg)
+	trusted := e.opts.Trusted && !req.Restricted
+	key := cacheKey(e.opts.fingerprint()+" res="+resDir+restrictedTag(trusted), version, req, text, dg)
 	if r, ok := e.cache.get(key); ok {
 		r.Cached, r.Duration = true, 0
 		return r, false
@@ -86,7 +87,7 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 		}
 		defer release()
 	}
-	r = e.run(ctx, req.Path, text, resDir)
+	r = e.run(ctx, req.Path, text, resDir, trusted)
 	if r.cacheable() {
 		e.cache.put(key, r, dg)
 	}
@@ -204,7 +205,7 @@ func (e *Evaluator) NixVersion(ctx context.Context) (string, error) {
 // as the wrapper's argument, with cwd = the profile's folder, so relative
 // imports resolve as they would from the file. Nix reads big text from a
 // pipe, never from argv.
-func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir string) Result {
+func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir string, trusted bool) Result {
 	wrapper := filepath.Join(resDir, filepath.FromSlash(WrapperFile))
 	prefix := "(import " + nixString(wrapper) + ") (\n"
 	stdin := make([]byte, 0, len(prefix)+len(text)+3)
@@ -212,18 +213,21 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 
 	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
 		"--log-format", "internal-json"}
-	if !e.opts.Trusted {
+	if !trusted {
 		allowed := append([]string{filepath.Dir(path), resDir, e.opts.ResourcesDir}, e.opts.Roots...)
 		argv = append(argv, restrictArgs(allowed)...)
 	}
 	argv = append(argv, "-")
 
 	start := time.Now()
-	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: childEnv(e.opts.Trusted), stdin: stdin,
+	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: childEnv(trusted), stdin: stdin,
 		timeout: e.opts.Timeout, maxStdout: e.opts.MaxStdout, maxStderr: e.opts.MaxStderr,
 		memLimit: e.opts.MemoryLimit, onStart: e.pidHook})
 	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)
 	r := e.interpret(o, sm)
+	if !trusted {
+		explainRestricted(r.Failure)
+	}
 	r.Duration = time.Since(start)
 	r.Deps = readDeps(o.stderr, wrapper)
 	return r
