@@ -52,9 +52,9 @@ type Server struct {
 	// trustIgnoredLogged: the "trust from workspace/configuration is
 	// ignored" line was logged (once per server).
 	trustIgnoredLogged bool
-	shutdown bool
-	exited   chan struct{}
-	exitCode int
+	shutdown           bool
+	exited             chan struct{}
+	exitCode           int
 
 	ws *workspace
 }

@@ -23,6 +23,7 @@ import (
 type checkOptions struct {
 	noEval  bool
 	asJSON  bool
+	trusted bool
 	timeout time.Duration
 	paths   []string
 }
@@ -40,6 +41,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	env := newCLIEnv(cwd, stderr)
+	env.trusted = opts.trusted
+	if !opts.trusted {
+		env.restrictTo(opts.paths)
+	}
 	p, err := env.plan(opts.paths)
 	if err != nil {
 		fmt.Fprintln(stderr, "insomnia-lsp check:", err)
@@ -75,6 +80,7 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkOptions, bool) {
 	fs := newFlags("check", stderr)
 	fs.BoolVar(&o.noEval, "no-eval", false, "only the parser and static checks (no Nix)")
 	fs.BoolVar(&o.asJSON, "json", false, "print a JSON array of diagnostics")
+	fs.BoolVar(&o.trusted, "trusted", false, trustedUsage)
 	fs.DurationVar(&o.timeout, "timeout", eval.DefaultTimeout, "time limit of one evaluation")
 	paths, ok := parseInterspersed(fs, args)
 	if !ok {
@@ -102,6 +108,10 @@ func (c *cliEnv) evaluateAll(ctx context.Context, profiles []target, timeout tim
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if !c.readable(t.path) {
+				results[i] = []diagnostics.Diagnostic{notReadable(t)}
+				return
+			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			results[i] = c.diagnose(t, ev.Evaluate(ctx, eval.Request{Path: t.path}))
@@ -115,10 +125,14 @@ func (c *cliEnv) evaluateAll(ctx context.Context, profiles []target, timeout tim
 	return out
 }
 
-// evaluator runs Nix like the server: trusted (the user asked for these
-// files, as the runtime evaluates them), with the bundled resources.
+// evaluator runs Nix like the server: restricted to the project and the
+// resources unless --trusted, with the bundled resources.
 func (c *cliEnv) evaluator(timeout time.Duration) *eval.Evaluator {
-	opts := eval.Options{Timeout: timeout, Trusted: true, Roots: []string{c.cwd}}
+	roots := append([]string{c.dirs.Resource}, c.roots...)
+	if c.trusted {
+		roots = []string{c.cwd}
+	}
+	opts := eval.Options{Timeout: timeout, Trusted: c.trusted, Roots: roots}
 	if c.dirs.ResourceFrom == "bundled" {
 		opts.ResourcesDir = c.dirs.Resource
 	}
