@@ -81,10 +81,11 @@ type hcase struct {
 
 type caseOpts struct {
 	settings map[string]any // merged over {"evaluation": {"timeoutMs": 2000}}
-	// initOptions, when not nil, are sent as initializationOptions instead
-	// of the settings; otherwise the settings go there with `trusted: true`
-	// added unless they set "trusted" themselves.
-	initOptions map[string]any
+	// initOptions, when not nil, gives the initializationOptions (sent
+	// instead of the settings) once the workspace root exists; otherwise
+	// the settings go there with `trusted: true` added unless they set
+	// "trusted" themselves.
+	initOptions func(root string) map[string]any
 	env         []string
 	envFn       func(root, home string) []string // more env, once the folders exist
 	needles     []string
@@ -127,7 +128,7 @@ func start(t *testing.T, o caseOpts) *hcase {
 		env = append(env, o.envFn(c.root, c.home)...)
 	}
 	p, err := lspproc.Start(lspproc.Options{Binary: binary, Args: []string{"--log-file", c.logFile, "--log-level", "debug"},
-		Env: env, Dir: c.root, Needles: c.needles, Settings: settings, InitOptions: initOptions(o, settings)})
+		Env: env, Dir: c.root, Needles: c.needles, Settings: settings, InitOptions: initOptions(o, c.root, settings)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,9 +144,9 @@ func start(t *testing.T, o caseOpts) *hcase {
 // initOptions are the case's initializationOptions: the cases predate
 // "trust fails closed" and need unrestricted evaluation unless they say
 // "trusted": false.
-func initOptions(o caseOpts, settings map[string]any) map[string]any {
+func initOptions(o caseOpts, root string, settings map[string]any) map[string]any {
 	if o.initOptions != nil {
-		return o.initOptions
+		return o.initOptions(root)
 	}
 	init := map[string]any{"trusted": true}
 	for k, v := range settings {
