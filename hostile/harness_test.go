@@ -81,9 +81,14 @@ type hcase struct {
 
 type caseOpts struct {
 	settings map[string]any // merged over {"evaluation": {"timeoutMs": 2000}}
-	env      []string
-	envFn    func(root, home string) []string // more env, once the folders exist
-	needles  []string
+	// initOptions, when not nil, gives the initializationOptions (sent
+	// instead of the settings) once the workspace root exists; otherwise
+	// the settings go there with `trusted: true` added unless they set
+	// "trusted" themselves.
+	initOptions func(root string) map[string]any
+	env         []string
+	envFn       func(root, home string) []string // more env, once the folders exist
+	needles     []string
 	// setup runs before the server starts (files of the workspace or home).
 	setup func(root, home string)
 }
@@ -123,7 +128,7 @@ func start(t *testing.T, o caseOpts) *hcase {
 		env = append(env, o.envFn(c.root, c.home)...)
 	}
 	p, err := lspproc.Start(lspproc.Options{Binary: binary, Args: []string{"--log-file", c.logFile, "--log-level", "debug"},
-		Env: env, Dir: c.root, Needles: c.needles, Settings: settings})
+		Env: env, Dir: c.root, Needles: c.needles, Settings: settings, InitOptions: initOptions(o, c.root, settings)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +139,20 @@ func start(t *testing.T, o caseOpts) *hcase {
 	}
 	c.baseRSS = c.rss()
 	return c
+}
+
+// initOptions are the case's initializationOptions: the cases predate
+// "trust fails closed" and need unrestricted evaluation unless they say
+// "trusted": false.
+func initOptions(o caseOpts, root string, settings map[string]any) map[string]any {
+	if o.initOptions != nil {
+		return o.initOptions(root)
+	}
+	init := map[string]any{"trusted": true}
+	for k, v := range settings {
+		init[k] = v
+	}
+	return init
 }
 
 func mkdir(t *testing.T, dir string) {

@@ -48,9 +48,12 @@ func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 	case len(entries) == 0:
 		lenses = append(lenses, lens("Add to project profiles", cmdAddToProject, map[string]string{"uri": uriStr}))
 	}
-	st, _ := s.sess.Profile(path)
-	lenses = append(lenses, lens(spawnTitle(st), clientSpawnPod, map[string]string{"profile": selector, "uri": uriStr}))
-	return append(lenses, s.podLenses(qn, path)...), nil
+	pods := s.sess.MayStartPods(path) == nil // no Spawn or Resume actions without trust
+	if pods {
+		st, _ := s.sess.Profile(path)
+		lenses = append(lenses, lens(spawnTitle(st), clientSpawnPod, map[string]string{"profile": selector, "uri": uriStr}))
+	}
+	return append(lenses, s.podLenses(qn, path, pods)...), nil
 }
 
 // spawnTitle looks refused when spawning would be refused.
@@ -72,7 +75,8 @@ func spawnTitle(st session.ProfileState) string {
 
 // podLenses: one lens listing the profile's pods (resuming the most recent
 // one), and one per pod whose saved snapshot drifted from the profile.
-func (s *Server) podLenses(qualified, path string) []protocol.CodeLens {
+// Without resume (untrusted) they are labels.
+func (s *Server) podLenses(qualified, path string, resume bool) []protocol.CodeLens {
 	data, runtime, err := s.podDirs()
 	if err != nil {
 		return nil
@@ -82,17 +86,25 @@ func (s *Server) podLenses(qualified, path string) []protocol.CodeLens {
 		return nil
 	}
 	out := []protocol.CodeLens{}
-	if p, ok := resumeCandidate(pods); ok {
+	if p, ok := resumeCandidate(pods); ok && resume {
 		out = append(out, lens(spawn.LensTitle(pods), clientResumePod, map[string]string{"name": p.Name}))
 	} else {
 		out = append(out, lens(spawn.LensTitle(pods), "", nil))
 	}
 	for _, p := range pods {
 		if title := spawn.DriftTitle(p.Name, s.podDrift(p)); title != "" {
-			out = append(out, lens(title, clientResumePod, map[string]string{"name": p.Name}))
+			out = append(out, resumeLens(title, p.Name, resume))
 		}
 	}
 	return out
+}
+
+// resumeLens resumes the pod, or is a label when pods are not allowed.
+func resumeLens(title, pod string, resume bool) protocol.CodeLens {
+	if !resume {
+		return lens(title, "", nil)
+	}
+	return lens(title, clientResumePod, map[string]string{"name": pod})
 }
 
 // resumeCandidate is the pod the lens's action acts on: the most recently

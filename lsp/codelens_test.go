@@ -86,7 +86,7 @@ func BenchmarkCodeLens(b *testing.B) {
 	must(os.WriteFile(filepath.Join(e.ws, ".insomnia", "profiles.toml"), []byte(projectRegistry), 0o644))
 	must(os.WriteFile(e.coder(), []byte(e.profileNix("coder", "anthropic/claude-sonnet")), 0o644))
 	c := lsptest.Start(b, lsp.Options{Env: func(k string) string { return e.env[k] }, Cwd: e.ws})
-	c.Initialize(e.ws, nil)
+	c.InitializeTrusted(e.ws, nil)
 	c.Open(e.coder())
 	b.Cleanup(func() { stopPods(b, double) })
 	c.Await("spawned pod", func() bool {

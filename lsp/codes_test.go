@@ -76,7 +76,7 @@ func TestEveryManifestCodeThroughTheServer(t *testing.T) {
 			}
 			path := writeFile(t, filepath.Join(dir, "p.nix"), text)
 			c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-			c.Initialize(dir, nil)
+			c.InitializeTrusted(dir, nil)
 			c.Open(path)
 			d := c.AwaitCode(path, tc.code)
 			if int(d.Range.Start.Line) != tc.line {
@@ -99,7 +99,7 @@ func TestSecretUnknownNamesClosestIDs(t *testing.T) {
 	env := map[string]string{"HOME": t.TempDir(), "PATH": os.Getenv("PATH"), "INSOMNIA_DATA_DIR": data}
 	path := writeFile(t, filepath.Join(dir, "p.nix"), profileText(lib, okBody+"  compaction.model.auth = lib.secrets.ref \"llm.antropic.default\";\n"))
 	c := lsptest.Start(t, lsp.Options{Env: func(k string) string { return env[k] }})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	d := c.AwaitCode(path, "secret-unknown")
 	if d.Range.Start.Line != 6 || !strings.Contains(lsptest.Message(d), `did you mean "llm.anthropic.default"`) {

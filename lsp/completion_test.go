@@ -79,7 +79,7 @@ func startCompletion(t *testing.T) (*lsptest.Client, string) {
 		`{"version":1,"entries":{"anthropic-main":{},"openrouter":{}}}`)
 	path := writeFile(t, filepath.Join(dir, "p.nix"), complHead+"}\n")
 	c := lsptest.Start(t, lsp.Options{Env: env})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	return c, path
 }
@@ -185,7 +185,7 @@ func TestCompletionRegistryDefault(t *testing.T) {
 	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(reg)
 	marked := "default = \"rev|\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n"
 	var items []protocol.CompletionItem
@@ -236,7 +236,7 @@ func startBench(b *testing.B) (*lsptest.Client, string, string) {
 		}
 	}
 	c := lsptest.Start(b, lsp.Options{Logger: zap.NewNop()})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	c.Await("evaluation", func() bool { return strings.Contains(c.Hover(path, 0, 0), "```json") })
 	return c, path, text

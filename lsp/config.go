@@ -6,14 +6,15 @@ import (
 	"go.lsp.dev/protocol"
 )
 
-// pullConfiguration asks the editor for the `insomnia` section.
+// pullConfiguration asks the editor for the `insomnia` section. Trust in
+// the answer is ignored (the session says so once in the log).
 func (s *Server) pullConfiguration() {
 	section := "insomnia"
 	res, err := s.client.Configuration(s.ctx, &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: &section}}})
 	if err != nil || len(res) == 0 {
 		return
 	}
-	s.sess.MergeSettings(res[0])
+	s.sess.MergeConfiguration(res[0])
 }
 
 func (s *Server) DidChangeConfiguration(ctx context.Context, p *protocol.DidChangeConfigurationParams) error {

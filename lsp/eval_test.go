@@ -49,7 +49,7 @@ func TestBurstOfEditsEvaluatesAtMostTwiceAndLastWins(t *testing.T) {
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	path := writeFile(t, filepath.Join(dir, "burst.nix"), validProfile(lib, "p0"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.Initialize(dir, map[string]any{"evaluation": map[string]any{"debounceMs": 200}})
+	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"debounceMs": 200}})
 	c.Open(path)
 	c.Await("the first evaluation", func() bool { return strings.Contains(c.Hover(path, 0, 0), `"p0"`) })
 	before := evaluations(c, path)
@@ -74,7 +74,7 @@ func TestImportedFileChangeReevaluatesProfile(t *testing.T) {
 	path := writeFile(t, filepath.Join(dir, "main.nix"), profileText(lib,
 		"  pod = import ./part.nix;\n  model.ref = \"anthropic/x\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	c.Await("the first manifest", func() bool { return strings.Contains(c.Hover(path, 0, 0), "from-import-1") })
 	// Edited in the editor and saved: the profile follows.
@@ -91,7 +91,7 @@ func TestErrorInImportedFileIsPublishedThere(t *testing.T) {
 	path := writeFile(t, filepath.Join(dir, "main.nix"), profileText(lib,
 		"  pod = import ./part.nix;\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	got := c.AwaitDiagnostics(part, func(ds []protocol.Diagnostic) bool { return len(ds) > 0 })
 	found := false
@@ -111,7 +111,7 @@ func TestInfiniteLoopEndsWithTimeoutDiagnostic(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, filepath.Join(dir, "loop.nix"), "# mkProfile\n"+busyLoop)
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.Initialize(dir, map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
+	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
 	c.Open(path)
 	d := c.AwaitCode(path, "timeout")
 	if !strings.Contains(lsptest.Message(d), "stopped after") {
@@ -128,7 +128,7 @@ func TestInfiniteRecursionIsClear(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, filepath.Join(dir, "rec.nix"), "# mkProfile\nlet x = x + 1; in { manifest = x; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
 		for _, d := range ds {
@@ -145,7 +145,7 @@ func TestNoNixProcessLeftAfterShutdown(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, filepath.Join(dir, "slow.nix"), "# mkProfile\n"+busyLoop)
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	c.Await("a running evaluation", func() bool { return len(nixChildren(t)) > 0 })
 	if code := c.Close(); code != 0 {
@@ -193,7 +193,7 @@ func TestUntrustedWorkspaceCannotReadOutside(t *testing.T) {
 	path := writeFile(t, filepath.Join(dir, "peek.nix"),
 		"# mkProfile\n{ manifest = { pod.name = builtins.readFile /etc/passwd; }; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.Initialize(dir, map[string]any{"trusted": false})
+	c.Initialize(dir, nil)
 	c.Open(path)
 	ds := c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
 		for _, d := range ds {

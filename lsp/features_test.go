@@ -72,7 +72,7 @@ func startFeatures(t *testing.T) (*lsptest.Client, string) {
 	writeFile(t, filepath.Join(dir, "base.nix"), "{ a = 1; }\n")
 	path := writeFile(t, filepath.Join(dir, "feature.nix"), "{ }\n")
 	c := lsptest.Start(t, lsp.Options{})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path, featureSrc)
 	return c, path
 }
@@ -244,7 +244,7 @@ func TestFeaturesRegistryDefinition(t *testing.T) {
 	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(reg)
 	text := "default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n"
 	for _, at := range []protocol.Position{featPos(t, text, "coder.nix", 0, 2), featPos(t, text, "coder\"", 0, 1)} {
@@ -304,7 +304,7 @@ func TestFeaturesPlaintextSecretQuickFix(t *testing.T) {
 	text := "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n  model.api_key = \"" + key + "\";\n}\n"
 	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	d := c.AwaitCode(path, "plaintext-secret")
 	as := codeActions(t, c, path, d.Range, []protocol.Diagnostic{d})
@@ -353,7 +353,7 @@ func TestFeaturesProfileRegistryActions(t *testing.T) {
 	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	whole := protocol.Range{End: protocol.Position{Line: 1}}
 	for _, p := range []string{coder, reviewer, loose} {
 		c.Open(p)
@@ -389,7 +389,7 @@ func TestFeaturesSurviveBrokenText(t *testing.T) {
 		"  scope.allow = [ { target = \".\"; } ];\n  x = ''\n    a ${b}\n  '';\n}\n"
 	path := writeFile(t, filepath.Join(dir, "p.nix"), full)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	ctx := context.Background()
 	for cut := 0; cut <= len(full); cut += 5 {
@@ -431,7 +431,7 @@ func TestFeaturesDefinitionOfLibFunction(t *testing.T) {
 	text := profileText(lib, "  model.auth = lib.secrets.ref \"k\";\n")
 	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	for needle, def := range map[string]string{"mkProfile {": "mkProfile = args", "ref \"k\"": "ref = id"} {
 		loc := featDefinition(t, c, path, featPos(t, text, needle, 0, 1))

@@ -49,7 +49,7 @@ func startHover(t *testing.T) *hoverEnv {
 	e.model = writeFile(t, filepath.Join(dir, "model.nix"), hoverModel)
 	e.profile = writeFile(t, filepath.Join(dir, "hover.nix"), e.text)
 	e.c = lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	e.c.Initialize(dir, nil)
+	e.c.InitializeTrusted(dir, nil)
 	e.c.Open(e.profile)
 	e.awaitHead(t, "hoverpod")
 	return e
@@ -237,7 +237,7 @@ func TestHoverRegistryEntryWithStatus(t *testing.T) {
 	regText := "default = \"coder\"\n\n[profile]\ncoder = { path = \"coder.nix\", description = \"Writes code\" }\n"
 	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"), regText)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(reg)
 	p := featPos(t, regText, "coder =", 0, 1)
 	var h string
@@ -290,7 +290,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	logs := &lockedBuffer{}
 	logger := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewDevelopmentEncoderConfig()), logs, zap.DebugLevel))
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t), Logger: logger})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	var seen []string // everything the server sent back
 	for path, text := range texts {
 		writeFile(t, path, text)

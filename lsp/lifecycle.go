@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
@@ -18,12 +19,15 @@ var serverCommands = []string{
 
 func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	roots := initRoots(p)
+	t := session.ParseTrust(p.InitializationOptions)
 	s.sess.MergeSettings(p.InitializationOptions)
+	s.sess.SetTrust(t)
 	s.sess.SetRoots(roots)
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
-	s.log.Info("initialize", zap.Strings("roots", roots), zap.String("client", p.ClientInfo.Name))
+	s.log.Info("initialize", zap.Strings("roots", roots), zap.String("client", p.ClientInfo.Name),
+		zap.Bool("trusted", t.All()), zap.Strings("trustedRoots", t.Roots()))
 	return &protocol.InitializeResult{
 		Capabilities: capabilities(),
 		ServerInfo:   protocol.ServerInfo{Name: "insomnia-lsp", Version: protocol.NewOptional(s.opts.Version)},

@@ -54,12 +54,18 @@ type podTarget struct {
 }
 
 func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, error) {
+	if err := s.sess.MayStartPods(""); err != nil {
+		return nil, err
+	}
 	var arg spawnArg
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
 	tgt, err := s.resolveProfile(arg.Profile)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.sess.MayStartPods(tgt.path); err != nil {
 		return nil, err
 	}
 	out, err := s.spawnReady(tgt)
@@ -189,6 +195,9 @@ func (s *Server) unsaved(path string) bool {
 }
 
 func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, error) {
+	if err := s.sess.MayStartPods(""); err != nil {
+		return nil, err
+	}
 	var arg struct {
 		Name string `json:"name"`
 	}

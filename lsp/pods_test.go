@@ -141,8 +141,8 @@ func podNamed(rows []podRow, name string) (podRow, bool) {
 }
 
 // podsReady starts a server on the pod env and waits for coder's evaluation.
-func podsReady(t *testing.T, e *profEnv, initOptions any) *lsptest.Client {
-	c := e.start(t, initOptions)
+func podsReady(t *testing.T, e *profEnv, settings map[string]any) *lsptest.Client {
+	c := e.start(t, settings)
 	c.Open(e.coder())
 	awaitStatus(t, c, "project:coder", "ok")
 	return c

@@ -88,11 +88,11 @@ func (e *profEnv) reviewer() string {
 	return filepath.Join(e.ws, ".insomnia", "profiles", "reviewer.nix")
 }
 
-func (e *profEnv) start(t *testing.T, initOptions any) *lsptest.Client {
+func (e *profEnv) start(t *testing.T, settings map[string]any) *lsptest.Client {
 	t.Helper()
 	env := func(k string) string { return e.env[k] }
 	c := lsptest.Start(t, lsp.Options{Env: env, Cwd: e.ws})
-	c.Initialize(e.ws, initOptions)
+	c.InitializeTrusted(e.ws, settings)
 	return c
 }
 

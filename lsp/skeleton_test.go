@@ -54,7 +54,7 @@ func TestBrokenProfileDiagnosticAtNixPosition(t *testing.T) {
 	// Line 4 (1-based) has the undefined variable at column 15.
 	path := writeFile(t, filepath.Join(dir, "broken.nix"), profileText(lib, "  pod.name = nope;\n"))
 	c := lsptest.Start(t, lsp.Options{})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	d := c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
 		for _, d := range ds {
@@ -82,7 +82,7 @@ func TestHoverShowsResolvedManifest(t *testing.T) {
 	path := writeFile(t, filepath.Join(dir, "ok.nix"), profileText(lib,
 		"  pod.name = \"okpod\";\n  model.ref = \"anthropic/claude-sonnet-4\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	var hover string
 	c.Await("a hover with the manifest", func() bool {
@@ -112,7 +112,7 @@ func TestNixMissingGivesOneClearDiagnostic(t *testing.T) {
 	path := writeFile(t, filepath.Join(dir, "p.nix"), profileText("./lib.nix", "  pod.name = \"x\";\n"))
 	t.Setenv("PATH", dir) // no nix here
 	c := lsptest.Start(t, lsp.Options{})
-	c.Initialize(dir, nil)
+	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	d := c.AwaitCode(path, "nix-missing")
 	if !strings.Contains(lsptest.Message(d), "needs Nix") {
@@ -131,7 +131,7 @@ func TestServerExitsWhenTheEditorDies(t *testing.T) {
 	}
 	c := lsptest.Start(t, lsp.Options{})
 	c.EditorPID = editor.Process.Pid
-	c.Initialize(t.TempDir(), nil)
+	c.InitializeTrusted(t.TempDir(), nil)
 	if _, ended := c.WaitExit(1500 * time.Millisecond); ended {
 		t.Fatal("the server ended while the editor was alive")
 	}

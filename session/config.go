@@ -14,9 +14,9 @@ type Settings struct {
 		DebounceMs    int `json:"debounceMs"`
 		MaxConcurrent int `json:"maxConcurrent"`
 	} `json:"evaluation"`
-	// Trusted is false in an untrusted workspace: evaluation is restricted.
-	Trusted *bool `json:"trusted"`
-	Pod     struct {
+	// Trust is not a setting: it comes from initializationOptions only
+	// (see trust.go), so a repository's settings file cannot grant it.
+	Pod struct {
 		Command        string `json:"command"`
 		ReadyTimeoutMs int    `json:"readyTimeoutMs"`
 	} `json:"pod"`
@@ -32,26 +32,20 @@ func DefaultSettings() Settings {
 	return s
 }
 
-// merge overlays the fields present in raw JSON onto s.
+// merge overlays the fields present in raw JSON onto s, then clamps the
+// limits (limits.go).
 func (s Settings) merge(raw []byte) Settings {
 	if len(raw) == 0 || string(raw) == "null" {
-		return s
+		return s.clamped()
 	}
 	// Some clients wrap the section in {"insomnia": {...}}.
-	var wrapped struct {
-		Insomnia json.RawMessage `json:"insomnia"`
-	}
-	if json.Unmarshal(raw, &wrapped) == nil && len(wrapped.Insomnia) > 0 {
-		raw = wrapped.Insomnia
-	}
+	raw = unwrapSection(raw)
 	out := s
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return s
+		return s.clamped()
 	}
-	return out
+	return out.clamped()
 }
-
-func (s Settings) trusted() bool { return s.Trusted == nil || *s.Trusted }
 
 func (s Settings) timeout() time.Duration {
 	return time.Duration(s.Evaluation.TimeoutMs) * time.Millisecond
@@ -74,6 +68,19 @@ func (w *Session) MergeSettings(raw []byte) {
 	w.cfgMu.Lock()
 	w.settings = w.settings.merge(raw)
 	w.cfgMu.Unlock()
+}
+
+// MergeConfiguration merges a workspace/configuration answer. It cannot
+// grant trust: a trust key there is ignored, and logged once.
+func (w *Session) MergeConfiguration(raw []byte) {
+	w.cfgMu.Lock()
+	w.settings = w.settings.merge(raw)
+	warn := mentionsTrust(raw) && !w.trustIgnoredLogged
+	w.trustIgnoredLogged = w.trustIgnoredLogged || warn
+	w.cfgMu.Unlock()
+	if warn {
+		w.log.Info("ignoring trusted/trustedRoots from workspace/configuration: trust only comes from initializationOptions")
+	}
 }
 
 // SetRoots sets the workspace folders (absolute paths).

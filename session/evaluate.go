@@ -30,7 +30,7 @@ func (w *Session) Schedule(path string, immediate bool) {
 		w.refuse(path, "not evaluated: it imports a file the server does not read (see the import)", byFile)
 		return
 	}
-	deps = w.readableDeps(deps)
+	deps = w.readableDeps(path, deps)
 	overlays := map[string][]byte{}
 	for _, d := range deps {
 		if t := w.docs.text(d); t != nil {
@@ -41,7 +41,8 @@ func (w *Session) Schedule(path string, immediate bool) {
 	w.pending[path] = true // before Submit: the result may come at once
 	w.mu.Unlock()
 	immediate = immediate || w.opts.Headless
-	sched.Submit(path, eval.Request{Path: path, Text: w.docs.text(path), Deps: deps, Overlays: overlays}, immediate)
+	sched.Submit(path, eval.Request{Path: path, Text: w.docs.text(path), Deps: deps, Overlays: overlays,
+		Restricted: !w.TrustedPath(path)}, immediate)
 }
 
 // settle marks a profile's newest submission as delivered (or dropped).
@@ -148,7 +149,7 @@ func (w *Session) CancelEval(path string) {
 // itself. Paths are compared with symlinks resolved: a link inside the
 // workspace to a file outside is outside.
 func (w *Session) mayEvaluate(path string) bool {
-	if w.Settings().trusted() {
+	if w.TrustedPath(path) {
 		return true
 	}
 	if w.allowedUntrusted(path) {
@@ -161,8 +162,8 @@ func (w *Session) mayEvaluate(path string) bool {
 // readableDeps drops, in an untrusted workspace, the imports outside the
 // allowed folders: restricted Nix refuses them whatever they hold, so the
 // server need not read them to key its cache.
-func (w *Session) readableDeps(deps []string) []string {
-	if w.Settings().trusted() {
+func (w *Session) readableDeps(path string, deps []string) []string {
+	if w.TrustedPath(path) {
 		return deps
 	}
 	out := deps[:0:0]
@@ -177,7 +178,7 @@ func (w *Session) readableDeps(deps []string) []string {
 // allowedUntrusted says whether path (symlinks resolved) is inside a
 // workspace folder or the bundled resources.
 func (w *Session) allowedUntrusted(path string) bool {
-	allowed := w.Roots()
+	allowed := append(w.Roots(), w.opts.Readable...)
 	w.mu.Lock()
 	allowed = append(allowed, w.dirs.Resource)
 	w.mu.Unlock()

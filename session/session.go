@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -30,6 +31,12 @@ type Options struct {
 	// NoEval ones run no Nix at all (only the parser and static checks).
 	Headless bool
 	NoEval   bool
+	// Timeout, when set, is the evaluation time limit whatever the settings
+	// say (the CLI's own --timeout flag: the user's choice, not clamped).
+	Timeout time.Duration
+	// Readable are more folders restricted evaluation may read besides the
+	// workspace folders and the resources (the CLI's projects).
+	Readable []string
 	// Lazy sessions analyse only what is added (AddFile, AddDiscovered),
 	// not every discovered profile and registry at start.
 	Lazy bool
@@ -47,9 +54,13 @@ type Session struct {
 	diags  *diagStore
 	graph  *importGraph
 
-	cfgMu    sync.Mutex // guards settings and roots
+	cfgMu    sync.Mutex // guards settings, roots, trust and trustIgnoredLogged
 	settings Settings
 	roots    []string // workspace folders (absolute paths)
+	trust    Trust    // granted by initializationOptions only
+	// trustIgnoredLogged: the "trust from workspace/configuration is
+	// ignored" line was logged (once per session).
+	trustIgnoredLogged bool
 
 	mu        sync.Mutex // guards every field below
 	started   bool
@@ -152,11 +163,17 @@ func (w *Session) startWatcher() {
 
 func (w *Session) newScheduler() *eval.Scheduler {
 	set := w.Settings()
+	program := ""
+	if w.WorkspaceTrusted() {
+		program = set.NixPath // a setting naming a program: trusted workspaces only
+	}
 	opts := eval.Options{
-		Program:       set.NixPath,
-		Timeout:       set.timeout(),
-		Trusted:       set.trusted(),
-		Roots:         w.Roots(),
+		Program: program,
+		Timeout: w.timeout(set),
+		// Per request, files outside the trusted roots still run
+		// restricted (Request.Restricted, see Schedule).
+		Trusted:       w.trustAny(),
+		Roots:         append(w.Roots(), w.opts.Readable...),
 		Debounce:      set.debounce(),
 		MaxConcurrent: set.Evaluation.MaxConcurrent,
 		OnStart:       w.onEvalStart,
@@ -485,3 +502,11 @@ func (w *Session) Diagnostics(file string) []diagnostics.Diagnostic { return w.d
 
 // DiagnosedFiles lists every file that has diagnostics.
 func (w *Session) DiagnosedFiles() []string { return w.diags.files() }
+
+// timeout is the evaluation time limit: the caller's, else the settings'.
+func (w *Session) timeout(set Settings) time.Duration {
+	if w.opts.Timeout > 0 {
+		return w.opts.Timeout
+	}
+	return set.timeout()
+}

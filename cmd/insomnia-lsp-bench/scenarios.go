@@ -49,7 +49,18 @@ func (b *bench) start(name string, settings map[string]any) (*lspproc.Proc, erro
 		Env: []string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(home, "config"), "INSOMNIA_DATA_DIR=" + filepath.Join(home, "data"),
 			"INSOMNIA_RUNTIME_DIR=" + filepath.Join(home, "run")},
 		Settings: settings,
+		// The bench measures unrestricted evaluation, as a trusted editor runs it.
+		InitOptions: withTrust(settings),
 	})
+}
+
+// withTrust is settings with `trusted: true`, for initializationOptions.
+func withTrust(settings map[string]any) map[string]any {
+	init := map[string]any{"trusted": true}
+	for k, v := range settings {
+		init[k] = v
+	}
+	return init
 }
 
 func (b *bench) runAll() {

@@ -20,6 +20,7 @@ import (
 type checkOptions struct {
 	noEval  bool
 	asJSON  bool
+	trusted bool
 	timeout time.Duration
 	paths   []string
 }
@@ -48,7 +49,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	var diags []diagnostics.Diagnostic
 	n := 0
 	for _, g := range groups {
-		ds, count := runCheck(ctx, g, opts)
+		ds, count := runCheck(ctx, g, opts, readableDirs(cwd, opts.paths))
 		diags = append(diags, ds...)
 		n += count
 	}
@@ -75,6 +76,7 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkOptions, bool) {
 	fs := newFlags("check", stderr)
 	fs.BoolVar(&o.noEval, "no-eval", false, "only the parser and static checks (no Nix)")
 	fs.BoolVar(&o.asJSON, "json", false, "print a JSON array of diagnostics")
+	fs.BoolVar(&o.trusted, "trusted", false, trustedUsage)
 	fs.DurationVar(&o.timeout, "timeout", eval.DefaultTimeout, "time limit of one evaluation")
 	paths, ok := parseInterspersed(fs, args)
 	if !ok {
@@ -88,10 +90,14 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkOptions, bool) {
 	return o, true
 }
 
-// evaluator runs Nix like the server: trusted (the user asked for these
-// files, as the runtime evaluates them), with the bundled resources.
+// evaluator runs Nix like the server: restricted to the project and the
+// resources unless --trusted, with the bundled resources.
 func (c *cliEnv) evaluator(timeout time.Duration) *eval.Evaluator {
-	opts := eval.Options{Timeout: timeout, Trusted: true, Roots: []string{c.cwd}}
+	roots := append([]string{c.dirs.Resource}, c.roots...)
+	if c.trusted {
+		roots = []string{c.cwd}
+	}
+	opts := eval.Options{Timeout: timeout, Trusted: c.trusted, Roots: roots}
 	if c.dirs.ResourceFrom == "bundled" {
 		opts.ResourcesDir = c.dirs.Resource
 	}

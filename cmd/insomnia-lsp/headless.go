@@ -69,10 +69,14 @@ func registryRoot(path, cwd string) string {
 
 // runCheck runs one headless session over a group and returns its
 // diagnostics and how many profiles (files, with --no-eval) it checked.
-func runCheck(ctx context.Context, g checkGroup, o checkOptions) ([]diagnostics.Diagnostic, int) {
-	sess := session.New(session.Options{Cwd: g.root, Headless: true, Lazy: true, NoEval: o.noEval})
+func runCheck(ctx context.Context, g checkGroup, o checkOptions, readable []string) ([]diagnostics.Diagnostic, int) {
+	sess := session.New(session.Options{Cwd: g.root, Headless: true, Lazy: true, NoEval: o.noEval, Readable: readable,
+		Timeout: o.timeout})
 	defer sess.Close()
 	sess.MergeSettings(cliSettings(o))
+	if o.trusted {
+		sess.SetTrust(session.TrustAll())
+	}
 	sess.SetRoots([]string{g.root})
 	sess.Start()
 	if g.whole {
@@ -92,13 +96,24 @@ func runCheck(ctx context.Context, g checkGroup, o checkOptions) ([]diagnostics.
 	return out, len(sess.Evaluated())
 }
 
-// cliSettings are the session settings of a check run: the CLI's timeout,
-// no debounce, trusted as the runtime evaluates (the user asked for these
-// files).
+// cliSettings are the session settings of a check run: no debounce (the
+// timeout is the session's option, trust is not a setting: see runCheck).
 func cliSettings(o checkOptions) []byte {
-	raw, _ := json.Marshal(map[string]any{
-		"trusted":    true,
-		"evaluation": map[string]any{"timeoutMs": o.timeout.Milliseconds(), "debounceMs": 0},
-	})
+	raw, _ := json.Marshal(map[string]any{"evaluation": map[string]any{"debounceMs": 0}})
 	return raw
+}
+
+// readableDirs are what a restricted run may read besides the launch
+// directory and the resources: the project of the current directory and
+// the project of every path given.
+func readableDirs(cwd string, paths []string) []string {
+	out := []string{projectDir(cwd)}
+	for _, p := range paths {
+		abs := cleanAbs(p, cwd)
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			abs = filepath.Dir(abs)
+		}
+		out = append(out, projectDir(abs))
+	}
+	return out
 }

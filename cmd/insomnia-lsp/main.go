@@ -25,9 +25,14 @@ const usage = `insomnia-lsp: language server for insomnia Nix profiles
 
 usage:
   insomnia-lsp [serve] [--log-file FILE] [--log-level LEVEL]   run the server on stdio
-  insomnia-lsp check [--no-eval] [--json] [--timeout D] [PATH...]
+  insomnia-lsp check [--no-eval] [--json] [--timeout D] [--trusted] [PATH...]
                                                               check profiles (default: builtin + discovered)
-  insomnia-lsp resolve [--json] [--timeout D] SELECTOR        print a profile's resolved manifest
+  insomnia-lsp resolve [--json] [--timeout D] [--trusted] SELECTOR
+                                                              print a profile's resolved manifest
+
+  check and resolve evaluate in Nix's restricted mode (reads only inside the
+  project and the bundled resources, no network, no <nixpkgs>) unless given
+  --trusted. Never pass --trusted in CI on pull requests from forks.
   insomnia-lsp profiles [--json] [--select SELECTOR]          list discovered profiles
   insomnia-lsp version
 `

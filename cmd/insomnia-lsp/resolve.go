@@ -34,9 +34,10 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("resolve", stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
 	timeout := fs.Duration("timeout", eval.DefaultTimeout, "time limit of the evaluation")
+	trusted := fs.Bool("trusted", false, trustedUsage)
 	pos, ok := parseInterspersed(fs, args)
 	if !ok || len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: insomnia-lsp resolve SELECTOR [--json] [--timeout D]")
+		fmt.Fprintln(stderr, "usage: insomnia-lsp resolve SELECTOR [--json] [--timeout D] [--trusted]")
 		return 2
 	}
 	cwd, err := os.Getwd()
@@ -45,6 +46,10 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	env := newCLIEnv(cwd, stderr)
+	env.trusted = *trusted
+	if !*trusted {
+		env.restrictTo(nil)
+	}
 	reg := env.discover(cwd)
 	sel, err := reg.Select(pos[0])
 	if err != nil {
@@ -54,6 +59,10 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 	t := selectionTarget(reg, sel, cwd)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if !env.readable(t.path) {
+		fmt.Fprintln(stderr, "error:", registry.Wrapped(sel.Selector.Label(), errors.New(notReadable(t).Message)))
+		return 1
+	}
 	r := env.evaluator(*timeout).Evaluate(ctx, eval.Request{Path: t.path})
 	printed := newPrinter(cwd).convert(env.diagnose(t, r))
 	res, err := resolveArtifact(r, t)

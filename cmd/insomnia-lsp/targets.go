@@ -21,6 +21,10 @@ type cliEnv struct {
 	secretIDs []string // nil: store unreadable, unknown ids not reported
 	regs      map[string]*registry.Registry
 	trees     map[string]*nixsyntax.File
+	// trusted (--trusted) evaluates unrestricted; otherwise Nix may read
+	// only roots and the resources (trust.go).
+	trusted bool
+	roots   []string
 }
 
 // newCLIEnv resolves the directories once; a problem there is a warning

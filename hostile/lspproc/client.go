@@ -50,12 +50,12 @@ func (p *Proc) Notify(method string, params any) error {
 	return p.conn.Notify(ctx, method, jsonrpc2.RawMessage(body))
 }
 
-// Initialize sends initialize (one workspace folder, the Options' settings
-// as initializationOptions) and initialized.
+// Initialize sends initialize (one workspace folder, the Options'
+// InitOptions, else its Settings, as initializationOptions) and initialized.
 func (p *Proc) Initialize(root string) error {
 	params := map[string]any{"processId": os.Getpid(), "clientInfo": map[string]string{"name": "lspproc"},
 		"capabilities":          map[string]any{"window": map[string]any{"workDoneProgress": true}},
-		"initializationOptions": json.RawMessage(p.settings)}
+		"initializationOptions": json.RawMessage(p.initOptions)}
 	if root != "" {
 		u := string(uri.File(root))
 		params["rootUri"] = u

@@ -44,8 +44,11 @@ type Options struct {
 	// stderr (a canary secret, lines of /etc/passwd); Found reports hits.
 	Needles []string
 	// Settings answer workspace/configuration (and are sent as
-	// initializationOptions by Initialize); nil = null.
+	// initializationOptions by Initialize unless InitOptions is set); nil = null.
 	Settings any
+	// InitOptions, when not nil, are the initializationOptions instead of
+	// Settings: trust (`trusted`, `trustedRoots`) only counts there.
+	InitOptions any
 }
 
 // Proc is one running server and the editor side of its connection.
@@ -59,13 +62,14 @@ type Proc struct {
 	state  *os.ProcessState
 	waitMu sync.Mutex
 
-	rw       *pipeRW
-	watch    *needleWatch
-	settings []byte
-	ev       *events
-	frames   *frameMeter
-	versions map[string]int32
-	vmu      sync.Mutex
+	rw          *pipeRW
+	watch       *needleWatch
+	settings    []byte
+	initOptions []byte
+	ev          *events
+	frames      *frameMeter
+	versions    map[string]int32
+	vmu         sync.Mutex
 }
 
 // Start launches `insomnia-lsp serve` and connects to it.
@@ -89,12 +93,16 @@ func Start(opts Options) (*Proc, error) {
 		return nil, err
 	}
 	settings, err := marshalOrNull(opts.Settings)
+	init := settings
+	if err == nil && opts.InitOptions != nil {
+		init, err = marshalOrNull(opts.InitOptions)
+	}
 	if err != nil {
 		_ = cmd.Process.Kill()
 		return nil, err
 	}
 	p := &Proc{cmd: cmd, Pid: cmd.Process.Pid, stdin: stdin, waited: make(chan struct{}), watch: w,
-		settings: settings, ev: newEvents(), versions: map[string]int32{}}
+		settings: settings, initOptions: init, ev: newEvents(), versions: map[string]int32{}}
 	go p.wait()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel

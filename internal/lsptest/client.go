@@ -101,9 +101,30 @@ func (c *Client) Close() int {
 	}
 }
 
+// InitializeTrusted is Initialize with `trusted: true` added to the
+// initializationOptions (only there: the settings answering
+// workspace/configuration stay as given), for tests that need
+// unrestricted evaluation: without it the server evaluates restricted.
+func (c *Client) InitializeTrusted(root string, settings map[string]any) *protocol.InitializeResult {
+	c.t.Helper()
+	init := map[string]any{"trusted": true}
+	for k, v := range settings {
+		init[k] = v
+	}
+	return c.initialize(root, init, settings)
+}
+
 // Initialize sends initialize + initialized with one workspace folder
-// and the given initializationOptions (may be nil).
+// and the given initializationOptions (may be nil), which also answer
+// workspace/configuration. Trust is not implied: see InitializeTrusted.
 func (c *Client) Initialize(root string, initOptions any) *protocol.InitializeResult {
+	c.t.Helper()
+	return c.initialize(root, initOptions, initOptions)
+}
+
+// initialize sends init as initializationOptions; settings (when not nil)
+// answer workspace/configuration.
+func (c *Client) initialize(root string, initOptions, settings any) *protocol.InitializeResult {
 	c.t.Helper()
 	// Nullable fields have no constructor: build the params from JSON.
 	raw := map[string]any{"processId": c.EditorPID, "clientInfo": map[string]string{"name": "lsptest"},
@@ -115,7 +136,9 @@ func (c *Client) Initialize(root string, initOptions any) *protocol.InitializeRe
 	}
 	if initOptions != nil {
 		raw["initializationOptions"] = initOptions
-		b, err := json.Marshal(initOptions)
+	}
+	if !isNil(settings) {
+		b, err := json.Marshal(settings)
 		if err != nil {
 			c.t.Fatal(err)
 		}
@@ -137,6 +160,12 @@ func (c *Client) Initialize(root string, initOptions any) *protocol.InitializeRe
 		c.t.Fatalf("initialized: %v", err)
 	}
 	return res
+}
+
+// isNil is true for nil and for a nil map (InitializeTrusted(root, nil)).
+func isNil(v any) bool {
+	m, isMap := v.(map[string]any)
+	return v == nil || (isMap && m == nil)
 }
 
 func (c *Client) ctx() context.Context {

@@ -75,7 +75,8 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 		return Result{Failure: f}, false
 	}
 	dg := digests{}
-	key := cacheKey(e.opts.fingerprint()+" res="+resDir, version, req, text, dg)
+	trusted := e.opts.Trusted && !req.Restricted
+	key := cacheKey(e.opts.fingerprint()+" res="+resDir+restrictedTag(trusted), version, req, text, dg)
 	if r, ok := e.cache.get(key); ok {
 		r.Cached, r.Duration = true, 0
 		return r, false
@@ -87,7 +88,7 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 		}
 		defer release()
 	}
-	r = e.run(ctx, req.Path, text, resDir)
+	r = e.run(ctx, req.Path, text, resDir, trusted)
 	if r.cacheable() {
 		e.cache.put(key, r, dg)
 	}
@@ -205,7 +206,7 @@ func (e *Evaluator) NixVersion(ctx context.Context) (string, error) {
 // as the wrapper's argument, with cwd = the profile's folder, so relative
 // imports resolve as they would from the file. Nix reads big text from a
 // pipe, never from argv.
-func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir string) Result {
+func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir string, trusted bool) Result {
 	wrapper := filepath.Join(resDir, filepath.FromSlash(WrapperFile))
 	prefix := "(import " + nixString(wrapper) + ") (\n"
 	stdin := make([]byte, 0, len(prefix)+len(text)+3)
@@ -213,8 +214,8 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 
 	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
 		"--log-format", "internal-json"}
-	env := childEnv(e.opts.Trusted)
-	if !e.opts.Trusted {
+	env := childEnv(trusted)
+	if !trusted {
 		allowed := append([]string{filepath.Dir(path), resDir, e.opts.ResourcesDir}, e.opts.Roots...)
 		argv = append(append(argv, restrictArgs(allowed)...), sandboxArgs()...)
 		sb, err := newSandbox()
@@ -234,8 +235,11 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 		memLimit: e.opts.MemoryLimit, onStart: e.pidHook})
 	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)
 	r := e.interpret(o, sm)
-	if !e.opts.Trusted && r.Failure != nil {
-		r.Failure.Message = sandboxHint(r.Failure.Message)
+	if !trusted {
+		explainRestricted(r.Failure)
+		if r.Failure != nil {
+			r.Failure.Message = sandboxHint(r.Failure.Message)
+		}
 	}
 	r.Duration = time.Since(start)
 	r.Deps = readDeps(o.stderr, wrapper)

@@ -21,6 +21,9 @@ type Request struct {
 	// Overlays are unsaved editor texts of files in Deps, for the cache key
 	// only: Nix itself reads imported files from disk.
 	Overlays map[string][]byte
+	// Restricted evaluates this request in Nix's restricted mode even when
+	// Options.Trusted (a file outside the client's trusted roots).
+	Restricted bool
 }
 
 // Result is one finished evaluation.

@@ -1,9 +1,9 @@
 # What every role profile in this folder shares. Not a profile itself:
 # roles import it and merge their own settings over `base`.
 let
-  # Repository-relative import of the profile library; an installed insomnia
-  # has it at <prefix>/share/insomnia/resources/nix/profile-lib.nix.
-  lib = import ../../../resources/nix/profile-lib.nix { };
+  # The profile library, vendored (a copy of resources/nix/profile-lib.nix)
+  # so restricted evaluation, which reads only this project, can import it.
+  lib = import ../lib/profile-lib.nix { };
 
   # Deep merge, right side wins (like nixpkgs' lib.recursiveUpdate, written
   # out because profiles evaluate with builtins only). Lists are replaced.

@@ -1,0 +1,23 @@
+package resources
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// The examples vendor the profile library so that restricted evaluation,
+// which reads only the project, can import it: the copy must not drift.
+func TestExamplesVendorProfileLib(t *testing.T) {
+	want, err := FS.ReadFile("nix/profile-lib.nix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("../examples/.insomnia/lib/profile-lib.nix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("examples/.insomnia/lib/profile-lib.nix differs from resources/nix/profile-lib.nix: copy it again")
+	}
+}
