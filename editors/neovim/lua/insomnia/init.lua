@@ -437,11 +437,12 @@ function M.attach(bufnr)
   return start(bufnr, root, trusted)
 end
 
--- The root of a buffer (nil when it is not a profile buffer).
+-- The root of a buffer holding a file (nil for scratch and terminal buffers, whose
+-- names are not paths).
 local function buf_root(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local name = vim.api.nvim_buf_get_name(bufnr)
-  return name ~= '' and M.root_dir(name) or nil
+  return name ~= '' and vim.bo[bufnr].buftype == '' and M.root_dir(name) or nil
 end
 
 -- :InsomniaTrust: records the root (the current buffer's by default) and restarts
@@ -449,7 +450,7 @@ end
 function M.trust(root)
   root = root or buf_root()
   if not root then
-    return notify('no root for this buffer', vim.log.levels.WARN)
+    return notify('this buffer is not a file: open a profile first', vim.log.levels.WARN)
   end
   asked[trust.key(root)] = true
   notify('trusted ' .. trust.add(root))
@@ -460,7 +461,7 @@ end
 function M.untrust(root)
   root = root or buf_root()
   if not root then
-    return notify('no root for this buffer', vim.log.levels.WARN)
+    return notify('this buffer is not a file: open a profile first', vim.log.levels.WARN)
   end
   asked[trust.key(root)] = true
   notify('restricted ' .. trust.remove(root))
