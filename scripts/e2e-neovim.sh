@@ -118,6 +118,16 @@ export INSOMNIA_HOME=$TMP/insomnia-home XDG_CONFIG_HOME=$TMP/xdg/config XDG_DATA
 unset INSOMNIA_CONFIG_DIR INSOMNIA_DATA_DIR INSOMNIA_RUNTIME_DIR
 mkdir -p "$INSOMNIA_HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+# Trust (editors/neovim/lua/insomnia/trust.lua): the list starts corrupt, which must
+# count as empty without breaking startup. A second root, reached through a symlink,
+# is trusted from the prompt; the list must name its real path.
+export E2E_TRUST_FILE=$XDG_DATA_HOME/nvim/insomnia/trusted-roots.json
+mkdir -p "$(dirname "$E2E_TRUST_FILE")" && printf '{"trusted": ["/not-closed' >"$E2E_TRUST_FILE"
+mkdir -p "$TMP/other/.git" && ln -s "$TMP/other" "$TMP/other-link"
+printf '{ pod.name = "other"; }\n' >"$TMP/other/profile.nix"
+export E2E_ROOT_REAL=$(realpath "$WS") E2E_OTHER_FILE=$TMP/other-link/profile.nix \
+  E2E_OTHER_REAL=$(realpath "$TMP/other") E2E_NVIM_DB=$TMP/nvim-trust-db
+
 export INSOMNIA_LSP=$TMP/bin/insomnia-lsp INSOMNIA_NVIM_PLUGIN=$ROOT/editors/neovim \
   INSOMNIA_POD_COMMAND=$TMP/bin/insomnia-pod PATH=$TMP/bin:$PATH
 

@@ -63,6 +63,14 @@ local function insomnia_client(buf)
   end
 end
 
+-- Client methods take self from 0.11 on, not before.
+local function call_client(client, method, ...)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+
 local function open(path)
   vim.cmd('edit ' .. vim.fn.fnameescape(path))
   local buf = vim.api.nvim_get_current_buf()
@@ -367,7 +375,186 @@ local function test_set_default()
   check(tbuf == -1 or not vim.bo[tbuf].modified, 'profiles.toml buffer has no unsaved changes')
 end
 
+-- 0. Trust (lua/insomnia/trust.lua). The plugin's question is answered by this stub;
+-- every time it is asked is recorded. Other vim.ui.select calls are the tests' own.
+local prompts, answer = {}, 'Stay restricted'
+local real_select = vim.ui.select
+vim.ui.select = function(items, o, on_choice)
+  if o.prompt and o.prompt:find('insomnia: trust', 1, true) then
+    table.insert(prompts, o.prompt)
+    out('  trust prompt "%s" [%s] -> %s', o.prompt, table.concat(items, ' / '), answer)
+    return on_choice(answer)
+  end
+  return real_select(items, o, on_choice)
+end
+
+-- The roots in the trust file, as a set; nil when it is not valid JSON.
+local function trust_file()
+  local ok, data = pcall(vim.json.decode, read(env.E2E_TRUST_FILE) or '')
+  if not ok or type(data) ~= 'table' or type(data.trusted) ~= 'table' then
+    return nil
+  end
+  local set = {}
+  for _, r in ipairs(data.trusted) do
+    set[r] = true
+  end
+  return set
+end
+
+-- The live (not stopping) insomnia client of buf whose init_options.trusted is want;
+-- a client being replaced stays attached for a moment, so all of them are looked at.
+local function wait_client(buf, want)
+  local found
+  wait(function()
+    for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+      if c.name == 'insomnia' and vim.lsp.buf_is_attached(buf, c.id) and c.initialized
+        and not call_client(c, 'is_stopped') and c.config.init_options.trusted == want then
+        found = c
+        return true
+      end
+    end
+  end, 20000)
+  return found
+end
+
+local function in_file(root)
+  local set = trust_file()
+  return set ~= nil and set[root] == true
+end
+
+-- 0a. Startup with a corrupt trust file (written by scripts/e2e-neovim.sh): the
+-- server starts anyway, restricted, and the question is asked once per root.
+local function test_new_root_restricted()
+  local buf, attached = open(env.E2E_HOVER_FILE)
+  check(attached, 'a corrupt trust file does not break startup')
+  if not attached then
+    return
+  end
+  local root = env.E2E_ROOT_REAL
+  wait(function()
+    return #prompts > 0
+  end, 10000)
+  check(#prompts == 1 and prompts[1]:find(root, 1, true), 'a new root asks the trust question once, naming ' .. root,
+    #prompts .. ' prompts: ' .. table.concat(prompts, ' | '))
+  local c = insomnia_client(buf)
+  local init = c.config.init_options
+  out('  init_options: %s', vim.json.encode(init))
+  check(init.trusted == false, 'the new root starts restricted: init_options.trusted = false',
+    'trusted=' .. tostring(init.trusted))
+  check(init.nixPath == nil, 'restricted: nixPath (a program) is not sent', 'nixPath=' .. tostring(init.nixPath))
+  local section = c.config.settings.insomnia
+  check(type(section) == 'table' and section.trusted == nil,
+    'setup({settings = {trusted = true}}) is ignored: no trusted in workspace/configuration answers')
+  local messages = vim.api.nvim_exec('messages', true)
+  check(messages:find('settings.trusted is ignored', 1, true) ~= nil, 'setup() warned that settings.trusted is ignored',
+    ':messages: ' .. messages)
+  check(find(notes, function(n)
+    return n:find('ignoring ' .. env.E2E_TRUST_FILE, 1, true)
+  end) ~= nil, 'the corrupt trust file is reported')
+  local status = require('insomnia').status(buf)
+  out('  require("insomnia").status() = "%s"', status)
+  check(status:find('restricted', 1, true) ~= nil, 'the statusline item says "restricted"')
+
+  open(env.E2E_SETDEF_FILE) -- another buffer, same root: no second question
+  vim.wait(500)
+  check(#prompts == 1, 'a second buffer of the same root does not ask again', #prompts .. ' prompts')
+  vim.cmd('edit ' .. vim.fn.fnameescape(env.E2E_HOVER_FILE))
+end
+
+-- 0b. [server side of trust] A restricted server offers no "Spawn pod" lens and
+-- refuses insomnia.spawnPod.
+local function test_restricted_server()
+  local buf = vim.api.nvim_get_current_buf()
+  local c = insomnia_client(buf)
+  wait_lenses(buf, function(t)
+    return find(t, function(x)
+      return x:find('project:', 1, true)
+    end)
+  end)
+  local spawn = find(lens_titles(buf), function(x)
+    return x:find('^Spawn pod') or x:find('^Resume')
+  end)
+  check(spawn == nil, '[server] restricted: no "Spawn pod" or "Resume" lens, not even a disabled one', spawn)
+  local params = { command = 'insomnia.spawnPod', arguments = { { profile = vim.uri_from_bufnr(buf), name = 'e2e-restricted' } } }
+  local res = call_client(c, 'request_sync', 'workspace/executeCommand', params, 20000, buf) or {}
+  local msg = res.err and tostring(res.err.message) or ('no error, result ' .. vim.inspect(res.result))
+  out('  restricted spawnPod -> %s', msg)
+  check(msg:find('blocked in restricted mode', 1, true) ~= nil, '[server] restricted: spawnPod is refused', msg)
+end
+
+-- 0c. :InsomniaTrust writes the real path of the root and restarts its server with
+-- trusted = true; :InsomniaUntrust reverses both. On 0.9+ the plugin mirrors the
+-- decision into vim.secure's database: a stub records the calls here (0.7 has none).
+local function test_trust_commands()
+  local buf = vim.api.nvim_get_current_buf()
+  local root = env.E2E_ROOT_REAL
+  local old = insomnia_client(buf)
+  local real_secure, calls = vim.secure, {}
+  vim.secure = { trust = function(o)
+    table.insert(calls, o.action .. ' ' .. tostring(o.path))
+    return true, o.path
+  end }
+  vim.cmd('InsomniaTrust')
+  check(in_file(root), ':InsomniaTrust writes ' .. root .. ' to the trust file', read(env.E2E_TRUST_FILE))
+  local c = wait_client(buf, true)
+  check(c ~= nil and c.id ~= old.id, ':InsomniaTrust restarts the server with init_options.trusted = true')
+  check(c and c.config.init_options.nixPath == 'nix-instantiate', 'trusted: nixPath is sent')
+  check(wait(function()
+    return call_client(old, 'is_stopped')
+  end, 10000), 'the restricted server was stopped')
+  check(not require('insomnia').status(buf):find('restricted', 1, true), 'the statusline item no longer says "restricted"')
+
+  vim.cmd('InsomniaUntrust')
+  check(trust_file() ~= nil and not in_file(root), ':InsomniaUntrust removes the root from the trust file',
+    read(env.E2E_TRUST_FILE))
+  check(wait_client(buf, false) ~= nil, ':InsomniaUntrust restarts the server with init_options.trusted = false')
+  check(#prompts == 1, 'no trust question after the commands', #prompts .. ' prompts')
+  out('  vim.secure.trust calls: %s', table.concat(calls, ', '))
+  check(vim.deep_equal(calls, { 'remove ' .. root, 'deny ' .. root }),
+    'vim.secure.trust: a trust lifts a deny, an untrust denies', table.concat(calls, ', '))
+
+  -- A root denied in Neovim's own database stays restricted though the list has it.
+  local t = require('insomnia.trust')
+  local db = t.nvim_db
+  t.nvim_db = function()
+    return env.E2E_NVIM_DB
+  end
+  t.add(root)
+  local f = assert(io.open(env.E2E_NVIM_DB, 'w'))
+  f:write('! ' .. root .. '\n')
+  f:close()
+  check(t.is_trusted(root) == false, 'a root denied by vim.secure (:trust ++deny) is not trusted')
+  os.remove(env.E2E_NVIM_DB)
+  check(t.is_trusted(root) == true, 'without the deny the listed root is trusted')
+  t.nvim_db, vim.secure = db, real_secure
+
+  -- The remaining tests spawn pods and need unrestricted evaluation.
+  vim.cmd('InsomniaTrust')
+  check(wait_client(buf, true) ~= nil, ':InsomniaTrust again: trusted for the tests below')
+end
+
+-- 0d. Answering "Trust" to the question records the root (by its real path, though
+-- the buffer reached it through a symlink) and restarts its server trusted.
+local function test_prompt_trust()
+  answer = 'Trust'
+  local buf, attached = open(env.E2E_OTHER_FILE)
+  if not attached then
+    return
+  end
+  check(wait(function()
+    return #prompts == 2
+  end, 10000), 'a second root asks its own question', #prompts .. ' prompts')
+  check(wait_client(buf, true) ~= nil, 'answering "Trust" restarts that server with trusted = true')
+  check(in_file(env.E2E_OTHER_REAL) and in_file(env.E2E_ROOT_REAL),
+    'the trust file holds both roots by their real paths', read(env.E2E_TRUST_FILE))
+  answer = 'Stay restricted'
+end
+
 local ok, err = pcall(function()
+  test_new_root_restricted()
+  test_restricted_server()
+  test_trust_commands()
+  test_prompt_trust()
   test_broken()
   test_hover()
   test_resolved()

@@ -9,7 +9,9 @@ vim.cmd('filetype on')
 vim.cmd('runtime plugin/insomnia.lua')
 vim.lsp.set_log_level(vim.env.INSOMNIA_NVIM_LOG_LEVEL or 'warn')
 
+-- settings.trusted must be ignored (an exrc could pass it) and nixPath, a program,
+-- must be sent only for a trusted root: e2e.lua checks both.
 require('insomnia').setup({
   cmd = { vim.env.INSOMNIA_LSP, 'serve' },
-  settings = { evaluation = { timeoutMs = 30000, debounceMs = 50 } },
+  settings = { nixPath = 'nix-instantiate', trusted = true, evaluation = { timeoutMs = 30000, debounceMs = 50 } },
 })

@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageclient/node';
 import { CrashCounter } from './logic/crash';
 import { chooseServer } from './logic/serverPath';
-import { buildSettings, ServerSettings } from './logic/settings';
+import { buildSettings, initOptions, ServerSettings } from './logic/settings';
 import { EvaluationStatusNotification, ProfileStatus } from './logic/types';
 
 export const documentSelector = [
@@ -115,14 +115,16 @@ export class Server implements vscode.Disposable {
     return {
       documentSelector,
       outputChannel: this.log,
-      initializationOptions: currentSettings(),
+      // Trust goes only here; a restart (onDidGrantWorkspaceTrust) sends the new value.
+      initializationOptions: initOptions(currentSettings(), vscode.workspace.isTrusted),
       // No synchronize.fileEvents: the server watches the profile folders itself
       // (fsnotify), so file events from here would only double its work.
       errorHandler: new CrashHandler(this.log),
       middleware: {
         workspace: {
-          // Answer the `insomnia` section ourselves so `trusted` (not a setting but
-          // Workspace Trust) is part of it.
+          // Answer the `insomnia` section ourselves: clamped, and without the
+          // program settings in an untrusted workspace, as in initializationOptions.
+          // It never carries trust (the server would ignore it there).
           configuration: async (params, token, next) => {
             const res = await next(params, token);
             if (!Array.isArray(res)) return res;

@@ -4,10 +4,12 @@
 local M = {}
 
 local uv = vim.uv or vim.loop
+local trust = require('insomnia.trust')
 local NAME = 'insomnia'
 local MARKERS = { '.insomnia/profiles.toml', 'flake.nix', '.git' }
 local opts = { cmd = { 'insomnia-lsp', 'serve' }, settings = {} }
 local clients = {} -- root dir -> client id (0.7 only; vim.lsp.start reuses by itself)
+local retired = {} -- client id -> true: stopped for a trust change, never reused while exiting
 local statuses = {} -- real path -> last insomnia/evaluationStatus params
 local resolved = {} -- real path -> scratch buffer showing its resolved manifest
 
@@ -56,7 +58,7 @@ end
 local function client_for(bufnr)
   local any
   for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
-    if c.name == NAME then
+    if c.name == NAME and not retired[c.id] then
       if vim.lsp.buf_is_attached(bufnr, c.id) then
         return c
       end
@@ -210,14 +212,29 @@ function M.resolved(fname)
   end)
 end
 
--- The last evaluation status of a buffer, for statuslines: "project:coder (default) ok".
-function M.status(bufnr)
-  local s = statuses[key(vim.api.nvim_buf_get_name(bufnr or 0))]
-  if not s then
-    return ''
+-- Whether the buffer's server runs restricted: what the client was started with,
+-- not the list on disk, so the statusline never claims more than the server has.
+function M.restricted(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+    if c.name == NAME and not retired[c.id] and vim.lsp.buf_is_attached(bufnr, c.id) then
+      return c.config.init_options.trusted ~= true
+    end
   end
-  return string.format('%s%s %s', str(s.qualifiedName) or NAME,
-    s.isDefault == true and ' (default)' or '', tostring(s.state))
+  return false
+end
+
+-- The last evaluation status of a buffer, for statuslines: "project:coder (default) ok",
+-- with " restricted" after it while its root is not trusted.
+function M.status(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local s = statuses[key(vim.api.nvim_buf_get_name(bufnr))]
+  local text = s and string.format('%s%s %s', str(s.qualifiedName) or NAME,
+    s.isDefault == true and ' (default)' or '', tostring(s.state)) or ''
+  if M.restricted(bufnr) then
+    text = (text == '' and NAME or text) .. ' restricted'
+  end
+  return text
 end
 
 -- The raw insomnia/evaluationStatus params of a buffer (nil when none arrived).
@@ -296,14 +313,37 @@ local function on_attach(client, bufnr)
   end
 end
 
-local function client_config(root)
-  local settings = object(opts.settings)
+-- Settings that name a program run it: honoured only for a trusted root (the
+-- server enforces this too). Trust itself is never a setting: see client_config.
+local PROGRAMS = { 'nixPath' }
+
+-- The settings sent to the server: the user's, minus any trust key (an exrc can call
+-- setup() too, so a setting must not grant trust), minus programs when restricted.
+local function settings_for(trusted)
+  local s = vim.deepcopy(opts.settings or {})
+  s.trusted, s.trustedRoots = nil, nil
+  if not trusted then
+    for _, k in ipairs(PROGRAMS) do
+      s[k] = nil
+    end
+    if type(s.pod) == 'table' then
+      s.pod.command = nil
+      s.pod = object(s.pod)
+    end
+  end
+  return s
+end
+
+local function client_config(root, trusted)
+  local settings = settings_for(trusted)
+  -- Trust travels only in initializationOptions, which only this plugin writes.
+  local init = vim.tbl_extend('force', {}, settings, { trusted = trusted })
   return {
     name = NAME,
     cmd = opts.cmd,
     root_dir = root,
-    init_options = settings,
-    settings = { insomnia = settings },
+    init_options = init,
+    settings = { insomnia = object(settings) },
     capabilities = capabilities(),
     handlers = handlers,
     on_attach = on_attach,
@@ -322,20 +362,22 @@ local function wanted(bufnr)
   return name ~= '' and (vim.bo[bufnr].filetype == 'nix' or vim.fn.fnamemodify(name, ':t') == 'profiles.toml')
 end
 
--- Starts (or reuses) the client for the buffer's root and attaches it.
-function M.attach(bufnr)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  if not wanted(bufnr) then
-    return
-  end
-  local root = M.root_dir(vim.api.nvim_buf_get_name(bufnr))
+local asked = {} -- root key -> true once the trust question was asked this session
+
+local function start(bufnr, root, trusted)
+  local config = client_config(root, trusted)
   if vim.lsp.start then
-    return vim.lsp.start(client_config(root), { bufnr = bufnr })
+    return vim.lsp.start(config, {
+      bufnr = bufnr,
+      reuse_client = function(c, conf)
+        return c.name == conf.name and c.config.root_dir == conf.root_dir and not retired[c.id]
+      end,
+    })
   end
   local id = clients[root]
   local client = id and vim.lsp.get_client_by_id(id)
-  if not client or client.is_stopped() then
-    id = vim.lsp.start_client(client_config(root))
+  if not client or client.is_stopped() or retired[id] then
+    id = vim.lsp.start_client(config)
     if not id then
       return notify('could not start ' .. tostring(opts.cmd[1]), vim.log.levels.ERROR)
     end
@@ -343,6 +385,87 @@ function M.attach(bufnr)
   end
   vim.lsp.buf_attach_client(bufnr, id)
   return id
+end
+
+-- Stops the root's clients and starts a new one, with the trust now on record, for
+-- every buffer of that root.
+function M.restart(root)
+  for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+    if c.name == NAME and c.config.root_dir == root then
+      retired[c.id] = true
+      call(c, 'stop')
+    end
+  end
+  clients[root] = nil
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) and wanted(b) and M.root_dir(vim.api.nvim_buf_get_name(b)) == root then
+      M.attach(b)
+    end
+  end
+end
+
+-- Asks once per session whether to trust a new root; the server runs restricted
+-- meanwhile, so startup never waits on the answer. "Stay restricted" is not written
+-- down: the question comes back next session (:InsomniaTrust answers it for good).
+local function ask(root)
+  local k = trust.key(root)
+  if asked[k] then
+    return
+  end
+  asked[k] = true
+  vim.schedule(function()
+    local prompt = 'insomnia: trust ' .. k .. '? (evaluates its Nix without restrictions, runs pods)'
+    vim.ui.select({ 'Trust', 'Stay restricted' }, { prompt = prompt }, function(choice)
+      if choice == 'Trust' then
+        M.trust(root)
+      end
+    end)
+  end)
+end
+
+-- Starts (or reuses) the client for the buffer's root and attaches it.
+function M.attach(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if not wanted(bufnr) then
+    return
+  end
+  local root = M.root_dir(vim.api.nvim_buf_get_name(bufnr))
+  local trusted = trust.is_trusted(root)
+  if not trusted then
+    ask(root)
+  end
+  return start(bufnr, root, trusted)
+end
+
+-- The root of a buffer holding a file (nil for scratch and terminal buffers, whose
+-- names are not paths).
+local function buf_root(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  return name ~= '' and vim.bo[bufnr].buftype == '' and M.root_dir(name) or nil
+end
+
+-- :InsomniaTrust: records the root (the current buffer's by default) and restarts
+-- its server unrestricted.
+function M.trust(root)
+  root = root or buf_root()
+  if not root then
+    return notify('this buffer is not a file: open a profile first', vim.log.levels.WARN)
+  end
+  asked[trust.key(root)] = true
+  notify('trusted ' .. trust.add(root))
+  M.restart(root)
+end
+
+-- :InsomniaUntrust: forgets the root and restarts its server restricted.
+function M.untrust(root)
+  root = root or buf_root()
+  if not root then
+    return notify('this buffer is not a file: open a profile first', vim.log.levels.WARN)
+  end
+  asked[trust.key(root)] = true
+  notify('restricted ' .. trust.remove(root))
+  M.restart(root)
 end
 
 -- Server-side lens commands that need editor UI (contract: "commands the editor executes").
@@ -366,6 +489,10 @@ vim.lsp.commands[''] = function() end
 -- setup({ cmd = {...}, settings = {...} }): settings is the `insomnia` section.
 function M.setup(user)
   opts = vim.tbl_extend('force', opts, user or {})
+  if type(opts.settings) == 'table' and (opts.settings.trusted ~= nil or opts.settings.trustedRoots ~= nil) then
+    -- An exrc can call setup() too: trust comes only from :InsomniaTrust and the prompt.
+    notify('settings.trusted is ignored: trust a root with :InsomniaTrust', vim.log.levels.WARN)
+  end
   if not vim.g.loaded_insomnia then -- the plugin folder was added to rtp after startup
     vim.cmd('runtime plugin/insomnia.lua')
   end

@@ -1,19 +1,32 @@
 // The `insomnia` settings as the server reads them (docs/server-contract.md),
-// built from VS Code's configuration plus Workspace Trust. Used for both
-// initializationOptions and workspace/configuration answers, so the server sees
-// the same object either way.
+// built from VS Code's configuration. The same object goes in initializationOptions
+// and in workspace/configuration answers, so the server sees one view either way;
+// only initializationOptions carries trust (see initOptions).
 
 export interface ServerSettings {
   nixPath: string;
   evaluation: { timeoutMs: number; debounceMs: number; maxConcurrent: number };
-  trusted: boolean;
   pod: { command: string; readyTimeoutMs: number };
 }
 
-export const defaults: Omit<ServerSettings, 'trusted'> = {
+// What the server is started with: the settings plus Workspace Trust.
+export interface InitOptions extends ServerSettings {
+  trusted: boolean;
+}
+
+export const defaults: ServerSettings = {
   nixPath: 'nix-instantiate',
   evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0 },
   pod: { command: '', readyTimeoutMs: 60000 },
+};
+
+// The bounds the server clamps to, mirrored as minimum/maximum in package.json, so a
+// setting cannot lift a limit. maxConcurrent: the server also caps it at the CPU count.
+export const bounds = {
+  timeoutMs: { min: 100, max: 60000 },
+  debounceMs: { min: 0, max: 2000 },
+  maxConcurrent: { min: 0, max: 64 },
+  readyTimeoutMs: { min: 1000, max: 300000 },
 };
 
 // get reads one dotted key below `insomnia` (e.g. "evaluation.timeoutMs").
@@ -23,28 +36,35 @@ function str(v: unknown, d: string): string {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : d;
 }
 
-function int(v: unknown, d: number, min: number): number {
+function int(v: unknown, d: number, b: { min: number; max: number }): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) return d;
-  return Math.max(min, Math.round(v));
+  return Math.min(b.max, Math.max(b.min, Math.round(v)));
 }
 
+// trusted: Workspace Trust. Settings that name a program (nixPath, pod.command) run
+// it, so an untrusted workspace gets the defaults whatever the settings say; they are
+// also restrictedConfigurations in package.json, and the server ignores them there too.
 export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
   const d = defaults;
   return {
-    // nixPath and pod.command are restrictedConfigurations in package.json: in an
-    // untrusted workspace VS Code ignores the workspace's value for them.
-    nixPath: str(get('nixPath'), d.nixPath),
+    nixPath: trusted ? str(get('nixPath'), d.nixPath) : d.nixPath,
     evaluation: {
-      timeoutMs: int(get('evaluation.timeoutMs'), d.evaluation.timeoutMs, 100),
-      debounceMs: int(get('evaluation.debounceMs'), d.evaluation.debounceMs, 0),
-      maxConcurrent: int(get('evaluation.maxConcurrent'), d.evaluation.maxConcurrent, 0),
+      timeoutMs: int(get('evaluation.timeoutMs'), d.evaluation.timeoutMs, bounds.timeoutMs),
+      debounceMs: int(get('evaluation.debounceMs'), d.evaluation.debounceMs, bounds.debounceMs),
+      maxConcurrent: int(get('evaluation.maxConcurrent'), d.evaluation.maxConcurrent, bounds.maxConcurrent),
     },
-    trusted,
     pod: {
-      command: str(get('pod.command'), ''),
-      readyTimeoutMs: int(get('pod.readyTimeoutMs'), d.pod.readyTimeoutMs, 1000),
+      command: trusted ? str(get('pod.command'), d.pod.command) : d.pod.command,
+      readyTimeoutMs: int(get('pod.readyTimeoutMs'), d.pod.readyTimeoutMs, bounds.readyTimeoutMs),
     },
   };
+}
+
+// initOptions adds trust, which the server takes only from initializationOptions:
+// workspace/configuration is reachable from repository files (.vscode/settings.json),
+// so a repository could trust itself there.
+export function initOptions(settings: ServerSettings, trusted: boolean): InitOptions {
+  return { ...settings, trusted: trusted === true };
 }
 
 // needsRestart tells whether a changed setting needs a server restart (the

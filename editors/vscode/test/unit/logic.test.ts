@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chooseServer, expandSetting, bundledServerPath } from '../../src/logic/serverPath';
-import { buildSettings, needsRestart } from '../../src/logic/settings';
+import { bounds, buildSettings, initOptions, needsRestart } from '../../src/logic/settings';
 import { attachTerminal, spawnArgs, validatePodName, firstObject, resolveOnPath, launchSpec } from '../../src/logic/pods';
 import { driftSummary, languageStatus, podPickItems, profileLabel, profilePickItems, statusBarText } from '../../src/logic/status';
 import { manifestPath, renderManifest } from '../../src/logic/manifest';
@@ -31,14 +32,14 @@ test('server path: the bundled binary for this platform, else PATH', () => {
   assert.equal(chooseServer({ ...base, platform: 'win32', setting: '', exists: () => false }).command, 'insomnia-lsp.exe');
 });
 
-test('settings: defaults, user values, bad values and trust', () => {
+test('settings: defaults, user values, bad values; no trust in them', () => {
   const none = buildSettings(() => undefined, true);
   assert.deepEqual(none, {
     nixPath: 'nix-instantiate',
     evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0 },
-    trusted: true,
     pod: { command: '', readyTimeoutMs: 60000 },
   });
+  assert.equal('trusted' in none, false, 'trust is never part of the configuration answer');
   const vals: Record<string, unknown> = {
     nixPath: ' /nix/bin/nix-instantiate ',
     'evaluation.timeoutMs': 5,
@@ -46,17 +47,75 @@ test('settings: defaults, user values, bad values and trust', () => {
     'evaluation.maxConcurrent': 2.6,
     'pod.command': '/opt/pod',
     'pod.readyTimeoutMs': 2000,
+    trusted: true, // a repository's .vscode/settings.json could say this: no effect
   };
-  const s = buildSettings((k) => vals[k], false);
+  const s = buildSettings((k) => vals[k], true);
   assert.equal(s.nixPath, '/nix/bin/nix-instantiate');
   assert.equal(s.evaluation.timeoutMs, 100, 'clamped to the minimum');
   assert.equal(s.evaluation.debounceMs, 200, 'a non-number falls back to the default');
   assert.equal(s.evaluation.maxConcurrent, 3);
   assert.equal(s.pod.command, '/opt/pod');
   assert.equal(s.pod.readyTimeoutMs, 2000);
-  assert.equal(s.trusted, false);
+  assert.equal('trusted' in s, false);
   assert.equal(needsRestart((k) => k === 'insomnia.server.path'), true);
   assert.equal(needsRestart((k) => k === 'insomnia.nixPath'), false);
+});
+
+test('settings: limits are clamped to the bounds the server uses', () => {
+  const huge: Record<string, unknown> = {
+    'evaluation.timeoutMs': 1e9,
+    'evaluation.debounceMs': 1e9,
+    'evaluation.maxConcurrent': 1e9,
+    'pod.readyTimeoutMs': 1e9,
+  };
+  const hi = buildSettings((k) => huge[k], true);
+  assert.deepEqual(hi.evaluation, { timeoutMs: 60000, debounceMs: 2000, maxConcurrent: 64 });
+  assert.equal(hi.pod.readyTimeoutMs, 300000);
+  const lo = buildSettings((k) => (k.startsWith('evaluation.') || k.startsWith('pod.ready') ? -5 : undefined), true);
+  assert.deepEqual(lo.evaluation, { timeoutMs: 100, debounceMs: 0, maxConcurrent: 0 });
+  assert.equal(lo.pod.readyTimeoutMs, 1000);
+});
+
+test('settings: an untrusted workspace gets no program from the settings', () => {
+  const vals: Record<string, unknown> = { nixPath: '/tmp/evil', 'pod.command': '/tmp/evil-pod', 'evaluation.timeoutMs': 5000 };
+  const s = buildSettings((k) => vals[k], false);
+  assert.equal(s.nixPath, 'nix-instantiate');
+  assert.equal(s.pod.command, '');
+  assert.equal(s.evaluation.timeoutMs, 5000, 'limits still apply, within bounds');
+});
+
+test('initializationOptions carry trust: JSON true only when the workspace is trusted', () => {
+  const s = buildSettings(() => undefined, true);
+  assert.deepEqual(initOptions(s, true), { ...s, trusted: true });
+  assert.equal(initOptions(s, false).trusted, false);
+  assert.equal(initOptions(s, 'yes' as unknown as boolean).trusted, false, 'anything but true is restricted');
+});
+
+// package.json must say what settings.ts and the server enforce.
+const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+
+test('package.json: minimum/maximum of the limits match the clamps', () => {
+  const props = pkg.contributes.configuration.properties;
+  const want: Record<string, { min: number; max: number }> = {
+    'insomnia.evaluation.timeoutMs': bounds.timeoutMs,
+    'insomnia.evaluation.debounceMs': bounds.debounceMs,
+    'insomnia.evaluation.maxConcurrent': bounds.maxConcurrent,
+    'insomnia.pod.readyTimeoutMs': bounds.readyTimeoutMs,
+  };
+  for (const [key, b] of Object.entries(want)) {
+    assert.deepEqual([props[key].minimum, props[key].maximum], [b.min, b.max], key);
+  }
+  assert.equal(props['insomnia.trusted'], undefined, 'trust is not a setting');
+});
+
+test('package.json: every setting naming a program or a limit is a restricted configuration', () => {
+  const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  const props = Object.keys(pkg.contributes.configuration.properties);
+  const must = props.filter((k) => k !== 'insomnia.trace.server');
+  assert.ok(must.length >= 7, 'the settings were found');
+  for (const key of must) assert.ok(restricted.includes(key), `${key} is restricted`);
+  for (const key of restricted) assert.ok(props.includes(key), `${key} is a real setting`);
 });
 
 test('pod names and spawn arguments', () => {
