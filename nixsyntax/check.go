@@ -116,8 +116,11 @@ type checker struct {
 	depth   int
 }
 
+// report records a problem. Messages quote source names, and a key pasted
+// unquoted is one identifier (`sk-ant-...` lexes as a name): redact here,
+// where source text enters the message, so no caller can forget.
 func (c *checker) report(start, end int32, sev diagnostics.Severity, code, msg string, related NodeID) {
-	c.info.diags = append(c.info.diags, checkDiag{int(start), int(end), sev, code, msg, related})
+	c.info.diags = append(c.info.diags, checkDiag{int(start), int(end), sev, code, diagnostics.Redact(msg), related})
 }
 
 func (c *checker) reportNode(id NodeID, sev diagnostics.Severity, code, msg string) {

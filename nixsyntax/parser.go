@@ -134,7 +134,9 @@ func (p *parser) errAt(start, end int, msg string) {
 	if n := len(p.f.errs); n > 0 && p.f.errs[n-1].start == start {
 		return // one error per place: the rest is a cascade
 	}
-	p.f.errs = append(p.f.errs, synErr{start: start, end: end, msg: msg})
+	// Messages may quote source text (an invalid number, a token): redact
+	// where it enters the message.
+	p.f.errs = append(p.f.errs, synErr{start: start, end: end, msg: diagnostics.Redact(msg)})
 }
 
 func (p *parser) errTok(msg string) {

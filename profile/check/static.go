@@ -5,6 +5,7 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Static is everything known about a .nix file without Nix: syntax and scope
@@ -26,7 +27,23 @@ func StaticInput(path string, f *nixsyntax.File, ids []string) diagnostics.Stati
 	for _, r := range nixsyntax.SecretRefs(f) {
 		in.SecretCalls = append(in.SecretCalls, diagnostics.SecretCall{File: path, Range: r.Range, ID: r.ID})
 	}
+	in.Names = keyNames(path, f)
 	return in
+}
+
+// keyNames are the identifiers of f shaped like a credential, one per
+// occurrence: no real name is a key, a key pasted without quotes is one.
+func keyNames(path string, f *nixsyntax.File) []diagnostics.StaticName {
+	var out []diagnostics.StaticName
+	for _, t := range f.Tokens {
+		if t.Kind != nixsyntax.TIdent || t.End-t.Start < secrets.MinShapeLen {
+			continue
+		}
+		if name := string(f.Src[t.Start:t.End]); secrets.LooksSecret(name) {
+			out = append(out, diagnostics.StaticName{File: path, Range: f.Range(int(t.Start), int(t.End)), Name: name})
+		}
+	}
+	return out
 }
 
 // Fallback is where a manifest problem that Nix gives no position for is
