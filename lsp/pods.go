@@ -397,17 +397,17 @@ func (s *Server) startPodProgress(ctx context.Context, title, message string) *p
 	return p
 }
 
-// report shows one stderr line of the pod (redacted: a pod may echo its
-// configuration).
+// report shows one stderr line of the pod, redacted (a pod may echo its
+// configuration) before it is cut: a cut key may no longer look like one.
 func (p *podProgress) report(line string) {
-	line = strings.TrimSpace(line)
+	line = strings.TrimSpace(diagnostics.Redact(line))
 	if !p.ok || line == "" {
 		return
 	}
 	if len(line) > 200 {
 		line = line[:200] + "…"
 	}
-	p.send(map[string]any{"kind": "report", "message": diagnostics.Redact(line)})
+	p.send(map[string]any{"kind": "report", "message": line})
 }
 
 func (p *podProgress) end(message string) {
