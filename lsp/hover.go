@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/markdown"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
@@ -64,7 +65,7 @@ func markdownHover(text string, r *diagnostics.Range) *protocol.Hover {
 // profileHover is the whole-profile view: name, status, hash and manifest.
 func (s *Server) profileHover(st profileState) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**profile** `%s` · %s\n\n", s.ws.label(st.path), st.status())
+	fmt.Fprintf(&b, "**profile** %s · %s\n\n", markdown.Code(s.ws.label(st.path)), st.status())
 	b.WriteString(statusNote(st))
 	shown := st.lastGood
 	if shown == nil {
@@ -76,9 +77,7 @@ func (s *Server) profileHover(st profileState) string {
 	}
 	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms at %s\n\n", snap, shown.Duration.Milliseconds(),
 		shown.Finished.Format("15:04:05"))
-	b.WriteString("```json\n")
-	b.WriteString(prettyJSON(shown.Display))
-	b.WriteString("\n```\n")
+	b.WriteString(markdown.Block("json", prettyJSON(shown.Display)) + "\n")
 	return b.String()
 }
 
@@ -94,7 +93,7 @@ func statusNote(st profileState) string {
 	case st.latest.NixError:
 		note = "_last evaluation failed; see the diagnostics_"
 	case st.latest.Errors > 0:
-		note = fmt.Sprintf("_%s; see the diagnostics_", st.latest.Message)
+		note = fmt.Sprintf("_%s; see the diagnostics_", markdown.Text(st.latest.Message))
 	}
 	if st.lastGood != nil && st.latest != st.lastGood {
 		note += " — showing the last good result"
@@ -204,14 +203,14 @@ func attributeText(here string, mpath []string, st profileState) (string, bool) 
 		return "", false
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**`%s`**", strings.Join(mpath, "."))
+	b.WriteString("**" + markdown.Code(strings.Join(mpath, ".")) + "**")
 	if documented {
 		writeFieldDoc(&b, doc)
 	} else {
 		b.WriteString("\n\n_not a manifest field: upstream ignores it_")
 	}
 	if found {
-		b.WriteString("\n\nresolved value:\n```json\n" + value + "\n```")
+		b.WriteString("\n\nresolved value:\n" + markdown.Block("json", value))
 		if where := setBy(here, mpath, st.lastGood.Positions); where != "" {
 			b.WriteString("\n\n" + where)
 		}
@@ -281,7 +280,7 @@ func setBy(here string, path []string, pm diagnostics.PosMap) string {
 	for p := ptr; p != "/manifest"; p = p[:strings.LastIndexByte(p, '/')] {
 		if loc, ok := pm[p]; ok {
 			if !samePath(loc.File, here) {
-				return fmt.Sprintf("set in `%s` line %d", relTo(here, loc.File), loc.Range.Start.Line+1)
+				return fmt.Sprintf("set in %s line %d", markdown.Code(relTo(here, loc.File)), loc.Range.Start.Line+1)
 			}
 			break
 		}
@@ -296,7 +295,10 @@ func setBy(here string, path []string, pm diagnostics.PosMap) string {
 		return ""
 	}
 	slices.Sort(files)
-	return "values from `" + strings.Join(files, "`, `") + "`"
+	for i, f := range files {
+		files[i] = markdown.Code(f)
+	}
+	return "values from " + strings.Join(files, ", ")
 }
 
 func samePath(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
@@ -393,7 +395,7 @@ func (s *Server) registryHover(path string, pos protocol.Position) *protocol.Hov
 				status += ": " + st.latest.Message
 			}
 		}
-		md += "\n\nlast evaluation: " + status
+		md += "\n\nlast evaluation: " + markdown.Text(status)
 	}
 	return markdownHover(md, &h.Range)
 }

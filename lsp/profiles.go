@@ -14,6 +14,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Profile commands for editor pickers and lenses (issue 6): listing, set
@@ -46,8 +47,9 @@ func (s *Server) cmdListProfiles(ctx context.Context, raw json.RawMessage) (any,
 	}
 	for _, e := range reg.Entries {
 		st, _ := s.ws.snapshot(filepath.Clean(e.Path))
-		rows = append(rows, profileRow{QualifiedName: e.QualifiedName(), Source: string(e.Source), Name: e.Name,
-			Path: e.Path, Description: e.Description, IsDefault: e.IsDefault, Status: st.status()})
+		// A key typed into profiles.toml must not reach a picker.
+		rows = append(rows, profileRow{QualifiedName: secrets.Redact(e.QualifiedName()), Source: string(e.Source), Name: secrets.Redact(e.Name),
+			Path: e.Path, Description: secrets.Redact(e.Description), IsDefault: e.IsDefault, Status: st.status()})
 	}
 	return rows, nil
 }
