@@ -56,6 +56,9 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
+	if err := checkPodName(arg.Name, true); err != nil {
+		return nil, err
+	}
 	tgt, err := s.resolveProfile(arg.Profile)
 	if err != nil {
 		return nil, err
@@ -168,6 +171,20 @@ func (s *Server) resolveProfile(raw string) (podTarget, error) {
 	return podTarget{selector: q, path: filepath.Clean(sel.Path), label: q}, nil
 }
 
+// checkPodName refuses, before anything runs, a name given by the editor
+// that insomnia-pod could read as an option or that holds characters a
+// pod name may not (spawn.ValidatePodName). An empty name is allowed when
+// one will be proposed.
+func checkPodName(name string, mayBeEmpty bool) error {
+	if name == "" && mayBeEmpty {
+		return nil
+	}
+	if err := spawn.ValidatePodName(name); err != nil {
+		return fmt.Errorf("refused pod name: %w", err)
+	}
+	return nil
+}
+
 // fileTarget names a profile file by its registry entry when it has one
 // (the runtime records that provenance), else by its absolute path.
 func (s *Server) fileTarget(path string) podTarget {
@@ -191,6 +208,9 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 		Name string `json:"name"`
 	}
 	if err := decodeArg(raw, &arg); err != nil {
+		return nil, err
+	}
+	if err := checkPodName(arg.Name, false); err != nil {
 		return nil, err
 	}
 	data, runtime, err := s.podDirs()
