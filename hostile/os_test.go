@@ -1,10 +1,11 @@
 package hostile
 
 import (
-	"go.lsp.dev/uri"
 	"os"
 	"syscall"
 	"testing"
+
+	"go.lsp.dev/uri"
 )
 
 func killPid(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }

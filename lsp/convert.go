@@ -5,6 +5,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 func fromProtoPos(p protocol.Position) diagnostics.Pos {
@@ -19,12 +20,14 @@ func toProtoRange(r diagnostics.Range) protocol.Range {
 	return protocol.Range{Start: toProtoPos(r.Start), End: toProtoPos(r.End)}
 }
 
+// toProtoDiagnostic is where every published message passes: redacted
+// here too, whichever producer built it.
 func toProtoDiagnostic(d diagnostics.Diagnostic) protocol.Diagnostic {
 	out := protocol.Diagnostic{
 		Range:    toProtoRange(d.Range),
 		Severity: protocol.DiagnosticSeverity(d.Severity),
 		Source:   protocol.NewOptional(diagnostics.Source),
-		Message:  protocol.String(d.Message),
+		Message:  protocol.String(secrets.Redact(d.Message)),
 	}
 	if d.Code != "" {
 		out.Code = protocol.String(d.Code)
@@ -32,7 +35,7 @@ func toProtoDiagnostic(d diagnostics.Diagnostic) protocol.Diagnostic {
 	for _, r := range d.Related {
 		out.RelatedInformation = append(out.RelatedInformation, protocol.DiagnosticRelatedInformation{
 			Location: protocol.Location{URI: uri.File(r.Location.File), Range: toProtoRange(r.Location.Range)},
-			Message:  r.Message,
+			Message:  secrets.Redact(r.Message),
 		})
 	}
 	return out

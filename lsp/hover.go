@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/markdown"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
@@ -65,7 +66,7 @@ func markdownHover(text string, r *diagnostics.Range) *protocol.Hover {
 // profileHover is the whole-profile view: name, status, hash and manifest.
 func (s *Server) profileHover(st session.ProfileState) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**profile** `%s` · %s\n\n", s.sess.Label(st.Path), st.Status())
+	fmt.Fprintf(&b, "**profile** %s · %s\n\n", markdown.Code(s.sess.Label(st.Path)), st.Status())
 	b.WriteString(statusNote(st))
 	shown := st.LastGood
 	if shown == nil {
@@ -77,9 +78,7 @@ func (s *Server) profileHover(st session.ProfileState) string {
 	}
 	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms at %s\n\n", snap, shown.Duration.Milliseconds(),
 		shown.Finished.Format("15:04:05"))
-	b.WriteString("```json\n")
-	b.WriteString(prettyJSON(shown.Display))
-	b.WriteString("\n```\n")
+	b.WriteString(markdown.Block("json", prettyJSON(shown.Display)) + "\n")
 	return b.String()
 }
 
@@ -95,7 +94,7 @@ func statusNote(st session.ProfileState) string {
 	case st.Latest.NixError:
 		note = "_last evaluation failed; see the diagnostics_"
 	case st.Latest.Errors > 0:
-		note = fmt.Sprintf("_%s; see the diagnostics_", st.Latest.Message)
+		note = fmt.Sprintf("_%s; see the diagnostics_", markdown.Text(st.Latest.Message))
 	}
 	if st.LastGood != nil && st.Latest != st.LastGood {
 		note += " — showing the last good result"
@@ -205,14 +204,14 @@ func attributeText(here string, mpath []string, st session.ProfileState) (string
 		return "", false
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**`%s`**", strings.Join(mpath, "."))
+	b.WriteString("**" + markdown.Code(strings.Join(mpath, ".")) + "**")
 	if documented {
 		writeFieldDoc(&b, doc)
 	} else {
 		b.WriteString("\n\n_not a manifest field: upstream ignores it_")
 	}
 	if found {
-		b.WriteString("\n\nresolved value:\n```json\n" + value + "\n```")
+		b.WriteString("\n\nresolved value:\n" + markdown.Block("json", value))
 		if where := setBy(here, mpath, st.LastGood.Positions); where != "" {
 			b.WriteString("\n\n" + where)
 		}
@@ -282,7 +281,7 @@ func setBy(here string, path []string, pm diagnostics.PosMap) string {
 	for p := ptr; p != "/manifest"; p = p[:strings.LastIndexByte(p, '/')] {
 		if loc, ok := pm[p]; ok {
 			if !samePath(loc.File, here) {
-				return fmt.Sprintf("set in `%s` line %d", relTo(here, loc.File), loc.Range.Start.Line+1)
+				return fmt.Sprintf("set in %s line %d", markdown.Code(relTo(here, loc.File)), loc.Range.Start.Line+1)
 			}
 			break
 		}
@@ -297,7 +296,10 @@ func setBy(here string, path []string, pm diagnostics.PosMap) string {
 		return ""
 	}
 	slices.Sort(files)
-	return "values from `" + strings.Join(files, "`, `") + "`"
+	for i, f := range files {
+		files[i] = markdown.Code(f)
+	}
+	return "values from " + strings.Join(files, ", ")
 }
 
 func samePath(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
@@ -394,7 +396,7 @@ func (s *Server) registryHover(path string, pos protocol.Position) *protocol.Hov
 				status += ": " + st.Latest.Message
 			}
 		}
-		md += "\n\nlast evaluation: " + status
+		md += "\n\nlast evaluation: " + markdown.Text(status)
 	}
 	return markdownHover(md, &h.Range)
 }

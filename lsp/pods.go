@@ -61,6 +61,9 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
+	if err := checkPodName(arg.Name, true); err != nil {
+		return nil, err
+	}
 	tgt, err := s.resolveProfile(arg.Profile)
 	if err != nil {
 		return nil, err
@@ -176,6 +179,20 @@ func (s *Server) resolveProfile(raw string) (podTarget, error) {
 	return podTarget{selector: q, path: filepath.Clean(sel.Path), label: q}, nil
 }
 
+// checkPodName refuses, before anything runs, a name given by the editor
+// that insomnia-pod could read as an option or that holds characters a
+// pod name may not (spawn.ValidatePodName). An empty name is allowed when
+// one will be proposed.
+func checkPodName(name string, mayBeEmpty bool) error {
+	if name == "" && mayBeEmpty {
+		return nil
+	}
+	if err := spawn.ValidatePodName(name); err != nil {
+		return fmt.Errorf("refused pod name: %w", err)
+	}
+	return nil
+}
+
 // fileTarget names a profile file by its registry entry when it has one
 // (the runtime records that provenance), else by its absolute path.
 func (s *Server) fileTarget(path string) podTarget {
@@ -202,6 +219,9 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 		Name string `json:"name"`
 	}
 	if err := decodeArg(raw, &arg); err != nil {
+		return nil, err
+	}
+	if err := checkPodName(arg.Name, false); err != nil {
 		return nil, err
 	}
 	data, runtime, err := s.podDirs()
@@ -406,17 +426,17 @@ func (s *Server) startPodProgress(ctx context.Context, title, message string) *p
 	return p
 }
 
-// report shows one stderr line of the pod (redacted: a pod may echo its
-// configuration).
+// report shows one stderr line of the pod, redacted (a pod may echo its
+// configuration) before it is cut: a cut key may no longer look like one.
 func (p *podProgress) report(line string) {
-	line = strings.TrimSpace(line)
+	line = strings.TrimSpace(secrets.Redact(line))
 	if !p.ok || line == "" {
 		return
 	}
 	if len(line) > 200 {
 		line = line[:200] + "…"
 	}
-	p.send(map[string]any{"kind": "report", "message": secrets.Redact(line)})
+	p.send(map[string]any{"kind": "report", "message": line})
 }
 
 func (p *podProgress) end(message string) {

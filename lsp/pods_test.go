@@ -324,7 +324,12 @@ func TestPodsSpawnFailures(t *testing.T) {
 			t.Setenv("INSOMNIA_POD_DOUBLE_MODE", tc.mode)
 			err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": tc.name}, nil)
 			t.Logf("error: %v", err)
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "cannot start pod "+tc.name+" from project:coder") {
+			// A bad name is refused before the profile is looked at.
+			where := "cannot start pod " + tc.name + " from project:coder"
+			if tc.mode == "" {
+				where = "refused pod name"
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), where) {
 				t.Errorf("mode %s: error %v, want %q", tc.mode, err, tc.want)
 			}
 			if tc.mode == "never-ready" && !hasProgress(c, "double: evaluating forever") {

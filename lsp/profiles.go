@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
@@ -46,8 +48,9 @@ func (s *Server) cmdListProfiles(ctx context.Context, raw json.RawMessage) (any,
 	}
 	for _, e := range reg.Entries {
 		st, _ := s.sess.Profile(filepath.Clean(e.Path))
-		rows = append(rows, profileRow{QualifiedName: e.QualifiedName(), Source: string(e.Source), Name: e.Name,
-			Path: e.Path, Description: e.Description, IsDefault: e.IsDefault, Status: st.Status()})
+		// A key typed into profiles.toml must not reach a picker.
+		rows = append(rows, profileRow{QualifiedName: secrets.Redact(e.QualifiedName()), Source: string(e.Source), Name: secrets.Redact(e.Name),
+			Path: e.Path, Description: secrets.Redact(e.Description), IsDefault: e.IsDefault, Status: st.Status()})
 	}
 	return rows, nil
 }
@@ -113,10 +116,16 @@ func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any,
 	if arg.URI == "" {
 		return nil, errors.New("addToProjectProfiles needs the uri of a profile file")
 	}
-	path := argPath(arg.URI)
+	path, err := s.workspaceFile(argPath(arg.URI))
+	if err != nil {
+		return nil, err
+	}
 	reg := s.sess.Registry()
 	if reg == nil {
 		return nil, errors.New("profiles are not discovered yet; try again in a moment")
+	}
+	if err := inProject(reg, path); err != nil {
+		return nil, err
 	}
 	for _, e := range reg.ByPath(path) {
 		if e.Source == registry.Project {
@@ -130,6 +139,66 @@ func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any,
 	}
 	return s.applyFileEdit(ctx, rd, ed, "Add "+filepath.Base(path)+" to the project profiles",
 		func() string { return path + " is now listed as " + s.sess.QualifiedName(path) })
+}
+
+// OutsideError refuses a file outside the workspace folders (or outside the
+// project whose registry would list it): the registry is shared with
+// every tool, and an entry must not point them at /etc/shadow.
+type OutsideError struct {
+	Path  string
+	Where string // "the workspace folders" or the project folder
+}
+
+func (e *OutsideError) Error() string {
+	return fmt.Sprintf("refused: %s is outside %s; only a profile inside it can be added to the project profiles", e.Path, e.Where)
+}
+
+// workspaceFile resolves a command's path (relative to the first folder)
+// through symlinks and refuses it unless it lies inside a workspace folder.
+func (s *Server) workspaceFile(path string) (string, error) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(s.sess.Root(), path)
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("cannot add %s to the project profiles: %v", path, err)
+	}
+	roots := s.sess.Roots()
+	if len(roots) == 0 {
+		roots = []string{s.sess.Root()}
+	}
+	for _, r := range roots {
+		if within(real, r) {
+			return filepath.Clean(path), nil
+		}
+	}
+	return "", &OutsideError{Path: path, Where: "the workspace folders"}
+}
+
+// inProject refuses a profile outside the project the target registry
+// belongs to (the folder holding its .insomnia): its entry would climb out
+// with "..".
+func inProject(reg *registry.Registry, path string) error {
+	target := reg.ProjectFile
+	if target == "" {
+		target = filepath.Join(reg.Workspace, ".insomnia", "profiles.toml")
+	}
+	project := filepath.Dir(filepath.Dir(target))
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil || !within(real, project) {
+		return &OutsideError{Path: path, Where: "the project " + project}
+	}
+	return nil
+}
+
+// within reports whether path is dir or below it, both symlink-resolved
+// (dir as far as it exists).
+func within(path, dir string) bool {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel)
 }
 
 // bufferReader reads files as the editor sees them and remembers which

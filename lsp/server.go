@@ -12,7 +12,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/insomnia-lsp/insomnia-lsp/internal/rpccodec"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/redactlog"
 	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
@@ -56,6 +56,7 @@ func Serve(ctx context.Context, rw io.ReadWriteCloser, opts Options) int {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
+	opts.Logger = redactlog.Wrap(opts.Logger) // the log's output boundary
 	s := newServer(ctx, opts)
 	s.connect(rw)
 	select {
@@ -93,9 +94,9 @@ func newServer(ctx context.Context, opts Options) *Server {
 // request ever waits behind another (or behind Nix).
 func (s *Server) connect(rw io.ReadWriteCloser) {
 	s.frames = newFrameFilter(rw, s.log)
-	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(s.frames), jsonrpc2.WithCodec(rpccodec.Codec{}))
+	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(s.frames), jsonrpc2.WithCodec(redactingCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
-	s.conn.Go(s.ctx, ordered(s.notificationsNeverFail(s.recoverer(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)))))
+	s.conn.Go(s.ctx, ordered(redactErrors(s.notificationsNeverFail(s.recoverer(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))))
 }
 
 // stop cancels background work and closes the connection. Closing the

@@ -6,6 +6,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // DocumentSymbol is the nested attribute outline of a .nix file, straight
@@ -22,7 +23,8 @@ func toProtoSymbols(syms []nixsyntax.Symbol) []protocol.DocumentSymbol {
 	out := make([]protocol.DocumentSymbol, 0, len(syms))
 	for _, sym := range syms {
 		out = append(out, protocol.DocumentSymbol{
-			Name:           sym.Name,
+			// A key pasted as an attribute name is a symbol's name.
+			Name:           secrets.Redact(sym.Name),
 			Kind:           protocol.SymbolKind(sym.Kind),
 			Range:          toProtoRange(sym.Range),
 			SelectionRange: toProtoRange(sym.Selection),

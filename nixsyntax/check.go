@@ -116,6 +116,10 @@ type checker struct {
 	depth   int
 }
 
+// report records a problem. Messages quote source names, and a key pasted
+// unquoted is one identifier (`sk-ant-...` lexes as a name): the parser
+// knows nothing of secrets, so its one caller that publishes, profile/check
+// Static, redacts every message.
 func (c *checker) report(start, end int32, sev diagnostics.Severity, code, msg string, related NodeID) {
 	c.info.diags = append(c.info.diags, checkDiag{int(start), int(end), sev, code, msg, related})
 }

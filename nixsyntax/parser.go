@@ -134,6 +134,8 @@ func (p *parser) errAt(start, end int, msg string) {
 	if n := len(p.f.errs); n > 0 && p.f.errs[n-1].start == start {
 		return // one error per place: the rest is a cascade
 	}
+	// Messages may quote source text (an invalid number, a token):
+	// profile/check Static redacts them before they are published.
 	p.f.errs = append(p.f.errs, synErr{start: start, end: end, msg: msg})
 }
 

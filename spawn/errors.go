@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Kind says which way a launch or resume failed, so callers can react
@@ -60,6 +62,8 @@ type Error struct {
 	Err    error    // underlying cause, if any
 }
 
+// Error is redacted as a whole: Detail and Err may quote the pod or the
+// profile (Tail is redacted line by line as it is read).
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(sentinels[e.Kind].Error())
@@ -75,7 +79,7 @@ func (e *Error) Error() string {
 	if len(e.Tail) > 0 {
 		b.WriteString(": " + strings.Join(e.Tail, " | "))
 	}
-	return b.String()
+	return secrets.Redact(b.String())
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -108,7 +108,9 @@ func Launch(ctx context.Context, req LaunchRequest) (Ready, error) {
 	}
 	return run(ctx, job{
 		program: ResolveProgram(req.Program, req.Env), pod: req.PodName,
-		args: []string{"--profile", req.Selector, "--profile-pod-name", req.PodName},
+		// NAME=value: an option's value is never read as an option
+		// (clap and Go's flag both take what follows '=' verbatim).
+		args: []string{"--profile=" + req.Selector, "--profile-pod-name=" + req.PodName},
 		cwd:  req.Cwd, runtimeDir: req.RuntimeDir, env: req.Env,
 		deadline: req.Deadline, progress: req.Progress,
 	})
@@ -127,7 +129,7 @@ func Resume(ctx context.Context, req ResumeRequest) (Ready, error) {
 	if a, ok := liveAllocation(req.RuntimeDir, req.PodName); ok {
 		return Ready{PodName: req.PodName, Socket: a.Socket, AlreadyRunning: true}, nil
 	}
-	args := []string{"--pod", req.PodName, "--require-pod-state"}
+	args := []string{"--pod=" + req.PodName, "--require-pod-state"}
 	if req.Store != "" {
 		args = append(args, "--store", req.Store)
 	}

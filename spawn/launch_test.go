@@ -117,7 +117,7 @@ func TestLaunchSlowStartSucceeds(t *testing.T) {
 	if len(lines) == 0 || lines[0] != "double: starting slowly" {
 		t.Errorf("progress = %q", lines)
 	}
-	want := []string{doublePath, "--profile", "project:coder", "--profile-pod-name", "slow-1"}
+	want := []string{doublePath, "--profile=project:coder", "--profile-pod-name=slow-1"}
 	if fmt.Sprint(r.Args) != fmt.Sprint(want) {
 		t.Errorf("argv = %q, want %q", r.Args, want)
 	}

@@ -7,9 +7,13 @@ import (
 	"strings"
 )
 
-// ValidatePodName applies upstream's rule (contract §4.6): a pod name is a
-// directory name under the store and the runtime dir, so it may not be
-// empty, "." or "..", nor contain "/" or NUL.
+// ValidatePodName is the one check of a pod name the server hands to
+// insomnia-pod or shows: upstream's rule (contract §4.6: a directory name
+// under the store and the runtime dir, so not empty, "." or "..", no "/"
+// or NUL) plus the characters the TUI lets one type (§3.5, [A-Za-z0-9._-]),
+// and no leading "-": a name is an argument of insomnia-pod, and
+// `--profile-pod-name --help` would be read as a flag. Control characters
+// are outside the set, so a name cannot forge a line of a log or a lens.
 func ValidatePodName(name string) error {
 	why := ""
 	switch {
@@ -17,10 +21,10 @@ func ValidatePodName(name string) error {
 		why = "it is empty"
 	case name == "." || name == "..":
 		why = "it is . or .."
-	case strings.Contains(name, "/"):
-		why = "it contains /"
-	case strings.ContainsRune(name, 0):
-		why = "it contains a NUL byte"
+	case strings.HasPrefix(name, "-"):
+		why = "it starts with - (it would be read as an option)"
+	case strings.IndexFunc(name, func(r rune) bool { return !nameRune(r) }) >= 0:
+		why = "only letters, digits, '.', '_' and '-' are allowed"
 	}
 	if why == "" {
 		return nil
@@ -30,7 +34,9 @@ func ValidatePodName(name string) error {
 
 // SanitizePodName is the TUI's suggestion rule (contract §3.5): the folder's
 // base name with every character outside [A-Za-z0-9._-] replaced by "-",
-// or "pod" when nothing is left.
+// or "pod" when nothing is left. Leading "-" and "." are dropped too (a
+// folder named --help proposes "help"): the name must pass ValidatePodName
+// and should not be a hidden directory.
 func SanitizePodName(dir string) string {
 	base := filepath.Base(filepath.Clean(dir))
 	if base == "/" || base == "." {
@@ -42,7 +48,7 @@ func SanitizePodName(dir string) string {
 			out[i] = '-'
 		}
 	}
-	name := string(out)
+	name := strings.TrimLeft(string(out), "-.")
 	if name == "" || ValidatePodName(name) != nil {
 		return "pod"
 	}

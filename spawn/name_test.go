@@ -16,10 +16,29 @@ func TestSuggestPodName(t *testing.T) {
 		{"/w/coder", []string{"coder"}, "coder-2"},
 		{"/w/coder", []string{"coder", "coder-2", "coder-3"}, "coder-4"},
 		{"/w/coder/", []string{"coder-2"}, "coder"},
+		{"/w/--help", nil, "help"},
+		{"/w/-", nil, "pod"},
+		{"/w/.hidden", nil, "hidden"},
+		{"/w/a\nb", nil, "a-b"},
 	}
 	for _, c := range cases {
 		if got := SuggestPodName(c.cwd, c.existing); got != c.want {
 			t.Errorf("SuggestPodName(%q, %q) = %q, want %q", c.cwd, c.existing, got, c.want)
+		}
+	}
+}
+
+// Names insomnia-pod would read as an option, or that hold control
+// characters or characters the TUI cannot type, are refused.
+func TestValidatePodName(t *testing.T) {
+	for _, bad := range []string{"", ".", "..", "--help", "-x", "a\nb", "a\x00b", "a/b", "a b", "tab\tname", "\x1b[31m"} {
+		if err := ValidatePodName(bad); err == nil {
+			t.Errorf("ValidatePodName(%q) = nil", bad)
+		}
+	}
+	for _, good := range []string{"coder", "coder-2", "a.b_c", "x-"} {
+		if err := ValidatePodName(good); err != nil {
+			t.Errorf("ValidatePodName(%q) = %v", good, err)
 		}
 	}
 }

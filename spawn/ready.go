@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 const (
@@ -118,24 +120,32 @@ func (w *watcher) readLines() {
 		w.partial = w.partial[i+1:]
 	}
 	if len(w.partial) > maxLineBytes {
-		w.line(string(w.partial))
-		w.partial = nil
+		// A line too long to wait for: flush up to its last blank, so a
+		// key is not split into pieces too short to be recognised (and
+		// redacted) on either side.
+		cut := bytes.LastIndexAny(w.partial, " \t")
+		if cut <= 0 || len(w.partial)-cut > maxLineBytes {
+			cut = len(w.partial)
+		}
+		w.line(string(w.partial[:cut]))
+		w.partial = append([]byte(nil), w.partial[cut:]...)
 	}
 }
 
+// line takes one stderr line. It is redacted whole before anything cuts it
+// (the tail, progress, a malformed-line detail): a cut key is a shorter
+// run the detector may no longer recognise, whose characters then show.
 func (w *watcher) line(s string) {
 	s = strings.TrimRight(s, "\r")
-	if len(s) > maxLineBytes {
-		s = s[:maxLineBytes]
-	}
 	if strings.HasPrefix(s, readyPrefix) && w.ready == nil && w.bad == "" {
 		if name, sock, ok := ParseReadyLine(s); ok {
 			w.ready = &Ready{PodName: name, Socket: sock}
 		} else {
-			w.bad = s
+			w.bad = cutLine(secrets.Redact(s))
 		}
 		return
 	}
+	s = cutLine(secrets.Redact(s))
 	w.tail = append(w.tail, s)
 	if len(w.tail) > tailLines {
 		w.tail = w.tail[len(w.tail)-tailLines:]
@@ -143,6 +153,14 @@ func (w *watcher) line(s string) {
 	if w.j.progress != nil {
 		w.j.progress(s)
 	}
+}
+
+// cutLine bounds a redacted line so a runaway pod cannot grow our memory.
+func cutLine(s string) string {
+	if len(s) > maxLineBytes {
+		return s[:maxLineBytes]
+	}
+	return s
 }
 
 // ParseReadyLine splits `INSOMNIA-READY\t<name>\t<socket>` at the first tab

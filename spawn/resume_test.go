@@ -27,7 +27,7 @@ func TestResumeRestoresSavedSnapshot(t *testing.T) {
 		t.Fatalf("Resume: %v", err)
 	}
 	t.Cleanup(func() { stopPod(t, again.PID) })
-	want := []string{doublePath, "--pod", "coder-2", "--require-pod-state"}
+	want := []string{doublePath, "--pod=coder-2", "--require-pod-state"}
 	if strings.Join(again.Args, " ") != strings.Join(want, " ") || again.AlreadyRunning {
 		t.Errorf("resume = %+v", again)
 	}

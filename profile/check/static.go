@@ -6,6 +6,7 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/rules"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Static is everything known about a .nix file without Nix: syntax and scope
@@ -13,7 +14,17 @@ import (
 // sites. The server and `insomnia-lsp check` both call it, so the editor and
 // CI report the same static problems. ids as in Profile.SecretIDs.
 func Static(path string, f *nixsyntax.File, ids []string) []diagnostics.Diagnostic {
-	return append(f.Diagnostics(path), rules.Static(StaticInput(path, f, ids))...)
+	syntax := f.Diagnostics(path)
+	// The parser quotes source text (names, tokens) and knows nothing of
+	// secrets: a key pasted without quotes is a name. Redact it here, where
+	// the parser's messages leave for the editor and CI.
+	for i := range syntax {
+		syntax[i].Message = secrets.Redact(syntax[i].Message)
+		for j := range syntax[i].Related {
+			syntax[i].Related[j].Message = secrets.Redact(syntax[i].Related[j].Message)
+		}
+	}
+	return append(syntax, rules.Static(StaticInput(path, f, ids))...)
 }
 
 // StaticInput collects from a parse what rules.Static needs.
@@ -27,7 +38,23 @@ func StaticInput(path string, f *nixsyntax.File, ids []string) rules.StaticInput
 	for _, r := range nixsyntax.SecretRefs(f) {
 		in.SecretCalls = append(in.SecretCalls, rules.SecretCall{File: path, Range: r.Range, ID: r.ID})
 	}
+	in.Names = keyNames(path, f)
 	return in
+}
+
+// keyNames are the identifiers of f shaped like a credential, one per
+// occurrence: no real name is a key, a key pasted without quotes is one.
+func keyNames(path string, f *nixsyntax.File) []rules.StaticName {
+	var out []rules.StaticName
+	for _, t := range f.Tokens {
+		if t.Kind != nixsyntax.TIdent || t.End-t.Start < secrets.MinShapeLen {
+			continue
+		}
+		if name := string(f.Src[t.Start:t.End]); secrets.LooksSecret(name) {
+			out = append(out, rules.StaticName{File: path, Range: f.Range(int(t.Start), int(t.End)), Name: name})
+		}
+	}
+	return out
 }
 
 // Fallback is where a manifest problem that Nix gives no position for is

@@ -26,3 +26,30 @@ func TestStatic(t *testing.T) {
 		}
 	}
 }
+
+// A key pasted without quotes is a name: as a value (undefined variable),
+// a let binding (unused binding) and an attribute name. Each occurrence is
+// a plaintext-secret, and no message shows more than the masked form.
+func TestStaticKeyShapedNames(t *testing.T) {
+	const key = "sk-ant-api03-Zq8RkT2mWv9LpX4nYc7HbJ3sDf6GuAe1Kx0P"
+	// Two keys: one bound and unused, one used and undefined.
+	src := "let " + key + " = 1; in { model.auth = " + key + "x; " + key + " = 2; short-name = 3; }\n"
+	ds := Static("/p.nix", nixsyntax.Parse([]byte(src)), nil)
+	codes := map[string]int{}
+	for _, d := range ds {
+		codes[d.Code]++
+		if strings.Contains(d.Message, key[4:]) {
+			t.Errorf("%s message leaks the key: %q", d.Code, d.Message)
+		}
+	}
+	t.Logf("codes: %v", codes)
+	// The binding, the value and the attribute name.
+	if codes["plaintext-secret"] != 3 {
+		t.Errorf("plaintext-secret %d times, want 3 (all: %v)", codes["plaintext-secret"], codes)
+	}
+	for _, c := range []string{"undefined-variable", "unused-binding"} {
+		if codes[c] != 1 {
+			t.Errorf("code %s: %d times, want 1 (all: %v)", c, codes[c], codes)
+		}
+	}
+}

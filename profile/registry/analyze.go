@@ -7,6 +7,7 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Codes of profiles.toml diagnostics (besides the docProblem codes
@@ -26,9 +27,12 @@ const (
 func AnalyzeRegistryFile(path string, text []byte, reg *Registry) []diagnostics.Diagnostic {
 	v := newView(path, text, reg)
 	var out []diagnostics.Diagnostic
+	// Messages quote the file (names, paths, the TOML parser's excerpt):
+	// redacted here, where its text enters them.
 	add := func(s span, sev diagnostics.Severity, code, msg string) {
-		out = append(out, diagnostics.Diagnostic{File: path, Range: v.rng(s), Severity: sev, Code: code, Message: msg})
+		out = append(out, diagnostics.Diagnostic{File: path, Range: v.rng(s), Severity: sev, Code: code, Message: secrets.Redact(msg)})
 	}
+	plaintextKeys(text, add)
 	if p := v.doc.SyntaxErr; p != nil {
 		add(p.At, diagnostics.Error, p.Code, "TOML syntax error: "+p.Message+"; insomnia fails every profile discovery while this file does not parse")
 		return out
@@ -50,6 +54,19 @@ func AnalyzeRegistryFile(path string, text []byte, reg *Registry) []diagnostics.
 }
 
 type addFunc func(s span, sev diagnostics.Severity, code, msg string)
+
+// plaintextKeys reports every key-shaped or high-entropy token of the file,
+// wherever it is (a description, an entry path, a name, a comment): the
+// registry is read by every tool and shown in pickers and hovers, and no
+// value in it is a credential.
+func plaintextKeys(text []byte, add addFunc) {
+	s := string(text)
+	for _, sp := range secrets.Find(s) {
+		add(span{sp[0], sp[1]}, diagnostics.Error, diagnostics.CodePlaintextSecret, fmt.Sprintf(
+			"plaintext credential in profiles.toml (%s): remove it; keep credentials in the secret store and reference them from the profile with secrets.ref",
+			secrets.Mask(s[sp[0]:sp[1]])))
+	}
+}
 
 func (v *fileView) checkEntry(de docEntry, add addFunc) {
 	p := joinIfRelative(v.base, de.Path)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/markdown"
 )
 
 // Completion is one proposal; InsertText replaces Range (the part of the
@@ -198,22 +199,24 @@ func (v *fileView) hover(e Entry, r diagnostics.Range) Hover {
 
 // Markdown renders the hover for editors.
 func (h Hover) Markdown() string {
+	// Every part is the repository's text: escaped (a description could
+	// embed a remote image) and redacted (by the markdown helpers).
 	var b strings.Builder
-	b.WriteString("**" + h.QualifiedName + "**")
+	b.WriteString("**" + markdown.Text(h.QualifiedName) + "**")
 	if h.IsDefault {
 		b.WriteString(" (default)")
 	}
 	if h.Description != "" {
-		b.WriteString(" — " + h.Description)
+		b.WriteString(" — " + markdown.Text(h.Description))
 	}
 	if h.Path != "" {
-		b.WriteString("\n\n`" + h.Path + "`")
+		b.WriteString("\n\n" + markdown.Code(h.Path))
 		if !h.Exists {
 			b.WriteString(" (missing)")
 		}
 	}
 	if h.Problem != "" {
-		b.WriteString("\n\n" + h.Problem)
+		b.WriteString("\n\n" + markdown.Text(h.Problem))
 	}
 	return b.String()
 }

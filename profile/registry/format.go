@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // listJSON is the `insomnia-lsp profiles --json` document.
@@ -74,6 +76,19 @@ func (r *Registry) listDoc() listJSON {
 // every entry as the TUI labels it with its path, discovery errors and
 // warnings.
 func FormatList(r *Registry, asJSON bool) string {
+	return redactOutput(formatList(r, asJSON), asJSON)
+}
+
+// redactOutput masks keys typed into a registry (a description, an entry
+// path) in CLI output: JSON string by string, text line by line.
+func redactOutput(out string, asJSON bool) string {
+	if asJSON {
+		return string(secrets.RedactJSON([]byte(out)))
+	}
+	return secrets.Redact(out)
+}
+
+func formatList(r *Registry, asJSON bool) string {
 	doc := r.listDoc()
 	if asJSON {
 		b, _ := json.MarshalIndent(doc, "", "  ")
@@ -115,6 +130,11 @@ func FormatList(r *Registry, asJSON bool) string {
 // <label>: <inner>") and ok=false; the CLI prints it after "error: " and
 // exits 1.
 func FormatSelection(r *Registry, raw string, asJSON bool) (string, bool) {
+	out, ok := formatSelection(r, raw, asJSON)
+	return redactOutput(out, asJSON), ok
+}
+
+func formatSelection(r *Registry, raw string, asJSON bool) (string, bool) {
 	sel, err := r.Select(raw)
 	if err != nil {
 		msg := Wrapped(sel.Selector.Label(), err)

@@ -3,7 +3,10 @@ package rules
 import (
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 
+	"fmt"
 	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // StaticString is a string literal found by the Nix parser before any
@@ -24,10 +27,21 @@ type SecretCall struct {
 	ID    string
 }
 
+// StaticName is an identifier of the source (a variable, a binding or an
+// attribute name) that looks like a credential.
+type StaticName struct {
+	File  string
+	Range diagnostics.Range
+	Name  string
+}
+
 // StaticInput is what the pre-evaluation secret checks need.
 type StaticInput struct {
 	Strings     []StaticString
 	SecretCalls []SecretCall
+	// Names are key-shaped identifiers: a key pasted without quotes lexes
+	// as a name (Nix names may hold '-', so sk-ant-... is one).
+	Names []StaticName
 	// SecretIDs as in ManifestInput: nil turns secret-unknown off.
 	SecretIDs []string
 }
@@ -64,8 +78,19 @@ func Static(in StaticInput) []diagnostics.Diagnostic {
 				Message: Redact(f.message)})
 		}
 	}
+	for _, n := range in.Names {
+		out = append(out, plaintextName(n))
+	}
 	sortDiagnostics(out)
 	return out
+}
+
+// plaintextName reports a credential written as a bare name. There is no
+// quick fix: a name cannot become a secrets.ref call in every position.
+func plaintextName(n StaticName) diagnostics.Diagnostic {
+	return diagnostics.Diagnostic{File: n.File, Range: n.Range, Severity: diagnostics.Error, Code: CodePlaintextSecret,
+		Message: Redact(fmt.Sprintf("plaintext credential written as a name (%s): remove it, store it in the secret store and write secrets.ref \"<id>\"",
+			secrets.Mask(n.Name)))}
 }
 
 // staticProviders maps each model's attribute path prefix to its provider,

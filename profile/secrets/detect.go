@@ -193,8 +193,11 @@ func eachRun(s string, fn func(start, end int) bool) {
 // first keeps the regexp off ordinary text.
 var shapePrefixes = []string{"sk-", "gh", "github_pat_", "xox", "AKIA", "AIza", "glpat-"}
 
-// minShapeLen is the length of the shortest key shape (sk-ant- + 8).
-const minShapeLen = 15
+// MinShapeLen is the length of the shortest key shape (sk-ant- + 8): no
+// shorter text is secret-looking, so callers may skip it unscanned.
+const MinShapeLen = 15
+
+const minShapeLen = MinShapeLen
 
 func hasShapePrefix(s string) bool {
 	if len(s) < 3 || !shapeSecond[s[1]] {

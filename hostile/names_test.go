@@ -1,0 +1,176 @@
+package hostile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+)
+
+// Cases where a name or a path from the editor is the hostile part: pod
+// names insomnia-pod would read as options, a workspace folder named like
+// one, and profile files outside the workspace offered to the registry.
+
+// TestPodNamesRefused: spawnPod and resumePod with names insomnia-pod
+// would take for options or that hold a line break are refused before the
+// pod program runs; a plain name does run it (so the marker can tell).
+func TestPodNamesRefused(t *testing.T) {
+	program, marker := fakePod(t, t.TempDir())
+	c := start(t, caseOpts{settings: map[string]any{"pod": map[string]any{"command": program, "readyTimeoutMs": 5000}}})
+	path := c.evaluatedProfile("named.nix")
+	for _, name := range []string{"--help", "a\nb", "-x"} {
+		_, err := c.p.Command("insomnia.spawnPod", map[string]any{"profile": uriOf(path), "name": name})
+		if err == nil || !strings.Contains(err.Error(), "refused pod name") {
+			t.Errorf("spawnPod name %q: error %v, want a refusal", name, err)
+		}
+		_, err = c.p.Command("insomnia.resumePod", map[string]any{"name": name})
+		if err == nil || !strings.Contains(err.Error(), "refused pod name") {
+			t.Errorf("resumePod name %q: error %v, want a refusal", name, err)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatalf("the pod program ran for a refused name: %q", readText(t, marker))
+	}
+	if _, err := c.p.Command("insomnia.spawnPod", map[string]any{"profile": uriOf(path), "name": "plain"}); err == nil {
+		t.Error("spawnPod succeeded with a pod program that exits at once")
+	}
+	args := podArgs(t, marker)
+	if len(args) != 1 || !contains(args[0], "--profile-pod-name=plain") {
+		t.Errorf("the pod program's runs: %q, want one with --profile-pod-name=plain", args)
+	}
+	c.healthy(path)
+}
+
+// TestHelpFolderName: a workspace folder named --help; the pod name
+// proposed from it must not start with "-", and what the pod program gets
+// is an option with its value attached.
+func TestHelpFolderName(t *testing.T) {
+	program, marker := fakePod(t, t.TempDir())
+	root := filepath.Join(t.TempDir(), "--help")
+	mkdir(t, root)
+	c := startAt(t, root, caseOpts{settings: map[string]any{"pod": map[string]any{"command": program, "readyTimeoutMs": 5000}}})
+	path := c.evaluatedProfile("p.nix")
+	if _, err := c.p.Command("insomnia.spawnPod", map[string]any{"profile": uriOf(path)}); err == nil {
+		t.Error("spawnPod succeeded with a pod program that exits at once")
+	}
+	runs := podArgs(t, marker)
+	if len(runs) != 1 {
+		t.Fatalf("the pod program ran %d times, want once: %q", len(runs), runs)
+	}
+	t.Logf("pod program argv: %q", runs[0])
+	for _, a := range runs[0] {
+		if name, ok := strings.CutPrefix(a, "--profile-pod-name="); ok {
+			if strings.HasPrefix(name, "-") || strings.HasPrefix(name, ".") || name == "" {
+				t.Errorf("proposed pod name %q", name)
+			}
+			return
+		}
+		if a == "--help" || a == "--profile-pod-name" {
+			t.Errorf("argument %q would be read as an option", a)
+		}
+	}
+	t.Errorf("no --profile-pod-name=NAME argument in %q", runs[0])
+}
+
+// podArgs reads the fake pod's marker: the arguments of each run.
+func podArgs(t *testing.T, marker string) [][]string {
+	b, err := os.ReadFile(marker)
+	if err != nil {
+		return nil
+	}
+	var runs [][]string
+	for _, run := range strings.Split(string(b), "---\n") {
+		if run = strings.TrimSuffix(run, "\n"); run != "" {
+			runs = append(runs, strings.Split(run, "\n"))
+		}
+	}
+	return runs
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// startAt is start with the workspace folder at root (start's is a fresh
+// temporary folder): the case's name for the folder is the input.
+func startAt(t *testing.T, root string, o caseOpts) *hcase {
+	t.Helper()
+	if nixErr != nil {
+		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
+	}
+	if testing.Short() {
+		t.Skip("hostile suite skipped in -short mode")
+	}
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	c := &hcase{t: t, root: root, home: t.TempDir(), needles: needles(o.needles...)}
+	c.logFile = filepath.Join(c.home, "server.log")
+	for _, d := range []string{"config", "data", "run"} {
+		mkdir(t, filepath.Join(c.home, d))
+	}
+	settings := map[string]any{"evaluation": map[string]any{"timeoutMs": timeoutMs}}
+	for k, v := range o.settings {
+		settings[k] = v
+	}
+	env := []string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(c.home, "config"),
+		"INSOMNIA_DATA_DIR=" + filepath.Join(c.home, "data"), "INSOMNIA_RUNTIME_DIR=" + filepath.Join(c.home, "run")}
+	p, err := lspproc.Start(lspproc.Options{Binary: binary, Args: []string{"--log-file", c.logFile, "--log-level", "debug"},
+		Env: env, Dir: c.root, Needles: c.needles, Settings: settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.p = p
+	t.Cleanup(c.finish)
+	if err := p.Initialize(c.root); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	c.baseRSS = c.rss()
+	return c
+}
+
+// TestAddOutsideWorkspace: addToProjectProfiles with a climbing relative
+// path, absolute paths outside, and a symlink inside pointing outside is
+// refused, and profiles.toml is untouched; a profile inside is offered to
+// the editor as an edit (so the refusal is not everything failing).
+func TestAddOutsideWorkspace(t *testing.T) {
+	outside := write(t, filepath.Join(t.TempDir(), "elsewhere.nix"), "{ }\n")
+	const registryText = "[profile]\n"
+	c := start(t, caseOpts{setup: func(root, home string) {
+		write(t, filepath.Join(root, ".insomnia", "profiles.toml"), registryText)
+		write(t, filepath.Join(root, "inside.nix"), profile(t, "  pod.name = \"in\";\n"))
+		if err := os.Symlink(outside, filepath.Join(root, "link.nix")); err != nil {
+			t.Fatal(err)
+		}
+	}})
+	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
+	if err := c.p.WaitFor(awaitLong, func() bool {
+		rows, _ := c.p.Command("insomnia.listProfiles", map[string]any{})
+		return len(rows) > 2
+	}); err != nil {
+		t.Fatalf("profiles never discovered")
+	}
+	for _, arg := range []string{"../../../etc/shadow", "/etc/shadow", "file:///etc/passwd", outside, uriOf(outside),
+		filepath.Join(c.root, "link.nix")} {
+		res, err := c.p.Command("insomnia.addToProjectProfiles", map[string]any{"uri": arg})
+		t.Logf("add %s: %v %s", arg, err, res)
+		if err == nil || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("addToProjectProfiles %q: %v %s, want a refusal", arg, err, res)
+		}
+	}
+	if got := readText(t, reg); got != registryText {
+		t.Errorf("profiles.toml changed: %q", got)
+	}
+	res, err := c.p.Command("insomnia.addToProjectProfiles", map[string]any{"uri": uriOf(filepath.Join(c.root, "inside.nix"))})
+	if err != nil || !strings.Contains(string(res), "did not apply") {
+		t.Errorf("a profile inside the workspace: %v %s, want an edit offered to the editor", err, res)
+	}
+	c.healthy(reg)
+}
