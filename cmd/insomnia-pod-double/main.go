@@ -193,7 +193,8 @@ func manifestFor(ctx context.Context, o options, store string) (string, map[stri
 	if sel == "" {
 		sel = "default"
 	}
-	cwd, err := os.Getwd()
+	// std::env::current_dir is getcwd: the physical folder, never $PWD.
+	cwd, err := syscall.Getwd()
 	if err != nil {
 		return "", nil, err
 	}

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
 
 // ProfileFormat is the only artifact format upstream accepts.
@@ -244,15 +245,7 @@ func with(m map[string]any, key string, v any) map[string]any {
 // JoinPath joins a relative path to base the way Rust's Path::join does:
 // lexically, without cleaning, so "." becomes "<base>/.". Absolute paths are
 // returned unchanged.
-func JoinPath(base, p string) string {
-	if strings.HasPrefix(p, "/") {
-		return p
-	}
-	if strings.HasSuffix(base, "/") {
-		return base + p
-	}
-	return base + "/" + p
-}
+func JoinPath(base, p string) string { return rustpath.Join(base, p) }
 
 // resolvePaths joins the path fields of contract §2.4. The extract and
 // consolidation models' auth.file are deliberately not joined (upstream).
