@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
@@ -111,17 +112,26 @@ func SplitArtifact(artifact json.RawMessage) (*Artifact, []Problem) {
 		return nil, problems
 	}
 	art := &Artifact{Profile: meta, Root: obj}
-	manifest, config := obj["manifest"], obj["config"]
+	// Key presence decides, as upstream's map.get (profile.rs:664-681): a
+	// null manifest is chosen (and fails to decode), a null config beside a
+	// manifest still counts as both.
+	manifest, hasManifest := obj["manifest"]
+	config, hasConfig := obj["config"]
 	switch {
-	case manifest != nil && config != nil:
+	case hasManifest && hasConfig:
 		return nil, []Problem{{Code: CodeManifestAndConfig, Pointer: "/config",
 			Message: "invalid profile artifact: both manifest and config are set; keep only manifest"}}
-	case manifest != nil:
+	case hasManifest:
 		art.Manifest, art.Pointer = manifest, "/manifest"
-	case config != nil:
+	case hasConfig:
 		art.Manifest, art.Pointer = config, "/config"
 	default:
 		art.Manifest, art.RawForm = obj, true
+	}
+	if _, ok := art.Manifest.(map[string]any); !ok {
+		return nil, []Problem{{Code: CodeTypeMismatch, Pointer: art.Pointer,
+			Message: fmt.Sprintf("failed to decode profile manifest/config: %s must be an attribute set, not %s",
+				strings.TrimPrefix(art.Pointer, "/"), article(jsonType(art.Manifest)))}}
 	}
 	return art, nil
 }
