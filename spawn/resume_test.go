@@ -104,8 +104,13 @@ func TestResumeWithStore(t *testing.T) {
 				t.Fatalf("Resume with --store: %v", err)
 			}
 			t.Cleanup(func() { stopPod(t, again.PID) })
-			if n := len(again.Args); n < 2 || again.Args[n-2] != "--store" || again.Args[n-1] != store {
-				t.Errorf("argv = %q", again.Args)
+			// Point 7: only what the runtime still reads. --resume-scope-json
+			// and the session log's scope snapshot went in e10b4ad4 (merged
+			// e2cf6ed8): restore takes the pod store's metadata.json
+			// (crates/pod/src/main.rs:290-317, pod.rs:3877-3910 at 6ecb5c4f).
+			want := []string{doublePath, "--pod", "moved", "--require-pod-state", "--store", store}
+			if strings.Join(again.Args, "\x00") != strings.Join(want, "\x00") {
+				t.Errorf("argv = %q, want %q", again.Args, want)
 			}
 			// A moved legacy store is unknown to the lister; the split one is found.
 			if p := findPod(t, ListPods(e.data, e.runtime), "moved"); !p.Live() || (c.foundWithout && p.Source == nil) {
