@@ -16,6 +16,9 @@ type Settings struct {
 		TimeoutMs     int `json:"timeoutMs"`
 		DebounceMs    int `json:"debounceMs"`
 		MaxConcurrent int `json:"maxConcurrent"`
+		// PassEnv names variables passed to a trusted evaluation besides
+		// eval.AllowedEnv (a "*" suffix is a prefix).
+		PassEnv []string `json:"passEnv"`
 	} `json:"evaluation"`
 	// Trusted is false in an untrusted workspace: evaluation is restricted.
 	Trusted *bool `json:"trusted"`

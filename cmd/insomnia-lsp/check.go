@@ -118,7 +118,10 @@ func (c *cliEnv) evaluateAll(ctx context.Context, profiles []target, timeout tim
 // evaluator runs Nix like the server: trusted (the user asked for these
 // files, as the runtime evaluates them), with the bundled resources.
 func (c *cliEnv) evaluator(timeout time.Duration) *eval.Evaluator {
-	opts := eval.Options{Timeout: timeout, Trusted: true, Roots: []string{c.cwd}}
+	// Trusted, the CLI runs in the shell a pod would start from: Nix gets
+	// the whole environment, as the runtime's nix eval does.
+	opts := eval.Options{Timeout: timeout, Trusted: true, Roots: []string{c.cwd},
+		Env: eval.EnvPolicy{Mode: eval.EnvInherit}}
 	if c.dirs.ResourceFrom == "bundled" {
 		opts.ResourcesDir = c.dirs.Resource
 	}

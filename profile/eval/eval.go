@@ -219,7 +219,7 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 	argv = append(argv, "-")
 
 	start := time.Now()
-	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: childEnv(e.opts.Trusted), stdin: stdin,
+	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: e.opts.childEnviron(), stdin: stdin,
 		timeout: e.opts.Timeout, maxStdout: e.opts.MaxStdout, maxStderr: e.opts.MaxStderr,
 		memLimit: e.opts.MemoryLimit, onStart: e.pidHook})
 	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)

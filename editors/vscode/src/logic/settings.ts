@@ -5,14 +5,14 @@
 
 export interface ServerSettings {
   nixPath: string;
-  evaluation: { timeoutMs: number; debounceMs: number; maxConcurrent: number };
+  evaluation: { timeoutMs: number; debounceMs: number; maxConcurrent: number; passEnv: string[] };
   trusted: boolean;
   pod: { command: string; readyTimeoutMs: number };
 }
 
 export const defaults: Omit<ServerSettings, 'trusted'> = {
   nixPath: 'nix-instantiate',
-  evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0 },
+  evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0, passEnv: [] },
   pod: { command: '', readyTimeoutMs: 60000 },
 };
 
@@ -21,6 +21,13 @@ export type Getter = (key: string) => unknown;
 
 function str(v: unknown, d: string): string {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : d;
+}
+
+// names keeps the strings of a list setting that look like variable names
+// (a trailing * is a prefix): anything else would never match.
+function names(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter((x): x is string => typeof x === 'string' && /^[A-Za-z_][A-Za-z0-9_]*\*?$/.test(x));
 }
 
 function int(v: unknown, d: number, min: number): number {
@@ -38,6 +45,9 @@ export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
       timeoutMs: int(get('evaluation.timeoutMs'), d.evaluation.timeoutMs, 100),
       debounceMs: int(get('evaluation.debounceMs'), d.evaluation.debounceMs, 0),
       maxConcurrent: int(get('evaluation.maxConcurrent'), d.evaluation.maxConcurrent, 0),
+      // passEnv is a restrictedConfiguration: an untrusted workspace cannot
+      // make the server hand the editor's tokens to Nix.
+      passEnv: names(get('evaluation.passEnv')),
     },
     trusted,
     pod: {

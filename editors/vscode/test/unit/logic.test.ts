@@ -35,7 +35,7 @@ test('settings: defaults, user values, bad values and trust', () => {
   const none = buildSettings(() => undefined, true);
   assert.deepEqual(none, {
     nixPath: 'nix-instantiate',
-    evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0 },
+    evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0, passEnv: [] },
     trusted: true,
     pod: { command: '', readyTimeoutMs: 60000 },
   });
@@ -44,6 +44,7 @@ test('settings: defaults, user values, bad values and trust', () => {
     'evaluation.timeoutMs': 5,
     'evaluation.debounceMs': 'fast',
     'evaluation.maxConcurrent': 2.6,
+    'evaluation.passEnv': ['GITHUB_TOKEN', 'MY_*', 'bad name', 7],
     'pod.command': '/opt/pod',
     'pod.readyTimeoutMs': 2000,
   };
@@ -52,6 +53,7 @@ test('settings: defaults, user values, bad values and trust', () => {
   assert.equal(s.evaluation.timeoutMs, 100, 'clamped to the minimum');
   assert.equal(s.evaluation.debounceMs, 200, 'a non-number falls back to the default');
   assert.equal(s.evaluation.maxConcurrent, 3);
+  assert.deepEqual(s.evaluation.passEnv, ['GITHUB_TOKEN', 'MY_*'], 'only variable names pass');
   assert.equal(s.pod.command, '/opt/pod');
   assert.equal(s.pod.readyTimeoutMs, 2000);
   assert.equal(s.trusted, false);
