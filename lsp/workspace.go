@@ -110,7 +110,7 @@ func (w *workspace) newScheduler() *eval.Scheduler {
 		Roots:         w.s.rootsCopy(),
 		Debounce:      set.debounce(),
 		MaxConcurrent: set.Evaluation.MaxConcurrent,
-		Env:           eval.EnvPolicy{Extra: set.Evaluation.PassEnv},
+		Env:           evalEnvPolicy(set),
 		OnStart:       w.onEvalStart,
 		// Readable in untrusted mode too: the builtin profiles and the library.
 		ResourcesDir: w.dirs.Resource,
