@@ -12,7 +12,7 @@ func TestEnvReads(t *testing.T) {
 	}{
 		{`{ a = builtins.getEnv "USER"; }`, []string{"USER"}},
 		{`{ a = (builtins.getEnv) ("TOKEN"); b = builtins.getEnv "X" + "y"; }`, []string{"TOKEN", "X"}},
-		{`{ a = builtins.getEnv name; }`, nil},           // not a literal: not found statically
+		{`{ a = builtins.getEnv name; }`, nil},            // not a literal: not found statically
 		{`{ a = getEnv "USER"; b = x.getEnv "Y"; }`, nil}, // not builtins.getEnv
 		{`{ a = builtins.getEnv "A${b}"; }`, nil},
 	}
