@@ -123,7 +123,7 @@ func (s *Server) attributeHover(path string, f *nixsyntax.File, off int, st sess
 		r = diagnostics.Range{Start: f.Lines.Pos(off), End: f.Lines.Pos(off)}
 	}
 	text, ok := attributeText(path, mpath, st)
-	return text, r, ok
+	return text + s.envNote(path, f, off), r, ok
 }
 
 // mount says where a file's attribute paths sit in the manifest: a profile

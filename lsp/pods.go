@@ -15,6 +15,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 	"github.com/insomnia-lsp/insomnia-lsp/session"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
@@ -173,10 +174,10 @@ func (s *Server) resolveProfile(raw string) (podTarget, error) {
 		return podTarget{}, fmt.Errorf("cannot select profile %q: %v", raw, err)
 	}
 	if sel.Entry == nil {
-		return s.fileTarget(sel.Path), nil
+		return s.fileTarget(registry.NixFile(sel.Path)), nil
 	}
 	q := sel.Entry.QualifiedName()
-	return podTarget{selector: q, path: filepath.Clean(sel.Path), label: q}, nil
+	return podTarget{selector: q, path: filepath.Clean(registry.NixFile(sel.Path)), label: q}, nil
 }
 
 // checkPodName refuses, before anything runs, a name given by the editor

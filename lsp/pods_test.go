@@ -432,3 +432,38 @@ func TestPodsSpawnDoesNotBlockRequests(t *testing.T) {
 		t.Errorf("spawn of a stopped pod: %v", err)
 	}
 }
+
+// TestPodsBothStoreLayouts: through the server, pods written by the runtime
+// before the pod store split (<data_dir>/sessions/pods, the double's
+// "legacy") and after it (<data_dir>/pods since HareK02/yoi 21173813,
+// merged e2cf6ed8; crates/pod/src/main.rs:230-236 at 6ecb5c4f) are listed
+// with their provenance and snapshot, and both resume from their store.
+func TestPodsBothStoreLayouts(t *testing.T) {
+	e := newPodEnv(t)
+	c := podsReady(t, e, nil)
+	layouts := []struct{ layout, name string }{{"split", "new"}, {"legacy", "old"}}
+	for _, l := range layouts {
+		t.Setenv("INSOMNIA_POD_DOUBLE_STORE", l.layout)
+		var res spawnRes
+		if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": l.name}, &res); err != nil {
+			t.Fatalf("%s spawn: %v", l.layout, err)
+		}
+		if !strings.Contains(res.Message, "snapshot matches preview") {
+			t.Errorf("%s spawn: %q", l.layout, res.Message)
+		}
+	}
+	stopPods(t, podDouble.path)
+	rows := listPods(t, c, "project:coder")
+	for _, l := range layouts {
+		row, ok := podNamed(rows, l.name)
+		if !ok || row.State != "stopped" || row.Profile != "project:coder" || len(row.SnapshotHash) != 64 {
+			t.Errorf("%s layout: row %+v in %+v", l.layout, row, rows)
+		}
+		t.Setenv("INSOMNIA_POD_DOUBLE_STORE", l.layout)
+		var rr resumeRes
+		if err := c.Command("insomnia.resumePod", map[string]string{"name": l.name}, &rr); err != nil ||
+			!strings.Contains(rr.Message, "resumed from its saved snapshot") {
+			t.Errorf("%s layout: resume %v %+v", l.layout, err, rr)
+		}
+	}
+}

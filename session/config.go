@@ -3,6 +3,8 @@ package session
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 )
 
 // Settings is the `insomnia` section of workspace/configuration, also
@@ -13,6 +15,9 @@ type Settings struct {
 		TimeoutMs     int `json:"timeoutMs"`
 		DebounceMs    int `json:"debounceMs"`
 		MaxConcurrent int `json:"maxConcurrent"`
+		// PassEnv names variables passed to a trusted evaluation besides
+		// eval.AllowedEnv (a "*" suffix is a prefix).
+		PassEnv []string `json:"passEnv"`
 	} `json:"evaluation"`
 	// Trust is not a setting: it comes from initializationOptions only
 	// (see trust.go), so a repository's settings file cannot grant it.
@@ -95,4 +100,10 @@ func (w *Session) Roots() []string {
 	w.cfgMu.Lock()
 	defer w.cfgMu.Unlock()
 	return append([]string(nil), w.roots...)
+}
+
+// EnvPolicy is the environment a trusted evaluation of the server gives
+// Nix: the allow-list plus the names the user listed.
+func (s Settings) EnvPolicy() eval.EnvPolicy {
+	return eval.EnvPolicy{Extra: s.Evaluation.PassEnv}
 }

@@ -176,6 +176,7 @@ func (w *Session) newScheduler() *eval.Scheduler {
 		Roots:         append(w.Roots(), w.opts.Readable...),
 		Debounce:      set.debounce(),
 		MaxConcurrent: set.Evaluation.MaxConcurrent,
+		Env:           set.EnvPolicy(),
 		OnStart:       w.onEvalStart,
 		// Readable in untrusted mode too: the builtin profiles and the library.
 		ResourcesDir: w.dirs.Resource,

@@ -27,7 +27,8 @@
 //
 // # Listing
 //
-// ListPods follows §4.8: every <data_dir>/sessions/pods/*/metadata.json
+// ListPods follows §4.8: every <data_dir>/pods/*/metadata.json (the split
+// store) and <data_dir>/sessions/pods/*/metadata.json (the legacy one)
 // (unreadable = StateCorrupt with the reason, never a panic), provenance
 // from resolved_manifest_snapshot.profile.source, liveness from
 // <runtime_dir>/pods.json read under a shared flock plus a socket connect,

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+	"unicode/utf8"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
 
 // Pod states shown to the user. idle/running/paused come from a live pod's
@@ -71,18 +74,64 @@ func (p Pod) FromProfile(qualified, path string) bool {
 	return path != "" && p.Source.Path != "" && filepath.Clean(p.Source.Path) == filepath.Clean(path)
 }
 
-// StoreDir is the pod store's default root, <data_dir>/sessions (§4.6).
+// StoreDir is the session store's default root, <data_dir>/sessions
+// (the runtime's --store default).
 func StoreDir(dataDir string) string { return filepath.Join(dataDir, "sessions") }
 
-// MetadataPath is <data_dir>/sessions/pods/<name>/metadata.json.
+// PodStoreDir is where the runtime keeps pod metadata since the pod store
+// split (HareK02/yoi 21173813, merged e2cf6ed8): <data_dir>/pods, no
+// longer under --store; only when the data dir is unknown,
+// <store>/../pods (crates/pod/src/main.rs:230-236 at 6ecb5c4f).
+func PodStoreDir(dataDir, store string) string {
+	if dataDir != "" {
+		return filepath.Join(dataDir, "pods")
+	}
+	if parent, ok := rustpath.Parent(store); ok {
+		return rustpath.Join(parent, "pods")
+	}
+	return "pods"
+}
+
+// LegacyPodStoreDir is the layout before the split: <store>/pods, with
+// store = <data_dir>/sessions unless --store moved it.
+func LegacyPodStoreDir(dataDir string) string { return filepath.Join(StoreDir(dataDir), "pods") }
+
+// podStoreRoots are the layouts we read, newest first.
+func podStoreRoots(dataDir string) []string {
+	return []string{PodStoreDir(dataDir, ""), LegacyPodStoreDir(dataDir)}
+}
+
+// metadataCandidates are the places a pod's metadata.json can be, newest
+// layout first.
+func metadataCandidates(dataDir, name string) []string {
+	roots := podStoreRoots(dataDir)
+	out := make([]string, len(roots))
+	for i, r := range roots {
+		out[i] = filepath.Join(r, name, "metadata.json")
+	}
+	return out
+}
+
+// MetadataPath is the metadata.json of a pod: <data_dir>/pods/<name>/,
+// or the legacy <data_dir>/sessions/pods/<name>/ when only that exists.
 func MetadataPath(dataDir, name string) string {
-	return filepath.Join(StoreDir(dataDir), "pods", name, "metadata.json")
+	return firstExisting(metadataCandidates(dataDir, name))
 }
 
 // metadata is the part of metadata.json we read; the rest is the pod's.
 type metadata struct {
 	PodName  string          `json:"pod_name"`
 	Snapshot json.RawMessage `json:"resolved_manifest_snapshot,omitempty"`
+	// Reclaimed is the split store's reclaim history (pod-store/src/lib.rs:
+	// 82-96 at 6ecb5c4f); decoded so that a malformed one makes the pod
+	// corrupt, as it makes upstream's read_by_name fail.
+	Reclaimed []reclaimedChild `json:"reclaimed_children,omitempty"`
+}
+
+// reclaimedChild is PodReclaimedChild: both fields required.
+type reclaimedChild struct {
+	PodName        *string           `json:"pod_name"`
+	ScopeDelegated []json.RawMessage `json:"scope_delegated"`
 }
 
 // provenance is the "profile" member of a snapshot.
@@ -116,20 +165,43 @@ func ListPods(dataDir, runtimeDir string) []Pod {
 	return pods
 }
 
-// storedPods reads <data_dir>/sessions/pods/*/metadata.json.
+// storedPods lists both layouts, the split one first: a pod present in
+// both is listed once, from the new one (the runtime reads only that).
+// Like upstream's FsPodStore::list_names (crates/pod-store/src/lib.rs:234-256
+// at 6ecb5c4f), only real folders holding a metadata.json and named
+// validly count, sorted by name.
 func storedPods(dataDir string) []Pod {
-	root := filepath.Join(StoreDir(dataDir), "pods")
+	seen := map[string]bool{}
+	var pods []Pod
+	for _, root := range podStoreRoots(dataDir) {
+		for _, name := range podNamesIn(root) {
+			if !seen[name] {
+				seen[name] = true
+				pods = append(pods, readPod(filepath.Join(root, name, "metadata.json"), name))
+			}
+		}
+	}
+	return pods
+}
+
+// podNamesIn is list_names: directories (not symlinks) with a
+// metadata.json, valid pod names, sorted.
+func podNamesIn(root string) []string {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return nil
 	}
-	var pods []Pod
+	var names []string
 	for _, e := range entries {
-		if e.IsDir() {
-			pods = append(pods, readPod(filepath.Join(root, e.Name(), "metadata.json"), e.Name()))
+		if !e.IsDir() || ValidatePodName(e.Name()) != nil || !utf8.ValidString(e.Name()) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, e.Name(), "metadata.json")); err == nil {
+			names = append(names, e.Name())
 		}
 	}
-	return pods
+	sort.Strings(names)
+	return names
 }
 
 // readPod turns one metadata.json into a Pod; every failure is a reason.
@@ -164,6 +236,11 @@ func readMetadata(path string) (metadata, error) {
 	}
 	if m.PodName == "" {
 		return m, errors.New("metadata.json has no pod_name")
+	}
+	for i, c := range m.Reclaimed {
+		if c.PodName == nil || c.ScopeDelegated == nil {
+			return m, fmt.Errorf("metadata.json is not valid: reclaimed_children[%d] needs pod_name and scope_delegated", i)
+		}
 	}
 	if len(m.Snapshot) > 0 && string(m.Snapshot) != "null" && m.Snapshot[0] != '{' {
 		return m, errors.New("metadata.json contains an invalid resolved manifest snapshot (not an object)")

@@ -90,7 +90,6 @@ func TestListCorruptMetadata(t *testing.T) {
 	got := ListPods(e.data, e.runtime)
 	want := map[string]string{
 		"garbage": "not valid", "noname": "no pod_name", "badsnap": "invalid resolved manifest snapshot",
-		"empty": "missing",
 	}
 	for name, reason := range want {
 		p := findPod(t, got, name)
@@ -100,6 +99,76 @@ func TestListCorruptMetadata(t *testing.T) {
 	}
 	if p := findPod(t, got, "nosource"); p.State != StateStopped || p.Profile != "" {
 		t.Errorf("odd provenance must not make a pod corrupt: %+v", p)
+	}
+	for _, p := range got {
+		if p.Name == "empty" {
+			t.Errorf("a folder without metadata.json is not a pod (list_names skips it): %+v", p)
+		}
+	}
+}
+
+// TestListBothStoreLayouts: pods are read from the split store
+// (<data_dir>/pods, HareK02/yoi 21173813 merged e2cf6ed8;
+// crates/pod/src/main.rs:230-236 at 6ecb5c4f) and from the legacy one
+// (<data_dir>/sessions/pods); a pod in both is listed once, from the new
+// one; listing skips folders without metadata.json, invalid names and
+// symlinks, sorted (crates/pod-store/src/lib.rs:234-256).
+func TestListBothStoreLayouts(t *testing.T) {
+	e := newEnv(t)
+	split, legacy := PodStoreDir(e.data, ""), LegacyPodStoreDir(e.data)
+	meta := func(name, model string) string {
+		return `{"pod_name":"` + name + `","resolved_manifest_snapshot":{"model":{"ref":"` + model + `"},` +
+			`"profile":{"source":{"kind":"path","path":"/w/` + name + `.nix"}}}}`
+	}
+	writeFile(t, filepath.Join(split, "b-new", "metadata.json"), meta("b-new", "new"))
+	writeFile(t, filepath.Join(legacy, "a-old", "metadata.json"), meta("a-old", "old"))
+	writeFile(t, filepath.Join(split, "both", "metadata.json"), meta("both", "new"))
+	writeFile(t, filepath.Join(legacy, "both", "metadata.json"), meta("both", "old"))
+	writeFile(t, filepath.Join(split, "reclaimed", "metadata.json"),
+		`{"pod_name":"reclaimed","reclaimed_children":[{"pod_name":"c","scope_delegated":[]}]}`)
+	writeFile(t, filepath.Join(split, "badreclaim", "metadata.json"),
+		`{"pod_name":"badreclaim","reclaimed_children":[{"scope_delegated":[]}]}`)
+	if err := os.MkdirAll(filepath.Join(split, "nometa"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(split, "b-new"), filepath.Join(split, "link")); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, state, model string }{
+		{"a-old", StateStopped, "old"},
+		{"b-new", StateStopped, "new"},
+		{"badreclaim", StateCorrupt, ""},
+		{"both", StateStopped, "new"},
+		{"reclaimed", StateStopped, ""},
+	}
+	got := ListPods(e.data, e.runtime)
+	if len(got) != len(cases) {
+		t.Fatalf("listed %d pods, want %d: %+v", len(got), len(cases), got)
+	}
+	for i, c := range cases {
+		p := got[i]
+		if p.Name != c.name || p.State != c.state || !strings.Contains(string(p.Snapshot), c.model) {
+			t.Errorf("pod %d = %s %s %s, want %s %s from the %q store", i, p.Name, p.State, p.Snapshot, c.name, c.state, c.model)
+		}
+	}
+	if MetadataPath(e.data, "both") != filepath.Join(split, "both", "metadata.json") ||
+		MetadataPath(e.data, "a-old") != filepath.Join(legacy, "a-old", "metadata.json") {
+		t.Errorf("MetadataPath prefers the split store: %s %s", MetadataPath(e.data, "both"), MetadataPath(e.data, "a-old"))
+	}
+}
+
+// TestPodStoreDir mirrors crates/pod/src/main.rs:230-236 at 6ecb5c4f.
+func TestPodStoreDir(t *testing.T) {
+	cases := []struct{ data, store, want string }{
+		{"/d", "", "/d/pods"},
+		{"/d", "/elsewhere/st", "/d/pods"}, // --store no longer moves pod metadata
+		{"", "/elsewhere/st", "/elsewhere/pods"},
+		{"", "/", "pods"},
+	}
+	for _, c := range cases {
+		if got := PodStoreDir(c.data, c.store); got != c.want {
+			t.Errorf("PodStoreDir(%q, %q) = %q, want %q", c.data, c.store, got, c.want)
+		}
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 // VerifyRequest asks whether a freshly started pod got the manifest the
 // editor showed.
 type VerifyRequest struct {
-	DataDir     string          // the pod's <data_dir>; metadata is read from StoreDir(DataDir)
+	DataDir     string          // the pod's <data_dir>; metadata is read from either pod store layout
 	PodName     string          // Ready.PodName
 	Expected    string          // the selector used (qualified name or path); "" = do not check provenance
 	Preview     json.RawMessage // the resolved manifest the editor showed; nil = only report the hash
@@ -34,13 +34,13 @@ type Verification struct {
 	Warning     bool
 }
 
-// Verify reads <data_dir>/sessions/pods/<name>/metadata.json and compares
+// Verify reads <data_dir>/pods/<name>/metadata.json (or the legacy layout) and compares
 // its resolved_manifest_snapshot with the preview, e.g. "pod coder-2 started
 // from project:coder; snapshot matches preview (sha256 3f2a…)". It fails
 // only when the metadata cannot be read at all.
 func Verify(req VerifyRequest) (Verification, error) {
 	v := Verification{PodName: req.PodName}
-	m, err := waitMetadata(MetadataPath(req.DataDir, req.PodName), req.Wait)
+	m, err := waitMetadata(metadataCandidates(req.DataDir, req.PodName), req.Wait)
 	if err != nil {
 		return v, fmt.Errorf("cannot verify pod %s: %v", req.PodName, err)
 	}
@@ -91,14 +91,16 @@ func sameFile(path string, src *ProfileSource) bool {
 	return src != nil && src.Path != "" && filepath.IsAbs(path) && filepath.Clean(path) == filepath.Clean(src.Path)
 }
 
-// waitMetadata reads metadata.json, retrying while it is missing or half
+// waitMetadata reads the first of paths (the pod store layouts, newest
+// first) that holds a metadata.json, retrying while none does or it is half
 // written: upstream writes it with a plain fs::write around readiness.
-func waitMetadata(path string, wait time.Duration) (metadata, error) {
+func waitMetadata(paths []string, wait time.Duration) (metadata, error) {
 	if wait <= 0 {
 		wait = 2 * time.Second
 	}
 	stop := time.Now().Add(wait)
 	for {
+		path := firstExisting(paths)
 		m, err := readMetadata(path)
 		if err == nil || time.Now().After(stop) {
 			return m, err
@@ -108,4 +110,14 @@ func waitMetadata(path string, wait time.Duration) (metadata, error) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// firstExisting is the first path that exists, else the first one.
+func firstExisting(paths []string) string {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return paths[0]
 }

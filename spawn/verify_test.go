@@ -41,13 +41,27 @@ func spawnAndVerify(t *testing.T, e *testEnv, name, mode string) Verification {
 	return v
 }
 
+// TestVerifyMatchesPreview runs against the double in both pod store
+// layouts (split: <data_dir>/pods since HareK02/yoi 21173813; legacy:
+// <data_dir>/sessions/pods), and checks the metadata is where that layout
+// puts it.
 func TestVerifyMatchesPreview(t *testing.T) {
 	requireNix(t)
-	v := spawnAndVerify(t, newEnv(t), "coder-2", "")
-	t.Log(v.Message)
-	want := fmt.Sprintf("pod coder-2 started from project:coder; snapshot matches preview (sha256 %s)", v.Hash[:12])
-	if !v.Matches || v.Warning || v.Message != want || v.Hash != v.PreviewHash {
-		t.Errorf("verification = %+v\nwant message %q", v, want)
+	for _, layout := range []string{"split", "legacy"} {
+		t.Run(layout, func(t *testing.T) {
+			e := newEnv(t)
+			e.vars = append(e.vars, "INSOMNIA_POD_DOUBLE_STORE="+layout)
+			v := spawnAndVerify(t, e, "coder-2", "")
+			t.Log(v.Message)
+			want := fmt.Sprintf("pod coder-2 started from project:coder; snapshot matches preview (sha256 %s)", v.Hash[:12])
+			if !v.Matches || v.Warning || v.Message != want || v.Hash != v.PreviewHash {
+				t.Errorf("verification = %+v\nwant message %q", v, want)
+			}
+			root := map[string]string{"split": PodStoreDir(e.data, ""), "legacy": LegacyPodStoreDir(e.data)}[layout]
+			if got := MetadataPath(e.data, "coder-2"); got != filepath.Join(root, "coder-2", "metadata.json") {
+				t.Errorf("%s layout: metadata at %s", layout, got)
+			}
+		})
 	}
 }
 

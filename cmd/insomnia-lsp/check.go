@@ -97,7 +97,10 @@ func (c *cliEnv) evaluator(timeout time.Duration) *eval.Evaluator {
 	if c.trusted {
 		roots = []string{c.cwd}
 	}
-	opts := eval.Options{Timeout: timeout, Trusted: c.trusted, Roots: roots}
+	// Trusted, the CLI runs in the shell a pod would start from: Nix gets
+	// the whole environment, as the runtime's nix eval does.
+	opts := eval.Options{Timeout: timeout, Trusted: c.trusted, Roots: roots,
+		Env: eval.EnvPolicy{Mode: eval.EnvInherit}}
 	if c.dirs.ResourceFrom == "bundled" {
 		opts.ResourcesDir = c.dirs.Resource
 	}

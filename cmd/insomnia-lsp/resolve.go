@@ -80,7 +80,7 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 
 // selectionTarget is the selected profile as `check` evaluates it.
 func selectionTarget(reg *registry.Registry, sel registry.Selection, cwd string) target {
-	t := target{path: cleanAbs(sel.Path, cwd), reg: reg, workspace: cwd, sel: &sel}
+	t := target{path: cleanAbs(registry.NixFile(sel.Path), cwd), reg: reg, workspace: cwd, sel: &sel}
 	if sel.Entry != nil {
 		e := *sel.Entry
 		t.entry = &e

@@ -2,7 +2,7 @@
 // insomnia-pod (contract §4). It speaks the documented contract: the flags
 // of a fresh spawn (--profile S [--profile-pod-name N]) and of a restore
 // (--pod N [--require-pod-state]) with [--store S], the ready line on
-// stderr, metadata.json in the store, and pid/status.json/sock and a
+// stderr, metadata.json in the pod store, and pid/status.json/sock and a
 // pods.json allocation in the runtime directory. It resolves profiles with
 // real Nix (nix-instantiate) and the registry subset of registry.go, and
 // stays up until SIGTERM or SIGINT, when it removes its runtime state.
@@ -14,6 +14,9 @@
 //	malformed    print "INSOMNIA-READY\t<name>" (no socket) and wait
 //	never-ready  print a progress line and wait, never ready
 //	drift        write a snapshot whose model.ref differs from the profile
+//
+// INSOMNIA_POD_DOUBLE_STORE picks the pod store layout: split (default,
+// <data_dir>/pods) or legacy (<store>/pods); see podRoot.
 //
 // Differences from the runtime, on purpose: a restore never evaluates Nix
 // (upstream evaluates the default profile first and then discards it), and
@@ -135,19 +138,23 @@ func actOut(ctx context.Context, mode string, o options) (int, bool) {
 // startPod resolves or restores the manifest, writes metadata and starts
 // listening.
 func startPod(ctx context.Context, o options, mode string) (*pod, error) {
-	dataDir, err := baseDir(dataDirRule)
-	if err != nil {
-		return nil, err
-	}
+	dataDir, dataErr := baseDir(dataDirRule)
 	runtimeDir, err := baseDir(runtimeDirRule)
 	if err != nil {
 		return nil, err
 	}
 	store := o.store
 	if store == "" {
+		if dataErr != nil {
+			return nil, dataErr
+		}
 		store = filepath.Join(dataDir, "sessions")
 	}
-	name, snapshot, err := manifestFor(ctx, o, store)
+	pods, err := podRoot(os.Getenv("INSOMNIA_POD_DOUBLE_STORE"), dataDir, store)
+	if err != nil {
+		return nil, err
+	}
+	name, snapshot, err := manifestFor(ctx, o, pods)
 	if err != nil {
 		return nil, err
 	}
@@ -166,22 +173,40 @@ func startPod(ctx context.Context, o options, mode string) (*pod, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeMetadata(store, name, segment, snapshot); err != nil {
+	if err := writeMetadata(pods, name, segment, snapshot); err != nil {
 		p.stop()
 		return nil, err
 	}
 	return p, nil
 }
 
+// podRoot is the folder holding <name>/metadata.json. INSOMNIA_POD_DOUBLE_STORE
+// picks the layout: "split" (the default; the runtime since 21173813, merged
+// e2cf6ed8: <data_dir>/pods whatever --store says, <store>/../pods when the
+// data dir is unknown; crates/pod/src/main.rs:230-236 at 6ecb5c4f) or
+// "legacy" (before it: <store>/pods).
+func podRoot(layout, dataDir, store string) (string, error) {
+	switch layout {
+	case "", "split":
+		if dataDir != "" {
+			return filepath.Join(dataDir, "pods"), nil
+		}
+		return filepath.Join(filepath.Dir(store), "pods"), nil
+	case "legacy":
+		return filepath.Join(store, "pods"), nil
+	}
+	return "", fmt.Errorf("INSOMNIA_POD_DOUBLE_STORE=%q: want split or legacy", layout)
+}
+
 // manifestFor picks the manifest source as the runtime does (§4.1):
 // --profile, else a restore for --pod with saved state, else the default
 // profile.
-func manifestFor(ctx context.Context, o options, store string) (string, map[string]any, error) {
+func manifestFor(ctx context.Context, o options, pods string) (string, map[string]any, error) {
 	if o.pod != "" {
 		if err := validName(o.pod); err != nil {
 			return "", nil, err
 		}
-		snap, err := savedSnapshot(store, o.pod)
+		snap, err := savedSnapshot(pods, o.pod)
 		if err == nil || !errors.Is(err, os.ErrNotExist) {
 			return o.pod, snap, err
 		}
@@ -193,7 +218,8 @@ func manifestFor(ctx context.Context, o options, store string) (string, map[stri
 	if sel == "" {
 		sel = "default"
 	}
-	cwd, err := os.Getwd()
+	// std::env::current_dir is getcwd: the physical folder, never $PWD.
+	cwd, err := syscall.Getwd()
 	if err != nil {
 		return "", nil, err
 	}

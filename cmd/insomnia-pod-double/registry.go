@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
 
 // The double's registry is the simplest correct subset of contract §3.2–3.4:
@@ -122,9 +124,8 @@ func (r *registry) loadFile(path, source string) error {
 		if !ok {
 			return fmt.Errorf("failed to parse profile registry config %s: entry %q did not match any variant", path, name)
 		}
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(filepath.Dir(path), p)
-		}
+		// Rust: profiles.toml's parent joined to the entry, never cleaned.
+		p = rustpath.Join(rustParentOrEmpty(path), p)
 		r.entries = append(r.entries, entry{source, name, p})
 	}
 	if f.Default != nil {

@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
 
 // profileFile is a selector resolved to a file, with the base directory for
@@ -51,7 +52,7 @@ func resolveSelector(sel, cwd string) (profileFile, error) {
 	if err != nil {
 		return profileFile{}, err
 	}
-	base := filepath.Dir(e.path)
+	base := rustParentOrEmpty(e.path)
 	if e.source == "builtin" {
 		base = cwd // builtin profiles resolve against the workspace base (625730cb)
 	}
@@ -62,11 +63,16 @@ func resolveSelector(sel, cwd string) (profileFile, error) {
 // pathProfile joins a relative path to cwd lexically, not canonicalised, as
 // the runtime does (§1.1).
 func pathProfile(label, p, cwd string) profileFile {
-	if !filepath.IsAbs(p) {
-		p = strings.TrimSuffix(cwd, "/") + "/" + p
-	}
-	return profileFile{label: label, path: p, base: filepath.Dir(p),
+	p = rustpath.Join(cwd, p)
+	return profileFile{label: label, path: p, base: rustParentOrEmpty(p),
 		source: map[string]any{"kind": "path", "path": p}}
+}
+
+// rustParentOrEmpty is Rust's Path::parent, as the runtime takes the base
+// ("/w/./x.nix" -> "/w").
+func rustParentOrEmpty(p string) string {
+	parent, _ := rustpath.Parent(p)
+	return parent
 }
 
 const nixTimeout = 120 * time.Second
@@ -144,10 +150,7 @@ func joinPaths(m map[string]any, base string) {
 	for _, f := range joinedPaths {
 		var v any = m
 		walk(&v, f, func(p string) string {
-			if strings.HasPrefix(p, "/") {
-				return p
-			}
-			return strings.TrimSuffix(base, "/") + "/" + p
+			return rustpath.Join(base, p)
 		})
 	}
 }

@@ -11,8 +11,8 @@ import (
 // savedSnapshot reads the resolved_manifest_snapshot of a stored pod. A
 // missing metadata.json is returned as an os.ErrNotExist error; the double
 // never evaluates Nix to restore.
-func savedSnapshot(store, name string) (map[string]any, error) {
-	data, err := os.ReadFile(filepath.Join(store, "pods", name, "metadata.json"))
+func savedSnapshot(pods, name string) (map[string]any, error) {
+	data, err := os.ReadFile(filepath.Join(pods, name, "metadata.json"))
 	if err != nil {
 		return nil, err
 	}

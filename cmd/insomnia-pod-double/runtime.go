@@ -21,10 +21,10 @@ type pod struct {
 	listener                    net.Listener
 }
 
-// writeMetadata writes <store>/pods/<name>/metadata.json as upstream does:
+// writeMetadata writes <pods>/<name>/metadata.json as upstream does:
 // pretty JSON, plain write (not atomic).
-func writeMetadata(store, name, segment string, snapshot map[string]any) error {
-	dir := filepath.Join(store, "pods", name)
+func writeMetadata(pods, name, segment string, snapshot map[string]any) error {
+	dir := filepath.Join(pods, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}

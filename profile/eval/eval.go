@@ -214,7 +214,12 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 
 	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
 		"--log-format", "internal-json"}
-	env := childEnv(trusted)
+	// Trusted: the policy's environment (an allow-list in the server, all
+	// of it in the CLI); untrusted: the pared-down one, inside the sandbox.
+	env := childEnv(false)
+	if trusted {
+		env = e.opts.Env.environ()
+	}
 	if !trusted {
 		allowed := append([]string{filepath.Dir(path), resDir, e.opts.ResourcesDir}, e.opts.Roots...)
 		argv = append(append(argv, restrictArgs(allowed)...), sandboxArgs()...)
@@ -246,6 +251,11 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 	return r
 }
 
+// FunctionMessage is Nix's own error for a top-level function (what
+// `nix eval --json --file` prints, since it does not call it), then why.
+const FunctionMessage = "cannot convert a function to JSON: the profile evaluates to a function, " +
+	"which the runtime's `nix eval --file` does not call (use the value, e.g. `mkProfile { ... }`, not `{ ... }: ...`)"
+
 // interpret reads a finished run: a failure, or the wrapper's JSON.
 func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 	if f, pe := classify(o, e.opts); f != nil {
@@ -263,7 +273,7 @@ func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 		return Result{Failure: fail(KindInvalidJSON, "Nix did not produce valid JSON for the profile")}
 	}
 	if out.Function {
-		f := fail(KindFunctionProfile, "profile evaluates to a function; upstream does not call it (use the value, e.g. `mkProfile { ... }`, not `{ ... }: ...`)")
+		f := fail(KindFunctionProfile, FunctionMessage)
 		f.Location = &diagnostics.Location{File: sm.profile, Range: sm.lines[bufferKey].LineRange(0)}
 		return Result{Failure: f}
 	}

@@ -144,15 +144,25 @@ func TestTraceThroughFiles(t *testing.T) {
 	}
 }
 
-// TestFunctionProfile: a top-level function is reported, not called.
+// TestFunctionProfile: a top-level function is reported as Nix reports it
+// to the runtime, not called: upstream runs `nix eval --json --file`
+// (crates/manifest/src/profile.rs:425-430 at 6ecb5c4f), which prints
+// "error: cannot convert a function to JSON" even when every argument has
+// a default (verified with Nix 2.8).
 func TestFunctionProfile(t *testing.T) {
 	opts := testOptions(t)
-	r := evalText(t, opts, fixture(t, "relative/fn.nix"), "{ name ? \"x\" }: { manifest.pod.name = name; }\n")
-	if r.Failure == nil || r.Failure.Kind != KindFunctionProfile || r.Artifact != nil {
-		t.Fatalf("want function-profile, got %+v / %s", r.Failure, r.Artifact)
-	}
-	if !strings.Contains(r.Failure.Message, "upstream does not call it") {
-		t.Fatalf("message %q", r.Failure.Message)
+	for _, text := range []string{
+		"{ name ? \"x\" }: { manifest.pod.name = name; }\n",
+		"args: { manifest.pod.name = \"x\"; }\n",
+		"let f = x: x; in f\n",
+	} {
+		r := evalText(t, opts, fixture(t, "relative/fn.nix"), text)
+		if r.Failure == nil || r.Failure.Kind != KindFunctionProfile || r.Artifact != nil {
+			t.Fatalf("%q: want function-profile, got %+v / %s", text, r.Failure, r.Artifact)
+		}
+		if !strings.HasPrefix(r.Failure.Message, "cannot convert a function to JSON: ") {
+			t.Fatalf("%q: message %q", text, r.Failure.Message)
+		}
 	}
 }
 

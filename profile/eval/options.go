@@ -35,6 +35,9 @@ type Options struct {
 	// Trusted false evaluates in Nix's restricted mode: only Roots, the
 	// profile's folder and ResourcesDir readable, no network, read-only store.
 	Trusted bool
+	// Env is the environment of a trusted evaluation (see env.go); the zero
+	// value is the allow-list.
+	Env EnvPolicy
 	// Roots are the workspace folders (absolute).
 	Roots []string
 	// ResourcesDir holds the bundled nix/ folder on disk (see
@@ -89,7 +92,11 @@ func (o Options) withDefaults() Options {
 func (o Options) fingerprint() string {
 	roots := append([]string(nil), o.Roots...)
 	sort.Strings(roots)
-	return fmt.Sprintf("prog=%s trusted=%t roots=%q res=%s", o.Program, o.Trusted, roots, o.ResourcesDir)
+	env := "sandbox"
+	if o.Trusted {
+		env = o.Env.fingerprint()
+	}
+	return fmt.Sprintf("prog=%s trusted=%t roots=%q res=%s env=%s", o.Program, o.Trusted, roots, o.ResourcesDir, env)
 }
 
 // childEnv is the whole environment Nix gets: what it needs to find itself,

@@ -58,8 +58,7 @@ func Check(v any, prefix string, rawForm bool) []Problem {
 			out = append(out, s.fromLeaf(leaf, prefix, v)...)
 		}
 	}
-	out = append(out, nullRequired(v, prefix)...)
-	return dedupe(out)
+	return dedupe(withNullRequired(out, nullRequired(v, prefix)))
 }
 
 // walker reports keys the schema does not define (upstream drops them).
@@ -191,8 +190,12 @@ func (s *schemaSet) fromLeaf(e *jsonschema.ValidationError, prefix string, root 
 	case *kind.Enum:
 		return []Problem{enumProblem(ptr, at, k)}
 	case *kind.Required:
+		missing := k.Missing
+		if len(e.InstanceLocation) > 0 {
+			missing = []string{s.firstDeclared(e.InstanceLocation, missing)}
+		}
 		var out []Problem
-		for _, key := range k.Missing {
+		for _, key := range missing {
 			out = append(out, s.missing(ptr, e.InstanceLocation, key))
 		}
 		return out
@@ -232,6 +235,27 @@ func (s *schemaSet) missing(ptr string, loc []string, key string) Problem {
 	}
 	return Problem{Code: CodeMissingRequired, Pointer: ptr + "/" + EscapePointer(path[len(loc)]),
 		Message: "missing required field: " + Dotted(path)}
+}
+
+// firstDeclared is the missing key serde names: derived Deserialize checks
+// fields in declaration order and stops at the first absent one ("missing
+// field `tool_calling`"). The schema's required lists keep that order.
+// The top level is not serde's but try_from's, and is reported whole.
+func (s *schemaSet) firstDeclared(loc []string, missing []string) string {
+	is := map[string]bool{}
+	for _, m := range missing {
+		is[m] = true
+	}
+	if n := s.at(loc); n != nil {
+		for _, r := range n.requiredKeys() {
+			if is[r] {
+				return r
+			}
+		}
+	}
+	sorted := append([]string(nil), missing...)
+	sort.Strings(sorted)
+	return sorted[0]
 }
 
 // at returns the schema node for an instance location.
@@ -284,6 +308,24 @@ func nullRequired(v any, prefix string) []Problem {
 		}
 	}
 	return out
+}
+
+// withNullRequired adds the null-required problems and drops the schema's
+// type error at the same place: serde reads the null as None (the field is
+// an Option), so upstream reports only try_from's missing field
+// (crates/manifest/src/config.rs:120, lib.rs:413 at 6ecb5c4f).
+func withNullRequired(out, nulls []Problem) []Problem {
+	at := map[string]bool{}
+	for _, p := range nulls {
+		at[p.Pointer] = true
+	}
+	kept := out[:0]
+	for _, p := range out {
+		if !(at[p.Pointer] && p.Code == CodeTypeMismatch) {
+			kept = append(kept, p)
+		}
+	}
+	return append(kept, nulls...)
 }
 
 func dedupe(in []Problem) []Problem {

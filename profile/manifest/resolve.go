@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
 
 // ProfileFormat is the only artifact format upstream accepts.
@@ -110,17 +112,26 @@ func SplitArtifact(artifact json.RawMessage) (*Artifact, []Problem) {
 		return nil, problems
 	}
 	art := &Artifact{Profile: meta, Root: obj}
-	manifest, config := obj["manifest"], obj["config"]
+	// Key presence decides, as upstream's map.get (profile.rs:664-681): a
+	// null manifest is chosen (and fails to decode), a null config beside a
+	// manifest still counts as both.
+	manifest, hasManifest := obj["manifest"]
+	config, hasConfig := obj["config"]
 	switch {
-	case manifest != nil && config != nil:
+	case hasManifest && hasConfig:
 		return nil, []Problem{{Code: CodeManifestAndConfig, Pointer: "/config",
 			Message: "invalid profile artifact: both manifest and config are set; keep only manifest"}}
-	case manifest != nil:
+	case hasManifest:
 		art.Manifest, art.Pointer = manifest, "/manifest"
-	case config != nil:
+	case hasConfig:
 		art.Manifest, art.Pointer = config, "/config"
 	default:
 		art.Manifest, art.RawForm = obj, true
+	}
+	if _, ok := art.Manifest.(map[string]any); !ok {
+		return nil, []Problem{{Code: CodeTypeMismatch, Pointer: art.Pointer,
+			Message: fmt.Sprintf("failed to decode profile manifest/config: %s must be an attribute set, not %s",
+				strings.TrimPrefix(art.Pointer, "/"), article(jsonType(art.Manifest)))}}
 	}
 	return art, nil
 }
@@ -244,15 +255,7 @@ func with(m map[string]any, key string, v any) map[string]any {
 // JoinPath joins a relative path to base the way Rust's Path::join does:
 // lexically, without cleaning, so "." becomes "<base>/.". Absolute paths are
 // returned unchanged.
-func JoinPath(base, p string) string {
-	if strings.HasPrefix(p, "/") {
-		return p
-	}
-	if strings.HasSuffix(base, "/") {
-		return base + p
-	}
-	return base + "/" + p
-}
+func JoinPath(base, p string) string { return rustpath.Join(base, p) }
 
 // resolvePaths joins the path fields of contract §2.4. The extract and
 // consolidation models' auth.file are deliberately not joined (upstream).

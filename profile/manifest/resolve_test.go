@@ -59,7 +59,7 @@ func TestResolveBuiltinDefault(t *testing.T) {
 	    "country":null,"search_lang":null,"ui_lang":null,"safesearch":null},"fetch":null},
 	"skills":null,
 	"profile":{"source":{"kind":"registry","source":"builtin","name":"default","path":"/res/nix/profiles/default.nix"},
-	  "profile":{"name":"default","description":"General coding assistant working in the launch directory","format":"insomnia.nix-profile.v1"}}}`
+	  "profile":{"name":"default","description":"Bundled default Insomnia coding profile","format":"insomnia.nix-profile.v1"}}}`
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, []byte(want)); err != nil {
 		t.Fatal(err)

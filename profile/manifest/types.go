@@ -342,8 +342,9 @@ func (r *Reasoning) UnmarshalJSON(b []byte) error {
 
 // ManifestProfile is the provenance upstream stores in PodManifest.profile.
 type ManifestProfile struct {
-	Source  ProfileSource    `json:"source"`
-	Profile *ProfileMetadata `json:"profile"`
+	Source ProfileSource `json:"source"`
+	// Profile is omitted when None (skip_serializing_if, profile.rs:292).
+	Profile *ProfileMetadata `json:"profile,omitempty"`
 }
 
 // ProfileSource says where a profile came from (contract §1.3), tagged by

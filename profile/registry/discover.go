@@ -81,7 +81,7 @@ func Discover(opts Options) (*Registry, error) {
 		}
 	}
 	reg.Start = canonicalStart(opts.Start)
-	reg.Workspace = opts.Workspace
+	reg.Workspace = physicalDir(opts.Workspace)
 	if reg.Workspace == "" {
 		reg.Workspace = reg.Start
 	}
@@ -123,6 +123,23 @@ func canonicalStart(start string) string {
 		return real
 	}
 	return start
+}
+
+// physicalDir is the directory as the runtime's getcwd reports it when
+// launched there: absolute, symlinks resolved (Rust's current_dir, unlike
+// Go's os.Getwd, never returns $PWD). The builtin profiles' base is that
+// directory (crates/manifest/src/profile.rs:385,392 at 6ecb5c4f). A folder
+// that does not exist is kept as given.
+func physicalDir(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		if abs, err := filepath.Abs(real); err == nil {
+			return abs
+		}
+	}
+	return dir
 }
 
 // findProjectRegistry walks up from start to / and returns the first
@@ -283,8 +300,15 @@ func (r *Registry) ByPath(path string) []Entry {
 	r.pathOnce.Do(func() {
 		r.pathIndex = map[string][]int{}
 		for i, e := range r.Entries {
-			for _, k := range samePathKeys(e.Path) {
-				r.pathIndex[k] = append(r.pathIndex[k], i)
+			// A folder entry is also found by the default.nix Nix reads.
+			keys := samePathKeys(e.Path)
+			if f := NixFile(e.Path); f != e.Path {
+				keys = append(keys, samePathKeys(f)...)
+			}
+			for _, k := range keys {
+				if n := len(r.pathIndex[k]); n == 0 || r.pathIndex[k][n-1] != i {
+					r.pathIndex[k] = append(r.pathIndex[k], i)
+				}
 			}
 		}
 	})
@@ -323,11 +347,20 @@ func (r *Registry) Base(e Entry) string {
 	if e.Source == Builtin {
 		return r.Workspace
 	}
-	p := e.Path
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(r.Start, p)
+	// Upstream: absolutize(entry.path) is cwd.join(path), then parent():
+	// lexical, so "./coder.nix" has the registry's folder as its base.
+	return rustParent(joinIfRelative(r.Start, e.Path))
+}
+
+// NixFile is the file `nix eval --file path` reads: path itself, or its
+// default.nix when path is a directory (Nix's resolveExprPath; symlinks
+// followed). A directory selector ("sub/") or a registry entry naming a
+// folder evaluates that file, while the provenance keeps path as written.
+func NixFile(path string) string {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return joinIfRelative(path, "default.nix")
 	}
-	return rustParent(p)
+	return path
 }
 
 // Text returns a registry file's text as discovery read it.

@@ -2,10 +2,10 @@ package registry
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
 
 // Source is where a registry entry came from.
@@ -92,28 +92,16 @@ type DefaultRef struct {
 // Selector is the label of the reference, as upstream prints it.
 func (d DefaultRef) Selector() string { return string(d.Source) + ":" + d.Name }
 
-// joinIfRelative mirrors upstream: relative paths are joined, never cleaned.
-func joinIfRelative(base, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	if base == "" || strings.HasSuffix(base, "/") {
-		return base + p
-	}
-	return base + "/" + p
-}
+// joinIfRelative is upstream's join_if_relative (Rust's Path::join): never
+// cleaned.
+func joinIfRelative(base, p string) string { return rustpath.Join(base, p) }
 
-// rustParent is Path::parent for the paths we meet: lexical, "" for a bare
-// file name (so a relative registry joins to bare entry paths, as upstream).
+// rustParent is Path::parent: lexical, "" for a bare file name (so a
+// relative registry joins to bare entry paths, as upstream) and for a root.
+// It drops the "." right before the last component ("/w/./x.nix" -> "/w").
 func rustParent(p string) string {
-	i := strings.LastIndexByte(p, '/')
-	switch {
-	case i < 0:
-		return ""
-	case i == 0:
-		return "/"
-	}
-	return p[:i]
+	parent, _ := rustpath.Parent(p)
+	return parent
 }
 
 // rustDebugList prints a []String the way Rust's {:?} does, because the

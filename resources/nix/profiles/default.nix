@@ -6,7 +6,7 @@ let
 in
 lib.mkProfile {
   name = "default";
-  description = "General coding assistant working in the launch directory";
+  description = "Bundled default Insomnia coding profile";
   manifest = {
     pod.name = "insomnia";
     scope.allow = [

@@ -5,7 +5,7 @@
 
 export interface ServerSettings {
   nixPath: string;
-  evaluation: { timeoutMs: number; debounceMs: number; maxConcurrent: number };
+  evaluation: { timeoutMs: number; debounceMs: number; maxConcurrent: number; passEnv: string[] };
   pod: { command: string; readyTimeoutMs: number };
 }
 
@@ -16,7 +16,7 @@ export interface InitOptions extends ServerSettings {
 
 export const defaults: ServerSettings = {
   nixPath: 'nix-instantiate',
-  evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0 },
+  evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0, passEnv: [] },
   pod: { command: '', readyTimeoutMs: 60000 },
 };
 
@@ -36,6 +36,13 @@ function str(v: unknown, d: string): string {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : d;
 }
 
+// names keeps the strings of a list setting that look like variable names
+// (a trailing * is a prefix): anything else would never match.
+function names(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter((x): x is string => typeof x === 'string' && /^[A-Za-z_][A-Za-z0-9_]*\*?$/.test(x));
+}
+
 function int(v: unknown, d: number, b: { min: number; max: number }): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) return d;
   return Math.min(b.max, Math.max(b.min, Math.round(v)));
@@ -52,6 +59,9 @@ export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
       timeoutMs: int(get('evaluation.timeoutMs'), d.evaluation.timeoutMs, bounds.timeoutMs),
       debounceMs: int(get('evaluation.debounceMs'), d.evaluation.debounceMs, bounds.debounceMs),
       maxConcurrent: int(get('evaluation.maxConcurrent'), d.evaluation.maxConcurrent, bounds.maxConcurrent),
+      // passEnv is a restrictedConfiguration: an untrusted workspace cannot
+      // make the server hand the editor's tokens to Nix.
+      passEnv: names(get('evaluation.passEnv')),
     },
     pod: {
       command: trusted ? str(get('pod.command'), d.pod.command) : d.pod.command,

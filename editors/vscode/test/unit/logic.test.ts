@@ -36,7 +36,7 @@ test('settings: defaults, user values, bad values; no trust in them', () => {
   const none = buildSettings(() => undefined, true);
   assert.deepEqual(none, {
     nixPath: 'nix-instantiate',
-    evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0 },
+    evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0, passEnv: [] },
     pod: { command: '', readyTimeoutMs: 60000 },
   });
   assert.equal('trusted' in none, false, 'trust is never part of the configuration answer');
@@ -45,6 +45,7 @@ test('settings: defaults, user values, bad values; no trust in them', () => {
     'evaluation.timeoutMs': 5,
     'evaluation.debounceMs': 'fast',
     'evaluation.maxConcurrent': 2.6,
+    'evaluation.passEnv': ['GITHUB_TOKEN', 'MY_*', 'bad name', 7],
     'pod.command': '/opt/pod',
     'pod.readyTimeoutMs': 2000,
     trusted: true, // a repository's .vscode/settings.json could say this: no effect
@@ -54,6 +55,7 @@ test('settings: defaults, user values, bad values; no trust in them', () => {
   assert.equal(s.evaluation.timeoutMs, 100, 'clamped to the minimum');
   assert.equal(s.evaluation.debounceMs, 200, 'a non-number falls back to the default');
   assert.equal(s.evaluation.maxConcurrent, 3);
+  assert.deepEqual(s.evaluation.passEnv, ['GITHUB_TOKEN', 'MY_*'], 'only variable names pass');
   assert.equal(s.pod.command, '/opt/pod');
   assert.equal(s.pod.readyTimeoutMs, 2000);
   assert.equal('trusted' in s, false);
