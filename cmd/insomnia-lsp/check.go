@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/textsafe"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	profcheck "github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
@@ -42,7 +43,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	env := newCLIEnv(cwd, stderr)
 	p, err := env.plan(opts.paths)
 	if err != nil {
-		fmt.Fprintln(stderr, "insomnia-lsp check:", err)
+		fmt.Fprintln(stderr, "insomnia-lsp check:", textsafe.Escape(err.Error()))
 		return 2
 	}
 	diags := p.registryDiagnostics()

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/textsafe"
 )
 
 // cliDiagnostic is one diagnostic as the command line prints it: 1-based
@@ -26,13 +27,15 @@ type cliDiagnostic struct {
 	Message   string `json:"message"`
 }
 
-// String is `file:line:col: severity: message [code]`, on one line.
+// String is `file:line:col: severity: message [code]`, on one line: every
+// field is escaped, so a file name with a newline cannot forge a line (a CI
+// log command).
 func (d cliDiagnostic) String() string {
 	loc := ""
 	if d.File != "" {
-		loc = fmt.Sprintf("%s:%d:%d: ", d.File, d.Line, d.Column)
+		loc = fmt.Sprintf("%s:%d:%d: ", textsafe.Escape(d.File), d.Line, d.Column)
 	}
-	return fmt.Sprintf("%s%s: %s [%s]", loc, d.Severity, oneLine(d.Message), d.Code)
+	return fmt.Sprintf("%s%s: %s [%s]", loc, d.Severity, textsafe.Escape(oneLine(d.Message)), textsafe.Escape(d.Code))
 }
 
 // printer converts LSP positions (UTF-16) to Nix's byte columns, reading
