@@ -25,7 +25,7 @@ const usage = `insomnia-lsp: language server for insomnia Nix profiles
 
 usage:
   insomnia-lsp [serve] [--log-file FILE] [--log-level LEVEL]   run the server on stdio
-  insomnia-lsp check [--no-eval] [--json] [--timeout D] [PATH...]
+  insomnia-lsp check [--no-eval] [--format text|json|sarif|github] [--timeout D] [PATH...]
                                                               check profiles (default: builtin + discovered)
   insomnia-lsp resolve [--json] [--timeout D] SELECTOR        print a profile's resolved manifest
   insomnia-lsp profiles [--json] [--select SELECTOR]          list discovered profiles

@@ -25,6 +25,9 @@ type cliDiagnostic struct {
 	Severity  string `json:"severity"`
 	Code      string `json:"code"`
 	Message   string `json:"message"`
+	// col16 and endCol16 are the 1-based columns in UTF-16 code units, as
+	// LSP counts them (SARIF's and GitHub's columns).
+	col16, endCol16 int
 }
 
 // String is `file:line:col: severity: message [code]`, on one line: every
@@ -61,6 +64,7 @@ func (p *printer) convert(ds []diagnostics.Diagnostic) []cliDiagnostic {
 		if d.File != "" {
 			c.Line, c.Column = p.nixPos(d.File, d.Range.Start)
 			c.EndLine, c.EndColumn = p.nixPos(d.File, d.Range.End)
+			c.col16, c.endCol16 = d.Range.Start.Col+1, d.Range.End.Col+1
 		}
 		all = append(all, c)
 	}
