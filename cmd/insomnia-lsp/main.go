@@ -29,6 +29,8 @@ usage:
                                                               check profiles (default: builtin + discovered)
   insomnia-lsp resolve [--json] [--timeout D] SELECTOR        print a profile's resolved manifest
   insomnia-lsp profiles [--json] [--select SELECTOR]          list discovered profiles
+  insomnia-lsp diff [--base REV] [--json] [--trusted] [PATH...]
+                                                              what a change does to the resolved profiles
   insomnia-lsp version
 `
 
@@ -50,6 +52,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return resolve(args, stdout, stderr)
 	case "profiles":
 		return profiles(args, stdout, stderr)
+	case "diff":
+		return diff(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "insomnia-lsp", version)
 		return 0
