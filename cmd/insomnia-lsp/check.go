@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/textsafe"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	profcheck "github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
@@ -21,6 +22,7 @@ type checkOptions struct {
 	noEval  bool
 	asJSON  bool
 	trusted bool
+	format  string // text, json, sarif or github
 	timeout time.Duration
 	paths   []string
 }
@@ -41,7 +43,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	groups, err := groupArgs(opts.paths, cwd)
 	if err != nil {
-		fmt.Fprintln(stderr, "insomnia-lsp check:", err)
+		fmt.Fprintln(stderr, "insomnia-lsp check:", textsafe.Escape(err.Error()))
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -54,7 +56,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		n += count
 	}
 	out := newPrinter(cwd).convert(diags)
-	if err := writeDiagnostics(stdout, out, opts.asJSON); err != nil {
+	if err := writeFormat(stdout, opts.format, out, cwd); err != nil {
 		fmt.Fprintln(stderr, "insomnia-lsp check:", err)
 		return 2
 	}
@@ -75,14 +77,19 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkOptions, bool) {
 	var o checkOptions
 	fs := newFlags("check", stderr)
 	fs.BoolVar(&o.noEval, "no-eval", false, "only the parser and static checks (no Nix)")
-	fs.BoolVar(&o.asJSON, "json", false, "print a JSON array of diagnostics")
+	fs.BoolVar(&o.asJSON, "json", false, "print a JSON array of diagnostics (--format json)")
 	fs.BoolVar(&o.trusted, "trusted", false, trustedUsage)
+	fs.StringVar(&o.format, "format", "", "text, json, sarif (SARIF 2.1.0) or github (workflow commands)")
 	fs.DurationVar(&o.timeout, "timeout", eval.DefaultTimeout, "time limit of one evaluation")
 	paths, ok := parseInterspersed(fs, args)
 	if !ok {
 		return o, false
 	}
 	o.paths = paths
+	if o.format = checkFormat(o.format, o.asJSON); o.format == "" {
+		fmt.Fprintln(stderr, "insomnia-lsp check: --format must be text, json, sarif or github (and json with --json)")
+		return o, false
+	}
 	if o.timeout <= 0 {
 		fmt.Fprintln(stderr, "insomnia-lsp check: --timeout must be positive")
 		return o, false

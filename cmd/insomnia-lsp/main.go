@@ -25,7 +25,7 @@ const usage = `insomnia-lsp: language server for insomnia Nix profiles
 
 usage:
   insomnia-lsp [serve] [--log-file FILE] [--log-level LEVEL]   run the server on stdio
-  insomnia-lsp check [--no-eval] [--json] [--timeout D] [--trusted] [PATH...]
+  insomnia-lsp check [--no-eval] [--format text|json|sarif|github] [--timeout D] [--trusted] [PATH...]
                                                               check profiles (default: builtin + discovered)
   insomnia-lsp resolve [--json] [--timeout D] [--trusted] SELECTOR
                                                               print a profile's resolved manifest
@@ -34,6 +34,8 @@ usage:
   project and the bundled resources, no network, no <nixpkgs>) unless given
   --trusted. Never pass --trusted in CI on pull requests from forks.
   insomnia-lsp profiles [--json] [--select SELECTOR]          list discovered profiles
+  insomnia-lsp diff [--base REV] [--json] [--trusted] [PATH...]
+                                                              what a change does to the resolved profiles
   insomnia-lsp version
 `
 
@@ -55,6 +57,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return resolve(args, stdout, stderr)
 	case "profiles":
 		return profiles(args, stdout, stderr)
+	case "diff":
+		return diff(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "insomnia-lsp", version)
 		return 0

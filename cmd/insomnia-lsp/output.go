@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/textsafe"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
@@ -25,15 +26,20 @@ type cliDiagnostic struct {
 	Severity  string `json:"severity"`
 	Code      string `json:"code"`
 	Message   string `json:"message"`
+	// col16 and endCol16 are the 1-based columns in UTF-16 code units, as
+	// LSP counts them (SARIF's and GitHub's columns).
+	col16, endCol16 int
 }
 
-// String is `file:line:col: severity: message [code]`, on one line.
+// String is `file:line:col: severity: message [code]`, on one line: every
+// field is escaped, so a file name with a newline cannot forge a line (a CI
+// log command).
 func (d cliDiagnostic) String() string {
 	loc := ""
 	if d.File != "" {
-		loc = fmt.Sprintf("%s:%d:%d: ", d.File, d.Line, d.Column)
+		loc = fmt.Sprintf("%s:%d:%d: ", textsafe.Escape(d.File), d.Line, d.Column)
 	}
-	return fmt.Sprintf("%s%s: %s [%s]", loc, d.Severity, oneLine(d.Message), d.Code)
+	return fmt.Sprintf("%s%s: %s [%s]", loc, d.Severity, textsafe.Escape(oneLine(d.Message)), textsafe.Escape(d.Code))
 }
 
 // printer converts LSP positions (UTF-16) to Nix's byte columns, reading
@@ -59,6 +65,7 @@ func (p *printer) convert(ds []diagnostics.Diagnostic) []cliDiagnostic {
 		if d.File != "" {
 			c.Line, c.Column = p.nixPos(d.File, d.Range.Start)
 			c.EndLine, c.EndColumn = p.nixPos(d.File, d.Range.End)
+			c.col16, c.endCol16 = d.Range.Start.Col+1, d.Range.End.Col+1
 		}
 		all = append(all, c)
 	}

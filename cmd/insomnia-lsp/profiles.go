@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/textsafe"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
 
@@ -49,7 +50,7 @@ func printSelection(reg *registry.Registry, sel string, asJSON bool, stdout, std
 	case asJSON:
 		fmt.Fprint(stdout, out)
 	default:
-		fmt.Fprintln(stderr, "error:", out)
+		fmt.Fprintln(stderr, "error:", textsafe.Escape(out))
 	}
 	return 1
 }

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/textsafe"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
@@ -53,7 +54,7 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 	reg := env.discover(cwd)
 	sel, err := reg.Select(pos[0])
 	if err != nil {
-		fmt.Fprintln(stderr, "error:", registry.Wrapped(sel.Selector.Label(), err))
+		fmt.Fprintln(stderr, "error:", textsafe.Escape(registry.Wrapped(sel.Selector.Label(), err)))
 		return 1
 	}
 	t := selectionTarget(reg, sel, cwd)
@@ -67,7 +68,7 @@ func resolve(args []string, stdout, stderr io.Writer) int {
 	printed := newPrinter(cwd).convert(env.diagnose(t, r))
 	res, err := resolveArtifact(r, t)
 	if err != nil {
-		fmt.Fprintln(stderr, "error:", registry.Wrapped(sel.Selector.Label(), err))
+		fmt.Fprintln(stderr, "error:", textsafe.Escape(registry.Wrapped(sel.Selector.Label(), err)))
 		_ = writeDiagnostics(stderr, printed, false)
 		return 1
 	}
@@ -128,6 +129,7 @@ func printResolved(w io.Writer, out resolved, asJSON bool) int {
 	if out.Default {
 		def = " (default)"
 	}
-	fmt.Fprintf(w, "profile: %s%s\npath: %s\nhash: %s\n%s\n", out.Profile, def, out.Source.Path, out.Hash, out.Manifest)
+	fmt.Fprintf(w, "profile: %s%s\npath: %s\nhash: %s\n%s\n", textsafe.Escape(out.Profile), def,
+		textsafe.Escape(out.Source.Path), out.Hash, textsafe.EscapeJSON(out.Manifest))
 	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/textsafe"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
@@ -94,33 +95,36 @@ func formatList(r *Registry, asJSON bool) string {
 		b, _ := json.MarshalIndent(doc, "", "  ")
 		return string(b) + "\n"
 	}
+	// Names, paths and messages come from files anyone can write: escaped,
+	// so none can forge a line (a CI log command) or a terminal sequence.
+	esc := textsafe.Escape
 	var b strings.Builder
 	switch {
 	case doc.Default == nil:
 		b.WriteString("default: none (" + (&Error{Kind: NoDefaultProfile}).Error() + ")\n")
 	case doc.Default.Error != "":
-		fmt.Fprintf(&b, "default: %s (does not resolve: %s)\n", doc.Default.Selector, doc.Default.Error)
+		fmt.Fprintf(&b, "default: %s (does not resolve: %s)\n", esc(doc.Default.Selector), esc(doc.Default.Error))
 	default:
-		fmt.Fprintf(&b, "default: %s\n", doc.Default.Resolved)
+		fmt.Fprintf(&b, "default: %s\n", esc(doc.Default.Resolved))
 	}
 	if doc.Error != "" {
-		fmt.Fprintf(&b, "error: %s\n", doc.Error)
+		fmt.Fprintf(&b, "error: %s\n", esc(doc.Error))
 	}
 	for _, e := range r.Entries {
-		fmt.Fprintf(&b, "%s\n    %s\n", e.Label(), e.Path)
+		fmt.Fprintf(&b, "%s\n    %s\n", esc(e.Label()), esc(e.Path))
 	}
 	if len(r.Entries) == 0 {
 		b.WriteString("(no profiles)\n")
 	}
 	for _, w := range doc.Warnings {
-		loc := w.File
+		loc := esc(w.File)
 		if w.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", w.File, w.Line)
+			loc = fmt.Sprintf("%s:%d", esc(w.File), w.Line)
 		}
 		if loc != "" {
 			loc += ": "
 		}
-		fmt.Fprintf(&b, "warning: %s%s [%s]\n", loc, w.Message, w.Code)
+		fmt.Fprintf(&b, "warning: %s%s [%s]\n", loc, esc(w.Message), esc(w.Code))
 	}
 	return b.String()
 }
@@ -148,8 +152,9 @@ func formatSelection(r *Registry, raw string, asJSON bool) (string, bool) {
 		b, _ := json.MarshalIndent(map[string]any{"selector": sel.Selector, "source": sel.ProfileSource(), "base": sel.Base}, "", "  ")
 		return string(b) + "\n", true
 	}
+	esc := textsafe.Escape
 	if sel.Entry == nil {
-		return fmt.Sprintf("path:%s\n    base %s\n", sel.Path, sel.Base), true
+		return fmt.Sprintf("path:%s\n    base %s\n", esc(sel.Path), esc(sel.Base)), true
 	}
-	return fmt.Sprintf("%s\n    %s\n    base %s\n", sel.Entry.Label(), sel.Path, sel.Base), true
+	return fmt.Sprintf("%s\n    %s\n    base %s\n", esc(sel.Entry.Label()), esc(sel.Path), esc(sel.Base)), true
 }
