@@ -32,7 +32,7 @@ func TestStatic(t *testing.T) {
 
 // `check --no-eval` over home-manager's modules reported 186
 // plaintext-secret errors (key bindings, keymaps), none a credential.
-func TestStaticHomeManagerNoPlaintext(t *testing.T) {
+func TestStaticHomeManagerClean(t *testing.T) {
 	if testing.Short() {
 		t.Skip("parses the whole home-manager corpus")
 	}

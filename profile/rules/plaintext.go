@@ -106,7 +106,7 @@ func stringFinding(ptr string, path []string, v string, parent map[string]any, p
 				message: fmt.Sprintf("%s must name an environment variable (letters, digits and _, not starting with a digit), e.g. %s",
 					manifest.Dotted(path), exampleEnv(path))}, true
 		}
-	case secrets.Plaintext(v, key, true) && manifest.CredentialPosition(path):
+	case manifest.CredentialPosition(path) && secrets.Plaintext(v, key, true):
 		return plaintext(ptr, path, v, provider), true
 	}
 	return finding{}, false

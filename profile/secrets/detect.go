@@ -170,7 +170,7 @@ func eachShape(s string, fn func(start, end int) bool) {
 		return
 	}
 	for i := 0; i+minShapeLen <= len(s); i++ {
-		if !shapeStart[s[i]] || (i > 0 && wordByte[s[i-1]]) || !hasShapePrefix(s[i:]) {
+		if !shapeStart[s[i]] || !shapePairs[uint16(s[i])<<8|uint16(s[i+1])] || (i > 0 && wordByte[s[i-1]]) || !hasShapePrefix(s[i:]) {
 			continue
 		}
 		if m := keyShapes.FindStringIndex(s[i:]); m != nil {
@@ -275,8 +275,8 @@ var shapePrefixes = []string{"sk-", "gh", "github_pat_", "xox", "xapp-", "AKIA",
 const minShapeLen = 15
 
 func hasShapePrefix(s string) bool {
-	if len(s) < 3 || !shapeSecond[s[1]] {
-		return false // most text: "s", "g", "x" or "A" then another letter
+	if len(s) < 3 || !shapePairs[uint16(s[0])<<8|uint16(s[1])] {
+		return false // most text: "s", "g", "h" or "A" then another letter
 	}
 	for _, p := range shapePrefixes {
 		if strings.HasPrefix(s, p) {
@@ -286,20 +286,32 @@ func hasShapePrefix(s string) bool {
 	return false
 }
 
-// Byte classes: shapeStart and shapeSecond (first and second bytes of
-// shapePrefixes), wordByte (\w, for \b) and runByte (token characters).
-var shapeStart, shapeSecond, wordByte, runByte = byteSets()
+// Byte classes: shapeStart (first bytes of shapePrefixes), wordByte (\w,
+// for \b) and runByte (token characters); shapePairs holds the first two
+// bytes of each prefix, so ordinary words starting with s, g, h, r, a or A
+// are rejected without comparing prefixes. Built once, never written.
+var shapeStart, wordByte, runByte = byteSets()
 
-func byteSets() (start, second, word, run [256]bool) {
+var shapePairs = prefixPairs()
+
+func prefixPairs() *[1 << 16]bool {
+	var pairs [1 << 16]bool
 	for _, p := range shapePrefixes {
-		start[p[0]], second[p[1]] = true, true
+		pairs[uint16(p[0])<<8|uint16(p[1])] = true
+	}
+	return &pairs
+}
+
+func byteSets() (start, word, run [256]bool) {
+	for _, p := range shapePrefixes {
+		start[p[0]] = true
 	}
 	for c := 0; c < 256; c++ {
 		alnum := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 		word[c] = alnum || c == '_'
 		run[c] = alnum || c == '_' || c == '-' || c == '+' || c == '/'
 	}
-	return start, second, word, run
+	return start, word, run
 }
 
 // LooksSecret reports whether s contains a known key shape or a
@@ -447,10 +459,10 @@ func Plaintext(v, field string, credential bool) bool {
 		return false
 	case credential:
 		return !EnvNameLike(v) || LooksSecret(v)
-	case DigestName(field):
-		return KnownShape(v)
+	case !LooksSecret(v): // first: most values are not, and it needs no name
+		return false
 	}
-	return LooksSecret(v)
+	return !DigestName(field) || KnownShape(v)
 }
 
 // digestWords are the words of field names that hold a digest or a
