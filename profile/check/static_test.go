@@ -1,6 +1,9 @@
 package check
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,4 +55,41 @@ func TestStaticKeyShapedNames(t *testing.T) {
 			t.Errorf("code %s: %d times, want 1 (all: %v)", c, codes[c], codes)
 		}
 	}
+}
+
+// `check --no-eval` over home-manager's modules reported 186
+// plaintext-secret errors (key bindings, keymaps), none a credential.
+func TestStaticHomeManagerClean(t *testing.T) {
+	if testing.Short() {
+		t.Skip("parses the whole home-manager corpus")
+	}
+	dir := "../../../shared/corpus/home-manager/modules"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("%s is absent (the shared corpus is not part of the repository): %v", dir, err)
+	}
+	files, n := 0, 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".nix") {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files++
+		for _, d := range Static(p, nixsyntax.Parse(src), nil) {
+			if d.Code == "plaintext-secret" {
+				n++
+				t.Errorf("%s:%d: %s", p, d.Range.Start.Line+1, d.Message)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 1000 {
+		t.Errorf("only %d files under %s", files, dir)
+	}
+	t.Logf("%d files, %d plaintext-secret findings", files, n)
 }

@@ -8,7 +8,8 @@
 // table and field with type, enum, default and a one-line description;
 // `required` means required after builtin defaults. Extra keywords:
 // x-alias-of, x-removed, x-path (joined / not-joined), x-default-by (tool or
-// consumer, i.e. not in the snapshot) and x-known-values. Unknown keys are
+// consumer, i.e. not in the snapshot), x-known-values and x-credential
+// (source / env: where a credential comes from, see CredentialPosition). Unknown keys are
 // not rejected by the schema, since upstream silently drops them; Check
 // walks the schema to report them as warnings. TestSchemaMatchesGoTypes
 // keeps the schema and the Go types in step.

@@ -22,6 +22,8 @@ type node map[string]any
 type schemaSet struct {
 	root     node
 	compiled *jsonschema.Schema
+	// sourceNames are the names of x-credential "source" fields.
+	sourceNames map[string]bool
 }
 
 var (
@@ -59,7 +61,9 @@ func loadSchema() (*schemaSet, error) {
 	if err := json.Unmarshal(raw, &root); err != nil {
 		return nil, err
 	}
-	return &schemaSet{root: root, compiled: sch}, nil
+	sources := map[string]bool{}
+	credentialSources(map[string]any(root), sources)
+	return &schemaSet{root: root, compiled: sch, sourceNames: sources}, nil
 }
 
 // SchemaJSON returns the embedded schema text (for editors that want it).

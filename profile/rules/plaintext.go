@@ -15,29 +15,10 @@ import (
 // envName is what an environment variable name looks like.
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// upperEnvLike reports whether v matches ^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$:
-// values under credential-named keys that look like this are taken for
-// variable names, not keys (e.g. api_key = "OPENAI_API_KEY"). A byte loop,
-// as the regexp took a quarter second on a multi-megabyte literal.
-func upperEnvLike(v string) bool {
-	if v == "" || v[0] < 'A' || v[0] > 'Z' || v[len(v)-1] == '_' {
-		return false
-	}
-	underscore := false
-	for i := 1; i < len(v); i++ {
-		switch c := v[i]; {
-		case c == '_':
-			if v[i-1] == '_' {
-				return false
-			}
-			underscore = true
-		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		default:
-			return false
-		}
-	}
-	return underscore
-}
+// upperEnvLike reports whether v looks like an environment variable name
+// (secrets.EnvNameLike): values under credential-named keys that look like
+// this are taken for variable names, not keys (e.g. api_key = "OPENAI_API_KEY").
+func upperEnvLike(v string) bool { return secrets.EnvNameLike(v) }
 
 // credentialFindings runs the secret checks on an evaluated artifact: every
 // string of the manifest, every secret reference, and key shapes anywhere
@@ -102,7 +83,10 @@ func providerName(ref, scheme string) string {
 }
 
 // stringFinding applies the plaintext and env-name rules to one string at
-// attribute path (keys from the manifest root).
+// attribute path (keys from the manifest root). A value is judged by what
+// it is (secrets.Plaintext); only in a credential position of the schema
+// (model.auth, web.search.api_key...) is any value taken for a key, so a
+// `keybind = "q"` or a `password = "hunter2"` elsewhere is not reported.
 func stringFinding(ptr string, path []string, v string, parent map[string]any, provider string) (finding, bool) {
 	path = stripEnvelope(path)
 	key, parentKey := lastKeys(path)
@@ -110,12 +94,10 @@ func stringFinding(ptr string, path []string, v string, parent map[string]any, p
 	switch {
 	case v == "":
 		return finding{}, false
-	case secrets.LooksSecret(v):
+	case secrets.Plaintext(v, key, false):
 		return plaintext(ptr, path, v, provider), true
 	case isRef:
 		return finding{}, false // checked by refFindings
-	case key == "auth":
-		return plaintext(ptr, path, v, provider), true
 	case key == "base_url" && secrets.URLCredential(v):
 		return plaintext(ptr, path, v, provider), true
 	case isEnvField(key, parentKey, parent):
@@ -124,7 +106,7 @@ func stringFinding(ptr string, path []string, v string, parent map[string]any, p
 				message: fmt.Sprintf("%s must name an environment variable (letters, digits and _, not starting with a digit), e.g. %s",
 					manifest.Dotted(path), exampleEnv(path))}, true
 		}
-	case secrets.CredentialName(key) && !upperEnvLike(v):
+	case manifest.CredentialPosition(path) && secrets.Plaintext(v, key, true):
 		return plaintext(ptr, path, v, provider), true
 	}
 	return finding{}, false

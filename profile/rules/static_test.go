@@ -95,3 +95,31 @@ func TestSuggestSecretID(t *testing.T) {
 		}
 	}
 }
+
+// A value is judged by what it is: outside a credential position of the
+// schema a credential-like field name alone is no finding (home-manager's
+// key bindings, a test's password), a key shape or random token is; in a
+// credential position any value but an environment variable name is.
+func TestStaticJudgesValues(t *testing.T) {
+	cases := []struct {
+		lit  StaticString
+		want bool
+	}{
+		{lit(1, "q", "programs", "wleave", "settings", "buttons", "keybind"), false},
+		{lit(2, "hunter2", "users", "users", "alice", "password"), false},
+		{lit(3, "abc", "services", "foo", "token"), false},
+		{lit(4, "<C-k>", "programs", "neovim", "keymaps", "0", "key"), false},
+		{lit(5, "hunter2", "manifest", "model", "auth"), true},
+		{lit(6, "hunter2", "manifest", "model", "api_key"), true},
+		{lit(7, "hunter2", "manifest", "web", "search", "api_key"), true},
+		{lit(8, "OPENAI_API_KEY", "manifest", "model", "api_key"), false},
+		{lit(9, canary, "programs", "foo", "settings", "keybind"), true},
+		{lit(10, "hunter2", "manifest", "pod", "password"), false},
+	}
+	for _, c := range cases {
+		got := Static(StaticInput{Strings: []StaticString{c.lit}})
+		if (len(got) == 1 && got[0].Code == CodePlaintextSecret) != c.want || len(got) > 1 {
+			t.Errorf("%v = %q: got %+v, want a plaintext-secret finding: %v", c.lit.AttrPath, c.lit.Value, got, c.want)
+		}
+	}
+}

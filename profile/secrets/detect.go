@@ -12,16 +12,24 @@ import (
 // keyShapes are the formats of well-known credentials. Every alternative
 // starts with one of shapePrefixes; Find runs it anchored at each
 // occurrence of a prefix (after a word boundary, as \b would require), so
-// the regexp never scans ordinary text.
+// the regexp never scans ordinary text. The AWS key id prefixes, Stripe,
+// Slack app and Hugging Face shapes are gitleaks' (v8.30.1 rules
+// aws-access-token, stripe-access-token, slack-app-token,
+// huggingface-access-token and -organization-api-token): its rule set found
+// those where these shapes did not (see gitleaks_test.go).
 var keyShapes = regexp.MustCompile(`^(?:` +
 	`sk-ant-[A-Za-z0-9_\-]{8,}` +
 	`|sk-[A-Za-z0-9_\-]{16,}` +
 	`|gh[pousr]_[A-Za-z0-9]{20,}` +
 	`|github_pat_[A-Za-z0-9_]{20,}` +
 	`|xox[abposr]-[A-Za-z0-9\-]{10,}` +
-	`|AKIA[0-9A-Z]{16}` +
+	`|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+` +
+	`|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}` +
 	`|AIza[0-9A-Za-z_\-]{30,}` +
 	`|glpat-[0-9A-Za-z_\-]{20,}` +
+	`|[rs]k_(?:live|test|prod)_[A-Za-z0-9]{10,99}` +
+	`|hf_[A-Za-z]{34}` +
+	`|api_org_[A-Za-z]{34}` +
 	`)`)
 
 // MinTokenLen is the shortest run the high-entropy rule considers.
@@ -36,16 +44,23 @@ func KnownShape(s string) bool {
 
 // HighEntropy reports whether tok looks like a random credential: at least
 // 32 characters mixing upper case, lower case and digits, with at least 4
-// bits of entropy per character, switching character class often. Mixing
-// all three classes excludes Nix store hashes, hex digests, UUIDs and model
-// names (single-case); frequent class switches exclude CamelCase words
-// followed by a number (random base62 switches at about 44% of positions,
-// "TestSomethingLong1234567890" at about 15%).
+// bits of entropy per character, switching character class often, and not
+// a word-separated name. Mixing all three classes excludes Nix store
+// hashes, hex digests, UUIDs and model names (single-case); frequent class
+// switches exclude CamelCase words followed by a number (random base62
+// switches at about 44% of positions, "TestSomethingLong1234567890" at
+// about 15%); more than one '-' or '_' in ten characters is a name like
+// "usb-Focusrite_Scarlett_Solo_USB_Y7ZD17C24495BC-00" (random base64url has
+// one in 32).
 func HighEntropy(tok string) bool {
-	if !mixedClasses(tok) || classSwitches(tok)*4 < len(tok) {
+	if !mixedClasses(tok) || classSwitches(tok)*4 < len(tok) || separators(tok)*10 > len(tok) {
 		return false
 	}
 	return entropy(tok) >= 4.0
+}
+
+func separators(tok string) int {
+	return strings.Count(tok, "-") + strings.Count(tok, "_")
 }
 
 func mixedClasses(tok string) bool {
@@ -126,7 +141,7 @@ func runeEntropy(s string) float64 {
 }
 
 // Find returns the byte ranges of every secret-looking token in s: known key
-// shapes first, then high-entropy runs not already covered. Both scans are
+// shapes first, then high-entropy tokens not already covered. Both scans are
 // single linear passes, so a multi-megabyte literal costs milliseconds.
 func Find(s string) [][2]int {
 	var out [][2]int
@@ -135,8 +150,8 @@ func Find(s string) [][2]int {
 		return true
 	})
 	shapes, k := len(out), 0
-	eachRun(s, func(start, end int) bool {
-		// Shapes are sorted and disjoint: skip those left of this run.
+	eachToken(s, func(start, end int) bool {
+		// Shapes are sorted and disjoint: skip those left of this token.
 		for k < shapes && out[k][1] <= start {
 			k++
 		}
@@ -155,7 +170,7 @@ func eachShape(s string, fn func(start, end int) bool) {
 		return
 	}
 	for i := 0; i+minShapeLen <= len(s); i++ {
-		if !shapeStart[s[i]] || (i > 0 && wordByte[s[i-1]]) || !hasShapePrefix(s[i:]) {
+		if !shapeStart[s[i]] || !shapePairs[uint16(s[i])<<8|uint16(s[i+1])] || (i > 0 && wordByte[s[i-1]]) || !hasShapePrefix(s[i:]) {
 			continue
 		}
 		if m := keyShapes.FindStringIndex(s[i:]); m != nil {
@@ -167,10 +182,15 @@ func eachShape(s string, fn func(start, end int) bool) {
 	}
 }
 
-// eachRun calls fn with every maximal run of token characters at least
-// MinTokenLen long (as FindAll of `[A-Za-z0-9_\-+=]{32,}` would), until fn
-// returns false.
-func eachRun(s string, fn func(start, end int) bool) {
+// eachToken calls fn with every candidate token at least MinTokenLen long,
+// left to right, until fn returns false. A candidate is a maximal run of
+// base64 characters ([A-Za-z0-9_\-+/], then any '=' padding), except:
+//   - a run that starts with an SRI algorithm (sha256-…) is a content hash,
+//     not a candidate, nor is any part of it;
+//   - a run holding a '/' is cut at each '/' (a '/' joins path segments far
+//     more often than it sits in a key), unless it is 40 characters long,
+//     the shape of an AWS secret access key.
+func eachToken(s string, fn func(start, end int) bool) {
 	if len(s) < MinTokenLen {
 		return
 	}
@@ -178,20 +198,78 @@ func eachRun(s string, fn func(start, end int) bool) {
 		if !runByte[s[i]] {
 			continue
 		}
-		j := i + 1
+		j, slash := i, false
 		for j < len(s) && runByte[s[j]] {
+			slash = slash || s[j] == '/'
 			j++
 		}
-		if j-i >= MinTokenLen && !fn(i, j) {
+		end := j
+		for end < len(s) && s[end] == '=' {
+			end++
+		}
+		if !tokenParts(s, i, j, end, slash, fn) {
 			return
 		}
-		i = j
+		i = end - 1 // s[end] may start the next run ("token=<key>")
 	}
+}
+
+// tokenParts hands fn the candidates of the run s[i:j] (end includes its
+// padding); it returns false when fn asked to stop.
+func tokenParts(s string, i, j, end int, slash bool, fn func(start, end int) bool) bool {
+	switch {
+	case end-i < MinTokenLen || sriHash(s[i:j]) || digestLabel(s[:i]):
+		return true
+	case !slash || j-i == awsSecretLen:
+		return fn(i, end)
+	}
+	for start := i; start < j; {
+		cut := strings.IndexByte(s[start:j], '/')
+		stop := start + cut
+		if cut < 0 {
+			stop = end
+		}
+		if stop-start >= MinTokenLen && !fn(start, stop) {
+			return false
+		}
+		if cut < 0 {
+			break
+		}
+		start = stop + 1
+	}
+	return true
+}
+
+// digestLabel reports whether the text before a run ends in a digest's
+// algorithm label, as in an SSH fingerprint "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s".
+func digestLabel(before string) bool {
+	for _, p := range []string{"SHA256:", "sha256:", "SHA512:", "sha512:", "SHA1:", "sha1:"} {
+		if strings.HasSuffix(before, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// awsSecretLen is the length of an AWS secret access key (base64, so it
+// may hold '/').
+const awsSecretLen = 40
+
+// sriHash reports whether a run is an SRI hash or a Nix hash in SRI form:
+// an algorithm name, '-', base64 (sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=).
+func sriHash(run string) bool {
+	for _, p := range []string{"sha256-", "sha512-", "sha1-", "sha384-", "md5-", "blake3-"} {
+		if strings.HasPrefix(run, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // shapePrefixes are the literal starts of the key shapes; checking them
 // first keeps the regexp off ordinary text.
-var shapePrefixes = []string{"sk-", "gh", "github_pat_", "xox", "AKIA", "AIza", "glpat-"}
+var shapePrefixes = []string{"sk-", "gh", "github_pat_", "xox", "xapp-", "AKIA", "ASIA", "ABIA", "ACCA", "AIza",
+	"glpat-", "sk_", "rk_", "hf_", "api_org_"}
 
 // MinShapeLen is the length of the shortest key shape (sk-ant- + 8): no
 // shorter text is secret-looking, so callers may skip it unscanned.
@@ -200,8 +278,8 @@ const MinShapeLen = 15
 const minShapeLen = MinShapeLen
 
 func hasShapePrefix(s string) bool {
-	if len(s) < 3 || !shapeSecond[s[1]] {
-		return false // most text: "s", "g", "x" or "A" then another letter
+	if len(s) < 3 || !shapePairs[uint16(s[0])<<8|uint16(s[1])] {
+		return false // most text: "s", "g", "h" or "A" then another letter
 	}
 	for _, p := range shapePrefixes {
 		if strings.HasPrefix(s, p) {
@@ -211,20 +289,32 @@ func hasShapePrefix(s string) bool {
 	return false
 }
 
-// Byte classes: shapeStart and shapeSecond (first and second bytes of
-// shapePrefixes), wordByte (\w, for \b) and runByte (token characters).
-var shapeStart, shapeSecond, wordByte, runByte = byteSets()
+// Byte classes: shapeStart (first bytes of shapePrefixes), wordByte (\w,
+// for \b) and runByte (token characters); shapePairs holds the first two
+// bytes of each prefix, so ordinary words starting with s, g, h, r, a or A
+// are rejected without comparing prefixes. Built once, never written.
+var shapeStart, wordByte, runByte = byteSets()
 
-func byteSets() (start, second, word, run [256]bool) {
+var shapePairs = prefixPairs()
+
+func prefixPairs() *[1 << 16]bool {
+	var pairs [1 << 16]bool
 	for _, p := range shapePrefixes {
-		start[p[0]], second[p[1]] = true, true
+		pairs[uint16(p[0])<<8|uint16(p[1])] = true
+	}
+	return &pairs
+}
+
+func byteSets() (start, word, run [256]bool) {
+	for _, p := range shapePrefixes {
+		start[p[0]] = true
 	}
 	for c := 0; c < 256; c++ {
 		alnum := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 		word[c] = alnum || c == '_'
-		run[c] = alnum || c == '_' || c == '-' || c == '+' || c == '='
+		run[c] = alnum || c == '_' || c == '-' || c == '+' || c == '/'
 	}
-	return start, second, word, run
+	return start, word, run
 }
 
 // LooksSecret reports whether s contains a known key shape or a
@@ -234,7 +324,7 @@ func LooksSecret(s string) bool {
 		return true
 	}
 	found := false
-	eachRun(s, func(start, end int) bool {
+	eachToken(s, func(start, end int) bool {
 		found = HighEntropy(s[start:end])
 		return !found
 	})
@@ -356,4 +446,66 @@ func URLCredential(raw string) bool {
 		}
 	}
 	return false
+}
+
+// Plaintext judges a literal string value by what it is. field is the name
+// of the field it is bound to ("" when none); credential says whether that
+// field is a credential position of the manifest schema. There every value
+// but "" and an environment variable name is a credential. Anywhere else
+// only a known key shape or a high-entropy token is, whatever the field is
+// called, since `keybind = "q"` or a test's `password = "hunter2"` is not
+// a secret; and under a field named for a digest (DigestName) only a key
+// shape is, since a SHA-256 in base64 is as random as a key.
+func Plaintext(v, field string, credential bool) bool {
+	switch {
+	case v == "":
+		return false
+	case credential:
+		return !EnvNameLike(v) || LooksSecret(v)
+	case !LooksSecret(v): // first: most values are not, and it needs no name
+		return false
+	}
+	return !DigestName(field) || KnownShape(v)
+}
+
+// digestWords are the words of field names that hold a digest or a
+// fingerprint (hash, narHash, sha256, outputHash, keys.fingerprint,
+// integrity, checksum).
+var digestWords = []string{"hash", "sha1", "sha256", "sha512", "fingerprint", "integrity", "checksum", "digest"}
+
+// DigestName reports whether a field name says its value is a digest
+// (sha256, narHash, fingerprint, integrity...) rather than a credential.
+func DigestName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range digestWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// EnvNameLike reports whether v looks like an environment variable name
+// (^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$): under a credential-named field such a
+// value names where the key is (api_key = "OPENAI_API_KEY"), it is not the
+// key. A byte loop, as the regexp took a quarter second on a multi-megabyte
+// literal.
+func EnvNameLike(v string) bool {
+	if v == "" || v[0] < 'A' || v[0] > 'Z' || v[len(v)-1] == '_' {
+		return false
+	}
+	underscore := false
+	for i := 1; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '_':
+			if v[i-1] == '_' {
+				return false
+			}
+			underscore = true
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		default:
+			return false
+		}
+	}
+	return underscore
 }

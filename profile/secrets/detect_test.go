@@ -8,19 +8,55 @@ import (
 	"testing"
 )
 
-// The regexps Find used before its linear scans; refFind is that Find, kept
-// to check the scans give the same spans.
+// Find as regexps say it, to check its linear scans give the same spans:
+// refShapes for key shapes, refRun for base64 runs and refTokens for the
+// candidates a run gives.
 var (
 	refShapes = regexp.MustCompile(`\b(?:` + strings.TrimPrefix(keyShapes.String(), `^(?:`))
-	refRun    = regexp.MustCompile(`[A-Za-z0-9_\-+=]{32,}`)
+	refRun    = regexp.MustCompile(`[A-Za-z0-9_\-+/]+=*`)
+	refSRI    = regexp.MustCompile(`^(?:sha256|sha512|sha1|sha384|md5|blake3)-`)
+	refLabel  = regexp.MustCompile(`(?:SHA256|sha256|SHA512|sha512|SHA1|sha1):$`)
 )
+
+// refTokens is the candidates of run s[m0:m1]: none for a hash, the parts
+// between '/' unless the run (padding aside) is 40 long, and only those
+// MinTokenLen or longer.
+func refTokens(s string, m0, m1 int) [][2]int {
+	run := s[m0:m1]
+	bare := strings.TrimRight(run, "=")
+	if refSRI.MatchString(run) || refLabel.MatchString(s[:m0]) {
+		return nil
+	}
+	var parts [][2]int
+	if !strings.Contains(bare, "/") || len(bare) == 40 {
+		parts = [][2]int{{m0, m1}}
+	} else {
+		start := m0
+		for _, p := range strings.Split(bare, "/") {
+			parts = append(parts, [2]int{start, start + len(p)})
+			start += len(p) + 1
+		}
+		parts[len(parts)-1][1] = m1 // the padding goes with the last part
+	}
+	var out [][2]int
+	for _, p := range parts {
+		if p[1]-p[0] >= MinTokenLen {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 func refFind(s string) [][2]int {
 	var out [][2]int
 	for _, m := range refShapes.FindAllStringIndex(s, -1) {
 		out = append(out, [2]int{m[0], m[1]})
 	}
-	for _, m := range refRun.FindAllStringIndex(s, -1) {
+	var runs [][2]int
+	for _, r := range refRun.FindAllStringIndex(s, -1) {
+		runs = append(runs, refTokens(s, r[0], r[1])...)
+	}
+	for _, m := range runs {
 		hit := false
 		for _, sp := range out {
 			hit = hit || (m[0] < sp[1] && sp[0] < m[1])
@@ -36,6 +72,7 @@ func refFind(s string) [][2]int {
 // so shapes, \b edges and overlapping runs all occur.
 func randomText(r *rand.Rand) string {
 	pieces := []string{"sk-", "sk-ant-", "ghp_", "gho_", "github_pat_", "xoxb-", "AKIA", "AIza", "glpat-", "gh",
+		"ASIA", "sk_live_", "rk_test_", "hf_", "api_org_", "xapp-1-A", "sha256-", "SHA256:", "==",
 		" ", "-", "_", "=", "/", ".", "é", "\xff", "task", "the night", "\n", "x"}
 	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	var b strings.Builder
