@@ -76,9 +76,13 @@ func (s *Server) profileHover(st profileState) string {
 	}
 	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms at %s\n\n", snap, shown.Duration.Milliseconds(),
 		shown.Finished.Format("15:04:05"))
+	text, cut := manifestText(shown, hoverManifestBytes)
 	b.WriteString("```json\n")
-	b.WriteString(prettyJSON(shown.Display))
+	b.WriteString(text)
 	b.WriteString("\n```\n")
+	if note := truncatedNote(cut); note != "" {
+		b.WriteString("\n" + note + "\n")
+	}
 	return b.String()
 }
 
@@ -266,7 +270,7 @@ func displayValue(display json.RawMessage, path []string) (string, bool) {
 		}
 		raw = next
 	}
-	return prettyJSON(raw), true
+	return valueText(raw), true
 }
 
 // setBy says which other file set path: the nearest recorded position of
@@ -398,15 +402,6 @@ func (s *Server) registryHover(path string, pos protocol.Position) *protocol.Hov
 	return markdownHover(md, &h.Range)
 }
 
-func prettyJSON(raw json.RawMessage) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return string(raw)
-	}
-	out, _ := json.MarshalIndent(v, "", "  ")
-	return string(out)
-}
-
 func (s *Server) cmdShowResolved(ctx context.Context, raw json.RawMessage) (any, error) {
 	var arg uriArg
 	if err := decodeArg(raw, &arg); err != nil {
@@ -417,7 +412,11 @@ func (s *Server) cmdShowResolved(ctx context.Context, raw json.RawMessage) (any,
 	res := map[string]any{"qualifiedName": s.ws.qualifiedName(path), "status": st.status()}
 	if st.lastGood != nil {
 		res["hash"] = "sha256:" + st.lastGood.Hash
-		res["json"] = prettyJSON(st.lastGood.Display)
+		text, cut := manifestText(st.lastGood, resolvedManifestBytes)
+		res["json"] = text
+		if cut != "" {
+			res["truncated"] = manifest.Truncated(cut)
+		}
 	}
 	if st.latest != nil {
 		res["message"] = st.latest.Message

@@ -63,6 +63,7 @@ type Proc struct {
 	watch    *needleWatch
 	settings []byte
 	ev       *events
+	frames   *frameMeter
 	versions map[string]int32
 	vmu      sync.Mutex
 }
@@ -93,11 +94,11 @@ func Start(opts Options) (*Proc, error) {
 		return nil, err
 	}
 	p := &Proc{cmd: cmd, Pid: cmd.Process.Pid, stdin: stdin, waited: make(chan struct{}), watch: w,
-		settings: settings, ev: newEvents(), versions: map[string]int32{}}
+		settings: settings, ev: newEvents(), frames: &frameMeter{}, versions: map[string]int32{}}
 	go p.wait()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	rw := &pipeRW{Reader: io.TeeReader(stdout, w.writer("stdout")), w: stdin}
+	rw := &pipeRW{Reader: io.TeeReader(stdout, io.MultiWriter(w.writer("stdout"), p.frames)), w: stdin}
 	p.rw = rw
 	p.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rw), jsonrpc2.WithCodec(rpccodec.Codec{}))
 	p.conn.Go(ctx, p.handle)

@@ -30,15 +30,18 @@ type Profile struct {
 
 // Outcome is a finished evaluation as hover, lenses and commands read it.
 type Outcome struct {
-	Display  json.RawMessage // manifest for display: Nix's + builtin defaults, redacted
-	Snapshot json.RawMessage // upstream's resolved_manifest_snapshot (nil when unresolvable)
-	Hash     string          // sha256 of the canonical snapshot
-	NixError bool            // Nix failed: there is no manifest at all
-	Errors   int             // error diagnostics
-	Message  string          // short status line, never a secret
-	Finished time.Time
-	Duration time.Duration
-	Base     string
+	Display json.RawMessage // manifest for display: Nix's + builtin defaults, redacted, within manifest.DisplayLimits
+	// DisplayCut says why Display was cut ("" when whole), for the
+	// "manifest truncated" note front ends show after it.
+	DisplayCut string
+	Snapshot   json.RawMessage // upstream's resolved_manifest_snapshot (nil when unresolvable)
+	Hash       string          // sha256 of the canonical snapshot
+	NixError   bool            // Nix failed: there is no manifest at all
+	Errors     int             // error diagnostics
+	Message    string          // short status line, never a secret
+	Finished   time.Time
+	Duration   time.Duration
+	Base       string
 	// Positions maps manifest JSON pointers to the source that set them
 	// (eval.Result.Positions), so hover can say which file set a value.
 	Positions diagnostics.PosMap
@@ -62,8 +65,8 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	if res, _ := manifest.Resolve(r.Artifact, p.Base, p.Source); res != nil {
 		out.Snapshot, out.Hash = res.SnapshotJSON, res.Hash
 	}
-	if disp, err := manifest.Display(r.Artifact); err == nil {
-		out.Display = disp
+	if disp, cut, err := manifest.Display(r.Artifact); err == nil {
+		out.Display, out.DisplayCut = disp, cut
 	}
 	diags := diagnostics.Manifest(diagnostics.ManifestInput{
 		Artifact:   r.Artifact,
