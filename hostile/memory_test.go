@@ -138,6 +138,7 @@ func TestMemoryDeepNestingManifest(t *testing.T) {
 	t.Logf("profile: %d bytes", len(text))
 	path := c.open("deep.nix", text)
 	c.settled(path)
+	c.expect(path, "too-deep", "6003 levels", "first 64")
 	h, err := c.p.Hover(path, 0, 0)
 	if err != nil {
 		t.Fatalf("hover: %v", err)

@@ -77,6 +77,9 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 		ProfileDir: filepath.Dir(p.Path),
 		Workspace:  p.Workspace,
 	})
+	if r.Depth > 0 {
+		diags = append(diags, tooDeep(p.Path, r.Depth))
+	}
 	p.placeUnlocated(diags)
 	for _, d := range diags {
 		if d.Severity == diagnostics.Error {
@@ -91,6 +94,16 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	}
 	return out, byFile
 }
+
+// tooDeep says the value Nix printed was cut at eval.MaxArtifactDepth (the
+// start of the file: placeUnlocated moves it to the manifest's key).
+func tooDeep(path string, depth int) diagnostics.Diagnostic {
+	return diagnostics.Diagnostic{File: path, Severity: diagnostics.Warning, Code: CodeTooDeep,
+		Message: fmt.Sprintf("the profile's value nests %d levels deep: only the first %d are checked and shown", depth, eval.MaxArtifactDepth)}
+}
+
+// CodeTooDeep is the code of tooDeep (diagnostics/CODES.md).
+const CodeTooDeep = "too-deep"
 
 // FailureDiagnostics places a Nix failure: at the innermost position Nix
 // gave (the imported file when it is there, with a pointer on the profile),
