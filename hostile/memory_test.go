@@ -229,7 +229,7 @@ func TestMemoryHugeOpenDocument(t *testing.T) {
 	path := c.open("huge.nix", text)
 	b.Reset()
 	text = ""
-	d := c.expect(path, "file-too-large", "64 MiB", "4 MiB")
+	d := c.expect(path, "file-too-large", "file is 64.0 MiB, over the 4 MiB limit: not analysed")
 	if ds, _ := c.p.Diagnostics(path); len(ds) != 1 {
 		t.Errorf("want the one file-too-large diagnostic, got %s", describe(ds))
 	}

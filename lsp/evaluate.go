@@ -23,6 +23,10 @@ func (w *workspace) schedule(path string, immediate bool) {
 	if sched == nil || !w.mayEvaluate(path) {
 		return
 	}
+	text := w.s.docs.text(path)
+	if tooLarge(text) {
+		return // its one diagnostic says so (refuseLarge)
+	}
 	deps := w.graph.closure(path)
 	overlays := map[string][]byte{}
 	for _, d := range deps {
@@ -30,7 +34,7 @@ func (w *workspace) schedule(path string, immediate bool) {
 			overlays[d] = t
 		}
 	}
-	sched.Submit(path, eval.Request{Path: path, Text: w.s.docs.text(path), Deps: deps, Overlays: overlays}, immediate)
+	sched.Submit(path, eval.Request{Path: path, Text: text, Deps: deps, Overlays: overlays}, immediate)
 }
 
 func (w *workspace) onEvalStart(path string) {

@@ -79,7 +79,7 @@ func (p *publisher) set(file, layer string, diags []diagnostics.Diagnostic) {
 	} else {
 		m[layer] = diags
 	}
-	all := p.merged(file)
+	all := capDiagnostics(p.merged(file))
 	fp := fingerprint(all)
 	if p.sent[file] == fp {
 		p.mu.Unlock()

@@ -38,6 +38,10 @@ func (w *workspace) publishRegistryFile(path string) {
 		w.s.pub.set(path, layerRegistry, nil)
 		return
 	}
+	if tooLarge(text) {
+		w.s.pub.set(path, layerRegistry, tooLargeDiag(path, len(text)))
+		return
+	}
 	diags := registry.AnalyzeRegistryFile(path, text, reg)
 	if reg != nil {
 		for _, wd := range reg.Warnings {

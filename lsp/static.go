@@ -23,7 +23,7 @@ func (w *workspace) tree(path string) *nixsyntax.File {
 	if f != nil {
 		return f
 	}
-	if t := w.text(path); t != nil {
+	if t := w.text(path); t != nil && !tooLarge(t) {
 		return nixsyntax.Parse(t)
 	}
 	return nil

@@ -255,6 +255,8 @@ func (w *workspace) changed(doc *document, saved bool) {
 		} else {
 			w.publishRegistryFile(doc.Path)
 		}
+	case filepath.Ext(doc.Path) == ".nix" && tooLarge(doc.Text):
+		w.refuseLarge(doc)
 	case filepath.Ext(doc.Path) == ".nix":
 		f := w.parse(doc)
 		w.publishStatic(doc, f)
