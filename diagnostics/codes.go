@@ -58,6 +58,9 @@ const (
 	CodeImportError      = "import-error"
 	CodeUntrustedOutside = "untrusted-outside"
 	CodeFileNotRead      = "file-not-read"
+	CodeFileTooLarge     = "file-too-large"
+	CodeTooManyProblems  = "too-many-problems"
+	CodeTooDeep          = "too-deep"
 )
 
 // profiles.toml and discovery (profile/registry).
@@ -91,6 +94,7 @@ func AllCodes() []string {
 		CodeSecretInvalidID, CodePlaintextSecret, CodeEnvNameInvalid,
 		CodeNixMissing, CodeNixError, CodeTimeout, CodeOutputCap, CodeMemoryLimit, CodeKilled, CodeCancelled,
 		CodeInvalidJSON, CodeFunctionProfile, CodeBadRequest, CodeImportError, CodeUntrustedOutside, CodeFileNotRead,
+		CodeFileTooLarge, CodeTooManyProblems, CodeTooDeep,
 		CodeTOMLSyntax, CodeRegistryUnknownKey, CodeRegistryInvalidTable, CodeRegistryDuplicateTable,
 		CodeRegistryInvalidEntry, CodeRegistryInvalidDefault, CodeRegistryMissingFile, CodeRegistryDuplicateName,
 		CodeDefaultOverridden, CodeResourcesUnavailable, CodeDiscoveryBlocked, CodeDefaultUnresolved,

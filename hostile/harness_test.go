@@ -32,7 +32,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if nixErr == nil && !testing.Short() {
+	// HOSTILE_BINARY runs the suite against a given build (e.g. an older
+	// commit's, to measure before and after a fix).
+	if b := os.Getenv("HOSTILE_BINARY"); b != "" {
+		binary = b
+	} else if nixErr == nil && !testing.Short() {
 		binary, buildErr = lspproc.Build("..", dir)
 	}
 	code := m.Run()

@@ -37,13 +37,21 @@ func TestTenMegabyteFile(t *testing.T) {
 	}
 	text := profile(t, b.String()+"  pod.name = \"big\";\n")
 	path := c.open("ten-mb.nix", text)
-	c.bigProfileHealthy(path, "big")
+	// Over limits.MaxProfileBytes: refused with one diagnostic, not parsed
+	// or evaluated.
+	c.expect(path, "file-too-large", "file is 10.0 MiB, over the 4 MiB limit")
+	write(t, path, profile(t, "  pod.name = \"small\";\n"))
+	if err := c.p.CloseDoc(path); err != nil {
+		t.Fatal(err)
+	}
+	c.healthy(path)
 }
 
-// TestLongStringLiteral: a 5 MB string literal in a profile.
+// TestLongStringLiteral: a 3.5 MB string literal in a profile (under the
+// 4 MiB limit on profiles).
 func TestLongStringLiteral(t *testing.T) {
 	c := start(t, caseOpts{settings: map[string]any{"evaluation": map[string]any{"timeoutMs": 30000}}})
-	text := profile(t, "  pod.name = \"long\";\n  description = \""+strings.Repeat("d", 5<<20)+"\";\n")
+	text := profile(t, "  pod.name = \"long\";\n  description = \""+strings.Repeat("d", 7<<19)+"\";\n")
 	path := c.open("long-string.nix", text)
 	c.bigProfileHealthy(path, "long")
 }

@@ -39,11 +39,12 @@ func refusedImport(t *testing.T, c *hcase, name, target string, why ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s: peak RSS (VmHWM) %d KiB, baseline RSS %d KiB; largest message %d bytes", name, hwm, c.baseRSS, c.p.LargestFrame())
+	largest, _ := c.p.LargestFrame()
+	t.Logf("%s: peak RSS (VmHWM) %d KiB, baseline RSS %d KiB; largest message %d bytes", name, hwm, c.baseRSS, largest)
 	if hwm > c.baseRSS+readBound {
 		t.Errorf("peak RSS %d KiB is over the baseline %d KiB + %d KiB", hwm, c.baseRSS, readBound)
 	}
-	if f := c.p.LargestFrame(); f > 1<<20 {
+	if f, _ := c.p.LargestFrame(); f > 1<<20 {
 		t.Errorf("the server sent a %d-byte message", f)
 	}
 	if h, err := c.p.Hover(path, 5, 4); err != nil {
@@ -101,7 +102,7 @@ func TestImportFIFO(t *testing.T) {
 // TestImportSparse64MiB: a 64 MiB file (sparse: no disk used) is over the cap.
 func TestImportSparse64MiB(t *testing.T) {
 	c := start(t, caseOpts{setup: func(root, home string) { sparse(t, filepath.Join(root, "huge.nix"), 64<<20) }})
-	refusedImport(t, c, "huge-import.nix", "./huge.nix", "huge.nix is 64 MiB, over the 16 MiB limit")
+	refusedImport(t, c, "huge-import.nix", "./huge.nix", "huge.nix is 64 MiB, over the 4 MiB limit")
 }
 
 func sparse(t *testing.T, path string, size int64) {
@@ -142,7 +143,7 @@ func TestRegistryEntriesNotRead(t *testing.T) {
 	if err := c.p.Open(reg, readText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
-	want := map[int]string{1: "not a regular file", 2: "not a regular file", 3: "is 64 MiB, over the 16 MiB limit"}
+	want := map[int]string{1: "not a regular file", 2: "not a regular file", 3: "is 64 MiB, over the 4 MiB limit"}
 	ds, err := c.p.AwaitDiagnostics(reg, awaitLong, func(ds []lspproc.Diag) bool { return len(ds) >= len(want) })
 	if err != nil {
 		t.Fatalf("profiles.toml: %s", describe(ds))

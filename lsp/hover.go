@@ -78,7 +78,11 @@ func (s *Server) profileHover(st session.ProfileState) string {
 	}
 	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms at %s\n\n", snap, shown.Duration.Milliseconds(),
 		shown.Finished.Format("15:04:05"))
-	b.WriteString(markdown.Block("json", prettyJSON(shown.Display)) + "\n")
+	text, cut := manifestText(shown, hoverManifestBytes)
+	b.WriteString(markdown.Block("json", text) + "\n")
+	if note := truncatedNote(cut); note != "" {
+		b.WriteString("\n" + note + "\n")
+	}
 	return b.String()
 }
 
@@ -266,7 +270,7 @@ func displayValue(display json.RawMessage, path []string) (string, bool) {
 		}
 		raw = next
 	}
-	return prettyJSON(raw), true
+	return valueText(raw), true
 }
 
 // setBy says which other file set path: the nearest recorded position of
@@ -401,15 +405,6 @@ func (s *Server) registryHover(path string, pos protocol.Position) *protocol.Hov
 	return markdownHover(md, &h.Range)
 }
 
-func prettyJSON(raw json.RawMessage) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return string(raw)
-	}
-	out, _ := json.MarshalIndent(v, "", "  ")
-	return string(out)
-}
-
 func (s *Server) cmdShowResolved(ctx context.Context, raw json.RawMessage) (any, error) {
 	var arg uriArg
 	if err := decodeArg(raw, &arg); err != nil {
@@ -420,7 +415,11 @@ func (s *Server) cmdShowResolved(ctx context.Context, raw json.RawMessage) (any,
 	res := map[string]any{"qualifiedName": s.sess.QualifiedName(path), "status": st.Status()}
 	if st.LastGood != nil {
 		res["hash"] = "sha256:" + st.LastGood.Hash
-		res["json"] = prettyJSON(st.LastGood.Display)
+		text, cut := manifestText(st.LastGood, resolvedManifestBytes)
+		res["json"] = text
+		if cut != "" {
+			res["truncated"] = manifest.Truncated(cut)
+		}
 	}
 	if st.Latest != nil {
 		res["message"] = st.Latest.Message

@@ -70,8 +70,12 @@ type checkDiag struct {
 // Diagnostics returns syntax errors and static check results, sorted by
 // position. path is copied into each diagnostic's File.
 func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
-	out := f.SyntaxDiagnostics(path)
-	for _, c := range f.scopes().diags {
+	syntax, checks := f.SyntaxDiagnostics(path), f.scopes().diags
+	// Sized at once: appending 100,000 diagnostics (120 bytes each) one by
+	// one allocated five times their size.
+	out := make([]diagnostics.Diagnostic, 0, len(syntax)+len(checks))
+	out = append(out, syntax...)
+	for _, c := range checks {
 		d := diagnostics.Diagnostic{File: path, Range: f.Range(c.start, c.end), Severity: c.sev,
 			Code: c.code, Message: c.msg}
 		if c.related != NoNode {

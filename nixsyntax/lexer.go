@@ -33,9 +33,10 @@ type lexer struct {
 // lex splits src into tokens covering every byte, ending with a TEOF token.
 func lex(src []byte) ([]Token, []lexError) {
 	lx := &lexer{src: src}
-	// 5 bytes a token in nixpkgs-style code, 2-3 in short-lined profiles;
-	// capped, since a huge file may be one huge string (append grows it).
-	toks := make([]Token, 0, min(len(src)/3+16, 1<<16))
+	// One allocation of about the right size: growing by append from a
+	// guess allocated five times the final slice on big inputs (Go grows
+	// large slices by 1.25x), most of the parser's memory.
+	toks := make([]Token, 0, tokenEstimate(src))
 	for lx.pos < len(src) {
 		start := lx.pos
 		kind := lx.next()
@@ -51,6 +52,23 @@ func lex(src []byte) ([]Token, []lexError) {
 	}
 	lx.toks = append(lx.toks, Token{Kind: TEOF, Start: int32(len(src)), End: int32(len(src))})
 	return lx.toks, lx.errors
+}
+
+// tokenEstimate is a little over the number of tokens in src, counted in
+// one quick pass: a token per run of identifier bytes, per run of spaces,
+// and per other byte. It overcounts two-byte operators and the words of
+// strings and comments, so a rare append past it stays cheap; a huge
+// string of letters counts as the one token it is.
+func tokenEstimate(src []byte) int {
+	n, prev := 2, uint8(0xff) // 2: the TEOF token and a trailing error
+	for _, c := range src {
+		k := charClass[c] & (clIdent | clSpace)
+		if k == 0 || k != prev {
+			n++
+		}
+		prev = k
+	}
+	return n
 }
 
 func (lx *lexer) mode() lexMode {

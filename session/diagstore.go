@@ -42,7 +42,7 @@ func (p *diagStore) set(file, layer string, diags []diagnostics.Diagnostic) {
 	} else {
 		m[layer] = diags
 	}
-	all := p.merged(file)
+	all := capDiagnostics(p.merged(file))
 	fp := fingerprint(all)
 	if p.sent[file] == fp {
 		p.mu.Unlock()

@@ -24,6 +24,10 @@ func (w *Session) Schedule(path string, immediate bool) {
 	if sched == nil || !w.mayEvaluate(path) {
 		return
 	}
+	text := w.docs.text(path)
+	if tooLarge(text) {
+		return // its one diagnostic says so (refuseLarge)
+	}
 	deps := w.graph.closure(path)
 	if byFile := w.refusedImports(path, deps); len(byFile) > 0 {
 		sched.Cancel(path)
@@ -41,7 +45,7 @@ func (w *Session) Schedule(path string, immediate bool) {
 	w.pending[path] = true // before Submit: the result may come at once
 	w.mu.Unlock()
 	immediate = immediate || w.opts.Headless
-	sched.Submit(path, eval.Request{Path: path, Text: w.docs.text(path), Deps: deps, Overlays: overlays,
+	sched.Submit(path, eval.Request{Path: path, Text: text, Deps: deps, Overlays: overlays,
 		Restricted: !w.TrustedPath(path)}, immediate)
 }
 

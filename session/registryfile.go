@@ -38,6 +38,10 @@ func (w *Session) publishRegistryFile(path string) {
 		w.diags.set(path, LayerRegistry, nil)
 		return
 	}
+	if tooLarge(text) {
+		w.diags.set(path, LayerRegistry, tooLargeDiag(path, len(text)))
+		return
+	}
 	diags := registry.AnalyzeRegistryFile(path, text, reg)
 	if reg != nil {
 		for _, wd := range reg.Warnings {

@@ -316,6 +316,8 @@ func (w *Session) Changed(doc *Document, saved bool) {
 		} else {
 			w.publishRegistryFile(doc.Path)
 		}
+	case filepath.Ext(doc.Path) == ".nix" && tooLarge(doc.Text):
+		w.refuseLarge(doc)
 	case filepath.Ext(doc.Path) == ".nix":
 		f := w.parse(doc)
 		w.publishStatic(doc, f)

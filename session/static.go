@@ -23,7 +23,7 @@ func (w *Session) Tree(path string) *nixsyntax.File {
 	if f != nil {
 		return f
 	}
-	if t := w.Text(path); t != nil {
+	if t := w.Text(path); t != nil && !tooLarge(t) {
 		return nixsyntax.Parse(t)
 	}
 	return nil

@@ -14,12 +14,15 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/limits"
 )
 
 // Caps of what the server reads itself (the README lists them).
 const (
-	// MaxSourceBytes caps a profile or an imported Nix file read from disk.
-	MaxSourceBytes = 16 << 20
+	// MaxSourceBytes caps a profile or an imported Nix file read from disk:
+	// the same cap as an open buffer's (limits.MaxProfileBytes).
+	MaxSourceBytes = limits.MaxProfileBytes
 	// MaxRegistryBytes caps a profiles.toml.
 	MaxRegistryBytes = 1 << 20
 	// MaxSecretStoreBytes caps the secret store (its ids are its keys).

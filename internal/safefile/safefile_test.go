@@ -54,7 +54,7 @@ func TestReadSizeCap(t *testing.T) {
 	f.Close()
 	_, err = Read(big, MaxSourceBytes)
 	refusedAs(t, err, TooLarge)
-	if want := "not read: " + big + " is 64 MiB, over the 16 MiB limit"; err.Error() != want {
+	if want := "not read: " + big + " is 64 MiB, over the 4 MiB limit"; err.Error() != want {
 		t.Errorf("message %q, want %q", err.Error(), want)
 	}
 	small := filepath.Join(dir, "small.nix")

@@ -32,15 +32,18 @@ type Profile struct {
 
 // Outcome is a finished evaluation as hover, lenses and commands read it.
 type Outcome struct {
-	Display  json.RawMessage // manifest for display: Nix's + builtin defaults, redacted
-	Snapshot json.RawMessage // upstream's resolved_manifest_snapshot (nil when unresolvable)
-	Hash     string          // sha256 of the canonical snapshot
-	NixError bool            // Nix failed: there is no manifest at all
-	Errors   int             // error diagnostics
-	Message  string          // short status line, never a secret
-	Finished time.Time
-	Duration time.Duration
-	Base     string
+	Display json.RawMessage // manifest for display: Nix's + builtin defaults, redacted, within manifest.DisplayLimits
+	// DisplayCut says why Display was cut ("" when whole), for the
+	// "manifest truncated" note front ends show after it.
+	DisplayCut string
+	Snapshot   json.RawMessage // upstream's resolved_manifest_snapshot (nil when unresolvable)
+	Hash       string          // sha256 of the canonical snapshot
+	NixError   bool            // Nix failed: there is no manifest at all
+	Errors     int             // error diagnostics
+	Message    string          // short status line, never a secret
+	Finished   time.Time
+	Duration   time.Duration
+	Base       string
 	// Positions maps manifest JSON pointers to the source that set them
 	// (eval.Result.Positions), so hover can say which file set a value.
 	Positions diagnostics.PosMap
@@ -64,8 +67,8 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	if res, _ := manifest.Resolve(r.Artifact, p.Base, p.Source); res != nil {
 		out.Snapshot, out.Hash = res.SnapshotJSON, res.Hash
 	}
-	if disp, err := manifest.Display(r.Artifact); err == nil {
-		out.Display = disp
+	if disp, cut, err := manifest.Display(r.Artifact); err == nil {
+		out.Display, out.DisplayCut = disp, cut
 	}
 	diags := rules.Manifest(rules.ManifestInput{
 		Artifact:   r.Artifact,
@@ -76,6 +79,9 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 		ProfileDir: filepath.Dir(p.Path),
 		Workspace:  p.Workspace,
 	})
+	if r.Depth > 0 {
+		diags = append(diags, tooDeep(p.Path, r.Depth))
+	}
 	p.placeUnlocated(diags)
 	for _, d := range diags {
 		if d.Severity == diagnostics.Error {
@@ -90,6 +96,16 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	}
 	return out, byFile
 }
+
+// tooDeep says the value Nix printed was cut at eval.MaxArtifactDepth (the
+// start of the file: placeUnlocated moves it to the manifest's key).
+func tooDeep(path string, depth int) diagnostics.Diagnostic {
+	return diagnostics.Diagnostic{File: path, Severity: diagnostics.Warning, Code: CodeTooDeep,
+		Message: fmt.Sprintf("the profile's value nests %d levels deep: only the first %d are checked and shown", depth, eval.MaxArtifactDepth)}
+}
+
+// CodeTooDeep is the code of tooDeep (diagnostics/CODES.md).
+const CodeTooDeep = diagnostics.CodeTooDeep
 
 // FailureDiagnostics places a Nix failure: at the innermost position Nix
 // gave (the imported file when it is there, with a pointer on the profile),

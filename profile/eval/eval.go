@@ -269,7 +269,9 @@ func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 		Positions json.RawMessage `json:"positions"`
 		Function  bool            `json:"function"`
 	}
-	if err := json.Unmarshal(o.stdout, &out); err != nil || (out.Artifact == nil && !out.Function) {
+	// The artifact sits one level below the wrapper's object.
+	stdout, depth := pruneDepth(o.stdout, MaxArtifactDepth, 1)
+	if err := json.Unmarshal(stdout, &out); err != nil || (out.Artifact == nil && !out.Function) {
 		return Result{Failure: fail(KindInvalidJSON, "Nix did not produce valid JSON for the profile")}
 	}
 	if out.Function {
@@ -281,7 +283,11 @@ func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 	if err != nil {
 		own = nil
 	}
-	return Result{Artifact: out.Artifact, Positions: buildPosMap(out.Artifact, own, sm)}
+	r := Result{Artifact: out.Artifact, Positions: buildPosMap(out.Artifact, own, sm)}
+	if depth > MaxArtifactDepth {
+		r.Depth = depth
+	}
+	return r
 }
 
 // locateFailure converts the Nix positions of an error. The innermost one

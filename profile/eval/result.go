@@ -43,6 +43,9 @@ type Result struct {
 	Deps []string
 	// Cached says the result came from the cache, not a new Nix run.
 	Cached bool
+	// Depth, when set, is how deep the value Nix printed nested: deeper
+	// than MaxArtifactDepth, so Artifact holds it cut there.
+	Depth int
 }
 
 // Failure kinds. Each has one message shape; see the constructors in

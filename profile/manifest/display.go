@@ -9,18 +9,19 @@ import (
 // manifest as Nix produced it plus only the builtin defaults of contract §2.3
 // (the two byte caps), redacted (secret references kept, plaintext masked).
 // Unlike the snapshot it keeps paths as written and adds no try_from
-// defaults, so it answers "what did my Nix say".
-func Display(artifact json.RawMessage) ([]byte, error) {
+// defaults, so it answers "what did my Nix say". It is cut to
+// DisplayLimits; cut says why when it was ("" otherwise).
+func Display(artifact json.RawMessage) (display []byte, cut string, err error) {
 	a, problems := SplitArtifact(artifact)
 	if a == nil {
 		if len(problems) > 0 {
-			return nil, fmt.Errorf("%s", problems[0].Message)
+			return nil, "", fmt.Errorf("%s", problems[0].Message)
 		}
-		return nil, fmt.Errorf("invalid artifact")
+		return nil, "", fmt.Errorf("invalid artifact")
 	}
 	m, ok := a.Manifest.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("the manifest is not an attribute set")
+		return nil, "", fmt.Errorf("the manifest is not an attribute set")
 	}
 	worker := childObject(m, "worker")
 	if worker != nil {
@@ -29,9 +30,9 @@ func Display(artifact json.RawMessage) ([]byte, error) {
 	}
 	b, err := json.Marshal(m)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return Redacted(b)
+	return RedactedWithin(b, DisplayLimits())
 }
 
 // childObject returns m[key] as an object, creating it when absent; nil when

@@ -1,9 +1,7 @@
 package manifest
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"strconv"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
@@ -14,21 +12,24 @@ import (
 // strings under credential-named keys, an auth given as a string, URL
 // passwords and key-like query values, and any key-shaped or high-entropy
 // token. Secret references ({"kind":"secret_ref","ref":id}) stay as they are.
+// Like every display form it is cut to DisplayLimits.
 func Redacted(doc []byte) ([]byte, error) {
-	d := json.NewDecoder(bytes.NewReader(doc))
-	d.UseNumber()
-	v, err := readOrdered(d)
-	if err != nil {
-		return nil, fmt.Errorf("redact: %w", err)
-	}
-	var b bytes.Buffer
-	writeRedacted(&b, v, "", "")
-	return b.Bytes(), nil
+	out, _, err := RedactedWithin(doc, DisplayLimits())
+	return out, err
 }
 
-// Redacted is the snapshot prepared for display (hover, preview, CLI).
+// RedactedWithin is Redacted cut to lim: what is cut is replaced by marker
+// strings (see Limits), so the result stays valid JSON, and cut says why
+// ("" when nothing was cut). Redaction comes first: a cut never shows more
+// of a value than the redacted whole would.
+func RedactedWithin(doc []byte, lim Limits) (out []byte, cut string, err error) {
+	return within(doc, lim, true)
+}
+
+// Redacted is the snapshot prepared for display (hover, preview, CLI),
+// within DisplayLimits.
 func (r *Resolved) Redacted() []byte {
-	out, err := Redacted(r.SnapshotJSON)
+	out, _, err := RedactedWithin(r.SnapshotJSON, DisplayLimits())
 	if err != nil {
 		return []byte("{}")
 	}
@@ -41,41 +42,67 @@ type ordered struct {
 	vals []any
 }
 
-func readOrdered(d *json.Decoder) (any, error) {
+// readOrdered reads one value. Containers at a nesting level over maxDepth
+// (0: no limit) are skipped without being built and read as tooDeep.
+func readOrdered(d *json.Decoder, maxDepth, level int) (any, error) {
 	tok, err := d.Token()
 	if err != nil {
 		return nil, err
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			var arr []any
-			for d.More() {
-				v, err := readOrdered(d)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, v)
-			}
-			_, err := d.Token()
-			return arrayOrEmpty(arr), err
-		}
-		o := &ordered{}
+	t, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil
+	}
+	if maxDepth > 0 && level > maxDepth {
+		return tooDeep{}, skipRest(d)
+	}
+	if t == '[' {
+		var arr []any
 		for d.More() {
-			k, err := d.Token()
+			v, err := readOrdered(d, maxDepth, level+1)
 			if err != nil {
 				return nil, err
 			}
-			v, err := readOrdered(d)
-			if err != nil {
-				return nil, err
-			}
-			o.keys, o.vals = append(o.keys, k.(string)), append(o.vals, v)
+			arr = append(arr, v)
 		}
 		_, err := d.Token()
-		return o, err
+		return arrayOrEmpty(arr), err
 	}
-	return tok, nil
+	o := &ordered{}
+	for d.More() {
+		k, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		v, err := readOrdered(d, maxDepth, level+1)
+		if err != nil {
+			return nil, err
+		}
+		o.keys, o.vals = append(o.keys, k.(string)), append(o.vals, v)
+	}
+	_, err = d.Token()
+	return o, err
+}
+
+// tooDeep stands for a container cut by the depth limit.
+type tooDeep struct{}
+
+// skipRest reads to the end of the container whose opening was just read.
+func skipRest(d *json.Decoder) error {
+	for open := 1; open > 0; {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		if t, ok := tok.(json.Delim); ok {
+			if t == '[' || t == '{' {
+				open++
+			} else {
+				open--
+			}
+		}
+	}
+	return nil
 }
 
 func arrayOrEmpty(a []any) []any {
@@ -83,53 +110,6 @@ func arrayOrEmpty(a []any) []any {
 		return []any{}
 	}
 	return a
-}
-
-func writeRedacted(b *bytes.Buffer, v any, key, indent string) {
-	switch t := v.(type) {
-	case *ordered:
-		if len(t.keys) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{\n")
-		isRef := t.isSecretRef()
-		for i, k := range t.keys {
-			b.WriteString(indent + "  ")
-			writeString(b, maskIfSecret(k))
-			b.WriteString(": ")
-			if isRef && k == "ref" {
-				writeRedacted(b, t.vals[i], "", indent+"  ")
-			} else {
-				writeRedacted(b, t.vals[i], k, indent+"  ")
-			}
-			if i < len(t.keys)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent + "}")
-	case []any:
-		if len(t) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[\n")
-		for i, x := range t {
-			b.WriteString(indent + "  ")
-			writeRedacted(b, x, key, indent+"  ")
-			if i < len(t)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(indent + "]")
-	case string:
-		writeString(b, RedactString(key, t))
-	default:
-		out, _ := marshalNoEscape(t)
-		b.Write(out)
-	}
 }
 
 func (o *ordered) isSecretRef() bool {
@@ -159,11 +139,6 @@ func maskIfSecret(s string) string {
 		return secrets.Mask(s)
 	}
 	return s
-}
-
-func writeString(b *bytes.Buffer, s string) {
-	out, _ := marshalNoEscape(s)
-	b.Write(out)
 }
 
 // RedactedString is Redacted for callers that want text; on bad input it

@@ -14,8 +14,12 @@ let
   fileOf = f: if substring 0 1 f == "/" then f else "";
 
   # An attrset with outPath prints as that path in JSON: do not look inside.
+  # Below 64 levels (the server's MaxArtifactDepth) the server keeps no
+  # value, so no positions either: a path per value that deep would grow
+  # with the square of the depth.
   walk = path: v:
-    if isAttrs v then
+    if length path >= 64 then [ ]
+    else if isAttrs v then
       if v ? outPath then [ ]
       else concatMap (n: entry (path ++ [ n ]) (unsafeGetAttrPos n v) v.${n}) (attrNames v)
     else if isList v then
