@@ -123,7 +123,7 @@ func startAt(t *testing.T, root string, o caseOpts) *hcase {
 	env := []string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(c.home, "config"),
 		"INSOMNIA_DATA_DIR=" + filepath.Join(c.home, "data"), "INSOMNIA_RUNTIME_DIR=" + filepath.Join(c.home, "run")}
 	p, err := lspproc.Start(lspproc.Options{Binary: binary, Args: []string{"--log-file", c.logFile, "--log-level", "debug"},
-		Env: env, Dir: c.root, Needles: c.needles, Settings: settings})
+		Env: env, Dir: c.root, Needles: c.needles, Settings: settings, InitOptions: initOptions(o, c.root, settings)})
 	if err != nil {
 		t.Fatal(err)
 	}

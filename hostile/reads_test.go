@@ -29,8 +29,9 @@ func refusedImport(t *testing.T, c *hcase, name, target string, why ...string) {
 	if want := 5; d.Range.Start.Line != want { // line of pod.name in profile()
 		t.Errorf("diagnostic on line %d, want %d (the import)", d.Range.Start.Line, want)
 	}
-	if st := lastState(c.p, path); st != "error" {
-		t.Errorf("status %q, want error", st)
+	// The status and the diagnostics are separate notifications: wait for it.
+	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "error" }); err != nil {
+		t.Errorf("status %q, want error", lastState(c.p, path))
 	}
 	if n := len(evaluations(c.p)); n != 0 {
 		t.Errorf("%d Nix evaluations running for a refused import", n)

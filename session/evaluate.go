@@ -202,6 +202,10 @@ func (w *Session) refuseUntrusted(path string) {
 		msg = "not evaluated: the profile is a symlink to a file outside this untrusted workspace (trust the workspace to evaluate it)"
 	}
 	byFile := map[string][]diagnostics.Diagnostic{}
+	if w.docs.get(path) != nil { // open in the editor: say it there too
+		byFile[path] = []diagnostics.Diagnostic{{File: path, Severity: diagnostics.Warning,
+			Code: diagnostics.CodeUntrustedOutside, Message: msg}}
+	}
 	if e, ok := w.Entry(path); ok && e.Origin.File != "" && e.Origin.File != path {
 		byFile[e.Origin.File] = []diagnostics.Diagnostic{{File: e.Origin.File, Range: check.Widen(e.Origin.Range),
 			Severity: diagnostics.Warning, Code: diagnostics.CodeUntrustedOutside, Message: msg}}
