@@ -245,4 +245,3 @@ func inString(f *nixsyntax.File, off int) bool {
 	}
 	return false
 }
-

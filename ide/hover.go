@@ -405,4 +405,3 @@ func PrettyJSON(raw json.RawMessage) string {
 	out, _ := json.MarshalIndent(v, "", "  ")
 	return string(out)
 }
-
