@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/pathkey"
+
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/internal/markdown"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
@@ -147,7 +149,7 @@ func importMount(src Source, path string, f *nixsyntax.File) (mount, session.Pro
 			continue
 		}
 		for ptr, loc := range st.LastGood.Positions {
-			if !strings.HasPrefix(ptr, "/manifest/") || !samePath(loc.File, path) {
+			if !strings.HasPrefix(ptr, "/manifest/") || !pathkey.Same(loc.File, path) {
 				continue
 			}
 			attr, ok := nixsyntax.AttrPathAt(f, f.Lines.Offset(loc.Range.Start))
@@ -275,7 +277,7 @@ func setBy(here string, path []string, pm diagnostics.PosMap) string {
 	}
 	for p := ptr; p != "/manifest"; p = p[:strings.LastIndexByte(p, '/')] {
 		if loc, ok := pm[p]; ok {
-			if !samePath(loc.File, here) {
+			if !pathkey.Same(loc.File, here) {
 				return fmt.Sprintf("set in %s line %d", markdown.Code(relTo(here, loc.File)), loc.Range.Start.Line+1)
 			}
 			break
@@ -283,7 +285,7 @@ func setBy(here string, path []string, pm diagnostics.PosMap) string {
 	}
 	var files []string
 	for p, loc := range pm {
-		if strings.HasPrefix(p, ptr+"/") && !samePath(loc.File, here) && !slices.Contains(files, relTo(here, loc.File)) {
+		if strings.HasPrefix(p, ptr+"/") && !pathkey.Same(loc.File, here) && !slices.Contains(files, relTo(here, loc.File)) {
 			files = append(files, relTo(here, loc.File))
 		}
 	}
@@ -296,8 +298,6 @@ func setBy(here string, path []string, pm diagnostics.PosMap) string {
 	}
 	return "values from " + strings.Join(files, ", ")
 }
-
-func samePath(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
 
 // relTo names file relative to the folder of here when it is near.
 func relTo(here, file string) string {
