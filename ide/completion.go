@@ -10,18 +10,19 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
 
-// CompletionKind says what a completion proposes (lsp maps it to the
-// protocol's item kinds).
+// CompletionKind says what a completion proposes. The values are the
+// Language Server Protocol's CompletionItemKind numbers (a fixed part of
+// the specification), so lsp converts by type alone.
 type CompletionKind int
 
 const (
-	KindValue CompletionKind = iota
-	KindFunction
-	KindProperty
-	KindModule
-	KindEnumMember
-	KindReference
-	KindFile
+	KindFunction   CompletionKind = 3
+	KindModule     CompletionKind = 9
+	KindProperty   CompletionKind = 10
+	KindValue      CompletionKind = 12
+	KindFile       CompletionKind = 17
+	KindReference  CompletionKind = 18
+	KindEnumMember CompletionKind = 20
 )
 
 // Completion is one proposal: Insert replaces Range.

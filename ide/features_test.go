@@ -11,13 +11,16 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
 
-func labels(cs []Completion) []string {
+// each maps xs by f (labels of completions, titles of lenses).
+func each[T any](xs []T, f func(T) string) []string {
 	var out []string
-	for _, c := range cs {
-		out = append(out, c.Label)
+	for _, x := range xs {
+		out = append(out, f(x))
 	}
 	return out
 }
+
+func labels(cs []Completion) []string { return each(cs, func(c Completion) string { return c.Label }) }
 
 func TestCompletion(t *testing.T) {
 	for _, tc := range []struct {
@@ -115,13 +118,7 @@ type pods []spawn.Pod
 
 func (p pods) List(string, string) []spawn.Pod { return p }
 
-func lensTitles(ls []Lens) []string {
-	var out []string
-	for _, l := range ls {
-		out = append(out, l.Title)
-	}
-	return out
-}
+func lensTitles(ls []Lens) []string { return each(ls, func(l Lens) string { return l.Title }) }
 
 func TestLenses(t *testing.T) {
 	text := "-- p.nix --\n$0let lib = import ./l.nix { }; in lib.mkProfile { }\n"

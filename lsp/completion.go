@@ -19,29 +19,10 @@ func (s *Server) Completion(ctx context.Context, p *protocol.CompletionParams) (
 	return &protocol.CompletionList{Items: items}, nil
 }
 
-// completionKind maps an ide kind to the protocol's.
-func completionKind(k ide.CompletionKind) protocol.CompletionItemKind {
-	switch k {
-	case ide.KindFunction:
-		return protocol.CompletionItemKindFunction
-	case ide.KindProperty:
-		return protocol.CompletionItemKindProperty
-	case ide.KindModule:
-		return protocol.CompletionItemKindModule
-	case ide.KindEnumMember:
-		return protocol.CompletionItemKindEnumMember
-	case ide.KindReference:
-		return protocol.CompletionItemKindReference
-	case ide.KindFile:
-		return protocol.CompletionItemKindFile
-	}
-	return protocol.CompletionItemKindValue
-}
-
 func completionItem(c ide.Completion) protocol.CompletionItem {
 	item := protocol.CompletionItem{
 		Label:    c.Label,
-		Kind:     completionKind(c.Kind),
+		Kind:     protocol.CompletionItemKind(c.Kind),
 		TextEdit: &protocol.TextEdit{Range: toProtoRange(c.Range), NewText: c.Insert},
 	}
 	if c.Detail != "" {

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/ide"
+	"go.lsp.dev/protocol"
 )
 
 // The editors name the commands by string (editors/vscode in TypeScript,
@@ -59,4 +62,18 @@ func matches(t *testing.T, file, pattern string) []string {
 		out = append(out, m[1])
 	}
 	return out
+}
+
+// ide's completion kinds are the protocol's numbers (lsp converts by type).
+func TestCompletionKindsAreTheProtocols(t *testing.T) {
+	for k, want := range map[ide.CompletionKind]protocol.CompletionItemKind{
+		ide.KindFunction: protocol.CompletionItemKindFunction, ide.KindModule: protocol.CompletionItemKindModule,
+		ide.KindProperty: protocol.CompletionItemKindProperty, ide.KindValue: protocol.CompletionItemKindValue,
+		ide.KindFile: protocol.CompletionItemKindFile, ide.KindReference: protocol.CompletionItemKindReference,
+		ide.KindEnumMember: protocol.CompletionItemKindEnumMember,
+	} {
+		if protocol.CompletionItemKind(k) != want {
+			t.Errorf("ide kind %d is protocol kind %d", k, want)
+		}
+	}
 }
