@@ -40,3 +40,7 @@ func toProtoDiagnostic(d diagnostics.Diagnostic) protocol.Diagnostic {
 	}
 	return out
 }
+
+func fromProtoRange(r protocol.Range) diagnostics.Range {
+	return diagnostics.Range{Start: fromProtoPos(r.Start), End: fromProtoPos(r.End)}
+}

@@ -11,12 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Commands the server executes (docs/server-contract.md).
-var serverCommands = []string{
-	cmdListProfiles, cmdSetDefaultProfile, cmdShowResolvedManifest,
-	cmdSpawnPod, cmdResumePod, cmdListPods, cmdProfileStatus, cmdAddToProject,
-}
-
 func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	roots := initRoots(p)
 	t := session.ParseTrust(p.InitializationOptions)
@@ -52,7 +46,7 @@ func capabilities() protocol.ServerCapabilities {
 			protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource,
 		}},
 		CodeLensProvider:       &protocol.CodeLensOptions{},
-		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands},
+		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands()},
 	}
 }
 

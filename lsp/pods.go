@@ -9,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/protocol"
 
+	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
@@ -24,11 +24,6 @@ import (
 // Pod commands (issue 7): spawn from a profile the editor has evaluated,
 // resume from the saved snapshot, list. The spawn package does the work;
 // this file checks what the editor knows first and reports progress.
-
-type spawnArg struct {
-	Profile string `json:"profile"`
-	Name    string `json:"name"`
-}
 
 type spawnResult struct {
 	PodName  string   `json:"podName"`
@@ -58,7 +53,7 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	if err := s.sess.MayStartPods(""); err != nil {
 		return nil, err
 	}
-	var arg spawnArg
+	var arg ide.SpawnArg
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
@@ -76,7 +71,7 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	if err != nil {
 		return nil, err
 	}
-	data, runtime, err := s.podDirs()
+	data, runtime, err := ide.PodDirs(s.sess)
 	if err != nil {
 		return nil, err
 	}
@@ -89,12 +84,12 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 		warnings = append(warnings, tgt.label+" has unsaved changes: the pod evaluates the file on disk")
 	}
 	set := s.sess.Settings()
-	pr := s.startPodProgress(ctx, "Starting pod "+name, tgt.label)
+	pr := s.progress.task(ctx, "Starting pod "+name, tgt.label)
 	ready, err := spawn.Launch(ctx, spawn.LaunchRequest{
 		Program: set.Pod.Command, Selector: tgt.selector, PodName: name, Cwd: s.sess.Root(),
 		RuntimeDir: runtime, DataDir: data, Env: s.podEnv(), Deadline: podDeadline(set), Progress: pr.report,
 	})
-	forgetPods(data, runtime)
+	s.pods.Forget(data, runtime)
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
@@ -130,31 +125,19 @@ func (s *Server) announce(msg string, warnings []string) {
 			shown = append(shown, w)
 		}
 	}
-	s.showMessage(pick(len(warnings) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), strings.Join(shown, "; "))
+	s.showMessage(ide.Pick(len(warnings) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), strings.Join(shown, "; "))
 }
 
 // spawnReady refuses to spawn unless the profile's latest evaluation
-// finished without errors: the pod would get something else than the
-// editor shows (spawn itself never evaluates).
+// finished without errors (ide.SpawnReady); a profile never evaluated is
+// evaluated now, so that trying again soon succeeds.
 func (s *Server) spawnReady(tgt podTarget) (*check.Outcome, error) {
-	st, ok := s.sess.Profile(tgt.path)
-	switch {
-	case st.Evaluating:
-		return nil, fmt.Errorf("profile %s is still evaluating: try again when it finishes", tgt.label)
-	case !ok || st.Latest == nil:
-		if s.sess.Text(tgt.path) != nil {
-			s.sess.Schedule(tgt.path, true)
-		}
-		return nil, fmt.Errorf("profile %s has not been evaluated yet: try again when its evaluation finishes", tgt.label)
-	case st.Latest.NixError:
-		return nil, fmt.Errorf("profile %s does not evaluate (%s): fix it before spawning", tgt.label, st.Latest.Message)
-	case st.Latest.Errors > 0:
-		return nil, fmt.Errorf("profile %s has %s: fix %s before spawning", tgt.label,
-			plural(st.Latest.Errors, "error"), pick(st.Latest.Errors == 1, "it", "them"))
-	case st.Latest.Snapshot == nil:
-		return nil, fmt.Errorf("profile %s does not resolve to a pod manifest: fix it before spawning", tgt.label)
+	out, err := ide.SpawnReady(s.sess, tgt.path, tgt.label)
+	var nr *ide.NotReadyError
+	if errors.As(err, &nr) && nr.Reason == session.NotEvaluated && s.sess.Text(tgt.path) != nil {
+		s.sess.Schedule(tgt.path, true)
 	}
-	return st.Latest, nil
+	return out, err
 }
 
 // resolveProfile accepts a qualified name or any selector, a file uri or a path.
@@ -171,7 +154,7 @@ func (s *Server) resolveProfile(raw string) (podTarget, error) {
 	}
 	sel, err := reg.Select(raw)
 	if err != nil {
-		return podTarget{}, fmt.Errorf("cannot select profile %q: %v", raw, err)
+		return podTarget{}, fmt.Errorf("cannot select profile %q: %w", raw, err)
 	}
 	if sel.Entry == nil {
 		return s.fileTarget(registry.NixFile(sel.Path)), nil
@@ -216,16 +199,14 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	if err := s.sess.MayStartPods(""); err != nil {
 		return nil, err
 	}
-	var arg struct {
-		Name string `json:"name"`
-	}
+	var arg ide.PodArg
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
 	if err := checkPodName(arg.Name, false); err != nil {
 		return nil, err
 	}
-	data, runtime, err := s.podDirs()
+	data, runtime, err := ide.PodDirs(s.sess)
 	if err != nil {
 		return nil, err
 	}
@@ -233,12 +214,12 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	if err != nil {
 		return nil, err
 	}
-	drift := s.podDrift(pod)
+	drift := ide.Drift(s.sess, pod)
 	set := s.sess.Settings()
-	pr := s.startPodProgress(ctx, "Resuming pod "+pod.Name, "from its saved snapshot")
+	pr := s.progress.task(ctx, "Resuming pod "+pod.Name, "from its saved snapshot")
 	ready, err := spawn.Resume(ctx, spawn.ResumeRequest{Program: set.Pod.Command, PodName: pod.Name,
 		Cwd: s.sess.Root(), RuntimeDir: runtime, Env: s.podEnv(), Deadline: podDeadline(set), Progress: pr.report})
-	forgetPods(data, runtime)
+	s.pods.Forget(data, runtime)
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
@@ -246,7 +227,7 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	}
 	pr.end("ready")
 	msg := resumeMessage(pod, ready, drift)
-	s.showMessage(pick(len(drift) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), msg)
+	s.showMessage(ide.Pick(len(drift) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), msg)
 	return resumeResult{PodName: ready.PodName, Socket: ready.Socket, Attach: spawn.AttachCommand(ready.PodName),
 		Message: msg, Drift: drift}, nil
 }
@@ -281,7 +262,7 @@ func resumeMessage(pod spawn.Pod, ready spawn.Ready, drift []spawn.FieldDiff) st
 	}
 	if len(drift) > 0 {
 		msg += fmt.Sprintf("; %s has changed since: %s — the pod uses its saved snapshot",
-			pick(pod.Profile != "", pod.Profile, "its profile"), spawn.FormatDiffs(drift, 3))
+			ide.Pick(pod.Profile != "", pod.Profile, "its profile"), spawn.FormatDiffs(drift, 3))
 	}
 	return msg
 }
@@ -293,7 +274,7 @@ func (s *Server) cmdListPods(ctx context.Context, raw json.RawMessage) (any, err
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
-	data, runtime, err := s.podDirs()
+	data, runtime, err := ide.PodDirs(s.sess)
 	if err != nil {
 		return nil, err
 	}
@@ -303,72 +284,14 @@ func (s *Server) cmdListPods(ctx context.Context, raw json.RawMessage) (any, err
 		if err != nil {
 			return nil, err
 		}
-		pods = s.podsOf(pods, tgt.path)
+		pods = ide.PodsOf(s.sess, pods, tgt.path)
 	}
 	rows := []spawn.PodInfo{}
 	for _, p := range pods {
-		cur, base := s.currentResolution(p)
+		cur, base := ide.CurrentResolution(s.sess, p)
 		rows = append(rows, spawn.Describe(p, cur, base))
 	}
 	return rows, nil
-}
-
-// podsOf keeps the pods started from the profile file path (by its
-// qualified name or by the file).
-func (s *Server) podsOf(pods []spawn.Pod, path string) []spawn.Pod {
-	q := ""
-	if e, ok := s.sess.Entry(path); ok {
-		q = e.QualifiedName()
-	}
-	return podsFrom(pods, q, path)
-}
-
-// podsFrom keeps the pods started from the profile with this qualified
-// name ("" or path:… for none) or file.
-func podsFrom(pods []spawn.Pod, qualified, path string) []spawn.Pod {
-	var out []spawn.Pod
-	for _, p := range pods {
-		if p.FromProfile(qualified, path) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// currentResolution is the snapshot the pod's profile resolves to now (nil
-// when unknown or broken: no drift can be shown then).
-func (s *Server) currentResolution(p spawn.Pod) (json.RawMessage, string) {
-	if p.Source == nil || p.Source.Path == "" {
-		return nil, ""
-	}
-	st, _ := s.sess.Profile(filepath.Clean(p.Source.Path))
-	if st.Latest == nil || st.Latest.Snapshot == nil {
-		return nil, ""
-	}
-	return st.Latest.Snapshot, st.Latest.Base
-}
-
-// podDrift lists the fields where a pod's saved snapshot differs from its
-// profile's current resolution (never nil, for JSON).
-func (s *Server) podDrift(p spawn.Pod) []spawn.FieldDiff {
-	cur, base := s.currentResolution(p)
-	if cur == nil || len(p.Snapshot) == 0 {
-		return []spawn.FieldDiff{}
-	}
-	d, err := spawn.CompareSnapshots(p.Snapshot, cur, spawn.CompareOptions{CurrentBase: base})
-	if err != nil || d == nil {
-		return []spawn.FieldDiff{}
-	}
-	return d
-}
-
-// podDirs are <data_dir> and <runtime_dir> as the pod computes them.
-func (s *Server) podDirs() (string, string, error) {
-	d := s.sess.Dirs()
-	if d.Data == "" || d.Runtime == "" {
-		return "", "", errors.New("the insomnia data or runtime directory is unknown: set HOME, INSOMNIA_HOME or INSOMNIA_DATA_DIR and INSOMNIA_RUNTIME_DIR")
-	}
-	return d.Data, d.Runtime, nil
 }
 
 // podEnvVars are the variables that decide the pod's directories and
@@ -392,65 +315,3 @@ func (s *Server) podEnv() []string {
 func podDeadline(set session.Settings) time.Duration {
 	return time.Duration(max(set.Pod.ReadyTimeoutMs, 0)) * time.Millisecond // 0 = spawn.DefaultDeadline
 }
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func pick[T any](cond bool, a, b T) T {
-	if cond {
-		return a
-	}
-	return b
-}
-
-// podProgress reports a pod start with a server-created $/progress token;
-// without client support it reports nothing.
-type podProgress struct {
-	s     *Server
-	token protocol.ProgressToken
-	ok    bool
-}
-
-var podProgressSeq atomicCounter
-
-func (s *Server) startPodProgress(ctx context.Context, title, message string) *podProgress {
-	p := &podProgress{s: s, token: protocol.String(fmt.Sprintf("insomnia-pod-%d", podProgressSeq.next()))}
-	if err := s.client.WorkDoneProgressCreate(ctx, &protocol.WorkDoneProgressCreateParams{Token: p.token}); err != nil {
-		return p
-	}
-	p.ok = true
-	p.send(map[string]any{"kind": "begin", "title": title, "message": message, "cancellable": false})
-	return p
-}
-
-// report shows one stderr line of the pod, redacted (a pod may echo its
-// configuration) before it is cut: a cut key may no longer look like one.
-func (p *podProgress) report(line string) {
-	line = strings.TrimSpace(secrets.Redact(line))
-	if !p.ok || line == "" {
-		return
-	}
-	if len(line) > 200 {
-		line = line[:200] + "…"
-	}
-	p.send(map[string]any{"kind": "report", "message": line})
-}
-
-func (p *podProgress) end(message string) {
-	if p.ok {
-		p.send(map[string]any{"kind": "end", "message": message})
-	}
-}
-
-func (p *podProgress) send(value map[string]any) {
-	raw, _ := json.Marshal(value)
-	_ = p.s.client.Progress(p.s.ctx, &protocol.ProgressParams{Token: p.token, Value: raw})
-}
-
-type atomicCounter struct{ n atomic.Int64 }
-
-func (c *atomicCounter) next() int64 { return c.n.Add(1) }

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/pathkey"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -168,7 +169,7 @@ func (s *Server) workspaceFile(path string) (string, error) {
 		roots = []string{s.sess.Root()}
 	}
 	for _, r := range roots {
-		if within(real, r) {
+		if pathkey.Within(real, pathkey.Real(r)) {
 			return filepath.Clean(path), nil
 		}
 	}
@@ -185,20 +186,10 @@ func inProject(reg *registry.Registry, path string) error {
 	}
 	project := filepath.Dir(filepath.Dir(target))
 	real, err := filepath.EvalSymlinks(path)
-	if err != nil || !within(real, project) {
+	if err != nil || !pathkey.Within(real, pathkey.Real(project)) {
 		return &OutsideError{Path: path, Where: "the project " + project}
 	}
 	return nil
-}
-
-// within reports whether path is dir or below it, both symlink-resolved
-// (dir as far as it exists).
-func within(path, dir string) bool {
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
-	}
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel)
 }
 
 // bufferReader reads files as the editor sees them and remembers which
@@ -206,7 +197,7 @@ func within(path, dir string) bool {
 // carries the same version (a client rejects it if the buffer moved on).
 type bufferReader struct {
 	s    *Server
-	mu   sync.Mutex
+	mu   sync.Mutex // guards used
 	used map[string]*session.Document
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/redactlog"
 	"github.com/insomnia-lsp/insomnia-lsp/session"
+	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
 
 // Options are fixed for the server's lifetime (flags of `insomnia-lsp serve`).
@@ -43,6 +44,7 @@ type Server struct {
 	pub      *publisher
 	progress *progress
 	sess     *session.Session
+	pods     *spawn.Lister // this server's pod listings, cached for lenses
 
 	mu       sync.Mutex // guards shutdown and exitCode
 	shutdown bool
@@ -84,6 +86,7 @@ func newServer(ctx context.Context, opts Options) *Server {
 	}
 	s.pub = newPublisher(s)
 	s.progress = newProgress(s)
+	s.pods = spawn.NewLister(podListTTL)
 	s.sess = session.New(session.Options{Logger: opts.Logger, Env: opts.Env, Cwd: opts.Cwd, Client: sessionClient{s}})
 	return s
 }

@@ -221,10 +221,7 @@ func (w *Session) notifyStatus(path string) {
 // Status is a profile's evaluation status as editors show it.
 func (w *Session) Status(path string) Status {
 	st, _ := w.Profile(path)
-	msg := ""
-	if st.Latest != nil {
-		msg = st.Latest.Message
-	}
-	return Status{Path: path, URI: string(uri.File(path)), QualifiedName: w.QualifiedName(path),
-		IsDefault: w.IsDefault(path), State: st.Status(), Message: msg}
+	r, n := st.Readiness(), w.Name(path)
+	return Status{Path: path, URI: string(uri.File(path)), QualifiedName: n.Qualified,
+		IsDefault: n.Default, State: r.Word(), Message: r.Detail}
 }

@@ -12,7 +12,7 @@ import (
 // from the syntax tree), so a change to an imported file re-evaluates the
 // profiles that depend on it.
 type importGraph struct {
-	mu      sync.Mutex
+	mu      sync.Mutex          // guards imports
 	imports map[string][]string // file -> files it imports directly
 }
 

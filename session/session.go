@@ -401,63 +401,6 @@ func (w *Session) Profile(path string) (ProfileState, bool) {
 	return *st, true
 }
 
-// status is one word for editors: evaluating, ok, error or unknown.
-func (st ProfileState) Status() string {
-	switch {
-	case st.Evaluating:
-		return "evaluating"
-	case st.Latest == nil:
-		return "unknown"
-	case st.Latest.Failed():
-		return "error"
-	}
-	return "ok"
-}
-
-// entry is the registry entry of a profile file (the first, when several
-// names point at it).
-func (w *Session) Entry(path string) (registry.Entry, bool) {
-	reg := w.Registry()
-	if reg == nil {
-		return registry.Entry{}, false
-	}
-	es := reg.ByPath(path)
-	if len(es) == 0 {
-		return registry.Entry{}, false
-	}
-	return es[0], true
-}
-
-// qualifiedName is the registry name of a profile, or path:<file>.
-func (w *Session) QualifiedName(path string) string {
-	if e, ok := w.Entry(path); ok {
-		return e.QualifiedName()
-	}
-	return "path:" + path
-}
-
-func (w *Session) IsDefault(path string) bool {
-	reg := w.Registry()
-	if reg == nil {
-		return false
-	}
-	for _, e := range reg.ByPath(path) {
-		if e.IsDefault {
-			return true
-		}
-	}
-	return false
-}
-
-// label is `project:coder (default)` for lenses and status items.
-func (w *Session) Label(path string) string {
-	l := w.QualifiedName(path)
-	if w.IsDefault(path) {
-		l += " (default)"
-	}
-	return l
-}
-
 // SecretIDs are the secret store's ids (nil when the store is unreadable).
 func (w *Session) SecretIDs() []string {
 	w.mu.Lock()

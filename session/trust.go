@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/pathkey"
 
 	"go.lsp.dev/uri"
 
@@ -116,7 +117,7 @@ func (t Trust) covers(path string) bool {
 	}
 	p := resolvePath(path)
 	for _, r := range t.roots {
-		if within(r, p) {
+		if pathkey.Within(p, r) {
 			return true
 		}
 	}
@@ -127,10 +128,6 @@ func (t Trust) covers(path string) bool {
 func (t Trust) any() bool { return t.all || len(t.roots) > 0 }
 
 // within says whether p is dir or below it (both clean and absolute).
-func within(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(os.PathSeparator))
-}
 
 // SetTrust records what the client granted (initializationOptions).
 func (w *Session) SetTrust(t Trust) {

@@ -32,7 +32,7 @@ type Client struct {
 	conn   jsonrpc2.Conn
 	done   chan int
 
-	mu       sync.Mutex
+	mu       sync.Mutex // guards the fields below up to settings (cond waits on it)
 	cond     *sync.Cond
 	diags    map[string][]protocol.Diagnostic // by path
 	diagSeq  map[string]int                   // publishes seen per path

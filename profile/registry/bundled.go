@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	bundledMu  sync.Mutex
+	bundledMu  sync.Mutex // guards bundledDir (the embedded resources are the same for every session)
 	bundledDir string
 )
 

@@ -3,6 +3,8 @@ package registry
 import (
 	"path/filepath"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/pathkey"
+
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
@@ -48,10 +50,10 @@ func newView(path string, text []byte, reg *Registry) *fileView {
 
 // sourceOf tells whether a registry file is the user or a project registry.
 func (r *Registry) sourceOf(path string) Source {
-	if r != nil && r.UserFile != "" && samePath(path, r.UserFile) {
+	if r != nil && r.UserFile != "" && pathkey.Same(path, r.UserFile) {
 		return User
 	}
-	if r != nil && r.ProjectFile != "" && samePath(path, r.ProjectFile) {
+	if r != nil && r.ProjectFile != "" && pathkey.Same(path, r.ProjectFile) {
 		return Project
 	}
 	if filepath.Base(filepath.Dir(path)) == ".insomnia" {
@@ -86,7 +88,7 @@ func (v *fileView) docFor(path string) *regDoc {
 	if path == "" {
 		return nil
 	}
-	if samePath(path, v.path) {
+	if pathkey.Same(path, v.path) {
 		return v.doc
 	}
 	if v.reg != nil {

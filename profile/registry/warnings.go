@@ -3,7 +3,8 @@ package registry
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/pathkey"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
@@ -75,17 +76,12 @@ func (r *Registry) warnHomeProject(env Env) {
 		return
 	}
 	projRoot := filepath.Dir(filepath.Dir(r.ProjectFile))
-	if !samePath(projRoot, home) || samePath(r.Start, home) {
+	if !pathkey.Same(projRoot, home) || pathkey.Same(r.Start, home) {
 		return
 	}
 	r.Warnings = append(r.Warnings, fileWarning(r.ProjectFile, CodeHomeProjectRegistry, fmt.Sprintf(
 		"%s acts as the project registry for %s because insomnia walks up to / without stopping at $HOME; its entries are project: entries everywhere under %s (and ~/.insomnia is also insomnia's default data dir)",
 		r.ProjectFile, r.Start, home)))
-}
-
-func samePath(a, b string) bool {
-	ka, kb := samePathKeys(a), samePathKeys(b)
-	return ka[len(ka)-1] == kb[len(kb)-1]
 }
 
 // TargetWarning explains the base-directory asymmetry (contract §7.3) for
@@ -101,16 +97,11 @@ func (r *Registry) TargetWarning(e Entry, target string) string {
 	base := r.Base(e)
 	resolved := filepath.Clean(filepath.Join(base, target))
 	ws := filepath.Clean(r.Workspace)
-	if within(ws, resolved) {
+	if pathkey.Within(ws, resolved) {
 		return ""
 	}
 	return fmt.Sprintf("target %q is relative to the profile's folder %s (registry profiles resolve paths there, builtins against the launch directory), so it means %s and the workspace %s is out of scope; pods launched there fail with \"pwd is not readable\"; use %q",
 		target, base, resolved, ws, relOrAbs(base, ws))
-}
-
-func within(path, root string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
 func relOrAbs(base, target string) string {

@@ -43,7 +43,7 @@ type Watcher struct {
 	onBatch func([]string)
 	opts    Options
 
-	mu     sync.Mutex
+	mu     sync.Mutex      // guards wanted and dirs
 	wanted map[string]bool // cleaned absolute paths asked for
 	dirs   map[string]bool // folders currently watched
 

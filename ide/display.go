@@ -1,4 +1,4 @@
-package lsp
+package ide
 
 import (
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
@@ -9,13 +9,13 @@ import (
 // cut to manifest.DisplayLimits; a hover is cut further, because editors
 // render it on every mouse move.
 const (
-	hoverManifestBytes    = 64 << 10
-	resolvedManifestBytes = manifest.DisplayBytes
+	HoverManifestBytes    = 64 << 10
+	ResolvedManifestBytes = manifest.DisplayBytes
 )
 
-// manifestText is o's display manifest within maxBytes, and why it was cut
+// ManifestText is o's display manifest within maxBytes, and why it was cut
 // ("" when it is whole).
-func manifestText(o *check.Outcome, maxBytes int) (text, cut string) {
+func ManifestText(o *check.Outcome, maxBytes int) (text, cut string) {
 	return shortened(o.Display, o.DisplayCut, maxBytes)
 }
 
@@ -35,8 +35,8 @@ func shortened(display []byte, cut string, maxBytes int) (string, string) {
 	return string(out), why
 }
 
-// truncatedNote is the line shown after a cut manifest ("" when whole).
-func truncatedNote(cut string) string {
+// TruncatedNote is the line shown after a cut manifest ("" when whole).
+func TruncatedNote(cut string) string {
 	if cut == "" {
 		return ""
 	}
@@ -46,7 +46,7 @@ func truncatedNote(cut string) string {
 // valueText re-indents one value taken out of a display form, within the
 // hover's cap (a cut shows as the marker strings inside the value).
 func valueText(raw []byte) string {
-	out, _, err := manifest.Shorten(raw, manifest.Limits{Bytes: hoverManifestBytes})
+	out, _, err := manifest.Shorten(raw, manifest.Limits{Bytes: HoverManifestBytes})
 	if err != nil {
 		return string(raw)
 	}

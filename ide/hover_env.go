@@ -1,4 +1,4 @@
-package lsp
+package ide
 
 import (
 	"fmt"
@@ -12,13 +12,13 @@ import (
 // statically): the runtime's nix eval inherits the shell's environment, the
 // editor's evaluation sees only what evalEnvPolicy passes, so the value on
 // screen can differ from the pod's. Empty when the binding reads nothing.
-func (s *Server) envNote(path string, f *nixsyntax.File, off int) string {
+func envNote(src Source, path string, f *nixsyntax.File, off int) string {
 	start, end, ok := nixsyntax.BindingAt(f, off)
 	if !ok {
 		return ""
 	}
-	policy := s.sess.Settings().EnvPolicy()
-	trusted := s.sess.TrustedPath(path)
+	policy := src.Settings().EnvPolicy()
+	trusted := src.TrustedPath(path)
 	seen := map[string]bool{}
 	var lines []string
 	for _, r := range nixsyntax.EnvReads(f) {
