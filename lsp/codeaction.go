@@ -18,6 +18,9 @@ import (
 // default profile" or "Add to project profiles" (commands another part of
 // the server executes).
 func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return []protocol.CommandOrCodeAction{}, nil
+	}
 	path := uriPath(p.TextDocument.URI)
 	out := []protocol.CommandOrCodeAction{}
 	if wantsKind(p.Context.Only, protocol.CodeActionKindQuickFix) {

@@ -18,12 +18,15 @@ import (
 // every profile file. It only reads state: it never evaluates, and pod
 // listings are cached briefly, so editors can ask as often as they like.
 func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return nil, nil
+	}
 	path := uriPath(p.TextDocument.URI)
 	if filepath.Ext(path) != ".nix" {
 		return nil, nil
 	}
 	// One registry lookup serves every lens (ByPath resolves symlinks).
-	reg := s.sess.Registry()
+	reg := s.sess.RegistryFor(path)
 	var entries []registry.Entry
 	if reg != nil {
 		entries = reg.ByPath(path)

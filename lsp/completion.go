@@ -22,6 +22,9 @@ import (
 // open buffer, its parse tree, the schema and cached state: no Nix, and no
 // I/O beyond what the registry's path completion lists.
 func (s *Server) Completion(ctx context.Context, p *protocol.CompletionParams) (protocol.CompletionResult, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return &protocol.CompletionList{Items: []protocol.CompletionItem{}}, nil
+	}
 	path := uriPath(p.TextDocument.URI)
 	var items []protocol.CompletionItem
 	switch {
@@ -42,7 +45,7 @@ func (s *Server) registryCompletions(path string, pos protocol.Position) []proto
 		return nil
 	}
 	var out []protocol.CompletionItem
-	for _, c := range registry.Completions(path, text, s.offsetIn(path, text, pos), s.sess.Registry()) {
+	for _, c := range registry.Completions(path, text, s.offsetIn(path, text, pos), s.sess.RegistryFor(path)) {
 		kind := protocol.CompletionItemKindFile
 		if c.Kind == "profile" {
 			kind = protocol.CompletionItemKindModule

@@ -18,6 +18,9 @@ import (
 // inherit) or the file of a literal path such as `import ./x.nix`; in
 // profiles.toml, the profile file of an entry or of the default.
 func (s *Server) Definition(ctx context.Context, p *protocol.DefinitionParams) (protocol.DefinitionResult, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return nil, nil
+	}
 	path := uriPath(p.TextDocument.URI)
 	if isRegistryName(path) {
 		return s.registryDefinition(path, p.Position), nil
@@ -44,7 +47,7 @@ func (s *Server) registryDefinition(path string, pos protocol.Position) protocol
 		return nil
 	}
 	off := s.offsetIn(path, text, pos)
-	loc, ok := registry.DefinitionAt(path, text, off, s.sess.Registry())
+	loc, ok := registry.DefinitionAt(path, text, off, s.sess.RegistryFor(path))
 	if !ok {
 		return nil
 	}

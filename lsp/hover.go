@@ -24,6 +24,9 @@ import (
 // outside any attribute), or one manifest attribute; in profiles.toml, the
 // entry under the cursor and its file's last evaluation status.
 func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return nil, nil
+	}
 	path := uriPath(p.TextDocument.URI)
 	if isRegistryName(path) {
 		return s.registryHover(path, p.Position), nil
@@ -382,7 +385,7 @@ func (s *Server) registryHover(path string, pos protocol.Position) *protocol.Hov
 	if text == nil {
 		return nil
 	}
-	h, ok := registry.HoverAt(path, text, s.offsetIn(path, text, pos), s.sess.Registry())
+	h, ok := registry.HoverAt(path, text, s.offsetIn(path, text, pos), s.sess.RegistryFor(path))
 	if !ok {
 		return nil
 	}
