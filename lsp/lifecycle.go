@@ -53,6 +53,7 @@ func capabilities() protocol.ServerCapabilities {
 		}},
 		CodeLensProvider:       &protocol.CodeLensOptions{},
 		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands},
+		Workspace:              workspaceCapabilities(),
 	}
 }
 

@@ -299,3 +299,18 @@ type notDiscoveredError struct{}
 func (notDiscoveredError) Error() string {
 	return "profiles are not discovered yet; try again in a moment"
 }
+
+// FoldersChanged rescans after workspace folders changed (or a project
+// registry appeared or went away): discovery for every project, then a new
+// scheduler, since restricted evaluation may read the folders, which
+// re-evaluates every profile.
+func (w *Session) FoldersChanged() {
+	if !w.isStarted() {
+		return // Start discovers the folders set by then
+	}
+	w.Rediscover()
+	w.RestartScheduler()
+	for _, doc := range w.docs.all() { // a file may have become ours (or stopped being)
+		w.Changed(doc, false)
+	}
+}
