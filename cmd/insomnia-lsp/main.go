@@ -34,6 +34,7 @@ usage:
   project and the bundled resources, no network, no <nixpkgs>) unless given
   --trusted. Never pass --trusted in CI on pull requests from forks.
   insomnia-lsp profiles [--json] [--select SELECTOR]          list discovered profiles
+  insomnia-lsp init [DIR]                                     create a project (registry, a profile, the library)
   insomnia-lsp version
 `
 
@@ -55,6 +56,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return resolve(args, stdout, stderr)
 	case "profiles":
 		return profiles(args, stdout, stderr)
+	case "init":
+		return initProject(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "insomnia-lsp", version)
 		return 0
