@@ -45,19 +45,20 @@ const (
 
 // Evaluation failures (profile/eval failure kinds).
 const (
-	CodeNixMissing       = "nix-missing"
-	CodeNixError         = "nix-error"
-	CodeTimeout          = "timeout"
-	CodeOutputCap        = "output-cap"
-	CodeMemoryLimit      = "memory-limit"
-	CodeKilled           = "killed-from-outside"
-	CodeCancelled        = "cancelled"
-	CodeInvalidJSON      = "invalid-json"
-	CodeFunctionProfile  = "function-profile"
-	CodeBadRequest       = "bad-request"
-	CodeImportError      = "import-error"
-	CodeUntrustedOutside = "untrusted-outside"
-	CodeFileNotRead      = "file-not-read"
+	CodeNixMissing        = "nix-missing"
+	CodeNixError          = "nix-error"
+	CodeTimeout           = "timeout"
+	CodeOutputCap         = "output-cap"
+	CodeMemoryLimit       = "memory-limit"
+	CodeKilled            = "killed-from-outside"
+	CodeCancelled         = "cancelled"
+	CodeInvalidJSON       = "invalid-json"
+	CodeFunctionProfile   = "function-profile"
+	CodeBadRequest        = "bad-request"
+	CodeImportError       = "import-error"
+	CodeUntrustedOutside  = "untrusted-outside"
+	CodeFileNotRead       = "file-not-read"
+	CodeProfileLibMissing = "profile-lib-missing"
 )
 
 // profiles.toml and discovery (profile/registry).
@@ -91,6 +92,7 @@ func AllCodes() []string {
 		CodeSecretInvalidID, CodePlaintextSecret, CodeEnvNameInvalid,
 		CodeNixMissing, CodeNixError, CodeTimeout, CodeOutputCap, CodeMemoryLimit, CodeKilled, CodeCancelled,
 		CodeInvalidJSON, CodeFunctionProfile, CodeBadRequest, CodeImportError, CodeUntrustedOutside, CodeFileNotRead,
+		CodeProfileLibMissing,
 		CodeTOMLSyntax, CodeRegistryUnknownKey, CodeRegistryInvalidTable, CodeRegistryDuplicateTable,
 		CodeRegistryInvalidEntry, CodeRegistryInvalidDefault, CodeRegistryMissingFile, CodeRegistryDuplicateName,
 		CodeDefaultOverridden, CodeResourcesUnavailable, CodeDiscoveryBlocked, CodeDefaultUnresolved,

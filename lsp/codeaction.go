@@ -25,6 +25,7 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	out := []protocol.CommandOrCodeAction{}
 	if wantsKind(p.Context.Only, protocol.CodeActionKindQuickFix) {
 		out = append(out, s.quickFixes(path, p)...)
+		out = append(out, s.libFixes(path, p)...)
 	}
 	if isNixFile(path) && wantsKind(p.Context.Only, protocol.CodeActionKindSource) {
 		out = append(out, s.profileActions(path, p.TextDocument.URI)...)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
@@ -215,5 +216,78 @@ func TestHomeManagerCorpusGetsNothing(t *testing.T) {
 	}
 	if len(files) < 100 {
 		t.Fatalf("only %d corpus files", len(files))
+	}
+}
+
+// libProject is a project whose profile imports a library that is not
+// there (as when a profile is copied out of examples/).
+func libProject(t *testing.T) (root, profile string) {
+	root = t.TempDir()
+	writeFile(t, filepath.Join(root, ".insomnia", "profiles.toml"), "default = \"p\"\n[profile]\np = \"profiles/p.nix\"\n")
+	profile = writeFile(t, filepath.Join(root, ".insomnia", "profiles", "p.nix"),
+		"let lib = import ../lib/profile-lib.nix { }; in\nlib.mkProfile {\n  name = \"p\";\n"+okBody+"}\n")
+	return root, profile
+}
+
+// TestMissingProfileLibVendorFix: the import gets profile-lib-missing; the
+// vendor fix creates .insomnia/lib/profile-lib.nix with the bundled library
+// and points the import there, after which the profile evaluates clean.
+func TestMissingProfileLibVendorFix(t *testing.T) {
+	needNix(t)
+	root, profile := libProject(t)
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	caps := map[string]any{"workspace": map[string]any{"workspaceEdit": map[string]any{
+		"documentChanges": true, "resourceOperations": []string{"create"}}}}
+	c.InitializeFoldersCaps([]string{root}, nil, caps)
+	c.Open(profile)
+	d := c.AwaitCode(profile, "profile-lib-missing")
+	actions := codeActions(t, c, profile, d.Range, []protocol.Diagnostic{d})
+	vendor := actionTitled(actions, "Vendor the profile library")
+	if vendor == nil || vendor.Edit == nil || actionTitled(actions, "Import the installed runtime's library") == nil {
+		t.Fatalf("actions: %+v", actions)
+	}
+	lib := filepath.Join(root, ".insomnia", "lib", "profile-lib.nix")
+	if cf, ok := vendor.Edit.DocumentChanges[0].(*protocol.CreateFile); !ok || cf.URI != uri.File(lib) {
+		t.Fatalf("first change %+v, want CreateFile of %s", vendor.Edit.DocumentChanges[0], lib)
+	}
+	if err := lsptest.ApplyEdit(*vendor.Edit); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(lib)
+	if want, _ := os.ReadFile(repoFile(t, "resources/nix/profile-lib.nix")); string(got) != string(want) {
+		t.Errorf("vendored library differs from the bundled one")
+	}
+	text, _ := os.ReadFile(profile)
+	if !strings.Contains(string(text), "import ../lib/profile-lib.nix") {
+		t.Errorf("import after the fix:\n%s", text)
+	}
+	c.Save(profile, string(text))
+	c.AwaitDiagnostics(profile, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+	c.Await("p evaluated", func() bool { return profileStatus(t, c, profile)["state"] == "ok" })
+}
+
+// TestMissingProfileLibInstalledFix: without resource operations, only the
+// rewrite to the runtime's library (an absolute path) is offered.
+func TestMissingProfileLibInstalledFix(t *testing.T) {
+	root, profile := libProject(t)
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.InitializeFolders([]string{root}, nil)
+	c.Open(profile)
+	d := c.AwaitCode(profile, "profile-lib-missing")
+	actions := codeActions(t, c, profile, d.Range, []protocol.Diagnostic{d})
+	if actionTitled(actions, "Vendor") != nil {
+		t.Errorf("vendor offered to a client without CreateFile: %+v", actions)
+	}
+	fix := actionTitled(actions, "Import the installed runtime's library")
+	if fix == nil {
+		t.Fatalf("no installed-library fix: %+v", actions)
+	}
+	tde := fix.Edit.DocumentChanges[0].(*protocol.TextDocumentEdit)
+	newText := tde.Edits[0].(*protocol.TextEdit).NewText
+	if !filepath.IsAbs(newText) || filepath.Base(newText) != "profile-lib.nix" {
+		t.Errorf("rewrite to %q", newText)
+	}
+	if _, err := os.Stat(newText); err != nil {
+		t.Errorf("the runtime's library %s: %v", newText, err)
 	}
 }

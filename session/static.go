@@ -40,7 +40,7 @@ func (w *Session) publishStatic(doc *Document, f *nixsyntax.File, ours bool) {
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	w.diags.set(doc.Path, LayerSyntax, check.Static(doc.Path, f, ids))
+	w.diags.set(doc.Path, LayerSyntax, append(check.Static(doc.Path, f, ids), libDiagnostics(doc.Path, f)...))
 }
 
 // publishSyntax sends only the parser's syntax and scope checks: for a

@@ -12,12 +12,19 @@ import (
 // multi-root workspace); settings also answer workspace/configuration.
 func (c *Client) InitializeFolders(folders []string, settings map[string]any) *protocol.InitializeResult {
 	c.t.Helper()
+	return c.InitializeFoldersCaps(folders, settings, map[string]any{})
+}
+
+// InitializeFoldersCaps is InitializeFolders with the given client
+// capabilities (e.g. workspace.workspaceEdit.resourceOperations).
+func (c *Client) InitializeFoldersCaps(folders []string, settings, caps map[string]any) *protocol.InitializeResult {
+	c.t.Helper()
 	init := map[string]any{"trusted": true}
 	for k, v := range settings {
 		init[k] = v
 	}
 	raw := map[string]any{"processId": c.EditorPID, "clientInfo": map[string]string{"name": "lsptest"},
-		"capabilities": map[string]any{}, "initializationOptions": init, "workspaceFolders": folderList(folders)}
+		"capabilities": caps, "initializationOptions": init, "workspaceFolders": folderList(folders)}
 	if len(folders) > 0 {
 		raw["rootUri"] = string(uri.File(folders[0]))
 	}
@@ -68,3 +75,7 @@ func folderList(folders []string) []map[string]string {
 	}
 	return out
 }
+
+// ApplyEdit applies a workspace edit to the files on disk, as an editor
+// would, then saving (CreateFile and text edits).
+func ApplyEdit(e protocol.WorkspaceEdit) error { return applyToDisk(e) }
