@@ -241,7 +241,11 @@ func TestMissingProfileLibVendorFix(t *testing.T) {
 	c.InitializeFoldersCaps([]string{root}, nil, caps)
 	c.Open(profile)
 	d := c.AwaitCode(profile, "profile-lib-missing")
-	actions := codeActions(t, c, profile, d.Range, []protocol.Diagnostic{d})
+	var actions []*protocol.CodeAction
+	c.Await("both library fixes (once discovery ran)", func() bool {
+		actions = codeActions(t, c, profile, d.Range, []protocol.Diagnostic{d})
+		return len(actions) >= 2
+	})
 	vendor := actionTitled(actions, "Vendor the profile library")
 	if vendor == nil || vendor.Edit == nil || actionTitled(actions, "Import the installed runtime's library") == nil {
 		t.Fatalf("actions: %+v", actions)
@@ -274,7 +278,11 @@ func TestMissingProfileLibInstalledFix(t *testing.T) {
 	c.InitializeFolders([]string{root}, nil)
 	c.Open(profile)
 	d := c.AwaitCode(profile, "profile-lib-missing")
-	actions := codeActions(t, c, profile, d.Range, []protocol.Diagnostic{d})
+	var actions []*protocol.CodeAction
+	c.Await("the installed-library fix (once the directories are resolved)", func() bool {
+		actions = codeActions(t, c, profile, d.Range, []protocol.Diagnostic{d})
+		return actionTitled(actions, "Import the installed runtime's library") != nil
+	})
 	if actionTitled(actions, "Vendor") != nil {
 		t.Errorf("vendor offered to a client without CreateFile: %+v", actions)
 	}
