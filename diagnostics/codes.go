@@ -45,22 +45,23 @@ const (
 
 // Evaluation failures (profile/eval failure kinds).
 const (
-	CodeNixMissing       = "nix-missing"
-	CodeNixError         = "nix-error"
-	CodeTimeout          = "timeout"
-	CodeOutputCap        = "output-cap"
-	CodeMemoryLimit      = "memory-limit"
-	CodeKilled           = "killed-from-outside"
-	CodeCancelled        = "cancelled"
-	CodeInvalidJSON      = "invalid-json"
-	CodeFunctionProfile  = "function-profile"
-	CodeBadRequest       = "bad-request"
-	CodeImportError      = "import-error"
-	CodeUntrustedOutside = "untrusted-outside"
-	CodeFileNotRead      = "file-not-read"
-	CodeFileTooLarge     = "file-too-large"
-	CodeTooManyProblems  = "too-many-problems"
-	CodeTooDeep          = "too-deep"
+	CodeNixMissing        = "nix-missing"
+	CodeNixError          = "nix-error"
+	CodeTimeout           = "timeout"
+	CodeOutputCap         = "output-cap"
+	CodeMemoryLimit       = "memory-limit"
+	CodeKilled            = "killed-from-outside"
+	CodeCancelled         = "cancelled"
+	CodeInvalidJSON       = "invalid-json"
+	CodeFunctionProfile   = "function-profile"
+	CodeBadRequest        = "bad-request"
+	CodeImportError       = "import-error"
+	CodeUntrustedOutside  = "untrusted-outside"
+	CodeFileNotRead       = "file-not-read"
+	CodeFileTooLarge      = "file-too-large"
+	CodeTooManyProblems   = "too-many-problems"
+	CodeTooDeep           = "too-deep"
+	CodeProfileLibMissing = "profile-lib-missing"
 )
 
 // profiles.toml and discovery (profile/registry).
@@ -94,7 +95,7 @@ func AllCodes() []string {
 		CodeSecretInvalidID, CodePlaintextSecret, CodeEnvNameInvalid,
 		CodeNixMissing, CodeNixError, CodeTimeout, CodeOutputCap, CodeMemoryLimit, CodeKilled, CodeCancelled,
 		CodeInvalidJSON, CodeFunctionProfile, CodeBadRequest, CodeImportError, CodeUntrustedOutside, CodeFileNotRead,
-		CodeFileTooLarge, CodeTooManyProblems, CodeTooDeep,
+		CodeFileTooLarge, CodeTooManyProblems, CodeTooDeep, CodeProfileLibMissing,
 		CodeTOMLSyntax, CodeRegistryUnknownKey, CodeRegistryInvalidTable, CodeRegistryDuplicateTable,
 		CodeRegistryInvalidEntry, CodeRegistryInvalidDefault, CodeRegistryMissingFile, CodeRegistryDuplicateName,
 		CodeDefaultOverridden, CodeResourcesUnavailable, CodeDiscoveryBlocked, CodeDefaultUnresolved,

@@ -29,7 +29,7 @@ func Lenses(src Source, path string, pods PodLister) []Lens {
 	arg := URIArg{URI: uriOf(path)}
 	lenses := []Lens{{Title: "profile: " + n.Label()}}
 	switch {
-	case src.Registry() == nil: // before discovery nobody knows whether the file is listed
+	case src.RegistryFor(path) == nil: // before discovery nobody knows whether the file is listed
 	case n.Listed && !n.Default:
 		lenses = append(lenses, Lens{"Set as default", &Command{CmdSetDefaultProfile, arg}})
 	case !n.Listed:

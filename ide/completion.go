@@ -58,7 +58,7 @@ func registryCompletions(src Source, path string, pos diagnostics.Pos) []Complet
 		return nil
 	}
 	var out []Completion
-	for _, c := range registry.Completions(path, text, offsetIn(src, path, text, pos), src.Registry()) {
+	for _, c := range registry.Completions(path, text, offsetIn(src, path, text, pos), src.RegistryFor(path)) {
 		kind := KindFile
 		if c.Kind == "profile" {
 			kind = KindModule

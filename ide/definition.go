@@ -38,7 +38,7 @@ func registryDefinition(src Source, path string, pos diagnostics.Pos) (diagnosti
 	if text == nil {
 		return diagnostics.Location{}, false
 	}
-	return registry.DefinitionAt(path, text, offsetIn(src, path, text, pos), src.Registry())
+	return registry.DefinitionAt(path, text, offsetIn(src, path, text, pos), src.RegistryFor(path))
 }
 
 // libDefinition leads from a profile-lib function (`lib.mkProfile`,

@@ -111,7 +111,7 @@ func (f *fake) IsProfile(path string, text []byte) bool {
 }
 
 func (f *fake) Dependents(path string) []string               { return f.deps[path] }
-func (f *fake) Registry() *registry.Registry                  { return f.reg }
+func (f *fake) RegistryFor(string) *registry.Registry         { return f.reg }
 func (f *fake) SecretIDs() []string                           { return f.secretIDs }
 func (f *fake) Dirs() registry.Dirs                           { return f.dirs }
 func (f *fake) Settings() session.Settings                    { return session.DefaultSettings() }

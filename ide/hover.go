@@ -381,7 +381,7 @@ func registryHover(src Source, path string, pos diagnostics.Pos) (Hover, bool) {
 	if text == nil {
 		return Hover{}, false
 	}
-	h, ok := registry.HoverAt(path, text, offsetIn(src, path, text, pos), src.Registry())
+	h, ok := registry.HoverAt(path, text, offsetIn(src, path, text, pos), src.RegistryFor(path))
 	if !ok {
 		return Hover{}, false
 	}

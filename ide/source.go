@@ -27,8 +27,9 @@ type Source interface {
 	IsProfile(path string, text []byte) bool
 	// Dependents are the files whose import closure contains path.
 	Dependents(path string) []string
-	// Registry is the discovered registry; nil before discovery.
-	Registry() *registry.Registry
+	// RegistryFor is the registry of the project path belongs to; nil
+	// before discovery.
+	RegistryFor(path string) *registry.Registry
 	// SecretIDs are the secret store's ids (never values).
 	SecretIDs() []string
 	// Dirs are the insomnia directories.
@@ -46,7 +47,7 @@ type Source interface {
 var _ Source = (*session.Session)(nil)
 
 // name names a profile file by the source's registry (one rule: session.NameIn).
-func name(src Source, path string) session.Name { return session.NameIn(src.Registry(), path) }
+func name(src Source, path string) session.Name { return session.NameIn(src.RegistryFor(path), path) }
 
 // offsetIn converts a position to a byte offset in text, reusing the open
 // document's line index when it holds the same text.

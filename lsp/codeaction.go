@@ -16,6 +16,9 @@ import (
 // plaintext secret becomes a secrets.ref call) and, in a profile, "Set as
 // default profile" or "Add to project profiles" (ide.ProfileActions).
 func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return []protocol.CommandOrCodeAction{}, nil
+	}
 	path := uriPath(p.TextDocument.URI)
 	out := []protocol.CommandOrCodeAction{}
 	if wantsKind(p.Context.Only, protocol.CodeActionKindQuickFix) {
@@ -23,6 +26,7 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		for _, fix := range ide.QuickFixes(s.sess, path, fromProtoRange(p.Range), sent) {
 			out = append(out, fixAction(p.TextDocument.URI, fix, p.Context.Diagnostics))
 		}
+		out = append(out, s.libFixes(path, p)...)
 	}
 	if ide.IsNixFile(path) && wantsKind(p.Context.Only, protocol.CodeActionKindSource) {
 		for _, a := range ide.ProfileActions(s.sess, path) {

@@ -16,6 +16,9 @@ const podListTTL = 1500 * time.Millisecond
 // CodeLens puts the profile's name, its actions and its pods at the top of
 // every profile file (ide.Lenses). It only reads state.
 func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return nil, nil
+	}
 	ls := ide.Lenses(s.sess, uriPath(p.TextDocument.URI), s.pods)
 	if ls == nil {
 		return nil, nil

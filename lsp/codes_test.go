@@ -75,6 +75,7 @@ func TestEveryManifestCodeThroughTheServer(t *testing.T) {
 				text = profileText(lib, tc.body)
 			}
 			path := writeFile(t, filepath.Join(dir, "p.nix"), text)
+			inProject(t, dir, "p", "p.nix") // a string is a profile only when listed
 			c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 			c.InitializeTrusted(dir, nil)
 			c.Open(path)

@@ -11,6 +11,9 @@ import (
 // Completion proposes secret ids, profile-lib functions, manifest keys and
 // values, and registry names (ide.Completions says where).
 func (s *Server) Completion(ctx context.Context, p *protocol.CompletionParams) (protocol.CompletionResult, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return &protocol.CompletionList{Items: []protocol.CompletionItem{}}, nil
+	}
 	cs := ide.Completions(s.sess, uriPath(p.TextDocument.URI), fromProtoPos(p.Position))
 	items := make([]protocol.CompletionItem, 0, len(cs))
 	for _, c := range cs {

@@ -12,6 +12,9 @@ import (
 // Definition leads to bindings, imported files, library functions and
 // registry entries' files (ide.DefinitionAt).
 func (s *Server) Definition(ctx context.Context, p *protocol.DefinitionParams) (protocol.DefinitionResult, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return nil, nil
+	}
 	loc, ok := ide.DefinitionAt(s.sess, uriPath(p.TextDocument.URI), fromProtoPos(p.Position))
 	if !ok {
 		return nil, nil

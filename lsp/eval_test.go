@@ -109,7 +109,7 @@ func TestErrorInImportedFileIsPublishedThere(t *testing.T) {
 func TestInfiniteLoopEndsWithTimeoutDiagnostic(t *testing.T) {
 	needNix(t)
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "loop.nix"), "# mkProfile\n"+busyLoop)
+	path := writeFile(t, filepath.Join(dir, "loop.nix"), "{ manifest =\n"+busyLoop+"; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
 	c.Open(path)
@@ -143,7 +143,7 @@ func TestInfiniteRecursionIsClear(t *testing.T) {
 func TestNoNixProcessLeftAfterShutdown(t *testing.T) {
 	needNix(t)
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "slow.nix"), "# mkProfile\n"+busyLoop)
+	path := writeFile(t, filepath.Join(dir, "slow.nix"), "{ manifest =\n"+busyLoop+"; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)

@@ -68,7 +68,11 @@ func featTDP(path string, p protocol.Position) protocol.TextDocumentPositionPara
 // startFeatures opens featureSrc (unsaved: the buffer differs from disk)
 // without any profile machinery being needed.
 func startFeatures(t *testing.T) (*lsptest.Client, string) {
-	dir := t.TempDir()
+	// In a project's .insomnia folder: ours, though not a profile (a
+	// function), so every structural feature works on it.
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, ".insomnia", "profiles.toml"), "")
+	dir := filepath.Join(root, ".insomnia", "profiles")
 	writeFile(t, filepath.Join(dir, "base.nix"), "{ a = 1; }\n")
 	path := writeFile(t, filepath.Join(dir, "feature.nix"), "{ }\n")
 	c := lsptest.Start(t, lsp.Options{})

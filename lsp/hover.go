@@ -10,6 +10,9 @@ import (
 
 // Hover never waits for Nix (ide.HoverAt says what it shows).
 func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return nil, nil
+	}
 	h, ok := ide.HoverAt(s.sess, uriPath(p.TextDocument.URI), fromProtoPos(p.Position))
 	if !ok {
 		return nil, nil

@@ -17,6 +17,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.sess.MergeSettings(p.InitializationOptions)
 	s.sess.SetTrust(t)
 	s.sess.SetRoots(roots)
+	s.noteClientCaps(p)
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
@@ -47,6 +48,7 @@ func capabilities() protocol.ServerCapabilities {
 		}},
 		CodeLensProvider:       &protocol.CodeLensOptions{},
 		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands()},
+		Workspace:              workspaceCapabilities(),
 	}
 }
 

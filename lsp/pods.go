@@ -77,7 +77,7 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	}
 	name := arg.Name
 	if name == "" {
-		name = spawn.SuggestPodName(s.sess.Root(), spawn.PodNames(spawn.ListPods(data, runtime)))
+		name = spawn.SuggestPodName(s.sess.ProjectDir(tgt.path), spawn.PodNames(spawn.ListPods(data, runtime)))
 	}
 	warnings := []string{}
 	if s.unsaved(tgt.path) {
@@ -86,7 +86,7 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	set := s.sess.Settings()
 	pr := s.progress.task(ctx, "Starting pod "+name, tgt.label)
 	ready, err := spawn.Launch(ctx, spawn.LaunchRequest{
-		Program: set.Pod.Command, Selector: tgt.selector, PodName: name, Cwd: s.sess.Root(),
+		Program: set.Pod.Command, Selector: tgt.selector, PodName: name, Cwd: s.sess.ProjectDir(tgt.path),
 		RuntimeDir: runtime, DataDir: data, Env: s.podEnv(), Deadline: podDeadline(set), Progress: pr.report,
 	})
 	s.pods.Forget(data, runtime)
@@ -148,11 +148,10 @@ func (s *Server) resolveProfile(raw string) (podTarget, error) {
 	if strings.HasPrefix(raw, "file:") {
 		return s.fileTarget(argPath(raw)), nil
 	}
-	reg := s.sess.Registry()
-	if reg == nil {
-		return podTarget{}, errors.New("profiles are not discovered yet; try again in a moment")
+	_, sel, err := s.sess.Select(raw, "")
+	if errors.Is(err, session.ErrNotDiscovered) {
+		return podTarget{}, err
 	}
-	sel, err := reg.Select(raw)
 	if err != nil {
 		return podTarget{}, fmt.Errorf("cannot select profile %q: %w", raw, err)
 	}

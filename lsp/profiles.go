@@ -41,8 +41,17 @@ type editResult struct {
 	Message string `json:"message"`
 }
 
+// cmdListProfiles lists the profiles of one project: the one of the file
+// {uri} names (the active editor), else the first workspace folder's.
 func (s *Server) cmdListProfiles(ctx context.Context, raw json.RawMessage) (any, error) {
+	var arg uriArg
+	if err := decodeArg(raw, &arg); err != nil {
+		return nil, err
+	}
 	reg := s.sess.Registry()
+	if arg.URI != "" {
+		reg = s.sess.RegistryFor(argPath(arg.URI))
+	}
 	rows := []profileRow{}
 	if reg == nil {
 		return rows, nil // discovery has not run yet: nothing to pick
@@ -56,7 +65,8 @@ func (s *Server) cmdListProfiles(ctx context.Context, raw json.RawMessage) (any,
 	return rows, nil
 }
 
-// setDefaultArg is {selector} or {uri}.
+// setDefaultArg is {selector}, {uri} (that profile file) or {selector, uri}
+// (the selector in the project of the file at uri).
 type setDefaultArg struct {
 	Selector string `json:"selector"`
 	URI      string `json:"uri"`
@@ -67,11 +77,7 @@ func (s *Server) cmdSetDefault(ctx context.Context, raw json.RawMessage) (any, e
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
-	reg := s.sess.Registry()
-	if reg == nil {
-		return nil, errors.New("profiles are not discovered yet; try again in a moment")
-	}
-	e, err := s.entryFor(reg, arg)
+	reg, e, err := s.entryFor(arg)
 	if err != nil {
 		return nil, err
 	}
@@ -87,26 +93,38 @@ func (s *Server) cmdSetDefault(ctx context.Context, raw json.RawMessage) (any, e
 		func() string { return e.QualifiedName() + " is now the default profile" })
 }
 
-// entryFor finds the registry entry a setDefault argument names.
-func (s *Server) entryFor(reg *registry.Registry, arg setDefaultArg) (registry.Entry, error) {
-	if arg.URI != "" {
+// entryFor finds the registry entry a setDefault argument names, and the
+// registry (the project) whose default it becomes.
+func (s *Server) entryFor(arg setDefaultArg) (*registry.Registry, registry.Entry, error) {
+	if arg.URI != "" && arg.Selector == "" {
 		path := argPath(arg.URI)
-		if e, ok := s.sess.Entry(path); ok {
-			return e, nil
+		reg := s.sess.RegistryFor(path)
+		if reg == nil {
+			return nil, registry.Entry{}, session.ErrNotDiscovered
 		}
-		return registry.Entry{}, fmt.Errorf("%s is not listed in any profiles.toml; add it to the project profiles first", path)
+		if es := reg.ByPath(path); len(es) > 0 {
+			return reg, es[0], nil
+		}
+		return nil, registry.Entry{}, fmt.Errorf("%s is not listed in any profiles.toml; add it to the project profiles first", path)
 	}
 	if arg.Selector == "" {
-		return registry.Entry{}, errors.New("setDefaultProfile needs a selector (e.g. project:coder) or a uri")
+		return nil, registry.Entry{}, errors.New("setDefaultProfile needs a selector (e.g. project:coder) or a uri")
 	}
-	sel, err := reg.Select(arg.Selector)
+	ctxPath := ""
+	if arg.URI != "" {
+		ctxPath = argPath(arg.URI)
+	}
+	reg, sel, err := s.sess.Select(arg.Selector, ctxPath)
+	if errors.Is(err, session.ErrNotDiscovered) {
+		return nil, registry.Entry{}, err
+	}
 	if err != nil {
-		return registry.Entry{}, fmt.Errorf("cannot select %q: %v", arg.Selector, err)
+		return nil, registry.Entry{}, fmt.Errorf("cannot select %q: %v", arg.Selector, err)
 	}
 	if sel.Entry == nil {
-		return registry.Entry{}, fmt.Errorf("%q is a path, not a registry name: only a listed profile can be the default", arg.Selector)
+		return nil, registry.Entry{}, fmt.Errorf("%q is a path, not a registry name: only a listed profile can be the default", arg.Selector)
 	}
-	return *sel.Entry, nil
+	return reg, *sel.Entry, nil
 }
 
 func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -121,9 +139,9 @@ func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any,
 	if err != nil {
 		return nil, err
 	}
-	reg := s.sess.Registry()
+	reg := s.sess.RegistryFor(path) // the file's own project
 	if reg == nil {
-		return nil, errors.New("profiles are not discovered yet; try again in a moment")
+		return nil, session.ErrNotDiscovered
 	}
 	if err := inProject(reg, path); err != nil {
 		return nil, err

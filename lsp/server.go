@@ -46,10 +46,12 @@ type Server struct {
 	sess     *session.Session
 	pods     *spawn.Lister // this server's pod listings, cached for lenses
 
-	mu       sync.Mutex // guards shutdown and exitCode
+	mu       sync.Mutex // guards shutdown, exitCode and createFiles
 	shutdown bool
 	exitCode int
-	exited   chan struct{} // closed by exit
+	// createFiles: the client applies CreateFile in workspace edits (libfix.go).
+	createFiles bool
+	exited      chan struct{} // closed by exit
 }
 
 // Serve runs the server on rw until the editor sends exit, the stream ends or

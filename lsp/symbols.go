@@ -12,6 +12,9 @@ import (
 // DocumentSymbol is the nested attribute outline of a .nix file, straight
 // from the parse tree: it needs no Nix and works on any file.
 func (s *Server) DocumentSymbol(ctx context.Context, p *protocol.DocumentSymbolParams) (protocol.DocumentSymbolResult, error) {
+	if s.notOurs(p.TextDocument.URI) {
+		return protocol.DocumentSymbolSlice{}, nil
+	}
 	f := s.nixTree(uriPath(p.TextDocument.URI))
 	if f == nil {
 		return protocol.DocumentSymbolSlice{}, nil

@@ -114,14 +114,23 @@ func (w *Session) checkProfile(path string) check.Profile {
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.Root(),
+	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.launchDir(path),
 		Tree: func() *nixsyntax.File { return w.Tree(path) }}
+}
+
+// launchDir is the folder scope checks judge a profile against: its
+// project's, as the runtime launched there sees it (symlinks resolved).
+func (w *Session) launchDir(path string) string {
+	if reg := w.RegistryFor(path); reg != nil && reg.Workspace != "" {
+		return reg.Workspace
+	}
+	return w.Root()
 }
 
 // source is a profile's provenance and the base directory for its relative
 // paths (contract §1.3): the registry entry when it has one, else a path.
 func (w *Session) source(path string) (manifest.ProfileSource, string) {
-	if reg := w.Registry(); reg != nil {
+	if reg := w.RegistryFor(path); reg != nil {
 		if es := reg.ByPath(path); len(es) > 0 {
 			e := es[0]
 			return manifest.ProfileSource{Kind: "registry", Source: string(e.Source), Name: e.Name, Path: e.Path}, reg.Base(e)

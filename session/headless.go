@@ -9,10 +9,15 @@ import (
 // files a user would open are analysed from disk, with the same rules and
 // the same code as the server's.
 
-// AddFile analyses a file from disk as if the user had opened it: the
-// static checks of a .nix file (and an evaluation when it is a profile, by
-// the server's rule), the checks of a profiles.toml.
-func (w *Session) AddFile(path string) {
+// AddFile analyses a file named on the command line as if the user had
+// opened it: a .nix file gets the syntax and scope checks whatever it holds,
+// the secret checks and an evaluation only when ours and a profile (the
+// server's rule); a profiles.toml gets the registry checks.
+func (w *Session) AddFile(path string) { w.addFile(path, true) }
+
+// addFile: named files always get the syntax checks; others (found through
+// discovery) only when ours.
+func (w *Session) addFile(path string, named bool) {
 	path = filepath.Clean(path)
 	if filepath.Base(path) == "profiles.toml" {
 		w.publishRegistryFile(path)
@@ -24,26 +29,29 @@ func (w *Session) AddFile(path string) {
 	}
 	doc := &Document{Path: path, Text: text}
 	f := w.parse(doc) // kept: evaluation results are placed on this tree
-	w.publishStatic(doc, f)
 	w.graph.setImports(path, importsOf(path, f))
+	ours := w.Ours(path)
+	if named && !ours {
+		w.publishSyntax(doc, f)
+		return
+	}
+	w.publishStatic(doc, f, ours)
 	if w.isStarted() && w.IsProfile(path, text) && !w.isPending(path) && !w.hasResult(path) {
 		w.Schedule(path, true)
 	}
 }
 
-// AddDiscovered analyses every discovered profile file and the files it
-// imports (literal paths), as AddFile does.
+// AddDiscovered analyses every profile of every project discovered and the
+// files they import (literal paths), as AddFile does.
 func (w *Session) AddDiscovered() {
-	reg := w.Registry()
-	if reg == nil {
-		return
-	}
 	w.publishRegistryFiles()
 	w.EvaluateAll()
 	seen := map[string]bool{}
 	var queue []string
-	for _, e := range reg.Entries {
-		queue = append(queue, filepath.Clean(e.Path))
+	for _, reg := range w.registries() {
+		for _, e := range reg.Entries {
+			queue = append(queue, filepath.Clean(e.Path))
+		}
 	}
 	for len(queue) > 0 {
 		p := queue[0]
@@ -52,7 +60,7 @@ func (w *Session) AddDiscovered() {
 			continue
 		}
 		seen[p] = true
-		w.AddFile(p)
+		w.addFile(p, false)
 		queue = append(queue, w.graph.closure(p)...)
 	}
 }

@@ -37,13 +37,13 @@ func NameIn(reg *registry.Registry, path string) Name {
 	return n
 }
 
-// Name names a profile file by the current registry.
-func (w *Session) Name(path string) Name { return NameIn(w.Registry(), path) }
+// Name names a profile file by its own project's registry.
+func (w *Session) Name(path string) Name { return NameIn(w.RegistryFor(path), path) }
 
 // Entry is the registry entry of a profile file (the first, when several
 // names point at it).
 func (w *Session) Entry(path string) (registry.Entry, bool) {
-	reg := w.Registry()
+	reg := w.RegistryFor(path)
 	if reg == nil {
 		return registry.Entry{}, false
 	}
@@ -57,7 +57,7 @@ func (w *Session) Entry(path string) (registry.Entry, bool) {
 // QualifiedName is the registry name of a profile, or path:<file>.
 func (w *Session) QualifiedName(path string) string { return w.Name(path).Qualified }
 
-// IsDefault says some registry entry naming path is the default.
+// IsDefault says some entry of the file's own project naming path is the default.
 func (w *Session) IsDefault(path string) bool { return w.Name(path).Default }
 
 // Label is `project:coder (default)` for lenses and status items.

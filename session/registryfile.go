@@ -7,32 +7,50 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
 
-// isRegistryFile says whether path is the user or project profiles.toml.
+// isRegistryFile says whether path is the user registry or the registry of
+// a known project.
 func (w *Session) isRegistryFile(path string) bool {
-	reg := w.Registry()
-	if reg == nil {
-		return false
-	}
 	path = filepath.Clean(path)
-	return path == filepath.Clean(reg.UserFile) || path == filepath.Clean(reg.ProjectFile)
+	for _, reg := range w.registries() {
+		if path == filepath.Clean(reg.UserFile) || path == filepath.Clean(reg.ProjectFile) {
+			return true
+		}
+	}
+	return false
 }
 
-// publishRegistryFiles checks both registries and places discovery warnings.
+// publishRegistryFiles checks every registry and places discovery warnings.
 func (w *Session) publishRegistryFiles() {
-	reg := w.Registry()
-	if reg == nil {
-		return
-	}
-	for _, f := range []string{reg.UserFile, reg.ProjectFile} {
-		if f != "" {
-			w.publishRegistryFile(f)
+	seen := map[string]bool{}
+	for _, reg := range w.registries() {
+		for _, f := range []string{reg.UserFile, reg.ProjectFile} {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				w.publishRegistryFile(f)
+			}
 		}
 	}
 }
 
+// registryOfFile is the registry a profiles.toml belongs to: the project
+// it is the registry of, else the file's project (the user registry is
+// judged from the first folder's).
+func (w *Session) registryOfFile(path string) *registry.Registry {
+	path = filepath.Clean(path)
+	for _, reg := range w.registries() {
+		if reg.ProjectFile != "" && filepath.Clean(reg.ProjectFile) == path {
+			return reg
+		}
+	}
+	if reg := w.Registry(); reg != nil && filepath.Clean(reg.UserFile) == path {
+		return reg
+	}
+	return w.RegistryFor(path)
+}
+
 // publishRegistryFile checks one profiles.toml (the editor's text when open).
 func (w *Session) publishRegistryFile(path string) {
-	reg := w.Registry()
+	reg := w.registryOfFile(path)
 	text := w.Text(path)
 	if text == nil && w.docs.get(path) == nil {
 		w.diags.set(path, LayerRegistry, nil)

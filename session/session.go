@@ -66,7 +66,8 @@ type Session struct {
 	started   bool
 	closed    bool
 	dirs      registry.Dirs
-	reg       *registry.Registry // nil until the first discovery
+	reg       *registry.Registry // the first folder's project; nil until the first discovery
+	projects  []project          // every project and folder (projects.go); first folder first
 	secretIDs []string           // nil when the store is unreadable
 	profiles  map[string]*ProfileState
 	sched     *eval.Scheduler
@@ -228,21 +229,20 @@ func (w *Session) loadSecrets() {
 	w.mu.Unlock()
 }
 
-// rediscover reruns profile discovery from the workspace root and updates
-// the watch set.
+// Rediscover rescans the workspace folders for projects, reruns discovery
+// for each (projects.go) and updates the watch set.
 func (w *Session) Rediscover() {
-	root := w.Root()
-	w.mu.Lock()
-	dirs := w.dirs
-	w.mu.Unlock()
-	reg, err := registry.Discover(registry.Options{Env: w.env, Dirs: &dirs, Start: root, Workspace: root,
-		ReadFile: w.readFile})
-	if err != nil && reg == nil {
-		w.log.Warn("discovery failed", zap.Error(err))
+	roots := w.Roots()
+	if len(roots) == 0 {
+		roots = []string{w.Root()}
+	}
+	ps := w.discoverProjects(roots)
+	if len(ps) == 0 {
 		return
 	}
 	w.mu.Lock()
-	w.reg = reg
+	w.projects = ps
+	w.reg = ps[0].reg
 	w.mu.Unlock()
 	w.updateWatches()
 	if !w.opts.Lazy {
@@ -260,6 +260,8 @@ func (w *Session) readFile(path string) ([]byte, error) {
 	return ReadRegistryFile(path)
 }
 
+// Registry is the first workspace folder's project: for requests about no
+// file (RegistryFor is the one for a file).
 func (w *Session) Registry() *registry.Registry {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -269,23 +271,21 @@ func (w *Session) Registry() *registry.Registry {
 // evaluateAll queues every discovered profile (debounced, under the
 // scheduler's concurrency limit), so lenses and pickers know their status.
 func (w *Session) EvaluateAll() {
-	reg := w.Registry()
-	if reg == nil {
-		return
-	}
 	seen := map[string]bool{}
-	for _, e := range reg.Entries {
-		p := filepath.Clean(e.Path)
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		if w.docs.get(p) != nil {
-			continue // an open buffer is scheduled by Changed, with the editor's text
-		}
-		if text := w.Text(p); text != nil {
-			w.graph.setImports(p, importsOf(p, nixsyntax.Parse(text)))
-			w.Schedule(p, false)
+	for _, reg := range w.registries() {
+		for _, e := range reg.Entries {
+			p := filepath.Clean(e.Path)
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if w.docs.get(p) != nil {
+				continue // an open buffer is scheduled by Changed, with the editor's text
+			}
+			if text := w.Text(p); text != nil {
+				w.graph.setImports(p, importsOf(p, nixsyntax.Parse(text)))
+				w.Schedule(p, false)
+			}
 		}
 	}
 }
@@ -307,31 +307,60 @@ func (w *Session) Text(path string) []byte {
 	return w.DiskText(path)
 }
 
-// changed is called for every open, edit and save of a document.
+// changed is called for every open, edit and save of a document. Files
+// that are not ours (Ours) get nothing: no diagnostics, no evaluation.
 func (w *Session) Changed(doc *Document, saved bool) {
 	switch {
 	case filepath.Base(doc.Path) == "profiles.toml":
-		if saved || w.isRegistryFile(doc.Path) {
-			w.Rediscover()
-		} else {
-			w.publishRegistryFile(doc.Path)
-		}
+		w.changedRegistry(doc, saved)
 	case filepath.Ext(doc.Path) == ".nix" && tooLarge(doc.Text):
 		w.refuseLarge(doc)
 	case filepath.Ext(doc.Path) == ".nix":
 		f := w.parse(doc)
-		w.publishStatic(doc, f)
 		w.graph.setImports(doc.Path, importsOf(doc.Path, f))
+		w.publishStatic(doc, f, w.Ours(doc.Path))
 		if !w.isStarted() {
 			return
 		}
 		if w.IsProfile(doc.Path, doc.Text) {
 			w.Schedule(doc.Path, saved)
+			w.refreshImported(doc.Path)
 		}
 		for _, p := range w.graph.dependents(doc.Path) {
 			if p != doc.Path && w.IsProfile(p, w.Text(p)) {
 				w.Schedule(p, saved)
 			}
+		}
+	}
+}
+
+// changedRegistry: a saved .insomnia/profiles.toml may be a new project
+// (rescan); a registry's edits are checked as typed. Other TOML is not ours.
+func (w *Session) changedRegistry(doc *Document, saved bool) {
+	switch {
+	case w.isRegistryFile(doc.Path):
+		w.Rediscover()
+	case !isProjectRegistryName(doc.Path):
+		w.diags.set(doc.Path, LayerRegistry, nil)
+	case saved:
+		w.Rediscover() // a new project
+		w.publishRegistryFile(doc.Path)
+	default:
+		w.publishRegistryFile(doc.Path)
+	}
+}
+
+// isProjectRegistryName: path is named .insomnia/profiles.toml.
+func isProjectRegistryName(path string) bool {
+	return filepath.Base(path) == "profiles.toml" && filepath.Base(filepath.Dir(path)) == ".insomnia"
+}
+
+// refreshImported re-runs the static checks of the open files a profile
+// imports: they just became ours.
+func (w *Session) refreshImported(profile string) {
+	for _, p := range w.graph.closure(profile) {
+		if doc := w.docs.get(p); doc != nil && filepath.Ext(p) == ".nix" {
+			w.publishStatic(doc, w.Tree(p), true)
 		}
 	}
 }
@@ -351,28 +380,52 @@ func (w *Session) ClosedDoc(path string) {
 	w.diags.set(path, LayerSyntax, nil)
 }
 
-// isProfile says whether a .nix file evaluates to a profile: a discovered
-// registry entry, or a file that builds one (mkProfile, mkManifest or a
-// `manifest` attribute; usable with a path: selector) and is not merely
-// imported by another profile. The library itself is never a profile.
+// IsProfile says whether a .nix file evaluates to a profile: an entry of
+// its project's registry, or a file whose top-level value the profile rule
+// recognises (check.IsProfileTree, docs/profiles-rule.md; usable with a
+// path: selector) and that is not merely imported by another file. The
+// library itself is never a profile.
 func (w *Session) IsProfile(path string, text []byte) bool {
 	if filepath.Base(path) == "profile-lib.nix" {
 		return false
 	}
-	if reg := w.Registry(); reg != nil && len(reg.ByPath(path)) > 0 {
+	if reg := w.RegistryFor(path); reg != nil && len(reg.ByPath(path)) > 0 {
 		return true
 	}
-	if len(w.graph.dependents(path)) > 0 { // imported by some profile
+	if len(w.graph.dependents(path)) > 0 { // imported by some file
 		return false
 	}
-	return looksLikeProfile(text)
+	return check.IsProfileTree(w.treeOf(path, text))
 }
 
-var profileMarkers = [][]byte{[]byte("mkProfile"), []byte("mkManifest"), []byte("manifest ="), []byte("manifest.")}
+// treeOf is the kept parse of path when it is of text, else a new parse.
+func (w *Session) treeOf(path string, text []byte) *nixsyntax.File {
+	w.mu.Lock()
+	f := w.parsed[path]
+	w.mu.Unlock()
+	if f != nil && bytes.Equal(f.Src, text) {
+		return f
+	}
+	return nixsyntax.Parse(text)
+}
 
-func looksLikeProfile(text []byte) bool {
-	for _, m := range profileMarkers {
-		if bytes.Contains(text, m) {
+// Ours says whether the server acts on a file at all (docs/profiles-rule.md):
+// a profile, a file a profile imports, any .nix file in a project's
+// .insomnia folder, or a project or user profiles.toml. Other Nix and TOML
+// files (NixOS, home-manager: nil and nixd own them) get no diagnostics,
+// lenses, hovers, completions or code actions, and are never evaluated.
+func (w *Session) Ours(path string) bool {
+	path = filepath.Clean(path)
+	switch {
+	case filepath.Base(path) == "profiles.toml":
+		return w.isRegistryFile(path) || isProjectRegistryName(path)
+	case filepath.Ext(path) != ".nix":
+		return false
+	case inInsomniaDir(path) || w.IsProfile(path, w.Text(path)):
+		return true
+	}
+	for _, d := range w.graph.dependents(path) {
+		if w.IsProfile(d, w.Text(d)) {
 			return true
 		}
 	}

@@ -30,10 +30,21 @@ func (w *Session) Tree(path string) *nixsyntax.File {
 }
 
 // publishStatic sends what needs no Nix, at once on every change: syntax,
-// scope, and the secret checks on literals and secrets.ref call sites.
-func (w *Session) publishStatic(doc *Document, f *nixsyntax.File) {
+// scope, and the secret checks on literals and secrets.ref call sites. A
+// file that is not ours gets nothing (its old diagnostics are cleared).
+func (w *Session) publishStatic(doc *Document, f *nixsyntax.File, ours bool) {
+	if !ours {
+		w.diags.set(doc.Path, LayerSyntax, nil)
+		return
+	}
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	w.diags.set(doc.Path, LayerSyntax, check.Static(doc.Path, f, ids))
+	w.diags.set(doc.Path, LayerSyntax, append(check.Static(doc.Path, f, ids), libDiagnostics(doc.Path, f)...))
+}
+
+// publishSyntax sends only the parser's syntax and scope checks: for a
+// file named on the command line that is not ours (check --no-eval a.nix).
+func (w *Session) publishSyntax(doc *Document, f *nixsyntax.File) {
+	w.diags.set(doc.Path, LayerSyntax, check.Syntax(doc.Path, f))
 }

@@ -13,15 +13,19 @@ import (
 // the watcher watches their folders, never a tree).
 func (w *Session) updateWatches() {
 	w.mu.Lock()
-	wt, reg, store := w.watcher, w.reg, w.dirs.SecretStore()
+	wt, store := w.watcher, w.dirs.SecretStore()
 	w.mu.Unlock()
-	if wt == nil || reg == nil {
+	regs := w.registries()
+	if wt == nil || len(regs) == 0 {
 		return
 	}
-	paths := append([]string(nil), reg.WatchPaths()...)
-	for _, e := range reg.Entries {
-		paths = append(paths, e.Path)
-		paths = append(paths, w.graph.closure(filepath.Clean(e.Path))...)
+	var paths []string
+	for _, reg := range regs {
+		paths = append(paths, reg.WatchPaths()...)
+		for _, e := range reg.Entries {
+			paths = append(paths, e.Path)
+			paths = append(paths, w.graph.closure(filepath.Clean(e.Path))...)
+		}
 	}
 	if store != "" {
 		paths = append(paths, store)
@@ -79,7 +83,7 @@ func (w *Session) onFilesChanged(paths []string) {
 func (w *Session) refreshStatic() {
 	for _, doc := range w.docs.all() {
 		if filepath.Ext(doc.Path) == ".nix" {
-			w.publishStatic(doc, w.parse(doc))
+			w.publishStatic(doc, w.parse(doc), w.Ours(doc.Path))
 		}
 	}
 }

@@ -36,6 +36,7 @@ usage:
   insomnia-lsp profiles [--json] [--select SELECTOR]          list discovered profiles
   insomnia-lsp diff [--base REV] [--json] [--trusted] [PATH...]
                                                               what a change does to the resolved profiles
+  insomnia-lsp init [DIR]                                     create a project (registry, a profile, the library)
   insomnia-lsp version
 `
 
@@ -59,6 +60,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return profiles(args, stdout, stderr)
 	case "diff":
 		return diff(args, stdout, stderr)
+	case "init":
+		return initProject(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "insomnia-lsp", version)
 		return 0

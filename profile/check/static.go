@@ -14,6 +14,12 @@ import (
 // sites. The server and `insomnia-lsp check` both call it, so the editor and
 // CI report the same static problems. ids as in Profile.SecretIDs.
 func Static(path string, f *nixsyntax.File, ids []string) []diagnostics.Diagnostic {
+	return append(Syntax(path, f), rules.Static(StaticInput(path, f, ids))...)
+}
+
+// Syntax is the parser's syntax and scope diagnostics alone, redacted: what
+// any .nix file named on check's command line gets, profile or not.
+func Syntax(path string, f *nixsyntax.File) []diagnostics.Diagnostic {
 	syntax := f.Diagnostics(path)
 	// The parser quotes source text (names, tokens) and knows nothing of
 	// secrets: a key pasted without quotes is a name. Redact it here, where
@@ -24,7 +30,7 @@ func Static(path string, f *nixsyntax.File, ids []string) []diagnostics.Diagnost
 			syntax[i].Related[j].Message = secrets.Redact(syntax[i].Related[j].Message)
 		}
 	}
-	return append(syntax, rules.Static(StaticInput(path, f, ids))...)
+	return syntax
 }
 
 // StaticInput collects from a parse what rules.Static needs.

@@ -156,7 +156,10 @@ export class CommandHandlers {
   // own unsaved changes before.
   private async applyDefault(selector: string | { uri: string }): Promise<void> {
     const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
-    const res = await this.server.exec<SetDefaultResult>(Commands.setDefaultProfile, { selector });
+    // A name is looked up in the active file's project (the server's {selector, uri}).
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const arg = typeof selector === 'string' && active?.scheme === 'file' ? { selector, uri: active.toString() } : { selector };
+    const res = await this.server.exec<SetDefaultResult>(Commands.setDefaultProfile, arg);
     if (!res?.ok) throw new Error(res?.message || 'the default profile was not changed');
     if (res.file) {
       const file = res.file.includes('://') ? vscode.Uri.parse(res.file) : vscode.Uri.file(res.file);

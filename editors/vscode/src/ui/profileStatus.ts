@@ -75,7 +75,10 @@ export class ProfileStatusUI implements vscode.Disposable {
   async refreshList(): Promise<ProfileInfo[]> {
     if (!this.server.running) return this.profiles;
     try {
-      this.profiles = (await this.server.exec<ProfileInfo[]>(Commands.listProfiles, {})) ?? [];
+      // The profiles of the active file's project (a workspace may hold several).
+      const active = vscode.window.activeTextEditor?.document.uri;
+      const arg = active?.scheme === 'file' ? { uri: active.toString() } : {};
+      this.profiles = (await this.server.exec<ProfileInfo[]>(Commands.listProfiles, arg)) ?? [];
     } catch (err) {
       this.server.log.appendLine(`[client] listProfiles: ${String(err)}`);
       return this.profiles;
