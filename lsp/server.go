@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -43,6 +44,8 @@ type Server struct {
 	pub      *publisher
 	progress *progress
 	sess     *session.Session
+	// inlayRefresh: the editor accepts workspace/inlayHint/refresh (inlay.go).
+	inlayRefresh atomic.Bool
 
 	mu       sync.Mutex // guards shutdown and exitCode
 	shutdown bool

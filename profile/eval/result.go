@@ -43,6 +43,10 @@ type Result struct {
 	Deps []string
 	// Cached says the result came from the cache, not a new Nix run.
 	Cached bool
+	// Text is the Request's Text this result answers (nil: read from
+	// disk), so a caller can tell which lines of an edited buffer it
+	// still describes.
+	Text []byte
 }
 
 // Failure kinds. Each has one message shape; see the constructors in

@@ -38,7 +38,9 @@ test('settings: defaults, user values, bad values; no trust in them', () => {
     nixPath: 'nix-instantiate',
     evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0, passEnv: [] },
     pod: { command: '', readyTimeoutMs: 60000 },
+    inlayHints: { enable: true },
   });
+  assert.equal(buildSettings((k) => (k === 'inlayHints.enable' ? false : undefined), true).inlayHints.enable, false);
   assert.equal('trusted' in none, false, 'trust is never part of the configuration answer');
   const vals: Record<string, unknown> = {
     nixPath: ' /nix/bin/nix-instantiate ',
