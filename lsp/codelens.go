@@ -93,7 +93,7 @@ func (s *Server) podLenses(qualified, path string, resume bool) []protocol.CodeL
 	}
 	for _, p := range pods {
 		if title := spawn.DriftTitle(p.Name, s.podDrift(p)); title != "" {
-			out = append(out, resumeLens(title, p.Name, resume))
+			out = append(out, resumeLens(title, p.Name, resume), compareLens(p.Name)) // compare.go
 		}
 	}
 	return out

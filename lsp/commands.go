@@ -38,6 +38,7 @@ func (s *Server) commandTable() map[string]commandFunc {
 		cmdSpawnPod:             s.cmdSpawnPod,      // pods.go
 		cmdResumePod:            s.cmdResumePod,     // pods.go
 		cmdListPods:             s.cmdListPods,      // pods.go
+		cmdPodSnapshot:          s.cmdPodSnapshot,   // compare.go
 	}
 }
 

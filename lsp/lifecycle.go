@@ -15,6 +15,7 @@ import (
 var serverCommands = []string{
 	cmdListProfiles, cmdSetDefaultProfile, cmdShowResolvedManifest,
 	cmdSpawnPod, cmdResumePod, cmdListPods, cmdProfileStatus, cmdAddToProject,
+	cmdPodSnapshot,
 }
 
 func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
