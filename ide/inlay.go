@@ -96,14 +96,34 @@ func appendBindingSite(f *nixsyntax.File, out []hintSite, b nixsyntax.NodeID) []
 	if len(kids) != 2 || isLiteral(f, kids[1]) {
 		return out
 	}
-	value := f.Node(kids[1])
-	// CursorAt knows which sets make up the file's result (function
-	// arguments, `//` operands...); a set inside a let binding has no path.
-	c, ok := nixsyntax.CursorAt(f, int(value.Start))
-	if !ok || !c.InValue || len(c.Path) == 0 {
+	path, ok := bindingPath(f, kids[0])
+	if !ok {
 		return out
 	}
-	return append(out, hintSite{path: slices.Clone(c.Path), start: int(f.Node(b).Start), end: int(value.End)})
+	return append(out, hintSite{path: path, start: int(f.Node(b).Start), end: int(f.Node(kids[1]).End)})
+}
+
+// bindingPath is the attribute path a binding defines in the file's
+// result. CursorAt knows which sets make it up (function arguments, `//`
+// operands...): on the first key it must see a key of such a set, not a
+// value (a set inside a list or a let binding has no attribute path).
+func bindingPath(f *nixsyntax.File, keys nixsyntax.NodeID) ([]string, bool) {
+	names := []string{}
+	for _, k := range f.Kids(keys) {
+		name, ok := f.AttrName(k)
+		if !ok {
+			return nil, false // a dynamic key
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return nil, false
+	}
+	c, ok := nixsyntax.CursorAt(f, int(f.Node(keys).Start))
+	if !ok || c.InValue || c.Key != names[0] {
+		return nil, false
+	}
+	return append(slices.Clone(c.Path), names...), true
 }
 
 func appendInheritSites(f *nixsyntax.File, out []hintSite, b nixsyntax.NodeID) []hintSite {
@@ -123,33 +143,57 @@ func appendInheritSites(f *nixsyntax.File, out []hintSite, b nixsyntax.NodeID) [
 }
 
 // isLiteral says a value shows what it is already: a constant, or a list
-// or an attribute set written out (its own attributes get hints).
+// or an attribute set written out. A set's own attributes get hints, so
+// only within a list (whose elements have no attribute path) must a set
+// hold nothing but literals.
 func isLiteral(f *nixsyntax.File, id nixsyntax.NodeID) bool {
+	if f.Node(id).Kind == nixsyntax.NAttrSet {
+		return true
+	}
+	return isConstant(f, id)
+}
+
+// isConstant says a value is written out in full, attribute sets included.
+func isConstant(f *nixsyntax.File, id nixsyntax.NodeID) bool {
 	n := f.Node(id)
+	kids := f.Kids(id)
 	switch n.Kind {
-	case nixsyntax.NInt, nixsyntax.NFloat, nixsyntax.NURI, nixsyntax.NAttrSet:
+	case nixsyntax.NInt, nixsyntax.NFloat, nixsyntax.NURI:
 		return true
 	case nixsyntax.NString, nixsyntax.NIndString, nixsyntax.NPath:
 		_, ok := f.StringValue(id)
-		return ok || n.Kind == nixsyntax.NPath && len(f.Kids(id)) <= 1
+		return ok || n.Kind == nixsyntax.NPath && len(kids) <= 1
 	case nixsyntax.NIdent:
 		t := f.Text(id)
 		return t == "true" || t == "false" || t == "null"
 	case nixsyntax.NParen:
-		kids := f.Kids(id)
-		return len(kids) == 1 && isLiteral(f, kids[0])
+		return len(kids) == 1 && isConstant(f, kids[0])
 	case nixsyntax.NUnary:
-		kids := f.Kids(id)
-		return n.Op == nixsyntax.TMinus && len(kids) == 1 && isLiteral(f, kids[0])
+		return n.Op == nixsyntax.TMinus && len(kids) == 1 && isConstant(f, kids[0])
 	case nixsyntax.NList:
-		for _, k := range f.Kids(id) {
-			if !isLiteral(f, k) {
+		return allConstant(f, kids)
+	case nixsyntax.NAttrSet:
+		if n.Flags&nixsyntax.FlagRec != 0 {
+			return false // its values may refer to each other
+		}
+		for _, b := range kids {
+			bk := f.Kids(b)
+			if f.Node(b).Kind != nixsyntax.NBinding || len(bk) != 2 || !isConstant(f, bk[1]) {
 				return false
 			}
 		}
 		return true
 	}
 	return false
+}
+
+func allConstant(f *nixsyntax.File, ids []nixsyntax.NodeID) bool {
+	for _, k := range ids {
+		if !isConstant(f, k) {
+			return false
+		}
+	}
+	return true
 }
 
 // freshLines says whether the current lines first..last are unchanged since

@@ -23,16 +23,16 @@ func TestFreshLinesInsertAbove(t *testing.T) {
 }
 
 func TestResolvedHintsSkipLiteralsAndLetBindings(t *testing.T) {
-	src := "let x = { a = 1; }; v = x.a; in {\n  lit = \"s\";\n  ref = x.a;\n  inherit v;\n  list = [ 1 2 ];\n}\n"
+	src := "let x = { a = 1; }; v = x.a; y = { b = x.a; }; in {\n  lit = \"s\";\n  ref = x.a;\n  inherit v;\n  list = [ 1 2 ];\n  sets = [ { t = x.a; } ];\n}\n"
 	f := nixsyntax.Parse([]byte(src))
-	display := json.RawMessage(`{"lit":"s","ref":1,"v":{"kind":"secret_ref","ref":"llm.k"},"list":[1,2]}`)
+	display := json.RawMessage(`{"lit":"s","ref":1,"v":{"kind":"secret_ref","ref":"llm.k"},"list":[1,2],"sets":[{"t":1}]}`)
 	hs := ResolvedHints(f, Evaluated{Display: display, Text: []byte(src)}, func(p []string) []string { return p })
 	got := map[int]string{}
 	for _, h := range hs {
 		got[h.Pos.Line] = h.Label
 	}
-	want := map[int]string{2: "= 1", 3: "= secret:llm.k"}
-	if len(got) != len(want) || got[2] != want[2] || got[3] != want[3] {
+	want := map[int]string{2: "= 1", 3: "= secret:llm.k", 5: `= [{"t":1}]`}
+	if len(hs) != len(want) || got[2] != want[2] || got[3] != want[3] || got[5] != want[5] {
 		t.Errorf("hints %v, want %v", got, want)
 	}
 }
