@@ -73,10 +73,10 @@ test('settings: limits are clamped to the bounds the server uses', () => {
     'pod.readyTimeoutMs': 1e9,
   };
   const hi = buildSettings((k) => huge[k], true);
-  assert.deepEqual(hi.evaluation, { timeoutMs: 60000, debounceMs: 2000, maxConcurrent: 64 });
+  assert.deepEqual(hi.evaluation, { timeoutMs: 60000, debounceMs: 2000, maxConcurrent: 64, passEnv: [] });
   assert.equal(hi.pod.readyTimeoutMs, 300000);
   const lo = buildSettings((k) => (k.startsWith('evaluation.') || k.startsWith('pod.ready') ? -5 : undefined), true);
-  assert.deepEqual(lo.evaluation, { timeoutMs: 100, debounceMs: 0, maxConcurrent: 0 });
+  assert.deepEqual(lo.evaluation, { timeoutMs: 100, debounceMs: 0, maxConcurrent: 0, passEnv: [] });
   assert.equal(lo.pod.readyTimeoutMs, 1000);
 });
 
