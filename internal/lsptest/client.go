@@ -48,7 +48,7 @@ type Client struct {
 	EditorPID int
 	// Capabilities, when set before Initialize, are the client
 	// capabilities sent (default: none).
-	Capabilities map[string]any
+	Capabilities   map[string]any
 	inlayRefreshes int // workspace/inlayHint/refresh requests received
 }
 
