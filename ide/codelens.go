@@ -67,7 +67,9 @@ func podLenses(src Source, qualified, path string, lister PodLister, resume bool
 			if resume {
 				l.Command = &Command{ClientResumePod, PodArg{Name: p.Name}}
 			}
-			out = append(out, l)
+			// Comparing is read-only, so untrusted workspaces get it too.
+			out = append(out, l, Lens{Title: "Compare " + p.Name + " with the profile",
+				Command: &Command{ClientCompare, CompareArg{Pod: p.Name}}})
 		}
 	}
 	return out

@@ -14,11 +14,20 @@ const (
 	CmdListPods             = "insomnia.listPods"
 	CmdProfileStatus        = "insomnia.profileStatus"
 	CmdAddToProject         = "insomnia.addToProjectProfiles"
+	CmdPodSnapshot          = "insomnia.podSnapshot"
 
 	// Client-side commands: lenses use them because they need editor UI.
 	ClientSpawnPod  = "insomnia.client.spawnPod"
 	ClientResumePod = "insomnia.client.resumePod"
+	// ClientCompare opens the editor's diff of two resolved manifests, or of
+	// a pod's saved snapshot ({pod}) against its profile today.
+	ClientCompare = "insomnia.compareProfiles"
 )
+
+// CompareArg is insomnia.compareProfiles' argument from a drift lens.
+type CompareArg struct {
+	Pod string `json:"pod"`
+}
 
 // Command is a command a lens or an action runs, with its one argument
 // (nil: none). Arg is one of the *Arg types below.

@@ -174,6 +174,9 @@ func splitPointer(p string) []string {
 	return out
 }
 
+// ManifestPath is manifestPath for the protocol layer (inlay hints).
+func ManifestPath(attr []string) []string { return manifestPath(attr) }
+
 // manifestPath strips the envelope from an attribute path: the manifest is
 // the mkProfile argument itself, or its `manifest`/`config` attribute (or
 // the artifact's `manifest`). Profile metadata (name, description) is not

@@ -33,8 +33,10 @@ func commands() []command {
 		{name: ide.CmdSpawnPod, run: (*Server).cmdSpawnPod},                 // pods.go
 		{name: ide.CmdResumePod, run: (*Server).cmdResumePod},               // pods.go
 		{name: ide.CmdListPods, run: (*Server).cmdListPods},                 // pods.go
+		{name: ide.CmdPodSnapshot, run: (*Server).cmdPodSnapshot},           // compare.go
 		{name: ide.ClientSpawnPod, client: true},
 		{name: ide.ClientResumePod, client: true},
+		{name: ide.ClientCompare, client: true},
 	}
 }
 

@@ -20,6 +20,7 @@ func (s *Server) pullConfiguration() {
 func (s *Server) DidChangeConfiguration(ctx context.Context, p *protocol.DidChangeConfigurationParams) error {
 	go func() {
 		s.pullConfiguration()
+		s.refreshInlayHints() // inlayHints.enable may have changed
 		s.sess.RestartScheduler()
 	}()
 	return nil

@@ -36,8 +36,10 @@ func TestEditorsNameTheCommands(t *testing.T) {
 		}
 	}
 	registered := map[string][]string{
-		"editors/vscode/src/ui/commands.ts reg(...)": matches(t, "../editors/vscode/src/ui/commands.ts", `reg\('(insomnia\.client\.[A-Za-z.]+)'`),
-		"editors/neovim vim.lsp.commands[...]":       matches(t, "../editors/neovim/lua/insomnia/init.lua", `vim\.lsp\.commands\['(insomnia\.[A-Za-z.]+)'\]`),
+		"editors/vscode/src/ui reg(...)/registerCommand(...)": append(
+			matches(t, "../editors/vscode/src/ui/commands.ts", `reg\('(insomnia\.client\.[A-Za-z.]+)'`),
+			matches(t, "../editors/vscode/src/ui/compare.ts", `registerCommand\('(insomnia\.[A-Za-z.]+)'`)...),
+		"editors/neovim vim.lsp.commands[...]": matches(t, "../editors/neovim/lua/insomnia/init.lua", `vim\.lsp\.commands\['(insomnia\.[A-Za-z.]+)'\]`),
 	}
 	for name, client := range table {
 		for where, names := range registered {

@@ -18,6 +18,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.sess.SetTrust(t)
 	s.sess.SetRoots(roots)
 	s.noteClientCaps(p)
+	s.inlayRefresh.Store(inlayRefreshSupported(p.Capabilities))
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
@@ -47,6 +48,7 @@ func capabilities() protocol.ServerCapabilities {
 			protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource,
 		}},
 		CodeLensProvider:       &protocol.CodeLensOptions{},
+		InlayHintProvider:      protocol.Boolean(true),
 		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands()},
 		Workspace:              workspaceCapabilities(),
 	}

@@ -27,6 +27,7 @@ func (c sessionClient) EvaluationStatus(st session.Status) {
 func (c sessionClient) ProgressBegin(key, title string) { c.s.progress.begin(key, title) }
 func (c sessionClient) ProgressEnd(key string)          { c.s.progress.end(key) }
 func (c sessionClient) RefreshLenses()                  { c.s.refreshLenses() }
+func (c sessionClient) RefreshInlayHints()              { c.s.refreshInlayHints() }
 
 // refreshLenses asks the editor to re-request code lenses (when it can).
 func (s *Server) refreshLenses() {

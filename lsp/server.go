@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -45,6 +46,8 @@ type Server struct {
 	progress *progress
 	sess     *session.Session
 	pods     *spawn.Lister // this server's pod listings, cached for lenses
+	// inlayRefresh: the editor accepts workspace/inlayHint/refresh (inlay.go).
+	inlayRefresh atomic.Bool
 
 	mu       sync.Mutex // guards shutdown, exitCode and createFiles
 	shutdown bool

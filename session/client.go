@@ -16,6 +16,8 @@ type Client interface {
 	ProgressEnd(key string)
 	// RefreshLenses says names, defaults or results changed.
 	RefreshLenses()
+	// RefreshInlayHints says an evaluation finished: resolved values changed.
+	RefreshInlayHints()
 }
 
 // Status is the typed evaluation status of one profile
@@ -37,3 +39,4 @@ func (NopClient) EvaluationStatus(Status)                             {}
 func (NopClient) ProgressBegin(string, string)                        {}
 func (NopClient) ProgressEnd(string)                                  {}
 func (NopClient) RefreshLenses()                                      {}
+func (NopClient) RefreshInlayHints()                                  {}

@@ -25,6 +25,9 @@ type Settings struct {
 		Command        string `json:"command"`
 		ReadyTimeoutMs int    `json:"readyTimeoutMs"`
 	} `json:"pod"`
+	InlayHints struct {
+		Enable bool `json:"enable"` // resolved values after non-literal attributes
+	} `json:"inlayHints"`
 }
 
 // DefaultSettings are used for every field the editor does not set.
@@ -34,6 +37,7 @@ func DefaultSettings() Settings {
 	s.Evaluation.TimeoutMs = 10000
 	s.Evaluation.DebounceMs = 200
 	s.Pod.ReadyTimeoutMs = 60000
+	s.InlayHints.Enable = true
 	return s
 }
 

@@ -88,6 +88,10 @@ func (w *Session) onEvalStart(path string) {
 func (w *Session) onEvalResult(path string, r eval.Result) {
 	w.client.ProgressEnd(path)
 	out, byFile := check.Result(w.checkProfile(path), r)
+	out.Text = r.Text
+	if out.Text == nil { // Nix read the file from disk
+		out.Text = w.DiskText(path)
+	}
 	st := w.state(path)
 	w.mu.Lock()
 	st.Evaluating = false
@@ -106,6 +110,7 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 		zap.Bool("cached", r.Cached), zap.Int("errors", out.Errors))
 	w.notifyStatus(path)
 	w.client.RefreshLenses()
+	w.client.RefreshInlayHints()
 }
 
 // checkProfile is what check.Result needs to know about a profile.

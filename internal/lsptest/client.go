@@ -46,6 +46,10 @@ type Client struct {
 	ApplyEdits bool
 	// EditorPID is the processId sent in initialize (default: this process).
 	EditorPID int
+	// Capabilities, when set before Initialize, are the client
+	// capabilities sent (default: none).
+	Capabilities   map[string]any
+	inlayRefreshes int // workspace/inlayHint/refresh requests received
 }
 
 // Notification is a non-standard notification from the server.
@@ -129,6 +133,9 @@ func (c *Client) initialize(root string, initOptions, settings any) *protocol.In
 	// Nullable fields have no constructor: build the params from JSON.
 	raw := map[string]any{"processId": c.EditorPID, "clientInfo": map[string]string{"name": "lsptest"},
 		"capabilities": map[string]any{}}
+	if c.Capabilities != nil {
+		raw["capabilities"] = c.Capabilities
+	}
 	if root != "" {
 		u := uri.File(root)
 		raw["rootUri"] = string(u)
@@ -361,6 +368,24 @@ func (c *Client) Progress() []json.RawMessage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]json.RawMessage(nil), c.progress...)
+}
+
+// InlayRefreshes counts the workspace/inlayHint/refresh requests received.
+func (c *Client) InlayRefreshes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inlayRefreshes
+}
+
+// InlayHints asks for the inlay hints of a whole document.
+func (c *Client) InlayHints(path string) []protocol.InlayHint {
+	c.t.Helper()
+	hs, err := c.Server.InlayHint(c.ctx(), &protocol.InlayHintParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(path)},
+		Range: protocol.Range{End: protocol.Position{Line: 1 << 20}}})
+	if err != nil {
+		c.t.Fatalf("inlayHint: %v", err)
+	}
+	return hs
 }
 
 // Edits returns the workspace/applyEdit requests received so far.

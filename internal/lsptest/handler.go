@@ -45,6 +45,11 @@ func (h *handler) WorkDoneProgressCreate(ctx context.Context, p *protocol.WorkDo
 
 func (h *handler) CodeLensRefresh(ctx context.Context) error { return nil }
 
+func (h *handler) InlayHintRefresh(ctx context.Context) error {
+	h.c.record(func() { h.c.inlayRefreshes++ })
+	return nil
+}
+
 func (h *handler) Configuration(ctx context.Context, p *protocol.ConfigurationParams) ([]protocol.LSPAny, error) {
 	h.c.mu.Lock()
 	raw := h.c.settings

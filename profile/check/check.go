@@ -47,6 +47,9 @@ type Outcome struct {
 	// Positions maps manifest JSON pointers to the source that set them
 	// (eval.Result.Positions), so hover can say which file set a value.
 	Positions diagnostics.PosMap
+	// Text is the profile's text the evaluation ran on: inlay hints show
+	// only on lines unchanged since.
+	Text []byte
 }
 
 // Failed says the profile cannot be used to start a pod.

@@ -46,6 +46,10 @@ type Result struct {
 	// Depth, when set, is how deep the value Nix printed nested: deeper
 	// than MaxArtifactDepth, so Artifact holds it cut there.
 	Depth int
+	// Text is the Request's Text this result answers (nil: read from
+	// disk), so a caller can tell which lines of an edited buffer it
+	// still describes.
+	Text []byte
 }
 
 // Failure kinds. Each has one message shape; see the constructors in

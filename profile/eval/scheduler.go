@@ -153,6 +153,7 @@ func (s *Scheduler) work(ctx context.Context, cancel context.CancelFunc, key str
 	defer s.wg.Done()
 	defer cancel()
 	r, ran := s.ev.evaluate(ctx, req, s.gate(key))
+	r.Text = req.Text
 	s.mu.Lock()
 	if !ran && r.Cached {
 		s.stats.CacheHits++

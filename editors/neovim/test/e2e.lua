@@ -226,6 +226,62 @@ local function test_resolved()
   vim.cmd('close')
 end
 
+-- 3a. Inlay hints as end-of-line virtual text (setup's inlay_hints option): the
+-- `scope.allow = [ ... ];` list holds a computed target, so its line ends with the
+-- resolved list, whose first permission is Nix's.
+local function test_inlay()
+  local buf = vim.fn.bufnr(env.E2E_HOVER_FILE)
+  vim.cmd('buffer ' .. buf)
+  local inlay = require('insomnia.inlay')
+  local want = nix_manifest().scope.allow[1].permission
+  local mark
+  wait(function()
+    vim.cmd('doautocmd BufEnter')
+    mark = find(inlay.marks(buf), function(m)
+      return m.text:find('= [{', 1, true) == 1
+    end)
+    return mark ~= nil
+  end, 20000)
+  for _, m in ipairs(inlay.marks(buf)) do
+    out('  inlay line %d: %s', m.line + 1, m.text)
+  end
+  if not check(mark ~= nil, 'an inlay hint is drawn as virtual text (a resolved list)') then
+    return
+  end
+  local line = vim.api.nvim_buf_get_lines(buf, mark.line, mark.line + 1, false)[1]
+  check(line:find('];', 1, true) and mark.text:find('"permission":"' .. want .. '"', 1, true),
+    'the hint ends the list line "' .. vim.trim(line) .. '" with the permission Nix gives (' .. want .. ')', mark.text)
+end
+
+-- 3b. :InsomniaDiff {a} {b} opens a tab with both resolved manifests, 'diff' on in both.
+local function test_diff()
+  local tabs = #vim.api.nvim_list_tabpages()
+  vim.cmd('InsomniaDiff ' .. env.E2E_DEFAULT .. ' ' .. env.E2E_SETDEF_NAME)
+  local ok = wait(function()
+    return #vim.api.nvim_list_tabpages() > tabs and #vim.api.nvim_tabpage_list_wins(0) == 2
+  end, 20000)
+  if not check(ok, ':InsomniaDiff opens a tab with two windows') then
+    return
+  end
+  local wins = vim.api.nvim_tabpage_list_wins(0)
+  local texts = {}
+  for i, w in ipairs(wins) do
+    local b = vim.api.nvim_win_get_buf(w)
+    texts[i] = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n')
+    out('  diff window %d: diff=%s, buffer "%s", %d lines', i, tostring(vim.wo[w].diff),
+      vim.api.nvim_buf_get_name(b), vim.api.nvim_buf_line_count(b))
+    check(vim.wo[w].diff, 'diff window ' .. i .. " has 'diff' set")
+  end
+  local okl, left = pcall(vim.json.decode, texts[1])
+  local okr, right = pcall(vim.json.decode, texts[2])
+  local want = nix_manifest().pod.name
+  check(okl and type(left.pod) == 'table' and left.pod.name == want,
+    'the left buffer holds ' .. env.E2E_DEFAULT .. "'s resolved manifest (pod.name " .. want .. ')', texts[1])
+  check(okr and type(right.pod) == 'table' and right.pod.name ~= want,
+    'the right buffer holds ' .. env.E2E_SETDEF_NAME .. "'s", texts[2])
+  vim.cmd('tabclose')
+end
+
 -- 4. Code lenses (refreshed by the plugin's autocmds), then a pod spawned from the
 -- "Spawn pod" lens (client command: asks a name, opens a terminal) and resumed with
 -- :InsomniaResume. The pod is the test double; `insomnia` is a shim saying it attached
@@ -558,6 +614,8 @@ local ok, err = pcall(function()
   test_broken()
   test_hover()
   test_resolved()
+  test_inlay()
+  test_diff()
   test_lenses_and_pods()
   test_profiles()
   test_set_default()

@@ -14,4 +14,5 @@ vim.lsp.set_log_level(vim.env.INSOMNIA_NVIM_LOG_LEVEL or 'warn')
 require('insomnia').setup({
   cmd = { vim.env.INSOMNIA_LSP, 'serve' },
   settings = { nixPath = 'nix-instantiate', trusted = true, evaluation = { timeoutMs = 30000, debounceMs = 50 } },
+  inlay_hints = true,
 })

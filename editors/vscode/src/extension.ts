@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Server } from './client';
 import { needsRestart } from './logic/settings';
 import { CommandHandlers } from './ui/commands';
+import { CompareView } from './ui/compare';
 import { ManifestView } from './ui/manifestView';
 import { ProfileStatusUI } from './ui/profileStatus';
 
@@ -14,6 +15,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   const manifests = new ManifestView(server);
   const commands = new CommandHandlers(server, status, manifests);
   ctx.subscriptions.push(log, server, status, manifests, ...commands.register());
+  ctx.subscriptions.push(new CompareView(server));
 
   ctx.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -7,7 +7,8 @@ local uv = vim.uv or vim.loop
 local trust = require('insomnia.trust')
 local NAME = 'insomnia'
 local MARKERS = { '.insomnia/profiles.toml', 'flake.nix', '.git' }
-local opts = { cmd = { 'insomnia-lsp', 'serve' }, settings = {} }
+local opts = { cmd = { 'insomnia-lsp', 'serve' }, settings = {}, inlay_hints = false }
+local inlay = require('insomnia.inlay')
 local clients = {} -- root dir -> client id (0.7 only; vim.lsp.start reuses by itself)
 local retired = {} -- client id -> true: stopped for a trust change, never reused while exiting
 local statuses = {} -- real path -> last insomnia/evaluationStatus params
@@ -248,6 +249,9 @@ local function on_status(_, params)
   end
   local fname = key(vim.uri_to_fname(params.uri))
   statuses[fname] = params
+  if opts.inlay_hints and params.state ~= 'evaluating' then
+    inlay.refresh_all()
+  end
   local buf = resolved[fname]
   if params.state == 'ok' and buf and vim.api.nvim_buf_is_valid(buf) then
     M.resolved(fname)
@@ -288,6 +292,10 @@ local handlers = {
     refresh_lenses()
     return vim.NIL
   end,
+  ['workspace/inlayHint/refresh'] = function()
+    inlay.refresh_all()
+    return vim.NIL
+  end,
 }
 
 local function capabilities()
@@ -295,10 +303,14 @@ local function capabilities()
   caps.workspace.configuration = true -- 0.7 answers it but does not say so
   caps.workspace.codeLens = { refreshSupport = true }
   caps.textDocument.codeLens = { dynamicRegistration = false }
+  caps.workspace.inlayHint = { refreshSupport = opts.inlay_hints == true }
   return caps
 end
 
 local function on_attach(client, bufnr)
+  if opts.inlay_hints and vim.bo[bufnr].filetype == 'nix' then
+    inlay.attach(client, bufnr)
+  end
   if not call(client, 'supports_method', 'textDocument/codeLens') then
     return
   end
@@ -483,10 +495,27 @@ vim.lsp.commands['insomnia.client.resumePod'] = function(command)
   M.resume(arg.name)
 end
 
+-- The drift lens's Compare: the pod's saved snapshot against its profile today.
+vim.lsp.commands['insomnia.compareProfiles'] = function(command)
+  local arg = (command.arguments or {})[1] or {}
+  if str(arg.pod) then
+    require('insomnia.diff').pod(execute, arg.pod)
+  end
+end
+
+-- :InsomniaDiff {a} {b}: two profiles (qualified names, names or files) side by side.
+function M.diff(a, b)
+  if not (str(a) and str(b)) then
+    return notify('usage: :InsomniaDiff {profile} {profile}', vim.log.levels.WARN)
+  end
+  require('insomnia.diff').profiles(execute, a, b)
+end
+
 -- Label lenses (the profile's name, its pods) have no command: running one does nothing.
 vim.lsp.commands[''] = function() end
 
--- setup({ cmd = {...}, settings = {...} }): settings is the `insomnia` section.
+-- setup({ cmd = {...}, settings = {...}, inlay_hints = false }): settings is the
+-- `insomnia` section; inlay_hints shows resolved values as end-of-line virtual text.
 function M.setup(user)
   opts = vim.tbl_extend('force', opts, user or {})
   if type(opts.settings) == 'table' and (opts.settings.trusted ~= nil or opts.settings.trustedRoots ~= nil) then

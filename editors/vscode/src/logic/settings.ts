@@ -7,6 +7,7 @@ export interface ServerSettings {
   nixPath: string;
   evaluation: { timeoutMs: number; debounceMs: number; maxConcurrent: number; passEnv: string[] };
   pod: { command: string; readyTimeoutMs: number };
+  inlayHints: { enable: boolean };
 }
 
 // What the server is started with: the settings plus Workspace Trust.
@@ -18,6 +19,7 @@ export const defaults: ServerSettings = {
   nixPath: 'nix-instantiate',
   evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0, passEnv: [] },
   pod: { command: '', readyTimeoutMs: 60000 },
+  inlayHints: { enable: true },
 };
 
 // The bounds the server clamps to, mirrored as minimum/maximum in package.json, so a
@@ -67,6 +69,7 @@ export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
       command: trusted ? str(get('pod.command'), d.pod.command) : d.pod.command,
       readyTimeoutMs: int(get('pod.readyTimeoutMs'), d.pod.readyTimeoutMs, bounds.readyTimeoutMs),
     },
+    inlayHints: { enable: get('inlayHints.enable') !== false },
   };
 }
 

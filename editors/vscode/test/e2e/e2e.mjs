@@ -239,6 +239,17 @@ async function steps() {
     return text;
   });
 
+  await check('inlay-hints', async () => {
+    // coder.nix's `scope.allow = [ { target = workspace; ... } ];` is computed: the
+    // line ends with the list it resolved to (insomnia.inlayHints.enable, default on).
+    await openFile('.insomnia/profiles/coder.nix');
+    const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    const text = await waitText(lines, /= \[\{"permission":"write","recursive":true/, 30_000, 'inlay hint');
+    const hit = text.split('\n').find((l) => l.includes('= [{"permission"'));
+    await screenshot('inlay-hints');
+    return hit?.trim();
+  });
+
   await check('show-resolved-manifest', async () => {
     await runCommand('Insomnia: Show Resolved Manifest');
     await page.locator('.tab', { hasText: 'coder.nix (resolved)' }).first().waitFor({ timeout: 15_000 });

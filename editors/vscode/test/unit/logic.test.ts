@@ -38,7 +38,9 @@ test('settings: defaults, user values, bad values; no trust in them', () => {
     nixPath: 'nix-instantiate',
     evaluation: { timeoutMs: 10000, debounceMs: 200, maxConcurrent: 0, passEnv: [] },
     pod: { command: '', readyTimeoutMs: 60000 },
+    inlayHints: { enable: true },
   });
+  assert.equal(buildSettings((k) => (k === 'inlayHints.enable' ? false : undefined), true).inlayHints.enable, false);
   assert.equal('trusted' in none, false, 'trust is never part of the configuration answer');
   const vals: Record<string, unknown> = {
     nixPath: ' /nix/bin/nix-instantiate ',
@@ -114,7 +116,8 @@ test('package.json: every setting naming a program or a limit is a restricted co
   const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   const props = Object.keys(pkg.contributes.configuration.properties);
-  const must = props.filter((k) => k !== 'insomnia.trace.server');
+  // Display-only settings run nothing and lift no limit: a workspace may set them.
+  const must = props.filter((k) => k !== 'insomnia.trace.server' && k !== 'insomnia.inlayHints.enable');
   assert.ok(must.length >= 7, 'the settings were found');
   for (const key of must) assert.ok(restricted.includes(key), `${key} is restricted`);
   for (const key of restricted) assert.ok(props.includes(key), `${key} is a real setting`);
