@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Server } from '../client';
 import * as fs from 'fs';
 import { attachTerminal, firstObject, launchSpec, resolveOnPath, spawnArgs, validatePodName } from '../logic/pods';
-import { driftSummary, podPickItems, profilePickItems } from '../logic/status';
+import { driftSummary, podPickItems, podProgressTitle, profilePickItems } from '../logic/status';
 import { Commands, PodInfo, PodResult, SetDefaultResult } from '../logic/types';
 import { ManifestView } from './manifestView';
 import { ProfileStatusUI } from './profileStatus';
@@ -88,33 +88,37 @@ export class CommandHandlers {
     for (const w of res.warnings ?? []) void vscode.window.showWarningMessage(`Insomnia: ${w}`);
   }
 
+  // resume attaches to a running pod or resumes a stopped one (one command,
+  // the verb shown per pod); a lens passes the pod's name, the palette asks.
   async resume(args: unknown[]): Promise<void> {
-    if (!this.requireTrust('resuming a pod')) return;
+    if (!this.requireTrust('attaching to or resuming a pod')) return;
     const o = firstObject(args);
-    let name = typeof o?.name === 'string' ? o.name : undefined;
-    if (!name) {
-      const pods = (await this.server.exec<PodInfo[]>(Commands.listPods, {})) ?? [];
-      if (pods.length === 0) {
-        void vscode.window.showInformationMessage('Insomnia: there are no pods to resume.');
-        return;
-      }
-      const pick = await vscode.window.showQuickPick(podPickItems(pods), {
-        title: 'Resume Pod',
-        placeHolder: 'Pod to resume (drift: the profile changed since the pod was started)',
-        matchOnDescription: true,
-        matchOnDetail: true,
-      });
-      if (!pick) return;
-      name = pick.value.name;
-    }
+    const named = typeof o?.name === 'string' && o.name !== '' ? o.name : undefined;
+    const pods = (await this.server.exec<PodInfo[]>(Commands.listPods, {})) ?? [];
+    const pod = named ? (pods.find((p) => p.name === named) ?? { name: named }) : await this.pickPod(pods);
+    if (!pod) return;
     const res = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Resuming pod ${name}…`, cancellable: true },
-      (_p, token) => this.server.exec<PodResult>(Commands.resumePod, { name }, token),
+      { location: vscode.ProgressLocation.Notification, title: podProgressTitle(pod.name, pod.state), cancellable: true },
+      (_p, token) => this.server.exec<PodResult>(Commands.resumePod, { name: pod.name }, token),
     );
     this.openTerminal(res);
     if (res.drift && res.drift.length > 0) {
       void vscode.window.showWarningMessage(`Insomnia: pod ${res.podName} differs from its profile — ${driftSummary(res.drift)}`);
     }
+  }
+
+  private async pickPod(pods: PodInfo[]): Promise<PodInfo | undefined> {
+    if (pods.length === 0) {
+      void vscode.window.showInformationMessage('Insomnia: there are no pods to attach to or resume.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(podPickItems(pods), {
+      title: 'Attach or Resume Pod',
+      placeHolder: 'Attach to a running pod or resume a stopped one (drift: the profile changed since the pod started)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    return pick?.value;
   }
 
   private openTerminal(res: PodResult): void {
@@ -152,17 +156,11 @@ export class CommandHandlers {
   }
 
   // applyDefault asks the server, which edits profiles.toml through
-  // workspace/applyEdit; the edited file is then saved unless it held the user's
-  // own unsaved changes before.
+  // workspace/applyEdit; ui/persist.ts saves it (lenses run the server's
+  // command directly, so the save cannot live here).
   private async applyDefault(selector: string | { uri: string }): Promise<void> {
-    const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
     const res = await this.server.exec<SetDefaultResult>(Commands.setDefaultProfile, { selector });
     if (!res?.ok) throw new Error(res?.message || 'the default profile was not changed');
-    if (res.file) {
-      const file = res.file.includes('://') ? vscode.Uri.parse(res.file) : vscode.Uri.file(res.file);
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
-      if (doc?.isDirty && !dirtyBefore.has(doc.uri.toString())) await doc.save();
-    }
     vscode.window.setStatusBarMessage(`$(check) ${res.message || 'default profile set'}`, 5000);
     this.status.scheduleList();
   }
