@@ -3,6 +3,7 @@ import { Server } from './client';
 import { needsRestart } from './logic/settings';
 import { CommandHandlers } from './ui/commands';
 import { ManifestView } from './ui/manifestView';
+import { suggestNixGrammar } from './ui/nixGrammar';
 import { ProfileStatusUI } from './ui/profileStatus';
 
 let server: Server | undefined;
@@ -28,6 +29,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       void server?.restart();
     }),
   );
+  suggestNixGrammar(ctx);
   await server.start();
 }
 

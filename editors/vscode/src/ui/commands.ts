@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import { attachTerminal, firstObject, launchSpec, resolveOnPath, spawnArgs, validatePodName } from '../logic/pods';
 import { driftSummary, podPickItems, podProgressTitle, profilePickItems } from '../logic/status';
 import { Commands, PodInfo, PodResult, SetDefaultResult } from '../logic/types';
+import { profileFile, profileTemplate, validateProfileName } from '../logic/newProfile';
 import { ManifestView } from './manifestView';
 import { ProfileStatusUI } from './profileStatus';
 
@@ -21,6 +22,15 @@ function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
   } catch {
     return false;
   }
@@ -54,6 +64,7 @@ export class CommandHandlers {
       reg('insomnia.client.showResolvedManifest', (...a) => this.showManifest(a)),
       reg('insomnia.client.setDefaultProfile', (...a) => this.setDefault(a)),
       reg('insomnia.client.pickDefaultProfile', () => this.pickDefault()),
+      reg('insomnia.client.newProfile', () => this.newProfile()),
       reg('insomnia.client.restartServer', () => this.restart()),
       reg('insomnia.client.showLog', async () => this.server.log.show(true)),
     ];
@@ -163,6 +174,24 @@ export class CommandHandlers {
     if (!res?.ok) throw new Error(res?.message || 'the default profile was not changed');
     vscode.window.setStatusBarMessage(`$(check) ${res.message || 'default profile set'}`, 5000);
     this.status.scheduleList();
+  }
+
+  // newProfile writes .insomnia/profiles/<name>.nix from a template and opens
+  // it; an existing file is never overwritten.
+  async newProfile(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) throw new Error('open a folder first: a profile lives in its .insomnia/profiles/');
+    const name = await vscode.window.showInputBox({
+      title: 'New Insomnia Profile',
+      prompt: 'Name of the profile (also its file name and pod name)',
+      placeHolder: 'e.g. qa',
+      validateInput: (v) => (v === '' ? undefined : validateProfileName(v)),
+    });
+    if (!name) return;
+    const file = vscode.Uri.file(profileFile(folder.uri.fsPath, name));
+    if (await exists(file)) throw new Error(`${vscode.workspace.asRelativePath(file)} already exists: choose another name`);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(profileTemplate(name), 'utf8'));
+    await vscode.window.showTextDocument(file);
   }
 
   async restart(): Promise<void> {

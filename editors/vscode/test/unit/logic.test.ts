@@ -8,6 +8,7 @@ import { attachTerminal, spawnArgs, validatePodName, firstObject, resolveOnPath,
 import { driftSummary, languageStatus, podAction, podPickItems, podProgressTitle, profileLabel, profilePickItems, statusBarText } from '../../src/logic/status';
 import { isRegistryFile, persistPlan, unsavedMessage } from '../../src/logic/persist';
 import { isNoise } from '../../src/logic/logFilter';
+import { profileFile, profileTemplate, validateProfileName } from '../../src/logic/newProfile';
 import { manifestPath, renderManifest } from '../../src/logic/manifest';
 import { CrashCounter } from '../../src/logic/crash';
 
@@ -282,4 +283,30 @@ test('output: the planned exit (code 0) is not logged as an error; crashes are',
   assert.ok(!isNoise('[Error - 6:59:09 PM] Server process exited with code 1.'));
   assert.ok(!isNoise('[Error - 6:59:09 PM] Server process exited with signal SIGKILL.'));
   assert.ok(!isNoise('12:00:00.000 INFO evaluated profile=project:coder'));
+});
+
+test('new profile: name checks, file under .insomnia/profiles, a template naming it', () => {
+  assert.equal(validateProfileName('qa'), undefined);
+  assert.match(validateProfileName('../x') ?? '', /letters/);
+  assert.match(validateProfileName('qa.nix') ?? '', /without \.nix/);
+  assert.equal(profileFile('/w/', 'qa'), '/w/.insomnia/profiles/qa.nix');
+  const t = profileTemplate('qa');
+  assert.match(t, /pod\.name = "qa";/);
+  assert.match(t, /name = "qa";/);
+  assert.match(t, /manifest = \{/, 'a marker the server takes for a profile');
+});
+
+test('package.json: no .toml claimed but profiles.toml, no Nix grammar, snippets parse', () => {
+  const langs = pkg.contributes.languages as { id: string; extensions?: string[]; filenames?: string[] }[];
+  assert.ok(!langs.some((l) => (l.extensions ?? []).includes('.toml')), 'a .toml extension is claimed');
+  assert.ok(!langs.some((l) => l.id === 'toml'), 'the toml language is contributed');
+  assert.deepEqual(langs.find((l) => l.id === 'insomnia-profiles')?.filenames, ['profiles.toml']);
+  const grammars = pkg.contributes.grammars as { language: string; scopeName: string }[];
+  assert.ok(!grammars.some((g) => g.language === 'nix' || g.scopeName === 'source.nix' || g.scopeName === 'source.toml'));
+  for (const s of pkg.contributes.snippets as { path: string }[]) {
+    const body = JSON.parse(fs.readFileSync(path.join(__dirname, '../../..', s.path), 'utf8'));
+    assert.ok(Object.keys(body).length >= 3);
+  }
+  const cmds = (pkg.contributes.commands as { command: string; title: string }[]).map((c) => c.title);
+  assert.ok(cmds.includes('Attach or Resume Pod…') && cmds.includes('New Profile…'));
 });
