@@ -455,7 +455,8 @@ local function test_pod_verbs()
   local select = vim.ui.select
   vim.ui.select = function(items, o, on_choice)
     if o.prompt ~= 'Attach or resume pod' then
-      return select(items, o, on_choice)
+      out('  unexpected vim.ui.select "%s"', tostring(o.prompt))
+      return on_choice(nil)
     end
     asked, labels = true, vim.tbl_map(o.format_item, items)
     out('  vim.ui.select "%s": %s', o.prompt, table.concat(labels, ' | '))
@@ -497,15 +498,13 @@ local function test_pod_verbs()
   if title then
     out('  pods lens: %s', title)
     local real = vim.ui.select
-    vim.ui.select = function(items, o, on_choice)
-      if o.format_item and o.format_item(items[1]) and find(items, function(it)
-        return it.command and it.command.title == title
-      end) then
-        return on_choice(find(items, function(it)
-          return it.command and it.command.title == title
-        end))
+    vim.ui.select = function(items, o, on_choice) -- codelens.run asks when a line has several
+      if o.prompt ~= 'Code lenses:' then
+        return real(items, o, on_choice)
       end
-      return real(items, o, on_choice)
+      on_choice(find(items, function(it)
+        return o.format_item(it) == title
+      end))
     end
     vim.api.nvim_win_set_cursor(0, { 1, 0 })
     vim.lsp.codelens.run()
