@@ -90,13 +90,17 @@ func textValue(v any) string {
 		return x.Round(time.Millisecond / 10).String()
 	case time.Time:
 		return x.Local().Format("15:04:05.000")
+	case json.RawMessage: // lists and objects, as internal/redactlog re-encodes them
+		return string(x)
+	case []byte:
+		return textValue(string(x))
 	case fmt.Stringer:
 		return textValue(x.String())
-	case []any, map[string]any:
-		j, err := json.Marshal(x)
-		if err == nil {
-			return string(j)
-		}
+	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, complex64, complex128:
+		return fmt.Sprint(x)
+	}
+	if j, err := json.Marshal(v); err == nil {
+		return string(j)
 	}
 	return textValue(fmt.Sprint(v))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -30,6 +31,13 @@ func TestTextLogFormat(t *testing.T) {
 			zap.Duration("took", 12*time.Millisecond), zap.String("result", "ok"), zap.Error(errors.New("a b")),
 			zap.Strings("roots", []string{"/w"}))
 	})
+	// The server's logger re-encodes lists as raw JSON (internal/redactlog).
+	raw := logLine(t, "text", func(l *zap.Logger) {
+		l.Info("initialize", zap.Reflect("roots", json.RawMessage(`["/w"]`)), zap.Bool("trusted", true), zap.Int("n", 2))
+	})
+	if !strings.HasSuffix(raw, ` INFO initialize roots=["/w"] trusted=true n=2`+"\n") {
+		t.Errorf("raw JSON field: %q", raw)
+	}
 	want := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} INFO evaluated profile=project:coder took=12ms result=ok error="a b" roots=\["/w"\] session=s1\n$`)
 	if !want.MatchString(got) {
 		t.Errorf("text line %q does not match %s", got, want)
