@@ -122,7 +122,7 @@ local function snapshot(name, extra)
   end
   seen_notes = #notes
   for _, l in ipairs(extra or {}) do
-    table.insert(lines, l)
+    vim.list_extend(lines, vim.split(l, '\n', { plain = true }))
   end
   vim.fn.mkdir(env.E2E_ART, 'p')
   vim.fn.writefile(lines, string.format('%s/%02d-%s.txt', env.E2E_ART, snaps, name))
@@ -522,6 +522,23 @@ local function test_pod_verbs()
   vim.cmd('buffer ' .. buf)
 end
 
+-- Lenses drawn by clients that were stopped (trust restarts) are gone from the screen.
+local function test_no_stale_lenses()
+  local buf = vim.api.nvim_get_current_buf()
+  local live = {}
+  for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+    live[c.id] = true
+  end
+  local stale = {}
+  for name, ns in pairs(vim.api.nvim_get_namespaces()) do
+    local id = tonumber(name:match('^vim_lsp_codelens:(%d+)$'))
+    if id and not live[id] and #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0 then
+      table.insert(stale, name)
+    end
+  end
+  check(#stale == 0, 'no code lens of a stopped client is still shown', table.concat(stale, ', '))
+end
+
 -- 3 and 6. :InsomniaNewProfile writes a profile from the template (never over a
 -- file), and its "Add to project profiles" lens lists it in profiles.toml on disk.
 local function test_new_profile()
@@ -762,6 +779,7 @@ local ok, err = pcall(function()
   test_hover()
   test_resolved()
   test_lenses_and_pods()
+  test_no_stale_lenses()
   test_pod_verbs()
   test_profiles()
   test_set_default()

@@ -372,6 +372,21 @@ local function settings_for(trusted)
   return s
 end
 
+-- The lenses a stopped client drew stay on screen (0.7 to 0.9 keep them per client
+-- namespace): after a restart the old "profile: path:…" lens showed beside the new one.
+local function clear_lenses(client_id)
+  local ns = vim.lsp.codelens.__namespaces and vim.lsp.codelens.__namespaces[client_id]
+  if not ns then
+    return
+  end
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) then
+      vim.api.nvim_buf_clear_namespace(b, ns, 0, -1)
+    end
+  end
+end
+M._clear_lenses = clear_lenses
+
 local function client_config(root, trusted)
   local settings = settings_for(trusted)
   -- Trust travels only in initializationOptions, which only this plugin writes.
@@ -385,6 +400,12 @@ local function client_config(root, trusted)
     capabilities = capabilities(),
     handlers = handlers,
     on_attach = on_attach,
+    -- Also on exit: a lens reply that arrived while the client was stopping is drawn.
+    on_exit = function(_, _, client_id)
+      vim.schedule(function()
+        clear_lenses(client_id)
+      end)
+    end,
     on_init = function(client)
       -- 0.7 never sends the settings on its own.
       call(client, 'notify', 'workspace/didChangeConfiguration', { settings = client.config.settings })
@@ -432,6 +453,7 @@ function M.restart(root)
     if c.name == NAME and c.config.root_dir == root then
       retired[c.id] = true
       call(c, 'stop')
+      clear_lenses(c.id)
     end
   end
   clients[root] = nil
