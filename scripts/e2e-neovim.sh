@@ -128,6 +128,9 @@ printf '{ pod.name = "other"; }\n' >"$TMP/other/profile.nix"
 export E2E_ROOT_REAL=$(realpath "$WS") E2E_OTHER_FILE=$TMP/other-link/profile.nix \
   E2E_OTHER_REAL=$(realpath "$TMP/other") E2E_NVIM_DB=$TMP/nvim-trust-db
 
+# Text snapshots of what the user sees (headless Neovim has no screen).
+export E2E_ART=$ROOT/artifacts/neovim
+rm -rf "$E2E_ART" && mkdir -p "$E2E_ART"
 export INSOMNIA_LSP=$TMP/bin/insomnia-lsp INSOMNIA_NVIM_PLUGIN=$ROOT/editors/neovim \
   INSOMNIA_POD_COMMAND=$TMP/bin/insomnia-pod PATH=$TMP/bin:$PATH
 

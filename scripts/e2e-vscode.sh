@@ -103,6 +103,8 @@ SH
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
+# files.autoSave off (the desktop default; code-server's is afterDelay, which
+# would hide an edited profiles.toml left unsaved).
 # The workspace is a copy (the test changes the default profile), with the
 # resources the examples import by relative path.
 make_workspace() {
@@ -131,6 +133,7 @@ make_workspace() {
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "terminal.integrated.gpuAcceleration": "off",
   "editor.hover.delay": 300,
+  "files.autoSave": "off",
   "insomnia.trace.server": "messages",
   "security.workspace.trust.startupPrompt": "always"
 }

@@ -24,7 +24,8 @@ var version = "dev"
 const usage = `insomnia-lsp: language server for insomnia Nix profiles
 
 usage:
-  insomnia-lsp [serve] [--log-file FILE] [--log-level LEVEL]   run the server on stdio
+  insomnia-lsp [serve] [--log-file FILE] [--log-level LEVEL] [--log-format json|text]
+                                                              run the server on stdio
   insomnia-lsp check [--no-eval] [--format text|json|sarif|github] [--timeout D] [--trusted] [PATH...]
                                                               check profiles (default: builtin + discovered)
   insomnia-lsp resolve [--json] [--timeout D] [--trusted] SELECTOR
@@ -77,11 +78,12 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", stderr)
 	logFile := fs.String("log-file", "", "write logs to this file instead of stderr")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	format := fs.String("log-format", "json", "json (one object per line) or text (local time, key=value)")
 	_ = fs.Bool("stdio", true, "use stdio (the only transport; accepted for editor compatibility)")
 	if fs.Parse(args) != nil {
 		return 2
 	}
-	logger, closeLog, err := newLogger(*logFile, *level, stderr)
+	logger, closeLog, err := newLogger(*logFile, *level, *format, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "insomnia-lsp:", err)
 		return 2
@@ -101,10 +103,14 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return lsp.Serve(ctx, stdioRW{stdin, stdout}, lsp.Options{Logger: logger, Version: version, Cwd: cwd})
 }
 
-// newLogger logs JSON lines to a file or stderr; never to stdout, which
-// carries the protocol.
-func newLogger(file, level string, stderr io.Writer) (*zap.Logger, func(), error) {
+// newLogger logs lines in the given format (logformat.go) to a file or stderr;
+// never to stdout, which carries the protocol.
+func newLogger(file, level, format string, stderr io.Writer) (*zap.Logger, func(), error) {
 	lvl, err := zapcore.ParseLevel(level)
+	if err != nil {
+		return nil, nil, err
+	}
+	enc, err := logEncoder(format)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,7 +123,6 @@ func newLogger(file, level string, stderr io.Writer) (*zap.Logger, func(), error
 		}
 		w, closeFn = zapcore.AddSync(f), func() { _ = f.Close() }
 	}
-	enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 	return zap.New(zapcore.NewCore(enc, zapcore.Lock(w), lvl)), closeFn, nil
 }
 

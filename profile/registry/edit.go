@@ -295,10 +295,33 @@ func addCandidates(text []byte, doc *regDoc, name, rel string) []FileEdit {
 			sep = "\n\n"
 		}
 	}
-	out = append(out,
-		makeEdit(text, len(text), len(text), sep+"["+table+"]\n"+line+"\n"),
-		makeEdit(text, len(text), len(text), sep+"["+table+"."+tomlKey(name)+"]\npath = "+tomlQuote(rel)+"\n"))
-	return out
+	flat := makeEdit(text, len(text), len(text), sep+"["+table+"]\n"+line+"\n")
+	sub := makeEdit(text, len(text), len(text), sep+"["+table+"."+tomlKey(name)+"]\npath = "+tomlQuote(rel)+"\n")
+	// A file that lists its profiles only as [profile.x] tables gets one more
+	// such table, not a [profile] table in a form it does not use.
+	if onlySubtables(text, table) {
+		return append(out, sub, flat)
+	}
+	return append(out, flat, sub)
+}
+
+// onlySubtables: the file has [table.x] headers and no [table] header.
+func onlySubtables(text []byte, table string) bool {
+	p := unstable.Parser{}
+	p.Reset(text)
+	sub := false
+	for p.NextExpression() {
+		e := p.Expression()
+		if e.Kind != unstable.Table {
+			continue
+		}
+		parts, _ := keyParts(e.Key())
+		if len(parts) == 1 && parts[0] == table {
+			return false
+		}
+		sub = sub || (len(parts) == 2 && parts[0] == table)
+	}
+	return sub
 }
 
 // tableEnd is the end of the last key/value line of the [table] section

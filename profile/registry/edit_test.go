@@ -99,6 +99,9 @@ func TestAddToProjectEdit(t *testing.T) {
 			"default = \"builtin:default\"\n\n[profile]\nlint = \"../tools/lint/profile.nix\"\n"},
 		{"unique name", "[profile]\nrev = \"other.nix\"\n", "home/proj/.insomnia/profiles/rev.nix",
 			"[profile]\nrev = \"other.nix\"\nrev-2 = \"profiles/rev.nix\"\n"},
+		{"only [profile.x] tables: one more table", "default = \"coder\"\n\n[profile.coder]\npath = \"profiles/coder.nix\"\ndescription = \"Writes code\"\n",
+			"home/proj/.insomnia/profiles/qa.nix",
+			"default = \"coder\"\n\n[profile.coder]\npath = \"profiles/coder.nix\"\ndescription = \"Writes code\"\n\n[profile.qa]\npath = \"profiles/qa.nix\"\n"},
 		{"dotted keys: table form", "profile.a = \"a.nix\"\n", "home/proj/.insomnia/profiles/rev.nix",
 			"profile.a = \"a.nix\"\n\n[profile.rev]\npath = \"profiles/rev.nix\"\n"},
 	}

@@ -94,6 +94,40 @@ local function show_diagnostics(buf)
   end
 end
 
+-- What a user sees, as text (headless Neovim has no screen to capture): the
+-- buffer's first lines with the virtual text (lenses, diagnostics) after them,
+-- and the messages since the last snapshot. Written to $E2E_ART/NN-name.txt.
+local snaps, seen_notes = 0, 0
+local function snapshot(name, extra)
+  if not env.E2E_ART then
+    return
+  end
+  snaps = snaps + 1
+  local buf = vim.api.nvim_get_current_buf()
+  local lines = { '# ' .. vim.api.nvim_buf_get_name(buf) .. (vim.bo[buf].modified and ' [+]' or '') }
+  local virt = {}
+  for _, ns in pairs(vim.api.nvim_get_namespaces()) do
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
+      for _, chunk in ipairs((m[4] or {}).virt_text or {}) do
+        virt[m[2]] = (virt[m[2]] or '') .. '  ' .. chunk[1]
+      end
+    end
+  end
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, 12, false)) do
+    table.insert(lines, string.format('%3d  %s%s', i, l, virt[i - 1] or ''))
+  end
+  table.insert(lines, '-- messages:')
+  for i = seen_notes + 1, #notes do
+    table.insert(lines, 'insomnia-notify: ' .. notes[i])
+  end
+  seen_notes = #notes
+  for _, l in ipairs(extra or {}) do
+    vim.list_extend(lines, vim.split(l, '\n', { plain = true }))
+  end
+  vim.fn.mkdir(env.E2E_ART, 'p')
+  vim.fn.writefile(lines, string.format('%s/%02d-%s.txt', env.E2E_ART, snaps, name))
+end
+
 -- 1. The broken profile: the diagnostic Nix reports, at the place Nix reports it.
 local function test_broken()
   local line, col, msg = tonumber(env.E2E_ERR_LINE), tonumber(env.E2E_ERR_COL), env.E2E_ERR_MSG
@@ -431,6 +465,192 @@ local function test_set_default()
   check(tbuf == -1 or not vim.bo[tbuf].modified, 'profiles.toml buffer has no unsaved changes')
 end
 
+-- 7. One verb per pod state: a stopped pod is resumed, a live one attached to, in
+-- the picker and the lens alike; the pods lens asks which pod when there are several.
+local function pod_pid(name)
+  return tonumber(read(env.INSOMNIA_HOME .. '/run/' .. name .. '/pid') or '')
+end
+
+-- Terminals showing the shim's line for exactly this pod.
+local function attached_terminals(name)
+  local n = 0
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.bo[b].buftype == 'terminal' then
+      for _, l in ipairs(vim.api.nvim_buf_get_lines(b, 0, -1, false)) do
+        if l == 'insomnia-e2e-shim: attached to pod ' .. name then
+          n = n + 1
+          break
+        end
+      end
+    end
+  end
+  return n
+end
+
+local function note_since(n, needle)
+  for i = n + 1, #notes do
+    if notes[i]:find(needle, 1, true) then
+      return notes[i]
+    end
+  end
+end
+
+local function test_pod_verbs()
+  local buf = open(env.E2E_HOVER_FILE)
+  local pod, other = 'e2e-pod', 'e2e-pod-2'
+  local pid = pod_pid(pod)
+  if not check(pid ~= nil, 'pod ' .. pod .. ' has a pid file') then
+    return
+  end
+  vim.loop.kill(pid, 15) -- SIGTERM: the double removes its runtime state
+  check(wait(function()
+    return pod_pid(pod) == nil
+  end, 15000), 'pod ' .. pod .. ' stopped')
+
+  local asked, labels
+  local select = vim.ui.select
+  vim.ui.select = function(items, o, on_choice)
+    if o.prompt ~= 'Attach or resume pod' then
+      out('  unexpected vim.ui.select "%s"', tostring(o.prompt))
+      return on_choice(nil)
+    end
+    asked, labels = true, vim.tbl_map(o.format_item, items)
+    out('  vim.ui.select "%s": %s', o.prompt, table.concat(labels, ' | '))
+    on_choice(find(items, function(p)
+      return p.name == pod
+    end))
+  end
+  local before = attached_terminals(pod)
+  vim.cmd('InsomniaResume')
+  wait(function()
+    return asked
+  end, 20000)
+  local want_stopped, want_live = pod .. ' (stopped) — Resume', '^' .. vim.pesc(other) .. ' %((%a+)%) — Attach$'
+  check(labels and vim.tbl_contains(labels, want_stopped), ':InsomniaResume lists "' .. want_stopped .. '"',
+    table.concat(labels or {}, ' | '))
+  local live = labels and find(labels, function(l)
+    return l:match(want_live) ~= nil
+  end)
+  check(live ~= nil and ({ running = true, idle = true, paused = true })[live:match(want_live)],
+    ':InsomniaResume lists ' .. other .. ' (running|idle|paused) — Attach', live)
+  check(wait(function()
+    return attached_terminals(pod) > before
+  end, 30000), 'choosing ' .. pod .. ' resumed it and a new terminal attached')
+  snapshot('resume-picker', vim.tbl_map(function(l)
+    return 'vim.ui.select "Attach or resume pod": ' .. l
+  end, labels or {}))
+
+  -- The pods lens: "2 pods: … — Resume" asks which pod, as :InsomniaResume does.
+  vim.cmd('buffer ' .. buf)
+  asked, labels = false, nil
+  local title
+  wait_lenses(buf, function(t)
+    title = find(t, function(x)
+      return x:match('^2 pods: ') ~= nil
+    end)
+    return title ~= nil
+  end)
+  check(title ~= nil, 'the pods lens names both pods', title)
+  if title then
+    out('  pods lens: %s', title)
+    local real = vim.ui.select
+    vim.ui.select = function(items, o, on_choice) -- codelens.run asks when a line has several
+      if o.prompt ~= 'Code lenses:' then
+        return real(items, o, on_choice)
+      end
+      on_choice(find(items, function(it)
+        return o.format_item(it) == title
+      end))
+    end
+    vim.api.nvim_win_set_cursor(0, { 1, 0 })
+    vim.lsp.codelens.run()
+    wait(function()
+      return asked
+    end, 20000)
+    vim.ui.select = real
+    check(asked and labels and #labels == 2, 'the pods lens asks which pod (' .. #(labels or {}) .. ' offered)',
+      table.concat(labels or {}, ' | '))
+    snapshot('pods-lens-asks', vim.tbl_map(function(l)
+      return 'vim.ui.select "Attach or resume pod": ' .. l
+    end, labels or {}))
+  end
+  vim.ui.select = select
+  vim.cmd('buffer ' .. buf)
+end
+
+-- Lenses drawn by clients that were stopped (trust restarts) are gone from the screen.
+local function test_no_stale_lenses()
+  local buf = vim.api.nvim_get_current_buf()
+  local live = {}
+  for _, c in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+    live[c.id] = true
+  end
+  local stale = {}
+  for name, ns in pairs(vim.api.nvim_get_namespaces()) do
+    local id = tonumber(name:match('^vim_lsp_codelens:(%d+)$'))
+    if id and not live[id] and #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0 then
+      table.insert(stale, name)
+    end
+  end
+  check(#stale == 0, 'no code lens of a stopped client is still shown', table.concat(stale, ', '))
+end
+
+-- 3 and 6. :InsomniaNewProfile writes a profile from the template (never over a
+-- file), and its "Add to project profiles" lens lists it in profiles.toml on disk.
+local function test_new_profile()
+  vim.cmd('edit ' .. vim.fn.fnameescape(env.E2E_HOVER_FILE))
+  local file = vim.fn.fnamemodify(env.E2E_TOML, ':h') .. '/profiles/qa.nix'
+  vim.cmd('InsomniaNewProfile qa')
+  local text = read(file) or ''
+  check(text:find('pod.name = "qa";', 1, true) ~= nil, ':InsomniaNewProfile qa wrote ' .. file, text)
+  check(vim.api.nvim_buf_get_name(0) == file or vim.loop.fs_realpath(vim.api.nvim_buf_get_name(0)) == vim.loop.fs_realpath(file),
+    ':InsomniaNewProfile opened qa.nix', vim.api.nvim_buf_get_name(0))
+  local buf = vim.api.nvim_get_current_buf()
+  local f = assert(io.open(file, 'a'))
+  f:write('# mine\n')
+  f:close()
+  local n = #notes
+  vim.cmd('InsomniaNewProfile qa')
+  local refused = note_since(n, 'already exists')
+  check(refused and (read(file) or ''):find('# mine\n$'), ':InsomniaNewProfile qa again refuses to overwrite: ' .. tostring(refused))
+  vim.cmd('InsomniaNewProfile ../x')
+  local bad = note_since(n, 'letters')
+  check(bad ~= nil, ':InsomniaNewProfile ../x is refused: ' .. tostring(bad))
+  vim.cmd('buffer ' .. buf)
+  vim.cmd('edit!') -- the appended comment
+
+  local wait_client_buf = wait(function()
+    local c = insomnia_client(buf)
+    return c and c.initialized
+  end, 20000)
+  check(wait_client_buf, 'client attached to qa.nix')
+  check(wait_lenses(buf, function(t)
+    return vim.tbl_contains(t, 'Add to project profiles')
+  end), 'qa.nix has the lens "Add to project profiles"')
+  snapshot('new-profile-lens')
+  local select = vim.ui.select
+  vim.ui.select = function(items, o, on_choice)
+    on_choice(find(items, function(it)
+      return o.format_item(it) == 'Add to project profiles'
+    end))
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.lsp.codelens.run()
+  vim.ui.select = select
+  local listed = wait(function()
+    return (read(env.E2E_TOML) or ''):find('\nqa = "profiles/qa.nix"', 1, true) ~= nil
+  end, 20000)
+  check(listed, '"Add to project profiles" wrote qa = "profiles/qa.nix" to profiles.toml on disk', read(env.E2E_TOML))
+  local tbuf = vim.fn.bufnr(env.E2E_TOML)
+  check(tbuf == -1 or not vim.bo[tbuf].modified, 'profiles.toml buffer has no unsaved changes after adding')
+  check(wait_lenses(buf, function(t)
+    return find(t, function(x)
+      return x:find('profile: project:qa', 1, true)
+    end)
+  end), 'the lens now names project:qa')
+  snapshot('added-to-project-profiles', { '-- profiles.toml on disk:', read(env.E2E_TOML) })
+end
+
 -- 0. Trust (lua/insomnia/trust.lua). The plugin's question is answered by this stub;
 -- every time it is asked is recorded. Other vim.ui.select calls are the tests' own.
 local prompts, answer = {}, 'Stay restricted'
@@ -617,8 +837,11 @@ local ok, err = pcall(function()
   test_inlay()
   test_diff()
   test_lenses_and_pods()
+  test_no_stale_lenses()
+  test_pod_verbs()
   test_profiles()
   test_set_default()
+  test_new_profile()
 end)
 check(ok, 'test script ran to the end', tostring(err))
 out('nvim checks: %d failed', failed)

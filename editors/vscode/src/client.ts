@@ -8,6 +8,7 @@ import {
   ErrorAction,
   ErrorHandler,
   ErrorHandlerResult,
+  ApplyWorkspaceEditRequest,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -19,6 +20,8 @@ import { CrashCounter } from './logic/crash';
 import { chooseServer } from './logic/serverPath';
 import { buildSettings, initOptions, ServerSettings } from './logic/settings';
 import { EvaluationStatusNotification, ProfileStatus } from './logic/types';
+import { filteredChannel } from './ui/logChannel';
+import { applyAndPersist } from './ui/persist';
 
 export const documentSelector = [
   { scheme: 'file', language: 'nix' },
@@ -61,11 +64,15 @@ export class Server implements vscode.Disposable {
       exists: (f) => fs.existsSync(f),
     });
     this.log.appendLine(`[client] starting ${choice.command} (${choice.source}), trusted=${vscode.workspace.isTrusted}`);
-    const exe = { command: choice.command, args: ['serve'], transport: TransportKind.stdio };
+    // Text logs: the server's stderr lands in the Insomnia output, read by people.
+    const exe = { command: choice.command, args: ['serve', '--log-format', 'text'], transport: TransportKind.stdio };
     const serverOptions: ServerOptions = { run: exe, debug: exe };
     const client = new LanguageClient('insomnia', 'Insomnia Language Server', serverOptions, this.clientOptions());
     this.client = client;
     client.onNotification(EvaluationStatusNotification, (st: ProfileStatus) => this.statusEmitter.fire(st));
+    // Registered before start, so it replaces the client's own handler (also
+    // after a crash restart): edits to profiles.toml are saved, see ui/persist.ts.
+    client.onRequest(ApplyWorkspaceEditRequest.type, (p) => applyAndPersist(client, this.log, p));
     // Running again after a crash restart is a fresh server too: the UI re-reads.
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) this.readyEmitter.fire();
@@ -114,7 +121,7 @@ export class Server implements vscode.Disposable {
   private clientOptions(): LanguageClientOptions {
     return {
       documentSelector,
-      outputChannel: this.log,
+      outputChannel: filteredChannel(this.log),
       // Trust goes only here; a restart (onDidGrantWorkspaceTrust) sends the new value.
       initializationOptions: initOptions(currentSettings(), vscode.workspace.isTrusted),
       // No synchronize.fileEvents: the server watches the profile folders itself

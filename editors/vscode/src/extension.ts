@@ -4,6 +4,7 @@ import { needsRestart } from './logic/settings';
 import { CommandHandlers } from './ui/commands';
 import { CompareView } from './ui/compare';
 import { ManifestView } from './ui/manifestView';
+import { suggestNixGrammar } from './ui/nixGrammar';
 import { ProfileStatusUI } from './ui/profileStatus';
 
 let server: Server | undefined;
@@ -30,6 +31,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       void server?.restart();
     }),
   );
+  suggestNixGrammar(ctx);
   await server.start();
 }
 

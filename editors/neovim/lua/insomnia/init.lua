@@ -121,31 +121,69 @@ function M.spawn(profile, name)
   end)
 end
 
+-- The one verb for an existing pod, as in the server's pods lens: a live pod
+-- (running, idle, paused) is attached to, a stopped one resumed.
+local LIVE = { running = true, idle = true, paused = true }
+function M.pod_action(state)
+  if state == 'stopped' then
+    return 'Resume'
+  end
+  return LIVE[state] and 'Attach' or nil
+end
+
+-- "coder-1 (idle) — Attach, drifted": the words of the lens.
+function M.pod_label(p)
+  local action = M.pod_action(p.state)
+  local drift = type(p.drift) == 'table' and #p.drift > 0 and ', drifted' or ''
+  return string.format('%s (%s)%s%s', p.name, tostring(p.state), action and (' — ' .. action) or '', drift)
+end
+
+local function resume_pod(p)
+  local verb = M.pod_action(p.state) == 'Attach' and 'attaching to pod ' or 'resuming pod '
+  notify(verb .. p.name .. '...')
+  execute('insomnia.resumePod', { name = p.name }, function(result)
+    open_terminal(result.attach) -- the server shows drift itself
+  end)
+end
+
+-- resume(name): attach to or resume that pod; without a name, the pods of this
+-- buffer's profile (all pods elsewhere), asking which when there are several.
 function M.resume(name)
   if name and name ~= '' then
-    return execute('insomnia.resumePod', { name = name }, function(result)
-      open_terminal(result.attach) -- the server shows drift itself
-    end)
+    return resume_pod({ name = name })
   end
   local arg = vim.bo.filetype == 'nix' and { profile = buf_uri() } or {}
   execute('insomnia.listPods', arg, function(pods)
     if #pods == 0 then
       return notify('no pods for this profile')
     elseif #pods == 1 then
-      return M.resume(pods[1].name)
+      return resume_pod(pods[1])
     end
-    vim.ui.select(pods, {
-      prompt = 'Resume pod',
-      format_item = function(p)
-        local drift = type(p.drift) == 'table' and #p.drift > 0 and ', drifted' or ''
-        return string.format('%s (%s%s)', p.name, tostring(p.state), drift)
-      end,
-    }, function(p)
+    vim.ui.select(pods, { prompt = 'Attach or resume pod', format_item = M.pod_label }, function(p)
       if p then
-        M.resume(p.name)
+        resume_pod(p)
       end
     end)
   end)
+end
+
+-- :InsomniaNewProfile [name] (lua/insomnia/new.lua), in the buffer's root.
+function M.new_profile(name)
+  if not name or name == '' then
+    return vim.ui.input({ prompt = 'New profile name: ' }, function(n)
+      if n and n ~= '' then
+        M.new_profile(n)
+      end
+    end)
+  end
+  local fname = vim.api.nvim_buf_get_name(0)
+  local root = (fname ~= '' and vim.bo.buftype == '') and M.root_dir(fname) or vim.fn.getcwd()
+  local file, err = require('insomnia.new').write(root, name)
+  if not file then
+    return notify(err, vim.log.levels.WARN)
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  notify('wrote ' .. vim.fn.fnamemodify(file, ':~:.') .. ' (the lens "Add to project profiles" lists it)')
 end
 
 -- selector: a qualified name, or nil for the current buffer's profile file.
@@ -346,6 +384,21 @@ local function settings_for(trusted)
   return s
 end
 
+-- The lenses a stopped client drew stay on screen (0.7 to 0.9 keep them per client
+-- namespace): after a restart the old "profile: path:…" lens showed beside the new one.
+local function clear_lenses(client_id)
+  local ns = vim.lsp.codelens.__namespaces and vim.lsp.codelens.__namespaces[client_id]
+  if not ns then
+    return
+  end
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) then
+      vim.api.nvim_buf_clear_namespace(b, ns, 0, -1)
+    end
+  end
+end
+M._clear_lenses = clear_lenses
+
 local function client_config(root, trusted)
   local settings = settings_for(trusted)
   -- Trust travels only in initializationOptions, which only this plugin writes.
@@ -359,6 +412,12 @@ local function client_config(root, trusted)
     capabilities = capabilities(),
     handlers = handlers,
     on_attach = on_attach,
+    -- Also on exit: a lens reply that arrived while the client was stopping is drawn.
+    on_exit = function(_, _, client_id)
+      vim.schedule(function()
+        clear_lenses(client_id)
+      end)
+    end,
     on_init = function(client)
       -- 0.7 never sends the settings on its own.
       call(client, 'notify', 'workspace/didChangeConfiguration', { settings = client.config.settings })
@@ -406,6 +465,7 @@ function M.restart(root)
     if c.name == NAME and c.config.root_dir == root then
       retired[c.id] = true
       call(c, 'stop')
+      clear_lenses(c.id)
     end
   end
   clients[root] = nil
@@ -490,9 +550,12 @@ vim.lsp.commands['insomnia.client.spawnPod'] = function(command)
   end)
 end
 
+-- The pods lens ("2 pods: a (idle) · b (stopped) — Resume") names one pod, the
+-- server's pick; with several the user chooses. A drift lens names its own pod.
 vim.lsp.commands['insomnia.client.resumePod'] = function(command)
   local arg = (command.arguments or {})[1] or {}
-  M.resume(arg.name)
+  local several = type(command.title) == 'string' and command.title:match('^%d+ pods: ') ~= nil
+  M.resume(not several and arg.name or nil)
 end
 
 -- The drift lens's Compare: the pod's saved snapshot against its profile today.
@@ -518,6 +581,11 @@ vim.lsp.commands[''] = function() end
 -- `insomnia` section; inlay_hints shows resolved values as end-of-line virtual text.
 function M.setup(user)
   opts = vim.tbl_extend('force', opts, user or {})
+  -- Hover shows the manifest as a JSON block; the json syntax hides its quotes
+  -- in a float (conceallevel 2), so `"name": "coder"` read `name: coder`.
+  if vim.g.vim_json_conceal == nil then
+    vim.g.vim_json_conceal = 0
+  end
   if type(opts.settings) == 'table' and (opts.settings.trusted ~= nil or opts.settings.trustedRoots ~= nil) then
     -- An exrc can call setup() too: trust comes only from :InsomniaTrust and the prompt.
     notify('settings.trusted is ignored: trust a root with :InsomniaTrust', vim.log.levels.WARN)

@@ -97,11 +97,31 @@ export function driftSummary(drift: Drift[] | undefined): string {
   return `drift: ${first}${more}`;
 }
 
+// podAction is the one verb for an existing pod, as in the server's pods lens:
+// a live pod (running, idle, paused) is attached to, a stopped one resumed;
+// undefined for a pod that can be neither (corrupt).
+export type PodAction = 'Attach' | 'Resume';
+const livePodStates = new Set(['running', 'idle', 'paused']);
+
+export function podAction(state: string | undefined): PodAction | undefined {
+  if (state === 'stopped') return 'Resume';
+  return state && livePodStates.has(state) ? 'Attach' : undefined;
+}
+
+// podProgressTitle: "Attaching to pod c1…" / "Resuming pod c2…".
+export function podProgressTitle(name: string, state: string | undefined): string {
+  return podAction(state) === 'Attach' ? `Attaching to pod ${name}…` : `Resuming pod ${name}…`;
+}
+
 export function podPickItems(pods: PodInfo[]): PickItem<PodInfo>[] {
-  return pods.map((p) => ({
-    label: `${p.drift && p.drift.length > 0 ? '$(warning)' : '$(vm)'} ${p.name}`,
-    description: [p.state, p.profile].filter((s) => !!s).join(' · '),
-    detail: driftSummary(p.drift),
-    value: p,
-  }));
+  return pods.map((p) => {
+    const action = podAction(p.state);
+    const state = p.state ? `${p.state}${action ? ` — ${action}` : ''}` : undefined;
+    return {
+      label: `${p.drift && p.drift.length > 0 ? '$(warning)' : '$(vm)'} ${p.name}`,
+      description: [state, p.profile].filter((s) => !!s).join(' · '),
+      detail: driftSummary(p.drift),
+      value: p,
+    };
+  });
 }

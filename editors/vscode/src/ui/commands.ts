@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { Server } from '../client';
 import * as fs from 'fs';
 import { attachTerminal, firstObject, launchSpec, resolveOnPath, spawnArgs, validatePodName } from '../logic/pods';
-import { driftSummary, podPickItems, profilePickItems } from '../logic/status';
+import { driftSummary, podPickItems, podProgressTitle, profilePickItems } from '../logic/status';
 import { Commands, PodInfo, PodResult, SetDefaultResult } from '../logic/types';
+import { profileFile, profileTemplate, validateProfileName } from '../logic/newProfile';
 import { ManifestView } from './manifestView';
 import { ProfileStatusUI } from './profileStatus';
 
@@ -21,6 +22,15 @@ function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
   } catch {
     return false;
   }
@@ -54,6 +64,7 @@ export class CommandHandlers {
       reg('insomnia.client.showResolvedManifest', (...a) => this.showManifest(a)),
       reg('insomnia.client.setDefaultProfile', (...a) => this.setDefault(a)),
       reg('insomnia.client.pickDefaultProfile', () => this.pickDefault()),
+      reg('insomnia.client.newProfile', () => this.newProfile()),
       reg('insomnia.client.restartServer', () => this.restart()),
       reg('insomnia.client.showLog', async () => this.server.log.show(true)),
     ];
@@ -88,33 +99,37 @@ export class CommandHandlers {
     for (const w of res.warnings ?? []) void vscode.window.showWarningMessage(`Insomnia: ${w}`);
   }
 
+  // resume attaches to a running pod or resumes a stopped one (one command,
+  // the verb shown per pod); a lens passes the pod's name, the palette asks.
   async resume(args: unknown[]): Promise<void> {
-    if (!this.requireTrust('resuming a pod')) return;
+    if (!this.requireTrust('attaching to or resuming a pod')) return;
     const o = firstObject(args);
-    let name = typeof o?.name === 'string' ? o.name : undefined;
-    if (!name) {
-      const pods = (await this.server.exec<PodInfo[]>(Commands.listPods, {})) ?? [];
-      if (pods.length === 0) {
-        void vscode.window.showInformationMessage('Insomnia: there are no pods to resume.');
-        return;
-      }
-      const pick = await vscode.window.showQuickPick(podPickItems(pods), {
-        title: 'Resume Pod',
-        placeHolder: 'Pod to resume (drift: the profile changed since the pod was started)',
-        matchOnDescription: true,
-        matchOnDetail: true,
-      });
-      if (!pick) return;
-      name = pick.value.name;
-    }
+    const named = typeof o?.name === 'string' && o.name !== '' ? o.name : undefined;
+    const pods = (await this.server.exec<PodInfo[]>(Commands.listPods, {})) ?? [];
+    const pod = named ? (pods.find((p) => p.name === named) ?? { name: named }) : await this.pickPod(pods);
+    if (!pod) return;
     const res = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Resuming pod ${name}…`, cancellable: true },
-      (_p, token) => this.server.exec<PodResult>(Commands.resumePod, { name }, token),
+      { location: vscode.ProgressLocation.Notification, title: podProgressTitle(pod.name, pod.state), cancellable: true },
+      (_p, token) => this.server.exec<PodResult>(Commands.resumePod, { name: pod.name }, token),
     );
     this.openTerminal(res);
     if (res.drift && res.drift.length > 0) {
       void vscode.window.showWarningMessage(`Insomnia: pod ${res.podName} differs from its profile — ${driftSummary(res.drift)}`);
     }
+  }
+
+  private async pickPod(pods: PodInfo[]): Promise<PodInfo | undefined> {
+    if (pods.length === 0) {
+      void vscode.window.showInformationMessage('Insomnia: there are no pods to attach to or resume.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(podPickItems(pods), {
+      title: 'Attach or Resume Pod',
+      placeHolder: 'Attach to a running pod or resume a stopped one (drift: the profile changed since the pod started)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    return pick?.value;
   }
 
   private openTerminal(res: PodResult): void {
@@ -152,22 +167,34 @@ export class CommandHandlers {
   }
 
   // applyDefault asks the server, which edits profiles.toml through
-  // workspace/applyEdit; the edited file is then saved unless it held the user's
-  // own unsaved changes before.
+  // workspace/applyEdit; ui/persist.ts saves it (lenses run the server's
+  // command directly, so the save cannot live here).
   private async applyDefault(selector: string | { uri: string }): Promise<void> {
-    const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
     // A name is looked up in the active file's project (the server's {selector, uri}).
     const active = vscode.window.activeTextEditor?.document.uri;
     const arg = typeof selector === 'string' && active?.scheme === 'file' ? { selector, uri: active.toString() } : { selector };
     const res = await this.server.exec<SetDefaultResult>(Commands.setDefaultProfile, arg);
     if (!res?.ok) throw new Error(res?.message || 'the default profile was not changed');
-    if (res.file) {
-      const file = res.file.includes('://') ? vscode.Uri.parse(res.file) : vscode.Uri.file(res.file);
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
-      if (doc?.isDirty && !dirtyBefore.has(doc.uri.toString())) await doc.save();
-    }
     vscode.window.setStatusBarMessage(`$(check) ${res.message || 'default profile set'}`, 5000);
     this.status.scheduleList();
+  }
+
+  // newProfile writes .insomnia/profiles/<name>.nix from a template and opens
+  // it; an existing file is never overwritten.
+  async newProfile(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) throw new Error('open a folder first: a profile lives in its .insomnia/profiles/');
+    const name = await vscode.window.showInputBox({
+      title: 'New Insomnia Profile',
+      prompt: 'Name of the profile (also its file name and pod name)',
+      placeHolder: 'e.g. qa',
+      validateInput: (v) => (v === '' ? undefined : validateProfileName(v)),
+    });
+    if (!name) return;
+    const file = vscode.Uri.file(profileFile(folder.uri.fsPath, name));
+    if (await exists(file)) throw new Error(`${vscode.workspace.asRelativePath(file)} already exists: choose another name`);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(profileTemplate(name), 'utf8'));
+    await vscode.window.showTextDocument(file);
   }
 
   async restart(): Promise<void> {

@@ -122,9 +122,11 @@ async function runCommand(title) {
 async function openFile(rel) {
   await quickInput('Control+P', rel);
   const base = path.basename(rel);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await row.click();
+  // Enter once the top row is the file: clicking a row races the list's
+  // re-sorting while results arrive (a click once opened broken.nix instead).
+  const top = page.locator('.quick-input-list .monaco-list-row[data-index="0"]');
+  await waitText(top, new RegExp(base.replace(/[.]/g, '\\.')), 15_000, `quick open for ${rel}`);
+  await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${base}"], .tab.active:has-text("${base}")`).first().waitFor({ timeout: 10_000 });
   // Focus the text (commands for Nix files are offered only there) without a
   // click, which would scroll the editor.
@@ -132,6 +134,64 @@ async function openFile(rel) {
     .locator('.editor-group-container.active .monaco-editor :is(textarea.inputarea, .native-edit-context)')
     .first()
     .focus();
+}
+
+// tomlDefault: the default profiles.toml names on disk now.
+function tomlDefault() {
+  return /^default\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(tomlPath, 'utf8'))?.[1];
+}
+
+async function waitDisk(pred, timeout, what) {
+  const end = Date.now() + timeout;
+  while (!pred(fs.readFileSync(tomlPath, 'utf8'))) {
+    if (Date.now() > end) throw new Error(`${what}; profiles.toml on disk:\n${fs.readFileSync(tomlPath, 'utf8')}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+// tomlTabDirty: a profiles.toml tab with unsaved changes (the dot on the tab).
+async function tomlTabDirty() {
+  return (await page.locator('.tab.dirty', { hasText: 'profiles.toml' }).count()) > 0;
+}
+
+async function clickLens(text) {
+  const lens = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a', { hasText: text }).first();
+  await lens.waitFor({ timeout: 30_000 });
+  const title = (await lens.innerText()).trim();
+  await lens.click();
+  return title;
+}
+
+async function toast(re, timeout) {
+  const t = page.locator('.notification-toast', { hasText: re }).first();
+  await t.waitFor({ timeout });
+  return t;
+}
+
+// toastText: the message of a toast as the user reads it (without its source line).
+async function toastText(t) {
+  return (await t.locator('.notification-list-item-message').first().innerText()).replace(/\s+/g, ' ').trim();
+}
+
+// podRow waits for the pod's row in the Attach or Resume picker and returns its text.
+async function podRow(name, re) {
+  await runCommand('Insomnia: Attach or Resume Pod…');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  const text = (await waitText(row, re, 15_000, `picker row of ${name}`)).replace(/\s+/g, ' ');
+  return { row, text };
+}
+
+async function terminalCount(name) {
+  return page.locator('.terminal-tabs-entry', { hasText: `insomnia: ${name}` }).count();
+}
+
+async function waitTerminals(name, n) {
+  const end = Date.now() + 30_000;
+  while ((await terminalCount(name)) < n) {
+    if (Date.now() > end) throw new Error(`fewer than ${n} terminals for pod ${name}`);
+    await page.waitForTimeout(250);
+  }
 }
 
 async function goTo(line, col) {
@@ -276,21 +336,37 @@ async function steps() {
     return out.split('\n').find((l) => l.includes('attached')).trim();
   });
 
-  await check('resume-pod-quick-pick', async () => {
-    await runCommand('Insomnia: Resume Pod…');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: POD }).first();
-    await row.waitFor({ timeout: 15_000 });
-    const text = (await row.innerText()).replace(/\s+/g, ' ');
-    // The pod was just spawned from the profile on disk: no drift.
-    if (!/project:coder/.test(text) || !/matches its profile/.test(text)) throw new Error(`pod row: ${text}`);
-    await screenshot('resume-pick');
+  await check('attach-running-pod-quick-pick', async () => {
+    // One verb per state, as in the lens: a pod that runs is attached to.
+    const { row, text } = await podRow(POD, /— Attach/);
+    // The row reads "e2e-coder  idle — Attach · project:coder" over "matches its profile".
+    if (!new RegExp(`${POD}\\s*(running|idle|paused) — Attach · project:coder\\s*matches its profile`).test(text)) {
+      throw new Error(`pod row: ${text}`);
+    }
+    await screenshot('attach-pick');
+    const before = await terminalCount(POD);
     await row.click();
-    const tabs = page.locator('.terminal-tabs-entry', { hasText: `insomnia: ${POD}` });
-    const end = Date.now() + 30_000;
-    while ((await tabs.count()) < 2) {
-      if (Date.now() > end) throw new Error('no second terminal for the resumed pod');
+    await waitTerminals(POD, before + 1);
+    const msg = await waitText(page.locator('.statusbar-item'), /already running|is ready/, 10_000, 'status bar message');
+    return `${text} / status bar: ${msg}`;
+  });
+
+  await check('resume-stopped-pod', async () => {
+    // Stop the pod (the double removes its runtime state on SIGTERM): its row and
+    // the lens now say Resume, and resuming starts it again.
+    const pidFile = path.join(HOME, 'run', POD, 'pid');
+    process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
+    const end = Date.now() + 15_000;
+    while (fs.existsSync(pidFile)) {
+      if (Date.now() > end) throw new Error('the pod did not stop');
       await page.waitForTimeout(250);
     }
+    const { row, text } = await podRow(POD, /stopped — Resume/);
+    await screenshot('resume-pick');
+    const before = await terminalCount(POD);
+    await row.click();
+    await waitTerminals(POD, before + 1);
+    await waitText(page.locator('.xterm-rows'), new RegExp(`attached to pod ${POD}`), 30_000, 'terminal');
     return text;
   });
 
@@ -309,7 +385,83 @@ async function steps() {
       await page.waitForTimeout(250);
     }
     await waitText(page.locator('.statusbar-item'), /project:reviewer/, 15_000, 'status bar after the change');
-    return 'profiles.toml now says default = "reviewer"';
+    if (await tomlTabDirty()) throw new Error('profiles.toml is left with unsaved changes');
+    return 'profiles.toml now says default = "reviewer" on disk, no unsaved tab';
+  });
+
+  await check('set-default-lens-saves-profiles-toml', async () => {
+    // The lens runs the server's command directly: the edit arrives as
+    // workspace/applyEdit, and with autosave off only the extension saves it.
+    await openFile('.insomnia/profiles/coder.nix');
+    const title = await clickLens('Set as default');
+    await waitDisk((t) => /^default\s*=\s*"coder"/m.test(t), 15_000, 'profiles.toml still names the old default');
+    await waitText(page.locator('.statusbar-item'), /project:coder/, 15_000, 'status bar after the lens');
+    const lens = await waitText(page.locator('.monaco-editor .codelens-decoration'), /profile: project:coder \(default\)/, 15_000, 'lens');
+    if (await tomlTabDirty()) throw new Error('profiles.toml is left with unsaved changes');
+    return `lens "${title}" -> on disk default = "${tomlDefault()}", lens "${lens.split('|')[0].trim()}"`;
+  });
+
+  await check('new-profile-command', async () => {
+    await runCommand('Insomnia: New Profile…');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('qa');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'qa.nix' }).first().waitFor({ timeout: 15_000 });
+    const file = path.join(WS, '.insomnia/profiles/qa.nix');
+    if (!/pod\.name = "qa";/.test(fs.readFileSync(file, 'utf8'))) throw new Error('qa.nix lacks pod.name = "qa"');
+    // A second time it refuses to overwrite.
+    fs.appendFileSync(file, '# mine\n');
+    await runCommand('Insomnia: New Profile…');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('qa');
+    await page.keyboard.press('Enter');
+    const t = await toast(/already exists/, 10_000);
+    const msg = await toastText(t);
+    if (!fs.readFileSync(file, 'utf8').endsWith('# mine\n')) throw new Error('qa.nix was overwritten');
+    return `wrote .insomnia/profiles/qa.nix; again: "${msg}"`;
+  });
+
+  await check('add-to-project-profiles-saves', async () => {
+    await openFile('.insomnia/profiles/qa.nix');
+    const title = await clickLens('Add to project profiles');
+    await waitDisk((t) => /^qa = "profiles\/qa\.nix"$/m.test(t), 15_000, 'qa is not in profiles.toml on disk');
+    const lens = await waitText(page.locator('.monaco-editor .codelens-decoration'), /profile: project:qa/, 20_000, 'lens after adding');
+    if (await tomlTabDirty()) throw new Error('profiles.toml is left with unsaved changes');
+    return `lens "${title}" -> profiles.toml on disk lists qa = "profiles/qa.nix"; lens "${lens.split('|')[0].trim()}"`;
+  });
+
+  await check('unsaved-profiles-toml-is-reported', async () => {
+    // The user's own unsaved change in profiles.toml: the extension does not
+    // save it behind their back, it says so, and "Save" writes both.
+    await openFile('.insomnia/profiles.toml');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('# my note\n');
+    if (!(await tomlTabDirty())) throw new Error('typing did not make profiles.toml dirty');
+    await openFile('.insomnia/profiles/reviewer.nix');
+    await clickLens('Set as default');
+    const t = await toast(/profiles\.toml has unsaved changes: save it to make the change take effect/, 15_000);
+    const msg = await toastText(t);
+    await screenshot('unsaved-toml-message');
+    if (tomlDefault() !== 'coder') throw new Error(`disk changed before saving: ${tomlDefault()}`);
+    await t.getByRole('button', { name: 'Save' }).click();
+    await waitDisk((x) => /^default\s*=\s*"reviewer"/m.test(x) && x.includes('# my note'), 15_000, 'Save did not write the file');
+    return `"${msg}"; after Save: default = "${tomlDefault()}" and the note on disk`;
+  });
+
+  await check('output-channel-plain-lines', async () => {
+    await runCommand('Insomnia: Show Server Log');
+    // The channel's file holds every line (the panel shows only the last ones).
+    await waitLog(/^\d\d:\d\d:\d\d\.\d{3} INFO /m, 15_000);
+    let text = '';
+    for (const f of findFiles(path.join(UD, 'logs'), /Insomnia\.log$/)) text += fs.readFileSync(f, 'utf8');
+    for (const bad of [/not implemented/, /exited with code 0/, /"level":"info"/]) {
+      if (bad.test(text)) throw new Error(`the output has ${bad}: ${text.split('\n').find((l) => bad.test(l))}`);
+    }
+    const first = text.split('\n').find((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO /.test(l));
+    await screenshot('output-channel');
+    await page.keyboard.press('Control+J'); // the panel
+    return `e.g. "${first}"; no "not implemented", no "exited with code 0", no JSON lines`;
   });
 
   await check('manifest-refreshes-after-edit', async () => {

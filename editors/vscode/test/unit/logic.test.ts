@@ -5,7 +5,10 @@ import * as path from 'node:path';
 import { chooseServer, expandSetting, bundledServerPath } from '../../src/logic/serverPath';
 import { bounds, buildSettings, initOptions, needsRestart } from '../../src/logic/settings';
 import { attachTerminal, spawnArgs, validatePodName, firstObject, resolveOnPath, launchSpec } from '../../src/logic/pods';
-import { driftSummary, languageStatus, podPickItems, profileLabel, profilePickItems, statusBarText } from '../../src/logic/status';
+import { driftSummary, languageStatus, podAction, podPickItems, podProgressTitle, profileLabel, profilePickItems, statusBarText } from '../../src/logic/status';
+import { isRegistryFile, persistPlan, unsavedMessage } from '../../src/logic/persist';
+import { isNoise } from '../../src/logic/logFilter';
+import { profileFile, profileTemplate, validateProfileName } from '../../src/logic/newProfile';
 import { manifestPath, renderManifest } from '../../src/logic/manifest';
 import { CrashCounter } from '../../src/logic/crash';
 
@@ -203,7 +206,7 @@ test('pod quick pick shows drift', () => {
     },
   ]);
   assert.equal(items[0].label, '$(vm) c1');
-  assert.equal(items[0].description, 'running · project:coder');
+  assert.equal(items[0].description, 'running — Attach · project:coder');
   assert.equal(items[0].detail, 'matches its profile');
   assert.equal(items[1].label, '$(warning) c2');
   assert.equal(items[1].detail, 'drift: pod.model: "a" → "b"; pod.env.X: (unset) → 1 (+1 more)');
@@ -245,4 +248,68 @@ test('attach launch: absolute when found, else through env, never env on Windows
     shellArgs: ['insomnia', '--pod', 'c1'],
   });
   assert.deepEqual(launchSpec(spec, 'insomnia', 'win32'), spec);
+});
+
+test('pods: one verb per state, Attach for a live pod, Resume for a stopped one', () => {
+  for (const st of ['running', 'idle', 'paused']) assert.equal(podAction(st), 'Attach', st);
+  assert.equal(podAction('stopped'), 'Resume');
+  assert.equal(podAction('corrupt'), undefined);
+  assert.equal(podAction(undefined), undefined);
+  assert.equal(podProgressTitle('c1', 'idle'), 'Attaching to pod c1…');
+  assert.equal(podProgressTitle('c2', 'stopped'), 'Resuming pod c2…');
+  const [idle, stopped, corrupt] = podPickItems([
+    { name: 'a', state: 'idle', profile: 'project:coder' },
+    { name: 'b', state: 'stopped' },
+    { name: 'c', state: 'corrupt' },
+  ]);
+  assert.equal(idle.description, 'idle — Attach · project:coder');
+  assert.equal(stopped.description, 'stopped — Resume');
+  assert.equal(corrupt.description, 'corrupt');
+});
+
+test('persist: a server edit to profiles.toml is saved unless the user had unsaved changes', () => {
+  const plan = persistPlan([
+    { uri: 'file:///w/.insomnia/profiles.toml', path: '/w/.insomnia/profiles.toml', dirtyBefore: false },
+    { uri: 'file:///h/.config/insomnia/profiles.toml', path: '/h/.config/insomnia/profiles.toml', dirtyBefore: true },
+    { uri: 'file:///w/coder.nix', path: '/w/coder.nix', dirtyBefore: false },
+    { uri: 'untitled:profiles.toml', path: '', dirtyBefore: false },
+  ]);
+  assert.deepEqual(plan.save, ['file:///w/.insomnia/profiles.toml']);
+  assert.deepEqual(plan.unsaved, ['file:///h/.config/insomnia/profiles.toml']);
+  assert.ok(isRegistryFile('C:\\w\\profiles.toml'));
+  assert.ok(!isRegistryFile('/w/my-profiles.toml'));
+  assert.equal(unsavedMessage('profiles.toml'), 'profiles.toml has unsaved changes: save it to make the change take effect');
+});
+
+test('output: the planned exit (code 0) is not logged as an error; crashes are', () => {
+  assert.ok(isNoise('[Error - 6:59:09 PM] Server process exited with code 0.'));
+  assert.ok(!isNoise('[Error - 6:59:09 PM] Server process exited with code 1.'));
+  assert.ok(!isNoise('[Error - 6:59:09 PM] Server process exited with signal SIGKILL.'));
+  assert.ok(!isNoise('12:00:00.000 INFO evaluated profile=project:coder'));
+});
+
+test('new profile: name checks, file under .insomnia/profiles, a template naming it', () => {
+  assert.equal(validateProfileName('qa'), undefined);
+  assert.match(validateProfileName('../x') ?? '', /letters/);
+  assert.match(validateProfileName('qa.nix') ?? '', /without \.nix/);
+  assert.equal(profileFile('/w/', 'qa'), '/w/.insomnia/profiles/qa.nix');
+  const t = profileTemplate('qa');
+  assert.match(t, /pod\.name = "qa";/);
+  assert.match(t, /name = "qa";/);
+  assert.match(t, /manifest = \{/, 'a marker the server takes for a profile');
+});
+
+test('package.json: no .toml claimed but profiles.toml, no Nix grammar, snippets parse', () => {
+  const langs = pkg.contributes.languages as { id: string; extensions?: string[]; filenames?: string[] }[];
+  assert.ok(!langs.some((l) => (l.extensions ?? []).includes('.toml')), 'a .toml extension is claimed');
+  assert.ok(!langs.some((l) => l.id === 'toml'), 'the toml language is contributed');
+  assert.deepEqual(langs.find((l) => l.id === 'insomnia-profiles')?.filenames, ['profiles.toml']);
+  const grammars = pkg.contributes.grammars as { language: string; scopeName: string }[];
+  assert.ok(!grammars.some((g) => g.language === 'nix' || g.scopeName === 'source.nix' || g.scopeName === 'source.toml'));
+  for (const s of pkg.contributes.snippets as { path: string }[]) {
+    const body = JSON.parse(fs.readFileSync(path.join(__dirname, '../../..', s.path), 'utf8'));
+    assert.ok(Object.keys(body).length >= 3);
+  }
+  const cmds = (pkg.contributes.commands as { command: string; title: string }[]).map((c) => c.title);
+  assert.ok(cmds.includes('Attach or Resume Pod…') && cmds.includes('New Profile…'));
 });
