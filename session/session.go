@@ -178,6 +178,9 @@ func (w *Session) newScheduler() *eval.Scheduler {
 		MaxConcurrent: set.Evaluation.MaxConcurrent,
 		Env:           set.EnvPolicy(),
 		OnStart:       w.onEvalStart,
+		// Pre-started Nix processes (killed with this scheduler: a settings
+		// or trust change replaces it, Close ends it).
+		Prestart: true,
 		// Readable in untrusted mode too: the builtin profiles and the library.
 		ResourcesDir: w.dirs.Resource,
 	}

@@ -105,6 +105,7 @@ func (s *Scheduler) Close() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.ev.Close()
 }
 
 // Running is the number of Nix evaluations running now.
