@@ -103,7 +103,7 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 	w.settleLocked(path)
 	w.mu.Unlock()
 	w.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
-		zap.Bool("cached", r.Cached), zap.Int("errors", out.Errors))
+		zap.Bool("cached", r.Cached), zap.Bool("prestarted", r.Prestarted), zap.Int("errors", out.Errors))
 	w.notifyStatus(path)
 	w.client.RefreshLenses()
 }

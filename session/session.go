@@ -322,9 +322,14 @@ func (w *Session) Changed(doc *Document, saved bool) {
 	case filepath.Ext(doc.Path) == ".nix" && tooLarge(doc.Text):
 		w.refuseLarge(doc)
 	case filepath.Ext(doc.Path) == ".nix":
-		f := w.parse(doc)
-		w.publishStatic(doc, f)
-		w.graph.setImports(doc.Path, importsOf(doc.Path, f))
+		// A save of the text the last change already analysed (the usual
+		// didChange, didSave pair) goes straight to Nix: its tree, static
+		// diagnostics and imports are those of that change.
+		if f := w.parsedTree(doc.Path); !saved || f == nil || !bytes.Equal(f.Src, doc.Text) {
+			f = w.parse(doc)
+			w.publishStatic(doc, f)
+			w.graph.setImports(doc.Path, importsOf(doc.Path, f))
+		}
 		if !w.isStarted() {
 			return
 		}

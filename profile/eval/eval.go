@@ -226,7 +226,7 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, deps []st
 
 	pl := e.plan(path, resDir, trusted)
 	start := time.Now()
-	o, err := e.runPlan(ctx, pl, stdin, e.freshnessDeps(path, deps, wrapper))
+	o, warm, err := e.runPlan(ctx, pl, stdin, e.freshnessDeps(path, deps, wrapper))
 	if err != nil {
 		return Result{Failure: fail(KindBadRequest, "cannot prepare the restricted evaluation: "+err.Error())}
 	}
@@ -238,7 +238,7 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, deps []st
 			r.Failure.Message = sandboxHint(r.Failure.Message)
 		}
 	}
-	r.Duration = time.Since(start)
+	r.Duration, r.Prestarted = time.Since(start), warm
 	r.Deps = readDeps(o.stderr, wrapper)
 	e.noteDeps(path, r.Deps)
 	return r
@@ -262,27 +262,28 @@ func (e *Evaluator) plan(path, resDir string, trusted bool) procPlan {
 }
 
 // runPlan runs stdin through a pre-started process of pl, else a cold one,
-// and asks the pool for the next. err: the sandbox could not be made.
-func (e *Evaluator) runPlan(ctx context.Context, pl procPlan, stdin []byte, deps []string) (runOutcome, error) {
+// and asks the pool for the next; warm says which ran it. err: the sandbox
+// could not be made.
+func (e *Evaluator) runPlan(ctx context.Context, pl procPlan, stdin []byte, deps []string) (o runOutcome, warm bool, err error) {
 	if ctx.Err() != nil {
-		return runOutcome{stopped: stopCancelled, exitCode: -1}, nil
+		return runOutcome{stopped: stopCancelled, exitCode: -1}, false, nil
 	}
 	var c *child
 	if e.pool != nil {
 		c = e.pool.take(pl, deps)
 		defer e.pool.replenish(pl)
 	}
+	warm = c != nil
 	if c == nil {
-		var err error
 		if c, err = e.spawn(pl); err != nil {
 			var se sandboxError
 			if errors.As(err, &se) {
-				return runOutcome{}, se.err
+				return runOutcome{}, false, se.err
 			}
-			return runOutcome{startErr: err, exitCode: -1}, nil
+			return runOutcome{startErr: err, exitCode: -1}, false, nil
 		}
 	}
-	return c.finish(ctx, runSpec{stdin: stdin, timeout: e.opts.Timeout, onStart: e.pidHook}), nil
+	return c.finish(ctx, runSpec{stdin: stdin, timeout: e.opts.Timeout, onStart: e.pidHook}), warm, nil
 }
 
 // sandboxError: the untrusted child's folders could not be made.

@@ -211,21 +211,31 @@ func (p *pool) makeRoom(key string) bool {
 		p.mu.Lock()
 		pids := p.idlePidsLocked()
 		p.mu.Unlock()
-		used := int64(0)
-		for _, pid := range pids {
-			used += readPSS(pid)
-		}
-		est := int64(poolDefaultPSS)
-		if len(pids) > 0 && used > 0 {
-			est = used / int64(len(pids))
-		}
-		if len(pids) < poolMaxIdle && used+est <= poolMaxBytes {
+		if len(pids) < poolMaxIdle && p.fits(pids) {
 			return true
 		}
 		if !p.evictOldest(key) {
 			return false
 		}
 	}
+}
+
+// fits says whether one more process stays within poolMaxBytes beside
+// pids. Reading PSS costs about a millisecond of kernel time per process,
+// so it is skipped while even the default estimate fits.
+func (p *pool) fits(pids []int) bool {
+	if int64(len(pids)+1)*poolDefaultPSS <= poolMaxBytes {
+		return true
+	}
+	used := int64(0)
+	for _, pid := range pids {
+		used += readPSS(pid)
+	}
+	est := int64(poolDefaultPSS)
+	if used > 0 {
+		est = used / int64(len(pids))
+	}
+	return used+est <= poolMaxBytes
 }
 
 // evictOldest kills the idle process of the least recently used key other
