@@ -24,7 +24,9 @@ func (w *Session) Schedule(path string, immediate bool) {
 	if sched == nil || !w.mayEvaluate(path) {
 		return
 	}
-	text := w.docs.text(path)
+	// The text as it is now (buffer, else disk), so the Scheduler can see
+	// that an open of a profile the index is evaluating is the same run.
+	text := w.Text(path)
 	if tooLarge(text) {
 		return // its one diagnostic says so (refuseLarge)
 	}

@@ -28,8 +28,8 @@ type Evaluator struct {
 	version string       // Nix version, once known
 	probe   *versionCall // the `--version` probe in flight, if any
 	resDir  string
-	// lastDeps are the files Nix read for each profile last time (only
-	// with a pool: freshnessDeps).
+	// lastDeps are the files Nix read for each profile last time
+	// (freshnessDeps).
 	lastDeps map[string][]string
 
 	// pool holds pre-started Nix processes (nil: Options.Prestart off).
@@ -327,14 +327,15 @@ func (e *Evaluator) freshnessDeps(path string, deps []string, wrapper string) []
 	last := e.lastDeps[path]
 	e.mu.Unlock()
 	out := make([]string, 0, len(deps)+len(last)+1)
-	return append(append(append(out, deps...), last...), wrapper)
+	out = append(append(out, deps...), last...)
+	if wrapper != "" {
+		out = append(out, wrapper)
+	}
+	return out
 }
 
 // noteDeps remembers what Nix read for path (freshnessDeps).
 func (e *Evaluator) noteDeps(path string, deps []string) {
-	if e.pool == nil {
-		return
-	}
 	e.mu.Lock()
 	e.lastDeps[path] = deps
 	e.mu.Unlock()
