@@ -216,6 +216,13 @@ func (w *Session) Close() {
 	}
 	if sched != nil {
 		sched.Close() // kills and reaps every Nix process
+		st, ps := sched.Stats(), sched.Evaluator().PoolStats()
+		// The benchmark reads this line: MaxRunning is counted where the
+		// concurrency limit is enforced, so it is the authoritative count
+		// of Nix processes evaluating at once (idle pre-started ones apart).
+		w.log.Info("evaluation totals", zap.Int("started", st.Started), zap.Int("maxRunning", st.MaxRunning),
+			zap.Int("joined", st.Joined), zap.Int("cacheHits", st.CacheHits), zap.Int("prestartedHits", ps.Hits),
+			zap.Int("prestartedMisses", ps.Misses), zap.Int("prestartedStale", ps.Stale), zap.Int("prestartedSpawned", ps.Spawned))
 	}
 }
 

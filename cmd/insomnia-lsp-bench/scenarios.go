@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -309,7 +310,7 @@ func (b *bench) workspace() error {
 	if err != nil {
 		return err
 	}
-	defer p.Close(30 * time.Second)
+	defer b.evaluationTotals(p, "workspace")
 	stop := make(chan struct{})
 	sampled := make(chan sample, 1)
 	go sampleProc(p, stop, sampled)
@@ -390,6 +391,36 @@ func running(ps []lspproc.ProcInfo) []lspproc.ProcInfo {
 		}
 	}
 	return out
+}
+
+// evaluationTotals shuts the server down and reads its "evaluation
+// totals" log line: maxRunning is counted where the limit is enforced (a
+// pre-started process starting up is not evaluating, which /proc cannot
+// tell apart).
+func (b *bench) evaluationTotals(p *lspproc.Proc, name string) {
+	p.Close(30 * time.Second)
+	data, err := os.ReadFile(filepath.Join(b.tmp, name+".log"))
+	if err != nil {
+		b.fail(name+" totals", err)
+		return
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		var t struct {
+			Msg        string `json:"msg"`
+			MaxRunning int    `json:"maxRunning"`
+			Started    int    `json:"started"`
+			Hits       int    `json:"prestartedHits"`
+			Joined     int    `json:"joined"`
+		}
+		if json.Unmarshal([]byte(l), &t) != nil || t.Msg != "evaluation totals" {
+			continue
+		}
+		b.add(metric{Name: name + ": most Nix processes evaluating at once", Number: float64(t.MaxRunning),
+			Value:  fmt.Sprintf("%d (server count; %d runs, %d on a pre-started Nix, %d joined)", t.MaxRunning, t.Started, t.Hits, t.Joined),
+			Budget: fmt.Sprintf("≤ maxConcurrent %d", b.cfg.maxConcurrent), Met: met(t.MaxRunning <= b.cfg.maxConcurrent)})
+		return
+	}
+	b.fail(name+" totals", fmt.Errorf("no \"evaluation totals\" line in the server log"))
 }
 
 // evaluating drops pre-started Nix processes still blocked reading the
