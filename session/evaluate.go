@@ -24,7 +24,9 @@ func (w *Session) Schedule(path string, immediate bool) {
 	if sched == nil || !w.mayEvaluate(path) {
 		return
 	}
-	text := w.docs.text(path)
+	// The text as it is now (buffer, else disk), so the Scheduler can see
+	// that an open of a profile the index is evaluating is the same run.
+	text := w.Text(path)
 	if tooLarge(text) {
 		return // its one diagnostic says so (refuseLarge)
 	}
@@ -107,7 +109,7 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 	w.settleLocked(path)
 	w.mu.Unlock()
 	w.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
-		zap.Bool("cached", r.Cached), zap.Int("errors", out.Errors))
+		zap.Bool("cached", r.Cached), zap.Bool("prestarted", r.Prestarted), zap.Int("errors", out.Errors))
 	w.notifyStatus(path)
 	w.client.RefreshLenses()
 	w.client.RefreshInlayHints()

@@ -179,6 +179,9 @@ func (w *Session) newScheduler() *eval.Scheduler {
 		MaxConcurrent: set.Evaluation.MaxConcurrent,
 		Env:           set.EnvPolicy(),
 		OnStart:       w.onEvalStart,
+		// Pre-started Nix processes (killed with this scheduler: a settings
+		// or trust change replaces it, Close ends it).
+		Prestart: true,
 		// Readable in untrusted mode too: the builtin profiles and the library.
 		ResourcesDir: w.dirs.Resource,
 	}
@@ -214,6 +217,13 @@ func (w *Session) Close() {
 	}
 	if sched != nil {
 		sched.Close() // kills and reaps every Nix process
+		st, ps := sched.Stats(), sched.Evaluator().PoolStats()
+		// The benchmark reads this line: MaxRunning is counted where the
+		// concurrency limit is enforced, so it is the authoritative count
+		// of Nix processes evaluating at once (idle pre-started ones apart).
+		w.log.Info("evaluation totals", zap.Int("started", st.Started), zap.Int("maxRunning", st.MaxRunning),
+			zap.Int("joined", st.Joined), zap.Int("cacheHits", st.CacheHits), zap.Int("prestartedHits", ps.Hits),
+			zap.Int("prestartedMisses", ps.Misses), zap.Int("prestartedStale", ps.Stale), zap.Int("prestartedSpawned", ps.Spawned))
 	}
 }
 
@@ -316,8 +326,15 @@ func (w *Session) Changed(doc *Document, saved bool) {
 	case filepath.Ext(doc.Path) == ".nix" && tooLarge(doc.Text):
 		w.refuseLarge(doc)
 	case filepath.Ext(doc.Path) == ".nix":
-		f := w.parse(doc)
-		w.graph.setImports(doc.Path, importsOf(doc.Path, f))
+		// A save of the text the last change already parsed (the usual
+		// didChange, didSave pair) keeps that tree and its imports; the
+		// static checks run again, since some look at the disk (a missing
+		// profile library the user just created).
+		f := w.parsedTree(doc.Path)
+		if !saved || f == nil || !bytes.Equal(f.Src, doc.Text) {
+			f = w.parse(doc)
+			w.graph.setImports(doc.Path, importsOf(doc.Path, f))
+		}
 		w.publishStatic(doc, f, w.Ours(doc.Path))
 		if !w.isStarted() {
 			return

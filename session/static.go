@@ -14,6 +14,13 @@ func (w *Session) parse(doc *Document) *nixsyntax.File {
 	return f
 }
 
+// parsedTree is the latest parse of an open buffer, or nil.
+func (w *Session) parsedTree(path string) *nixsyntax.File {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.parsed[path]
+}
+
 // parsed returns the tree of an open buffer (parsing the file on disk when
 // it is not open), or nil.
 func (w *Session) Tree(path string) *nixsyntax.File {

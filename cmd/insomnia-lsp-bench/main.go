@@ -38,6 +38,8 @@ type config struct {
 	keep          bool
 	scenarios     string
 	logLevel      string
+	corpus        string
+	cliPairs      int
 }
 
 func parseFlags(args []string) (config, error) {
@@ -56,7 +58,9 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.wsTimeout, "workspace-timeout", 150*time.Second, "give up indexing the workspace after this")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (logs, generated files)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "the server's --log-level (logs are in the temporary folder; see -keep)")
-	fs.StringVar(&c.scenarios, "scenarios", "single,workspace", "which to run: single (one 1,000-line profile), workspace")
+	fs.StringVar(&c.scenarios, "scenarios", "single,cli,workspace", "which to run: single (one 1,000-line profile), cli (check --no-eval of a joined corpus), workspace")
+	fs.StringVar(&c.corpus, "corpus", "../shared/corpus/home-manager", "folder of .nix files the cli scenario joins into one")
+	fs.IntVar(&c.cliPairs, "cli-pairs", 11, "alternating (check, nix-instantiate --parse) pairs timed")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -107,7 +111,7 @@ func run(cfg config, stdout io.Writer) error {
 func (c config) describe() map[string]any {
 	return map[string]any{"lines": c.lines, "keystrokes": c.keystrokes, "typingGapMs": c.typingGap.Milliseconds(),
 		"evals": c.evals, "lookups": c.lookups, "burst": c.burst, "workspace": c.workspace,
-		"maxConcurrent": c.maxConcurrent}
+		"maxConcurrent": c.maxConcurrent, "corpus": c.corpus, "cliPairs": c.cliPairs}
 }
 
 type report struct {

@@ -54,6 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "serve":
 		return serve(args, stdin, stdout, stderr)
 	case "check":
+		defer cpuProfile()()
 		return check(args, stdout, stderr)
 	case "resolve":
 		return resolve(args, stdout, stderr)
@@ -89,18 +90,26 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer closeLog()
-	// INSOMNIA_LSP_CPUPROFILE=FILE writes a CPU profile of the whole session
-	// (for performance work with scripts/bench.sh).
-	if out := os.Getenv("INSOMNIA_LSP_CPUPROFILE"); out != "" {
-		if f, err := os.Create(out); err == nil {
-			_ = pprof.StartCPUProfile(f)
-			defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
-		}
-	}
+	defer cpuProfile()()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	cwd, _ := os.Getwd()
 	return lsp.Serve(ctx, stdioRW{stdin, stdout}, lsp.Options{Logger: logger, Version: version, Cwd: cwd})
+}
+
+// cpuProfile starts a CPU profile when INSOMNIA_LSP_CPUPROFILE=FILE is
+// set (performance work with scripts/bench.sh) and returns its stop.
+func cpuProfile() func() {
+	out := os.Getenv("INSOMNIA_LSP_CPUPROFILE")
+	if out == "" {
+		return func() {}
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return func() {}
+	}
+	_ = pprof.StartCPUProfile(f)
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }
 }
 
 // newLogger logs lines in the given format (logformat.go) to a file or stderr;

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,10 +24,16 @@ type Evaluator struct {
 	opts  Options
 	cache *Cache
 
-	mu      sync.Mutex
+	mu      sync.Mutex   // guards version, probe, resDir and lastDeps
 	version string       // Nix version, once known
 	probe   *versionCall // the `--version` probe in flight, if any
 	resDir  string
+	// lastDeps are the files Nix read for each profile last time
+	// (freshnessDeps).
+	lastDeps map[string][]string
+
+	// pool holds pre-started Nix processes (nil: Options.Prestart off).
+	pool *pool
 
 	// pidHook, when set (tests), sees the pid of every Nix evaluation.
 	pidHook func(pid int)
@@ -35,7 +42,11 @@ type Evaluator struct {
 // NewEvaluator applies the defaults to opts. It runs nothing yet.
 func NewEvaluator(opts Options) *Evaluator {
 	opts = opts.withDefaults()
-	return &Evaluator{opts: opts, cache: NewCache(opts.CacheCount, opts.CacheBytes)}
+	e := &Evaluator{opts: opts, cache: NewCache(opts.CacheCount, opts.CacheBytes), lastDeps: map[string][]string{}}
+	if opts.Prestart {
+		e.pool = newPool(e.spawn)
+	}
+	return e
 }
 
 // Cache is the evaluator's result cache (for stats and tests).
@@ -88,7 +99,7 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 		}
 		defer release()
 	}
-	r = e.run(ctx, req.Path, text, resDir, trusted)
+	r = e.run(ctx, req.Path, text, req.Deps, resDir, trusted)
 	if r.cacheable() {
 		e.cache.put(key, r, dg)
 	}
@@ -205,39 +216,20 @@ func (e *Evaluator) NixVersion(ctx context.Context) (string, error) {
 // run evaluates text as the profile at path. The text goes to Nix on stdin
 // as the wrapper's argument, with cwd = the profile's folder, so relative
 // imports resolve as they would from the file. Nix reads big text from a
-// pipe, never from argv.
-func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir string, trusted bool) Result {
+// pipe, never from argv. With a pool, a pre-started Nix of the same plan
+// takes the text when none of deps changed since it started.
+func (e *Evaluator) run(ctx context.Context, path string, text []byte, deps []string, resDir string, trusted bool) Result {
 	wrapper := filepath.Join(resDir, filepath.FromSlash(WrapperFile))
 	prefix := "(import " + nixString(wrapper) + ") (\n"
 	stdin := make([]byte, 0, len(prefix)+len(text)+3)
 	stdin = append(append(append(stdin, prefix...), text...), "\n) \"insomnia-lsp:end\"\n"...)
 
-	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
-		"--log-format", "internal-json"}
-	// Trusted: the policy's environment (an allow-list in the server, all
-	// of it in the CLI); untrusted: the pared-down one, inside the sandbox.
-	env := childEnv(false)
-	if trusted {
-		env = e.opts.Env.environ()
-	}
-	if !trusted {
-		allowed := append([]string{filepath.Dir(path), resDir, e.opts.ResourcesDir}, e.opts.Roots...)
-		argv = append(append(argv, restrictArgs(allowed)...), sandboxArgs()...)
-		sb, err := newSandbox()
-		if err != nil {
-			return Result{Failure: fail(KindBadRequest, "cannot prepare the restricted evaluation: "+err.Error())}
-		}
-		defer sb.remove()
-		env = sb.env(env)
-	}
-	argv = append(argv, "-")
-
+	pl := e.plan(path, resDir, trusted)
 	start := time.Now()
-	// exec resolves Program with the server's PATH, not env's: the
-	// sandbox's empty PATH hides every other program from Nix only.
-	o := run(ctx, runSpec{argv: argv, dir: filepath.Dir(path), env: env, stdin: stdin,
-		timeout: e.opts.Timeout, maxStdout: e.opts.MaxStdout, maxStderr: e.opts.MaxStderr,
-		memLimit: e.opts.MemoryLimit, onStart: e.pidHook})
+	o, warm, err := e.runPlan(ctx, pl, stdin, e.freshnessDeps(path, deps, wrapper))
+	if err != nil {
+		return Result{Failure: fail(KindBadRequest, "cannot prepare the restricted evaluation: "+err.Error())}
+	}
 	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)
 	r := e.interpret(o, sm)
 	if !trusted {
@@ -246,9 +238,123 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, resDir st
 			r.Failure.Message = sandboxHint(r.Failure.Message)
 		}
 	}
-	r.Duration = time.Since(start)
+	r.Duration, r.Prestarted = time.Since(start), warm
 	r.Deps = readDeps(o.stderr, wrapper)
+	e.noteDeps(path, r.Deps)
 	return r
+}
+
+// plan is the fixed part of a profile's Nix process. Trusted: the
+// policy's environment (an allow-list in the server, all of it in the
+// CLI); untrusted: the pared-down one, inside a sandbox, restricted.
+func (e *Evaluator) plan(path, resDir string, trusted bool) procPlan {
+	argv := []string{e.opts.Program, "--eval", "--strict", "--json", "--show-trace", "-v",
+		"--log-format", "internal-json"}
+	env := childEnv(false)
+	if trusted {
+		env = e.opts.Env.environ()
+	} else {
+		allowed := append([]string{filepath.Dir(path), resDir, e.opts.ResourcesDir}, e.opts.Roots...)
+		argv = append(append(argv, restrictArgs(allowed)...), sandboxArgs()...)
+	}
+	return procPlan{argv: append(argv, "-"), dir: filepath.Dir(path), env: env, sandboxed: !trusted,
+		memLimit: e.opts.MemoryLimit, maxStdout: e.opts.MaxStdout, maxStderr: e.opts.MaxStderr}
+}
+
+// runPlan runs stdin through a pre-started process of pl, else a cold one,
+// and asks the pool for the next; warm says which ran it. err: the sandbox
+// could not be made.
+func (e *Evaluator) runPlan(ctx context.Context, pl procPlan, stdin []byte, deps []string) (o runOutcome, warm bool, err error) {
+	if ctx.Err() != nil {
+		return runOutcome{stopped: stopCancelled, exitCode: -1}, false, nil
+	}
+	var c *child
+	if e.pool != nil {
+		c = e.pool.take(pl, deps)
+		defer e.pool.replenish(pl)
+	}
+	warm = c != nil
+	if c == nil {
+		if c, err = e.spawn(pl); err != nil {
+			var se sandboxError
+			if errors.As(err, &se) {
+				return runOutcome{}, false, se.err
+			}
+			return runOutcome{startErr: err, exitCode: -1}, false, nil
+		}
+	}
+	return c.finish(ctx, runSpec{stdin: stdin, timeout: e.opts.Timeout, onStart: e.pidHook}), warm, nil
+}
+
+// sandboxError: the untrusted child's folders could not be made.
+type sandboxError struct{ err error }
+
+func (s sandboxError) Error() string { return s.err.Error() }
+
+// spawn starts pl's process, blocked on its stdin. An untrusted one gets
+// its own sandbox, removed once it has been reaped. exec resolves Program
+// with the server's PATH, not env's: the sandbox's empty PATH hides every
+// other program from Nix only.
+func (e *Evaluator) spawn(pl procPlan) (*child, error) {
+	env := pl.env
+	var sb *sandbox
+	if pl.sandboxed {
+		var err error
+		if sb, err = newSandbox(); err != nil {
+			return nil, sandboxError{err}
+		}
+		env = sb.env(env)
+	}
+	c, err := startChild(runSpec{argv: pl.argv, dir: pl.dir, env: env, memLimit: pl.memLimit,
+		maxStdout: pl.maxStdout, maxStderr: pl.maxStderr}, true)
+	if err != nil {
+		if sb != nil {
+			sb.remove()
+		}
+		return nil, err
+	}
+	if sb != nil {
+		c.cleanup = sb.remove
+	}
+	return c, nil
+}
+
+// freshnessDeps are the files a pre-started process must not be older
+// than: the request's import closure, what Nix read last time for this
+// profile, and our wrapper.
+func (e *Evaluator) freshnessDeps(path string, deps []string, wrapper string) []string {
+	e.mu.Lock()
+	last := e.lastDeps[path]
+	e.mu.Unlock()
+	out := make([]string, 0, len(deps)+len(last)+1)
+	out = append(append(out, deps...), last...)
+	if wrapper != "" {
+		out = append(out, wrapper)
+	}
+	return out
+}
+
+// noteDeps remembers what Nix read for path (freshnessDeps).
+func (e *Evaluator) noteDeps(path string, deps []string) {
+	e.mu.Lock()
+	e.lastDeps[path] = deps
+	e.mu.Unlock()
+}
+
+// Close kills the pre-started processes and waits until they are reaped.
+// Evaluations still running are not affected (the Scheduler kills those).
+func (e *Evaluator) Close() {
+	if e.pool != nil {
+		e.pool.close()
+	}
+}
+
+// PoolStats are the pre-started processes' counters (zero without a pool).
+func (e *Evaluator) PoolStats() PoolStats {
+	if e.pool == nil {
+		return PoolStats{}
+	}
+	return e.pool.Stats()
 }
 
 // FunctionMessage is Nix's own error for a top-level function (what
@@ -352,4 +458,12 @@ func nixString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// IdlePids lists the pre-started processes waiting now (for tests).
+func (e *Evaluator) IdlePids() []int {
+	if e.pool == nil {
+		return nil
+	}
+	return e.pool.idlePids()
 }

@@ -50,6 +50,9 @@ type Options struct {
 	// CacheCount and CacheBytes bound the result cache.
 	CacheCount int
 	CacheBytes int64
+	// Prestart keeps pre-started Nix processes (pool.go), so an evaluation
+	// pays no Nix start-up; whoever owns the Evaluator must Close it.
+	Prestart bool
 	// OnStart, if set, is called (from a Scheduler goroutine) when a Nix
 	// process starts for key; the matching end is the onResult call. The LSP
 	// layer uses it to begin $/progress.

@@ -43,6 +43,8 @@ type Result struct {
 	Deps []string
 	// Cached says the result came from the cache, not a new Nix run.
 	Cached bool
+	// Prestarted says a pre-started Nix (pool.go) ran it.
+	Prestarted bool
 	// Depth, when set, is how deep the value Nix printed nested: deeper
 	// than MaxArtifactDepth, so Artifact holds it cut there.
 	Depth int

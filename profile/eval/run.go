@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -51,50 +52,127 @@ type runOutcome struct {
 // group, so helpers Nix may start go with it, and Wait always runs, so no
 // zombie is left.
 func run(ctx context.Context, spec runSpec) runOutcome {
+	if ctx.Err() != nil {
+		return runOutcome{stopped: stopCancelled, exitCode: -1}
+	}
+	c, err := startChild(spec, spec.stdin != nil)
+	if err != nil {
+		return runOutcome{startErr: err, exitCode: -1}
+	}
+	return c.finish(ctx, spec)
+}
+
+// child is a started process: its group's killer, its captured output, and
+// exited, closed once it has been reaped. A pre-started Nix (pool.go) is a
+// child that waits on its stdin pipe until finish writes the profile.
+type child struct {
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser // nil: stdin is /dev/null
+	k       *killer
+	out     *capWriter
+	errw    *capWriter
+	started time.Time
+	exited  chan struct{}
+	waitErr error  // set before exited is closed
+	cleanup func() // runs once the process is reaped (sandbox removal)
+}
+
+// startChild starts spec's process in its own group, with a pipe for stdin
+// when pipeStdin (else /dev/null). A goroutine reaps it whenever it ends,
+// so a killed idle child never stays a zombie.
+func startChild(spec runSpec, pipeStdin bool) (*child, error) {
 	cmd := exec.Command(spec.argv[0], spec.argv[1:]...)
 	cmd.Dir = spec.dir
 	cmd.Env = spec.env
-	if spec.stdin != nil {
-		cmd.Stdin = bytes.NewReader(spec.stdin)
-	}
 	// Pdeathsig: if this server dies, the kernel kills Nix too (no orphans).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	// Pipes held open by a stray grandchild must not block Wait forever.
 	cmd.WaitDelay = time.Second
 
-	k := &killer{}
-	out := &capWriter{limit: spec.maxStdout, name: "stdout", onCap: k.capHit}
-	errw := &capWriter{limit: spec.maxStderr, name: "stderr", onCap: k.capHit}
-	cmd.Stdout, cmd.Stderr = out, errw
-
-	if ctx.Err() != nil {
-		return runOutcome{stopped: stopCancelled, exitCode: -1}
+	c := &child{cmd: cmd, k: &killer{}, exited: make(chan struct{})}
+	c.out = &capWriter{limit: spec.maxStdout, name: "stdout", onCap: c.k.capHit}
+	c.errw = &capWriter{limit: spec.maxStderr, name: "stderr", onCap: c.k.capHit}
+	cmd.Stdout, cmd.Stderr = c.out, c.errw
+	if pipeStdin {
+		var err error
+		if c.stdin, err = cmd.StdinPipe(); err != nil {
+			return nil, err
+		}
 	}
+	c.started = time.Now()
 	if err := cmd.Start(); err != nil {
-		return runOutcome{startErr: err, exitCode: -1}
+		return nil, err
 	}
-	k.arm(cmd.Process.Pid)
+	c.k.arm(cmd.Process.Pid)
 	limitMemory(cmd.Process.Pid, spec.memLimit)
-	if spec.onStart != nil {
-		spec.onStart(cmd.Process.Pid)
+	go func() {
+		c.waitErr = cmd.Wait()
+		close(c.exited)
+	}()
+	return c, nil
+}
+
+// alive reports whether the child has not exited yet.
+func (c *child) alive() bool {
+	select {
+	case <-c.exited:
+		return false
+	default:
+		return true
 	}
+}
 
-	done := make(chan struct{})
-	go k.watch(ctx, spec.timeout, done)
-	err := cmd.Wait()
-	close(done)
+// kill ends an unused child's group, waits until it is reaped and cleans up.
+func (c *child) kill() {
+	c.k.killGroup()
+	<-c.exited
+	c.done()
+}
+
+// done runs the cleanup once.
+func (c *child) done() {
+	if c.cleanup != nil {
+		c.cleanup()
+		c.cleanup = nil
+	}
+}
+
+// finish hands the child spec.stdin, waits for it under spec's timeout and
+// ctx, and returns what happened. The limits count from here, not from the
+// start of a pre-started child.
+func (c *child) finish(ctx context.Context, spec runSpec) runOutcome {
+	if spec.onStart != nil {
+		spec.onStart(c.cmd.Process.Pid)
+	}
+	go c.k.watch(ctx, spec.timeout, c.exited)
+	if c.stdin != nil {
+		go func() {
+			// A write error means Nix ended (or was killed) early; its exit
+			// status says why.
+			_, _ = c.stdin.Write(spec.stdin)
+			_ = c.stdin.Close()
+		}()
+	}
+	<-c.exited
 	// Anything left in the group (the leader is gone) goes too.
-	k.killGroup()
+	c.k.killGroup()
+	c.done()
+	return c.outcome()
+}
 
-	o := runOutcome{stdout: out.bytes(), stderr: errw.bytes(), exitCode: cmd.ProcessState.ExitCode()}
-	o.stopped, o.cappedStream = k.result()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+// outcome reads a reaped child.
+func (c *child) outcome() runOutcome {
+	ps := c.cmd.ProcessState
+	o := runOutcome{stdout: c.out.bytes(), stderr: c.errw.bytes(), exitCode: ps.ExitCode()}
+	o.stopped, o.cappedStream = c.k.result()
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		o.signal = ws.Signal()
 	} else if o.stopped == stopTimeout {
 		// Nix finished on its own just as the timer fired: keep its result.
 		o.stopped = stopNone
 	}
 	var ee *exec.ExitError
+	err := c.waitErr
 	if err != nil && !errors.As(err, &ee) && o.stopped == stopNone && !errors.Is(err, exec.ErrWaitDelay) {
 		o.startErr = err
 	}

@@ -1,7 +1,9 @@
 package eval
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -29,12 +31,15 @@ type slot struct {
 	gen     uint64 // bumped by every Submit and Cancel
 	timer   *time.Timer
 	cancel  context.CancelFunc // of the evaluation in flight, if any
+	running *Request           // the request in flight, if any
+	since   time.Time          // when it was submitted
 	deliver sync.Mutex         // one onResult at a time per key, in order
 }
 
 // Stats count what the Scheduler did, for tests, benchmarks and logs.
 type Stats struct {
 	Submitted  int // Submit calls
+	Joined     int // Submits of the request already in flight (no new run)
 	Started    int // Nix evaluations started (cache hits excluded)
 	CacheHits  int // results served from the cache
 	Delivered  int // onResult calls
@@ -70,6 +75,12 @@ func (s *Scheduler) Submit(key string, req Request, immediate bool) {
 		return
 	}
 	s.stats.Submitted++
+	if sl := s.keys[key]; sl != nil && s.sameInFlightLocked(sl, req) {
+		// Opening a profile the workspace index is evaluating, or a save
+		// of the text in flight: that run's result is this one's.
+		s.stats.Joined++
+		return
+	}
 	sl := s.stopLocked(key)
 	gen := sl.gen
 	if immediate {
@@ -105,6 +116,7 @@ func (s *Scheduler) Close() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.ev.Close()
 }
 
 // Running is the number of Nix evaluations running now.
@@ -136,14 +148,38 @@ func (s *Scheduler) stopLocked(key string) *slot {
 	}
 	if sl.cancel != nil {
 		sl.cancel()
-		sl.cancel = nil
+		sl.cancel, sl.running = nil, nil
 	}
 	return sl
 }
 
+// sameInFlightLocked says whether req is the request sl is evaluating now,
+// with no file it depends on changed since that run was submitted.
+func (s *Scheduler) sameInFlightLocked(sl *slot, req Request) bool {
+	r := sl.running
+	if sl.cancel == nil || r == nil || r.Path != req.Path || r.Restricted != req.Restricted ||
+		!bytes.Equal(r.Text, req.Text) || r.Text == nil || !slices.Equal(r.Deps, req.Deps) ||
+		!sameOverlays(r.Overlays, req.Overlays) {
+		return false
+	}
+	return !changedSince(s.ev.freshnessDeps(req.Path, req.Deps, ""), sl.since)
+}
+
+func sameOverlays(a, b map[string][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !bytes.Equal(v, w) {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *Scheduler) startLocked(key string, sl *slot, gen uint64, req Request) {
 	ctx, cancel := context.WithCancel(context.Background())
-	sl.cancel = cancel
+	sl.cancel, sl.running, sl.since = cancel, &req, time.Now()
 	sl.timer = nil
 	s.wg.Add(1)
 	go s.work(ctx, cancel, key, sl, gen, req)
@@ -196,7 +232,7 @@ func (s *Scheduler) deliver(key string, sl *slot, gen uint64, r Result) {
 	s.mu.Lock()
 	current := sl.gen == gen && !s.closed
 	if current {
-		sl.cancel = nil
+		sl.cancel, sl.running = nil, nil
 		s.stats.Delivered++
 	}
 	s.mu.Unlock()

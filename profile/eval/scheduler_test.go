@@ -166,3 +166,33 @@ func TestImportChangeReevaluates(t *testing.T) {
 		t.Fatalf("deps %v", rs[1].Deps)
 	}
 }
+
+// TestSameRequestInFlightRunsOnce: submitting the request already being
+// evaluated (a profile opened while the workspace index evaluates it)
+// starts no second Nix and delivers one result; a different text still
+// supersedes it.
+func TestSameRequestInFlightRunsOnce(t *testing.T) {
+	opts := testOptions(t)
+	started := make(chan string, 10)
+	opts.OnStart = func(key string) { started <- key }
+	s, c, _ := newTestScheduler(t, opts)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "p.nix", "")
+	// About a second of work, so the second Submit finds it in flight.
+	slow := "{ v = builtins.foldl' (a: i: builtins.foldl' (b: j: b + 1) a (builtins.genList (x: x) 1000)) 0 (builtins.genList (x: x) 1000); }\n"
+	s.Submit(path, Request{Path: path, Text: []byte(slow)}, true)
+	<-started
+	s.Submit(path, Request{Path: path, Text: []byte(slow)}, false)
+	c.wait(t, 1)
+	if st := s.Stats(); st.Started != 1 || st.Joined != 1 || st.Delivered != 1 {
+		t.Fatalf("same request in flight ran again: %+v", st)
+	}
+	s.Submit(path, Request{Path: path, Text: []byte(busyLoop)}, true)
+	<-started
+	s.Submit(path, Request{Path: path, Text: []byte("{ v = 2; }\n")}, true)
+	c.wait(t, 1)
+	rs := c.results(path)
+	if st := s.Stats(); st.Started != 3 || string(rs[len(rs)-1].Artifact) != `{"v":2}` {
+		t.Fatalf("a new text did not supersede the running one: %+v, %s", st, rs[len(rs)-1].Artifact)
+	}
+}
