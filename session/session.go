@@ -284,7 +284,8 @@ func (w *Session) EvaluateAll() {
 	seen := map[string]bool{}
 	for _, reg := range w.registries() {
 		for _, e := range reg.Entries {
-			p := filepath.Clean(e.Path)
+			// A folder entry is its default.nix, as `nix eval --file` reads it.
+			p := filepath.Clean(registry.NixFile(e.Path))
 			if seen[p] {
 				continue
 			}

@@ -51,9 +51,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 	var diags []diagnostics.Diagnostic
 	n := 0
 	for _, g := range groups {
-		ds, count := runCheck(ctx, g, opts, readableDirs(cwd, opts.paths))
+		ds, checked := runCheck(ctx, g, opts, readableDirs(cwd, opts.paths))
 		diags = append(diags, ds...)
-		n += count
+		n += len(checked)
 	}
 	out := newPrinter(cwd).convert(diags)
 	if err := writeFormat(stdout, opts.format, out, cwd); err != nil {

@@ -68,8 +68,8 @@ func registryRoot(path, cwd string) string {
 }
 
 // runCheck runs one headless session over a group and returns its
-// diagnostics and how many profiles (files, with --no-eval) it checked.
-func runCheck(ctx context.Context, g checkGroup, o checkOptions, readable []string) ([]diagnostics.Diagnostic, int) {
+// diagnostics and the profiles (files, with --no-eval) it checked.
+func runCheck(ctx context.Context, g checkGroup, o checkOptions, readable []string) ([]diagnostics.Diagnostic, []string) {
 	sess := session.New(session.Options{Cwd: g.root, Headless: true, Lazy: true, NoEval: o.noEval, Readable: readable,
 		Timeout: o.timeout})
 	defer sess.Close()
@@ -91,9 +91,9 @@ func runCheck(ctx context.Context, g checkGroup, o checkOptions, readable []stri
 		out = append(out, sess.Diagnostics(f)...)
 	}
 	if o.noEval {
-		return out, len(sess.Parsed())
+		return out, sess.Parsed()
 	}
-	return out, len(sess.Evaluated())
+	return out, sess.Evaluated()
 }
 
 // cliSettings are the session settings of a check run: no debounce (the
