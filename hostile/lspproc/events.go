@@ -57,7 +57,7 @@ type Status struct {
 const keepPublishes = 4096
 
 type events struct {
-	mu       sync.Mutex
+	mu       sync.Mutex // guards every field below
 	changed  chan struct{}
 	pubs     map[string][]Publish
 	seq      map[string]int

@@ -60,7 +60,7 @@ type Proc struct {
 	stdin  io.WriteCloser
 	waited chan struct{}
 	state  *os.ProcessState
-	waitMu sync.Mutex
+	waitMu sync.Mutex // guards state (set once the child is reaped)
 
 	rw          *pipeRW
 	watch       *needleWatch
@@ -69,7 +69,7 @@ type Proc struct {
 	ev          *events
 	frames      *frameMeter
 	versions    map[string]int32
-	vmu         sync.Mutex
+	vmu         sync.Mutex // guards versions
 }
 
 // Start launches `insomnia-lsp serve` and connects to it.
@@ -189,7 +189,7 @@ func (p *Proc) OutputBytes() int64 { return p.watch.total() }
 // (each of which is one Write).
 type pipeRW struct {
 	io.Reader
-	mu sync.Mutex
+	mu sync.Mutex // serialises Write on w
 	w  io.WriteCloser
 }
 

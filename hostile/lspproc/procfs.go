@@ -135,7 +135,7 @@ func (p *Proc) Memory() (rssKB, hwmKB int64, err error) {
 // needleWatch scans output streams for forbidden strings without keeping
 // the output: each stream keeps only a tail as long as the longest needle.
 type needleWatch struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // guards hits, n and the streams' tails
 	needles []string
 	maxLen  int
 	hits    map[string]bool

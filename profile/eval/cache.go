@@ -13,7 +13,7 @@ import (
 // Cache holds finished results, least recently used first out, bounded by
 // count and by bytes. Safe for concurrent use.
 type Cache struct {
-	mu       sync.Mutex
+	mu       sync.Mutex // guards every field below
 	maxCount int
 	maxBytes int64
 	bytes    int64

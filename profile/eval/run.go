@@ -193,7 +193,7 @@ func limitMemory(pid int, limit uint64) {
 
 // killer kills one process group once and remembers the first reason.
 type killer struct {
-	mu     sync.Mutex
+	mu     sync.Mutex // guards pgid, reason and stream
 	pgid   int
 	reason stopReason
 	stream string
@@ -256,7 +256,7 @@ func (k *killer) watch(ctx context.Context, timeout time.Duration, done <-chan s
 // capWriter keeps at most limit bytes; going over calls onCap (which kills
 // the child) and drops the rest.
 type capWriter struct {
-	mu     sync.Mutex
+	mu     sync.Mutex // guards buf and capped (stdout and stderr copiers write concurrently)
 	buf    bytes.Buffer
 	limit  int64
 	name   string

@@ -20,7 +20,7 @@ type Scheduler struct {
 	sem      chan struct{}
 	wg       sync.WaitGroup
 
-	mu     sync.Mutex
+	mu     sync.Mutex // guards keys, closed and stats
 	keys   map[string]*slot
 	closed bool
 	stats  Stats
