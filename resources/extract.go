@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Extract writes fsys to parent/resources-<hash> atomically: it fills a
@@ -18,6 +19,24 @@ func Extract(fsys fs.FS, parent string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return extractTo(fsys, parent, sum)
+}
+
+// bundledHash is the content hash of FS, computed once: FS is embedded in
+// the binary and never changes, so this is a constant known late.
+var bundledHash = sync.OnceValues(func() (string, error) { return hashFS(FS) })
+
+// ExtractBundled is Extract of the embedded FS, hashing it only once per
+// process: a present directory costs one stat.
+func ExtractBundled(parent string) (string, error) {
+	sum, err := bundledHash()
+	if err != nil {
+		return "", err
+	}
+	return extractTo(FS, parent, sum)
+}
+
+func extractTo(fsys fs.FS, parent, sum string) (string, error) {
 	dest := filepath.Join(parent, "resources-"+sum)
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		return dest, nil

@@ -2,16 +2,9 @@ package registry
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
-	"sync"
 
 	"github.com/insomnia-lsp/insomnia-lsp/resources"
-)
-
-var (
-	bundledMu  sync.Mutex // guards bundledDir (the embedded resources are the same for every session)
-	bundledDir string
 )
 
 // BundledResources extracts the embedded resources (nix/, schema/) into
@@ -20,23 +13,11 @@ var (
 // directory is complete and current, so it is reused (and re-created if a
 // cache cleaner removed it while the server runs).
 func BundledResources() (string, error) {
-	bundledMu.Lock()
-	defer bundledMu.Unlock()
-	if bundledDir != "" {
-		if fi, err := os.Stat(bundledDir); err == nil && fi.IsDir() {
-			return bundledDir, nil
-		}
-	}
 	cache, err := cacheDir(EnvFromOS)
 	if err != nil {
 		return "", err
 	}
-	dir, err := resources.Extract(resources.FS, filepath.Join(cache, "insomnia-lsp"))
-	if err != nil {
-		return "", err
-	}
-	bundledDir = dir
-	return dir, nil
+	return resources.ExtractBundled(filepath.Join(cache, "insomnia-lsp"))
 }
 
 // cacheDir is $XDG_CACHE_HOME, else $HOME/.cache.
