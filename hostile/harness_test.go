@@ -122,10 +122,7 @@ func start(t *testing.T, o caseOpts) *hcase {
 	if o.setup != nil {
 		o.setup(c.root, c.home)
 	}
-	settings := map[string]any{"evaluation": map[string]any{"timeoutMs": timeoutMs}}
-	for k, v := range o.settings {
-		settings[k] = v
-	}
+	settings := caseSettings(o)
 	env := append([]string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(c.home, "config"),
 		"INSOMNIA_DATA_DIR=" + filepath.Join(c.home, "data"), "INSOMNIA_RUNTIME_DIR=" + filepath.Join(c.home, "run")}, o.env...)
 	if o.envFn != nil {
@@ -308,4 +305,22 @@ func (c *hcase) finish() {
 			t.Errorf("forbidden text in the server log: %.80q", n)
 		}
 	}
+}
+
+// caseSettings are the case's settings over the suite's: a 2 s timeout, and
+// no pre-started Nix processes, so "no Nix process left" means no
+// evaluation left running (the pool has its own case, TestPrestartedPool).
+func caseSettings(o caseOpts) map[string]any {
+	eval := map[string]any{"timeoutMs": timeoutMs, "prestart": false}
+	settings := map[string]any{}
+	for k, v := range o.settings {
+		settings[k] = v
+	}
+	if own, ok := settings["evaluation"].(map[string]any); ok {
+		for k, v := range own {
+			eval[k] = v
+		}
+	}
+	settings["evaluation"] = eval
+	return settings
 }

@@ -116,10 +116,7 @@ func startAt(t *testing.T, root string, o caseOpts) *hcase {
 	for _, d := range []string{"config", "data", "run"} {
 		mkdir(t, filepath.Join(c.home, d))
 	}
-	settings := map[string]any{"evaluation": map[string]any{"timeoutMs": timeoutMs}}
-	for k, v := range o.settings {
-		settings[k] = v
-	}
+	settings := caseSettings(o)
 	env := []string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(c.home, "config"),
 		"INSOMNIA_DATA_DIR=" + filepath.Join(c.home, "data"), "INSOMNIA_RUNTIME_DIR=" + filepath.Join(c.home, "run")}
 	p, err := lspproc.Start(lspproc.Options{Binary: binary, Args: []string{"--log-file", c.logFile, "--log-level", "debug"},

@@ -151,7 +151,7 @@ start_code_server() {
   PATH="$WORK/bin:$PATH" INSOMNIA_HOME="$WORK/home" INSOMNIA_POD_COMMAND="$WORK/bin/insomnia-pod" \
     setsid node "$entry" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry \
     --disable-update-check --extensions-dir "$WORK/ext" \
-    --user-data-dir "$WORK/ud" "$WORK/repo/examples" >"$ART/code-server.log" 2>&1 </dev/null &
+    --user-data-dir "$WORK/ud" "$WORK/repo" >"$ART/code-server.log" 2>&1 </dev/null &
   CS_PID=$!
   for _ in $(seq 120); do
     curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
@@ -201,7 +201,9 @@ POS=$(broken_position)
 [[ -n $POS ]] || fail_setup "nix-instantiate found no error in broken.nix"
 log "nix reports broken.nix at $POS"
 set +e
-E2E_URL="http://127.0.0.1:$PORT/?folder=$WORK/repo/examples" E2E_WS="$WORK/repo/examples" \
+# The repository root is the workspace folder (as users open it); the
+# examples project lives in its examples/ folder (E2E_WS: where its files are).
+E2E_URL="http://127.0.0.1:$PORT/?folder=$WORK/repo" E2E_WS="$WORK/repo/examples" \
   E2E_HOME="$WORK/home" E2E_UD="$WORK/ud" E2E_ART="$ART" E2E_CRASH_SERVER="$WORK/bin/crashing-insomnia-lsp" E2E_BROKEN_POS="$POS" \
   node "$EXT_DIR/test/e2e/e2e.mjs"
 rc=$?

@@ -18,6 +18,9 @@ type Settings struct {
 		// PassEnv names variables passed to a trusted evaluation besides
 		// eval.AllowedEnv (a "*" suffix is a prefix).
 		PassEnv []string `json:"passEnv"`
+		// Prestart keeps a few Nix processes started ahead of need (nil:
+		// on); false trades speed for no idle processes.
+		Prestart *bool `json:"prestart"`
 	} `json:"evaluation"`
 	// Trust is not a setting: it comes from initializationOptions only
 	// (see trust.go), so a repository's settings file cannot grant it.
@@ -111,3 +114,6 @@ func (w *Session) Roots() []string {
 func (s Settings) EnvPolicy() eval.EnvPolicy {
 	return eval.EnvPolicy{Extra: s.Evaluation.PassEnv}
 }
+
+// prestart says whether evaluations use pre-started Nix processes.
+func (s Settings) prestart() bool { return s.Evaluation.Prestart == nil || *s.Evaluation.Prestart }

@@ -181,7 +181,7 @@ func (w *Session) newScheduler() *eval.Scheduler {
 		OnStart:       w.onEvalStart,
 		// Pre-started Nix processes (killed with this scheduler: a settings
 		// or trust change replaces it, Close ends it).
-		Prestart: true,
+		Prestart: set.prestart(),
 		// Readable in untrusted mode too: the builtin profiles and the library.
 		ResourcesDir: w.dirs.Resource,
 	}

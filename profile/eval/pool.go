@@ -160,14 +160,26 @@ func changedSince(files []string, t time.Time) bool {
 // key has one, was not used lately, or the limits are reached.
 func (p *pool) replenish(plan procPlan) {
 	key := plan.key()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed || p.idle[key] != nil || p.starting[key] || time.Since(p.lastUse[key]) > poolIdleFor {
-		return
+	for {
+		p.mu.Lock()
+		if p.closed || p.idle[key] != nil || p.starting[key] || time.Since(p.lastUse[key]) > poolIdleFor {
+			p.mu.Unlock()
+			return
+		}
+		// Processes starting count toward the bound too: six keys used at
+		// once must not start six Nix processes and kill two afterwards.
+		if len(p.idle)+len(p.starting) < poolMaxIdle {
+			p.starting[key] = true
+			p.wg.Add(1)
+			go p.start(key, plan)
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
+		if !p.evictOldest(key) {
+			return // the bound is taken by processes still starting
+		}
 	}
-	p.starting[key] = true
-	p.wg.Add(1)
-	go p.start(key, plan)
 }
 
 // start spawns, makes room and files the process as idle.
