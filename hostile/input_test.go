@@ -83,8 +83,11 @@ func TestBinaryGarbageAndInvalidUTF8(t *testing.T) {
 	for i := 0; len(garbage) < cap(garbage); i++ {
 		garbage = append(garbage, byte(i*131+i/7)) // every byte value, invalid UTF-8 included
 	}
-	// On disk, for Nix and discovery.
-	disk := write(t, filepath.Join(c.root, "garbage.nix"), "let lib = import "+lib(t)+" { }; in lib.mkProfile {\n"+string(garbage)+"\n}\n")
+	// On disk, for Nix and discovery. Inside a project's .insomnia folder:
+	// the server's features are for profiles and files there (garbage is
+	// not recognisably a profile; elsewhere it would get nothing at all).
+	write(t, filepath.Join(c.root, ".insomnia", "profiles.toml"), "")
+	disk := write(t, filepath.Join(c.root, ".insomnia", "profiles", "garbage.nix"), "let lib = import "+lib(t)+" { }; in lib.mkProfile {\n"+string(garbage)+"\n}\n")
 	// In the editor, byte for byte inside the JSON string (encoding/json
 	// would replace invalid UTF-8, a real client may not).
 	body := fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":%q,"languageId":"nix","version":1,"text":"`,
