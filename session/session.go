@@ -290,9 +290,6 @@ func (w *Session) EvaluateAll() {
 				continue
 			}
 			seen[p] = true
-			if w.docs.get(p) != nil {
-				continue // an open buffer is scheduled by Changed, with the editor's text
-			}
 			if text := w.Text(p); text != nil {
 				w.graph.setImports(p, importsOf(p, nixsyntax.Parse(text)))
 				w.Schedule(p, false)

@@ -1,0 +1,48 @@
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"go.lsp.dev/uri"
+)
+
+// An open registry profile is still evaluated when the scheduler is
+// replaced (a settings change right after the editor opened it, as Neovim's
+// first didChangeConfiguration does): the workspace index must not skip
+// open buffers, whose debounced evaluation died with the old scheduler.
+func TestOpenProfileEvaluatedAcrossSchedulerRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real Nix, a 400 ms debounce")
+	}
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\np = \"profiles/p.nix\"\n")
+	path := mustWrite(t, filepath.Join(dir, ".insomnia", "profiles", "p.nix"), "{ manifest = { pod.name = \"p\"; }; }\n")
+	w := headlessSession(t, dir)
+	w.opts.Headless = false // editor-like: debounced evaluations
+	w.MergeSettings([]byte(`{"evaluation":{"debounceMs":400}}`))
+	w.RestartScheduler()
+	text, _ := os.ReadFile(path)
+	w.Open(NewDocument(uri.File(path), 1, text))
+	w.RestartScheduler() // within the debounce: the open's evaluation is dropped with the old scheduler
+	deadline := time.Now().Add(30 * time.Second)
+	for !w.hasResult(path) {
+		if time.Now().After(deadline) {
+			t.Fatal("the open profile was never evaluated after the scheduler restart")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func mustWrite(t *testing.T, path, text string) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
