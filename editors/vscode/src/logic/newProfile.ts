@@ -39,3 +39,19 @@ export function profileTemplate(name: string): string {
 }
 `;
 }
+
+// projectFor is the project a new profile joins: the nearest folder at or
+// above the active file (inside the workspace folder) holding
+// .insomnia/profiles.toml, else the workspace folder itself (a repository
+// opened at its root keeps its profiles beside the file being edited).
+export function projectFor(active: string | undefined, folder: string, exists: (p: string) => boolean): string {
+  const root = folder.replace(/[\\/]+$/, '');
+  if (!active || !active.startsWith(root + '/')) return root;
+  let dir = active.replace(/\/[^/]*$/, '');
+  while (dir.length >= root.length) {
+    if (exists(`${dir}/.insomnia/profiles.toml`)) return dir;
+    if (dir === root) break;
+    dir = dir.replace(/\/[^/]*$/, '');
+  }
+  return root;
+}

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import { attachTerminal, firstObject, launchSpec, resolveOnPath, spawnArgs, validatePodName } from '../logic/pods';
 import { driftSummary, podPickItems, podProgressTitle, profilePickItems } from '../logic/status';
 import { Commands, PodInfo, PodResult, SetDefaultResult } from '../logic/types';
-import { profileFile, profileTemplate, validateProfileName } from '../logic/newProfile';
+import { profileFile, profileTemplate, projectFor, validateProfileName } from '../logic/newProfile';
 import { ManifestView } from './manifestView';
 import { ProfileStatusUI } from './profileStatus';
 
@@ -191,7 +191,9 @@ export class CommandHandlers {
       validateInput: (v) => (v === '' ? undefined : validateProfileName(v)),
     });
     if (!name) return;
-    const file = vscode.Uri.file(profileFile(folder.uri.fsPath, name));
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const project = projectFor(active?.scheme === 'file' ? active.fsPath : undefined, folder.uri.fsPath, fs.existsSync);
+    const file = vscode.Uri.file(profileFile(project, name));
     if (await exists(file)) throw new Error(`${vscode.workspace.asRelativePath(file)} already exists: choose another name`);
     await vscode.workspace.fs.writeFile(file, Buffer.from(profileTemplate(name), 'utf8'));
     await vscode.window.showTextDocument(file);

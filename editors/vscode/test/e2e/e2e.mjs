@@ -402,6 +402,9 @@ async function steps() {
   });
 
   await check('new-profile-command', async () => {
+    // The workspace is the repository root: the new profile joins the project
+    // of the file being edited (examples/).
+    await openFile('.insomnia/profiles/coder.nix');
     await runCommand('Insomnia: New Profile…');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });

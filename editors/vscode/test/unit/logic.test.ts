@@ -8,7 +8,7 @@ import { attachTerminal, spawnArgs, validatePodName, firstObject, resolveOnPath,
 import { driftSummary, languageStatus, podAction, podPickItems, podProgressTitle, profileLabel, profilePickItems, statusBarText } from '../../src/logic/status';
 import { isRegistryFile, persistPlan, unsavedMessage } from '../../src/logic/persist';
 import { isNoise } from '../../src/logic/logFilter';
-import { profileFile, profileTemplate, validateProfileName } from '../../src/logic/newProfile';
+import { profileFile, profileTemplate, projectFor, validateProfileName } from '../../src/logic/newProfile';
 import { manifestPath, renderManifest } from '../../src/logic/manifest';
 import { CrashCounter } from '../../src/logic/crash';
 
@@ -312,4 +312,13 @@ test('package.json: no .toml claimed but profiles.toml, no Nix grammar, snippets
   }
   const cmds = (pkg.contributes.commands as { command: string; title: string }[]).map((c) => c.title);
   assert.ok(cmds.includes('Attach or Resume Pod…') && cmds.includes('New Profile…'));
+});
+
+test('new profile: joins the project of the active file, else the workspace folder', () => {
+  const projects = new Set(['/repo/examples/.insomnia/profiles.toml']);
+  const exists = (p: string) => projects.has(p);
+  assert.equal(projectFor('/repo/examples/.insomnia/profiles/coder.nix', '/repo', exists), '/repo/examples');
+  assert.equal(projectFor('/repo/README.md', '/repo', exists), '/repo');
+  assert.equal(projectFor(undefined, '/repo', exists), '/repo');
+  assert.equal(projectFor('/elsewhere/x.nix', '/repo', exists), '/repo');
 });
