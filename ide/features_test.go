@@ -129,13 +129,14 @@ func TestLenses(t *testing.T) {
 		errs      int
 		want      []string
 	}{
-		{"unlisted, 2 errors", false, false, 2, []string{"profile: path:/ws/p.nix", "Add to project profiles", "Spawn pod (fix 2 errors first)", "1 pod: coder-1 (stopped) — Resume"}},
+		{"unlisted, 2 errors", false, false, 2, []string{"profile: path:p.nix", "Add to project profiles", "Spawn pod (fix 2 errors first)", "1 pod: coder-1 (stopped) — Resume"}},
 		{"listed, ready", true, false, 0, []string{"profile: project:coder", "Set as default", "Spawn pod", "1 pod: coder-1 (stopped) — Resume"}},
 		{"untrusted: no spawn", true, true, 0, []string{"profile: project:coder", "Set as default", "1 pod: coder-1 (stopped) — Resume"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src, path, _ := load(t, text)
-			src.reg = &registry.Registry{}
+			// An unlisted profile is named relative to its project folder.
+			src.reg = &registry.Registry{ProjectFile: "/ws/.insomnia/profiles.toml"}
 			if tc.listed {
 				src.reg.Entries = []registry.Entry{{Source: "project", Name: "coder", Path: path}}
 			}

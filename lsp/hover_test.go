@@ -120,7 +120,7 @@ func TestHoverManifestEqualsNixPlusBuiltinDefaults(t *testing.T) {
 		w, _ := json.MarshalIndent(want, "", " ")
 		t.Errorf("hover manifest differs from Nix's + defaults\n got: %s\nwant: %s", g, w)
 	}
-	for _, part := range []string{"path:" + e.profile, "sha256:", "evaluated in"} {
+	for _, part := range []string{"`path:hover.nix`", "sha256:", "evaluated in"} {
 		if !strings.Contains(h, part) {
 			t.Errorf("profile hover lacks %q:\n%s", part, h)
 		}

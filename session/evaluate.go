@@ -80,7 +80,10 @@ func (w *Session) onEvalStart(path string) {
 	st.Evaluating = true
 	w.mu.Unlock()
 	w.notifyStatus(path)
-	w.client.ProgressBegin(path, "Evaluating "+w.QualifiedName(path))
+	// The Spawn lens says "evaluating…" now: without this refresh it kept
+	// the previous result's title ("fix 1 error first") for as long as Nix ran.
+	w.client.RefreshLenses()
+	w.client.ProgressBegin(path, "Evaluating "+w.Name(path).Display)
 }
 
 // onEvalResult turns a finished evaluation into diagnostics (on the profile
@@ -237,5 +240,5 @@ func (w *Session) Status(path string) Status {
 	st, _ := w.Profile(path)
 	r, n := st.Readiness(), w.Name(path)
 	return Status{Path: path, URI: string(uri.File(path)), QualifiedName: n.Qualified,
-		IsDefault: n.Default, State: r.Word(), Message: r.Detail}
+		DisplayName: n.Display, IsDefault: n.Default, State: r.Word(), Message: r.Detail}
 }

@@ -76,8 +76,8 @@ func TestVerifyReportsDrift(t *testing.T) {
 		t.Errorf("verification = %+v\nwant message %q", v, want)
 	}
 	pods := ListPods(e.data, e.runtime)
-	title := DriftTitle("coder-3", v.Diffs)
-	if !strings.HasPrefix(title, "coder-3 drifted: model.ref: ") || LensTitle(pods) != "1 pod: coder-3 (idle) — Attach" {
+	title := DriftTitle(pods[0], v.Diffs)
+	if title != "coder-3 drifted (1 field) — Attach" || LensTitle(pods) != "1 pod: coder-3 (idle) — Attach" {
 		t.Errorf("drift title %q, lens %q", title, LensTitle(pods))
 	}
 }
