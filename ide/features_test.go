@@ -34,6 +34,12 @@ func TestCompletion(t *testing.T) {
 		{"keys of a set", "compaction = { $0 };", []string{"worker_max_turns"}, "worker_max_turns"},
 		{"enum values, quoted", "permissions = { default_action = $0 };", []string{"ask", "allow", "deny"}, `"ask"`},
 		{"auth through the lib variable", "model.auth = $0;", []string{`lib.secrets.ref "github"`}, `lib.secrets.ref "github"`},
+		{"right after a dot", "manifest = { worker.$0 };", []string{"reasoning", "max_turns"}, "reasoning"},
+		{"right after a dot, no set yet", "manifest.worker.$0", []string{"reasoning"}, "reasoning"},
+		{"right after a dot, nothing after", "manifest = {\n worker.$0", []string{"reasoning"}, "reasoning"},
+		{"enum after = and a space", "manifest.worker.reasoning = $0", []string{"high", "low"}, `"high"`},
+		{"right after a dot, above another binding", "manifest = {\n    worker.$0\n    model.ref = \"a\";\n  };", []string{"reasoning"}, "reasoning"},
+		{"boolean after =", "manifest.session.record_event_trace = $0", []string{"true", "false"}, "true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := "-- p.nix --\nlet lib = import ./l.nix { }; in\nlib.mkProfile {\n  " + tc.text + "\n}\n"
