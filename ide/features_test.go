@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
@@ -159,5 +160,41 @@ func TestLenses(t *testing.T) {
 				t.Errorf("pods lens command %+v (untrusted %v): untrusted lenses are labels", last.Command, tc.untrusted)
 			}
 		})
+	}
+}
+
+// An empty file in .insomnia/ completes to a whole profile: a snippet with
+// placeholders (and its plain form) importing the vendored library and
+// scoped to the project folder.
+func TestCompletionNewProfileTemplate(t *testing.T) {
+	src, path, pos := load(t, "-- .insomnia/profiles/qa.nix --\n\n  $0\n")
+	cs := Completions(src, path, pos)
+	if len(cs) != 1 || cs[0].Label != "insomnia profile" {
+		t.Fatalf("completions of an empty profile file: %q", labels(cs))
+	}
+	c := cs[0]
+	for _, want := range []string{"import ../lib/profile-lib.nix { }", `name = "qa";`, `pod.name = "qa";`,
+		`target = "../.."; permission = "read";`} {
+		if !strings.Contains(c.Insert, want) {
+			t.Errorf("plain template lacks %q:\n%s", want, c.Insert)
+		}
+	}
+	if strings.Contains(c.Insert, "$") || nixsyntax.Parse([]byte(c.Insert)).HasSyntaxErrors() {
+		t.Errorf("plain template is not plain Nix:\n%s", c.Insert)
+	}
+	if !strings.Contains(c.Snippet, `name = "${1:qa}";`) || !strings.Contains(c.Snippet, "${5|read,write|}") {
+		t.Errorf("snippet lacks its placeholders:\n%s", c.Snippet)
+	}
+	if c.Range.Start != (diagnostics.Pos{}) || c.Range.End != pos {
+		t.Errorf("template range %+v: want the blank text up to the cursor", c.Range)
+	}
+	for name, archive := range map[string]string{
+		"outside .insomnia": "-- tools/qa.nix --\n$0\n",
+		"not empty":         "-- .insomnia/qa.nix --\n{ $0 }\n",
+	} {
+		src, path, pos := load(t, archive)
+		if cs := Completions(src, path, pos); slices.Contains(labels(cs), "insomnia profile") {
+			t.Errorf("%s: template offered", name)
+		}
 	}
 }

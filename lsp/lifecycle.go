@@ -19,6 +19,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.sess.SetRoots(roots)
 	s.noteClientCaps(p)
 	s.inlayRefresh.Store(inlayRefreshSupported(p.Capabilities))
+	s.snippets.Store(snippetSupported(p.Capabilities))
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
