@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
@@ -94,10 +95,13 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
-		return nil, fmt.Errorf("cannot start pod %s from %s: %s", name, tgt.label, secrets.Redact(err.Error()))
+		err = fmt.Errorf("cannot start pod %s from %s: %s", name, tgt.label, secrets.Redact(err.Error()))
+		s.log.Info(err.Error())
+		return nil, err
 	}
 	pr.end("ready")
 	msg, warnings := verifySpawn(data, ready, tgt, out, warnings)
+	s.log.Info(msg, zap.Strings("warnings", warnings))
 	s.announce(msg, warnings)
 	return spawnResult{PodName: ready.PodName, Socket: ready.Socket, Attach: spawn.AttachCommand(ready.PodName),
 		Message: msg, Warnings: warnings}, nil
@@ -237,10 +241,13 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
-		return nil, fmt.Errorf("cannot resume pod %s: %s", pod.Name, secrets.Redact(err.Error()))
+		err = fmt.Errorf("cannot resume pod %s: %s", pod.Name, secrets.Redact(err.Error()))
+		s.log.Info(err.Error())
+		return nil, err
 	}
 	pr.end("ready")
 	msg := resumeMessage(pod, ready, drift)
+	s.log.Info(msg)
 	s.showMessage(ide.Pick(len(drift) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), msg)
 	return resumeResult{PodName: ready.PodName, Socket: ready.Socket, Attach: spawn.AttachCommand(ready.PodName),
 		Message: msg, Drift: drift}, nil

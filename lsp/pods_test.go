@@ -160,10 +160,10 @@ func TestPodsSpawnListResume(t *testing.T) {
 	if res.PodName != "coder" || strings.Join(res.Attach, " ") != "insomnia --pod coder" || res.Socket == "" {
 		t.Errorf("spawn result %+v", res)
 	}
-	if !strings.Contains(res.Message, "pod coder started from project:coder; snapshot matches preview (sha256 ") || len(res.Warnings) != 0 {
+	if !strings.Contains(res.Message, "pod coder started from project:coder; the pod got the manifest shown here (sha256 ") || len(res.Warnings) != 0 {
 		t.Errorf("spawn message %q warnings %q", res.Message, res.Warnings)
 	}
-	if !hasMessage(c, "snapshot matches preview") {
+	if !hasMessage(c, "the pod got the manifest shown here") {
 		t.Errorf("no showMessage with the verification: %q", c.Messages())
 	}
 	if !hasProgress(c, "Starting pod coder") {
@@ -288,7 +288,7 @@ func TestPodsDrift(t *testing.T) {
 			t.Errorf("drift said more than once: %q", m)
 		}
 	}
-	if !hasMessage(c, "pod dr started from project:coder; snapshot differs from preview in 1 field(s): model.ref") {
+	if !hasMessage(c, "pod dr started from project:coder; the pod's manifest differs from the one shown here in 1 field: model.ref") {
 		t.Errorf("no drift warning shown: %q", c.Messages())
 	}
 	row, _ := podNamed(listPods(t, c, ""), "dr")
@@ -404,7 +404,7 @@ func TestPodsSpawnPathProfile(t *testing.T) {
 		t.Fatalf("spawn lens %+v", sp)
 	}
 	res := mustCommand[spawnRes](t, c, "insomnia.spawnPod", map[string]string{"profile": sp.Arg["uri"], "name": "scout"})
-	if !strings.Contains(res.Message, "pod scout started from "+loose+"; snapshot matches preview") {
+	if !strings.Contains(res.Message, "pod scout started from "+loose+"; the pod got the manifest shown here") {
 		t.Errorf("spawn message %q warnings %q", res.Message, res.Warnings)
 	}
 	rows := listPods(t, c, sp.Arg["uri"])
@@ -461,7 +461,7 @@ func TestPodsBothStoreLayouts(t *testing.T) {
 		if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": l.name}, &res); err != nil {
 			t.Fatalf("%s spawn: %v", l.layout, err)
 		}
-		if !strings.Contains(res.Message, "snapshot matches preview") {
+		if !strings.Contains(res.Message, "the pod got the manifest shown here") {
 			t.Errorf("%s spawn: %q", l.layout, res.Message)
 		}
 	}

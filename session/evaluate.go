@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"go.lsp.dev/uri"
@@ -109,11 +110,32 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 	st.diagFiles = files
 	w.settleLocked(path)
 	w.mu.Unlock()
-	w.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
-		zap.Bool("cached", r.Cached), zap.Int("errors", out.Errors))
+	w.logEvaluation(path, r, out)
 	w.notifyStatus(path)
 	w.client.RefreshLenses()
 	w.client.RefreshInlayHints()
+}
+
+// logEvaluation writes the one info line of an evaluation, readable as it
+// stands: "evaluated project:coder in 43 ms: ok" (or "2 errors", "nix error").
+func (w *Session) logEvaluation(path string, r eval.Result, out *check.Outcome) {
+	result := "ok"
+	switch st := (ProfileState{Latest: out}).Readiness(); st.Reason {
+	case NixFailed:
+		result = "nix error"
+	case HasErrors:
+		result = fmt.Sprintf("%d errors", st.Errors)
+		if st.Errors == 1 {
+			result = "1 error"
+		}
+	case Unresolved:
+		result = "the manifest does not resolve"
+	}
+	if r.Cached {
+		result += " (cached)"
+	}
+	w.log.Info(fmt.Sprintf("evaluated %s in %d ms: %s", w.Name(path).Display, r.Duration.Milliseconds(), result),
+		zap.String("profile", path), zap.Duration("took", r.Duration), zap.Int("errors", out.Errors))
 }
 
 // checkProfile is what check.Result needs to know about a profile.

@@ -68,11 +68,7 @@ func DriftTitle(p Pod, diffs []FieldDiff) string {
 	if len(diffs) == 0 {
 		return ""
 	}
-	n := "1 field"
-	if len(diffs) != 1 {
-		n = fmt.Sprintf("%d fields", len(diffs))
-	}
-	title := fmt.Sprintf("%s drifted (%s)", p.Name, n)
+	title := fmt.Sprintf("%s drifted (%s)", p.Name, plural(len(diffs), "field"))
 	if a := p.Action(); a != "" {
 		title += " — " + a
 	}
