@@ -48,10 +48,12 @@ func capabilities() protocol.ServerCapabilities {
 		CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{
 			protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource,
 		}},
-		CodeLensProvider:       &protocol.CodeLensOptions{},
-		InlayHintProvider:      protocol.Boolean(true),
-		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands()},
-		Workspace:              workspaceCapabilities(),
+		CodeLensProvider:  &protocol.CodeLensOptions{},
+		InlayHintProvider: protocol.Boolean(true),
+		// Through insomnia.formatting.command (formatting.go).
+		DocumentFormattingProvider: protocol.Boolean(true),
+		ExecuteCommandProvider:     protocol.ExecuteCommandOptions{Commands: serverCommands()},
+		Workspace:                  workspaceCapabilities(),
 	}
 }
 
