@@ -62,7 +62,7 @@ func podLenses(src Source, qualified, path string, lister PodLister, resume bool
 	}
 	out := []Lens{first}
 	for _, p := range pods {
-		if title := spawn.DriftTitle(p.Name, Drift(src, p)); title != "" {
+		if title := spawn.DriftTitle(p, Drift(src, p)); title != "" {
 			l := Lens{Title: title}
 			if resume {
 				l.Command = &Command{ClientResumePod, PodArg{Name: p.Name}}

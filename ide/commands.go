@@ -15,6 +15,9 @@ const (
 	CmdProfileStatus        = "insomnia.profileStatus"
 	CmdAddToProject         = "insomnia.addToProjectProfiles"
 	CmdPodSnapshot          = "insomnia.podSnapshot"
+	// CmdShowDrift lists the fields a pod's saved snapshot differs in from
+	// its profile today: the details the short drift lens leaves out.
+	CmdShowDrift = "insomnia.showDrift"
 
 	// Client-side commands: lenses use them because they need editor UI.
 	ClientSpawnPod  = "insomnia.client.spawnPod"

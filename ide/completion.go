@@ -25,9 +25,12 @@ const (
 	KindEnumMember CompletionKind = 20
 )
 
-// Completion is one proposal: Insert replaces Range.
+// Completion is one proposal: Insert replaces Range. Snippet, when set,
+// is the same text with placeholders (LSP snippet syntax), for clients
+// that support snippets.
 type Completion struct {
 	Label, Detail, Doc, Insert string
+	Snippet                    string
 	Kind                       CompletionKind
 	Range                      diagnostics.Range
 }
@@ -72,6 +75,9 @@ func nixCompletions(src Source, path string, pos diagnostics.Pos) []Completion {
 	f := nixTree(src, path)
 	if f == nil {
 		return nil
+	}
+	if t := templateCompletions(path, f.Src, pos); t != nil {
+		return t
 	}
 	off := f.Lines.Offset(pos)
 	if start, ok := nixsyntax.SecretIDAt(f, off); ok {

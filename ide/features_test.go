@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
@@ -34,6 +35,12 @@ func TestCompletion(t *testing.T) {
 		{"keys of a set", "compaction = { $0 };", []string{"worker_max_turns"}, "worker_max_turns"},
 		{"enum values, quoted", "permissions = { default_action = $0 };", []string{"ask", "allow", "deny"}, `"ask"`},
 		{"auth through the lib variable", "model.auth = $0;", []string{`lib.secrets.ref "github"`}, `lib.secrets.ref "github"`},
+		{"right after a dot", "manifest = { worker.$0 };", []string{"reasoning", "max_turns"}, "reasoning"},
+		{"right after a dot, no set yet", "manifest.worker.$0", []string{"reasoning"}, "reasoning"},
+		{"right after a dot, nothing after", "manifest = {\n worker.$0", []string{"reasoning"}, "reasoning"},
+		{"enum after = and a space", "manifest.worker.reasoning = $0", []string{"high", "low"}, `"high"`},
+		{"right after a dot, above another binding", "manifest = {\n    worker.$0\n    model.ref = \"a\";\n  };", []string{"reasoning"}, "reasoning"},
+		{"boolean after =", "manifest.session.record_event_trace = $0", []string{"true", "false"}, "true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := "-- p.nix --\nlet lib = import ./l.nix { }; in\nlib.mkProfile {\n  " + tc.text + "\n}\n"
@@ -129,13 +136,14 @@ func TestLenses(t *testing.T) {
 		errs      int
 		want      []string
 	}{
-		{"unlisted, 2 errors", false, false, 2, []string{"profile: path:/ws/p.nix", "Add to project profiles", "Spawn pod (fix 2 errors first)", "1 pod: coder-1 (stopped) — Resume"}},
+		{"unlisted, 2 errors", false, false, 2, []string{"profile: path:p.nix", "Add to project profiles", "Spawn pod (fix 2 errors first)", "1 pod: coder-1 (stopped) — Resume"}},
 		{"listed, ready", true, false, 0, []string{"profile: project:coder", "Set as default", "Spawn pod", "1 pod: coder-1 (stopped) — Resume"}},
 		{"untrusted: no spawn", true, true, 0, []string{"profile: project:coder", "Set as default", "1 pod: coder-1 (stopped) — Resume"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src, path, _ := load(t, text)
-			src.reg = &registry.Registry{}
+			// An unlisted profile is named relative to its project folder.
+			src.reg = &registry.Registry{ProjectFile: "/ws/.insomnia/profiles.toml"}
 			if tc.listed {
 				src.reg.Entries = []registry.Entry{{Source: "project", Name: "coder", Path: path}}
 			}
@@ -152,5 +160,41 @@ func TestLenses(t *testing.T) {
 				t.Errorf("pods lens command %+v (untrusted %v): untrusted lenses are labels", last.Command, tc.untrusted)
 			}
 		})
+	}
+}
+
+// An empty file in .insomnia/ completes to a whole profile: a snippet with
+// placeholders (and its plain form) importing the vendored library and
+// scoped to the project folder.
+func TestCompletionNewProfileTemplate(t *testing.T) {
+	src, path, pos := load(t, "-- .insomnia/profiles/qa.nix --\n\n  $0\n")
+	cs := Completions(src, path, pos)
+	if len(cs) != 1 || cs[0].Label != "insomnia profile" {
+		t.Fatalf("completions of an empty profile file: %q", labels(cs))
+	}
+	c := cs[0]
+	for _, want := range []string{"import ../lib/profile-lib.nix { }", `name = "qa";`, `pod.name = "qa";`,
+		`target = "../.."; permission = "read";`} {
+		if !strings.Contains(c.Insert, want) {
+			t.Errorf("plain template lacks %q:\n%s", want, c.Insert)
+		}
+	}
+	if strings.Contains(c.Insert, "$") || nixsyntax.Parse([]byte(c.Insert)).HasSyntaxErrors() {
+		t.Errorf("plain template is not plain Nix:\n%s", c.Insert)
+	}
+	if !strings.Contains(c.Snippet, `name = "${1:qa}";`) || !strings.Contains(c.Snippet, "${5|read,write|}") {
+		t.Errorf("snippet lacks its placeholders:\n%s", c.Snippet)
+	}
+	if c.Range.Start != (diagnostics.Pos{}) || c.Range.End != pos {
+		t.Errorf("template range %+v: want the blank text up to the cursor", c.Range)
+	}
+	for name, archive := range map[string]string{
+		"outside .insomnia": "-- tools/qa.nix --\n$0\n",
+		"not empty":         "-- .insomnia/qa.nix --\n{ $0 }\n",
+	} {
+		src, path, pos := load(t, archive)
+		if cs := Completions(src, path, pos); slices.Contains(labels(cs), "insomnia profile") {
+			t.Errorf("%s: template offered", name)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/internal/markdown"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 	"github.com/insomnia-lsp/insomnia-lsp/session"
@@ -38,6 +39,9 @@ func HoverAt(src Source, path string, pos diagnostics.Pos) (Hover, bool) {
 		return Hover{}, false
 	}
 	off := f.Lines.Offset(pos)
+	if text, r, ok := secretIDHover(src, f, off); ok {
+		return Hover{text, &r}, true
+	}
 	if fn, r, ok := libFunctionAt(f, off); ok {
 		return Hover{libFunctionDoc(fn), &r}, true
 	}
@@ -59,27 +63,87 @@ func HoverAt(src Source, path string, pos diagnostics.Pos) (Hover, bool) {
 	return Hover{Markdown: profileHover(src, st)}, true
 }
 
-// profileHover is the whole-profile view: name, status, hash and manifest.
+// profileHover is the whole-profile view: name, status, hash and manifest,
+// one blank line between parts and none where a part is empty.
 func profileHover(src Source, st session.ProfileState) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "**profile** %s · %s\n\n", markdown.Code(name(src, st.Path).Label()), st.Status())
-	b.WriteString(statusNote(st))
+	parts := []string{fmt.Sprintf("**profile** %s · %s", markdown.Code(name(src, st.Path).Label()), st.Status()),
+		statusNote(st)}
 	shown := st.LastGood
-	if shown == nil {
-		return b.String()
+	if shown != nil {
+		snap := "none (the manifest does not resolve)"
+		if shown.Hash != "" {
+			snap = "`sha256:" + shown.Hash + "`"
+		}
+		text, cut := ManifestText(shown, HoverManifestBytes)
+		parts = append(parts, fmt.Sprintf("snapshot %s · evaluated in %d ms at %s", snap, shown.Duration.Milliseconds(),
+			shown.Finished.Format("15:04:05")), markdown.Block("json", text), defaultsNote(shown), TruncatedNote(cut))
 	}
-	snap := "none (the manifest does not resolve)"
-	if shown.Hash != "" {
-		snap = "`sha256:" + shown.Hash + "`"
+	var b strings.Builder
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			if b.Len() > 0 {
+				b.WriteString("\n\n")
+			}
+			b.WriteString(p)
+		}
 	}
-	fmt.Fprintf(&b, "\n\nsnapshot %s · evaluated in %d ms at %s\n\n", snap, shown.Duration.Milliseconds(),
-		shown.Finished.Format("15:04:05"))
-	text, cut := ManifestText(shown, HoverManifestBytes)
-	b.WriteString(markdown.Block("json", text) + "\n")
-	if note := TruncatedNote(cut); note != "" {
-		b.WriteString("\n" + note + "\n")
+	return b.String() + "\n"
+}
+
+// builtinDefaults are the fields the display manifest fills when the
+// profile leaves them out (contract §2.3, manifest.Display), by pointer.
+func builtinDefaults() map[string]float64 {
+	return map[string]float64{
+		"/manifest/worker/tool_output/default_max_bytes": manifest.DefaultToolOutputMaxBytes,
+		"/manifest/worker/file_upload/max_bytes":         manifest.DefaultFileUploadMaxBytes,
 	}
-	return b.String()
+}
+
+// defaultsNote names the fields shown that the profile did not write: a
+// builtin default whose value is the default and that Nix placed nowhere.
+// Without a position map nothing can be told apart, and nothing is said.
+func defaultsNote(o *check.Outcome) string {
+	if len(o.Positions) == 0 {
+		return ""
+	}
+	var from []string
+	for ptr, def := range builtinDefaults() {
+		segs := splitPointer(strings.TrimPrefix(ptr, "/manifest/"))
+		v, ok := displayValue(o.Display, segs)
+		if _, set := o.Positions[ptr]; !set && ok && v == fmt.Sprint(def) {
+			from = append(from, markdown.Code(strings.Join(segs, ".")))
+		}
+	}
+	if len(from) == 0 {
+		return ""
+	}
+	slices.Sort(from)
+	return "from defaults (not written by the profile): " + strings.Join(from, ", ")
+}
+
+// secretIDHover says, on the id of a `secrets.ref "id"`, whether the
+// secret store has that id (the server knows ids, never values).
+func secretIDHover(src Source, f *nixsyntax.File, off int) (string, diagnostics.Range, bool) {
+	for _, ref := range nixsyntax.SecretRefs(f) {
+		r := ref.Range
+		if off < f.Lines.Offset(r.Start) || off > f.Lines.Offset(r.End) {
+			continue
+		}
+		head := "**secret** " + markdown.Code(ref.ID) + " · "
+		ids := src.SecretIDs()
+		switch {
+		case ids == nil:
+			return head + "the secret store could not be read, so the id is not checked", r, true
+		case slices.Contains(ids, ref.ID):
+			return head + "in the secret store (the value stays there)", r, true
+		}
+		known := make([]string, len(ids))
+		for i, id := range ids {
+			known[i] = markdown.Code(id)
+		}
+		return head + "not in the secret store (known ids: " + strings.Join(known, ", ") + ")", r, true
+	}
+	return "", diagnostics.Range{}, false
 }
 
 // statusNote says when what is shown is not the newest evaluation (pending
@@ -212,7 +276,7 @@ func attributeText(here string, mpath []string, st session.ProfileState) (string
 	if documented {
 		writeFieldDoc(&b, doc)
 	} else {
-		b.WriteString("\n\n_not a manifest field: upstream ignores it_")
+		b.WriteString("\n\n_not a manifest field: the runtime ignores it_")
 	}
 	if found {
 		b.WriteString("\n\nresolved value:\n" + markdown.Block("json", value))

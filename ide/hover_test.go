@@ -94,3 +94,40 @@ func TestHoverNotAProfile(t *testing.T) {
 		t.Errorf("hover in a file that is no profile: %q", h.Markdown)
 	}
 }
+
+// The whole-profile hover names the fields that come from the builtin
+// defaults (shown in the JSON, not written by the profile) and has no
+// empty lines beyond the one between parts.
+func TestHoverProfileMarksDefaults(t *testing.T) {
+	src, path, pos := load(t, "-- p.nix --\n$0lib.mkProfile { worker.file_upload.max_bytes = 1; }\n")
+	display := `{"worker":{"file_upload":{"max_bytes":1},"tool_output":{"default_max_bytes":65536}}}`
+	src.evaluated(path, display, 0, diagnostics.PosMap{
+		"/manifest/worker/file_upload/max_bytes": {File: path}})
+	h, _ := HoverAt(src, path, pos)
+	if !strings.Contains(h.Markdown, "from defaults (not written by the profile): `worker.tool_output.default_max_bytes`\n") ||
+		strings.Contains(h.Markdown, "`worker.file_upload.max_bytes`") {
+		t.Errorf("defaults not marked (or a written field marked):\n%s", h.Markdown)
+	}
+	if strings.Contains(h.Markdown, "\n\n\n") {
+		t.Errorf("hover has empty lines:\n%q", h.Markdown)
+	}
+}
+
+// On a secret id the hover says whether the store has it.
+func TestHoverSecretID(t *testing.T) {
+	for _, tc := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"op/anthropic", "github"}, "**secret** `github` · in the secret store"},
+		{[]string{"op/anthropic"}, "**secret** `github` · not in the secret store (known ids: `op/anthropic`)"},
+		{nil, "the secret store could not be read"},
+	} {
+		src, path, pos := load(t, "-- p.nix --\nlet lib = import ./l.nix { }; in\nlib.mkProfile {\n  model.auth = lib.secrets.ref \"git$0hub\";\n}\n")
+		src.secretIDs = tc.ids
+		h, ok := HoverAt(src, path, pos)
+		if !ok || !strings.Contains(h.Markdown, tc.want) || h.Range == nil {
+			t.Errorf("ids %q: hover %q, want %q", tc.ids, h.Markdown, tc.want)
+		}
+	}
+}

@@ -2,9 +2,11 @@ package lsp_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -100,4 +102,53 @@ func BenchmarkCodeLens(b *testing.B) {
 			b.Fatalf("lenses %d, %v", len(ls), err)
 		}
 	}
+}
+
+// The Spawn lens follows every evaluation: the editor is asked to refresh
+// lenses when one starts (so a fixed error does not keep "fix 1 error
+// first" while Nix runs) and again when it ends, and a lens asked for
+// right after the fixing evaluation says "Spawn pod".
+func TestSpawnLensRefreshedWhenAnEvaluationStartsAndEnds(t *testing.T) {
+	e := newProfEnv(t)
+	c := e.start(t, nil)
+	good := e.profileNix("coder", "anthropic/claude-sonnet")
+	bad := strings.Replace(good, `worker.reasoning = "high";`, `worker.max_turns = "many";`, 1)
+	c.Open(e.coder(), bad)
+	awaitLens(t, c, e.coder(), "Spawn pod (fix 1 error first)")
+	c.Change(e.coder(), good)
+	awaitStatus(t, c, "project:coder", "ok")
+	if sp, _ := lensNamed(codeLenses(t, c, e.coder()), "Spawn pod"); sp.Title != "Spawn pod" {
+		t.Errorf("lens right after the fixing evaluation: %q", sp.Title)
+	}
+	// The notifications may still be on their way when the state says ok.
+	var seq string
+	c.Await("the ok status notification", func() bool {
+		seq = statusAndRefreshes(c, "coder.nix")
+		return strings.HasSuffix(seq, " ok") || strings.Contains(seq[max(strings.LastIndex(seq, "evaluating"), 0):], " ok ")
+	})
+	i := strings.LastIndex(seq, "evaluating")
+	j := i + strings.Index(seq[i:], " ok")
+	if !strings.Contains(seq[i:j], "refresh") {
+		t.Errorf("no lens refresh while the fixing evaluation ran: %s", seq)
+	}
+	c.Await("a lens refresh after the result", func() bool {
+		s := statusAndRefreshes(c, "coder.nix")
+		return strings.Contains(s[strings.LastIndex(s, " ok"):], "refresh")
+	})
+}
+
+// statusAndRefreshes is the file's status states and the lens refreshes,
+// in the order the editor received them ("evaluating refresh ok refresh").
+func statusAndRefreshes(c *lsptest.Client, base string) string {
+	var out []string
+	for _, n := range c.Notifications() {
+		var p struct{ URI, State string }
+		switch {
+		case n.Method == lsptest.MethodCodeLensRefresh:
+			out = append(out, "refresh")
+		case n.Method == "insomnia/evaluationStatus" && json.Unmarshal(n.Params, &p) == nil && strings.HasSuffix(p.URI, base):
+			out = append(out, p.State)
+		}
+	}
+	return strings.Join(out, " ")
 }

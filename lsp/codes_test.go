@@ -32,7 +32,7 @@ var codeCases = []codeCase{
 		body: "  pod.name = 42;\n  model.ref = \"anthropic/x\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"},
 	{code: "unknown-enum", line: 6, msg: "did you mean \"write\"",
 		body: okBody + "  scope.deny = [ { target = \"./x\"; permission = \"wirte\"; } ];\n"},
-	{code: "unknown-field", line: 6, msg: "upstream silently drops it",
+	{code: "unknown-field", line: 6, msg: "the runtime ignores it",
 		body: okBody + "  worker.reasonning = \"high\";\n"},
 	{code: "removed-field", line: 6, msg: "prune_protected_turns was removed",
 		body: okBody + "  compaction.prune_protected_turns = 3;\n"},

@@ -34,6 +34,7 @@ func commands() []command {
 		{name: ide.CmdResumePod, run: (*Server).cmdResumePod},               // pods.go
 		{name: ide.CmdListPods, run: (*Server).cmdListPods},                 // pods.go
 		{name: ide.CmdPodSnapshot, run: (*Server).cmdPodSnapshot},           // compare.go
+		{name: ide.CmdShowDrift, run: (*Server).cmdShowDrift},               // pods.go
 		{name: ide.ClientSpawnPod, client: true},
 		{name: ide.ClientResumePod, client: true},
 		{name: ide.ClientCompare, client: true},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
@@ -274,4 +275,57 @@ func BenchmarkCompletion(b *testing.B) {
 			})
 		})
 	}
+}
+
+// An empty profile file in .insomnia/ completes to a whole profile: a
+// snippet for an editor that reads snippets, plain text otherwise, and the
+// plain text is a profile real Nix evaluates without a problem.
+func TestCompletionNewProfileTemplate(t *testing.T) {
+	e := newProfEnv(t)
+	lib, err := os.ReadFile(e.lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(e.ws, ".insomnia", "lib", "profile-lib.nix"), string(lib))
+	qa := writeFile(t, filepath.Join(e.ws, ".insomnia", "profiles", "qa.nix"), "")
+	for _, snippets := range []bool{true, false} {
+		c := lsptest.Start(t, lsp.Options{Env: func(k string) string { return e.env[k] }, Cwd: e.ws})
+		if snippets {
+			c.Capabilities = map[string]any{"textDocument": map[string]any{
+				"completion": map[string]any{"completionItem": map[string]any{"snippetSupport": true}}}}
+		}
+		c.InitializeTrusted(e.ws, nil)
+		c.Open(qa)
+		items := completeAt(t, c, qa, "|\n")
+		it, ok := itemNamed(items, "insomnia profile")
+		if !ok || len(items) != 1 {
+			t.Fatalf("snippets %v: completions of an empty profile file: %s", snippets, labels(items))
+		}
+		text := editOf(t, it).NewText
+		if got := it.InsertTextFormat == protocol.InsertTextFormatSnippet; got != snippets || strings.Contains(text, "${1:qa}") != snippets {
+			t.Errorf("snippets %v: format %v, text:\n%s", snippets, it.InsertTextFormat, text)
+		}
+		if snippets {
+			continue
+		}
+		c.Change(qa, text)
+		st := awaitFileStatus(t, c, qa, "ok")
+		if st.Message != "" && strings.Contains(st.Message, "error") {
+			t.Errorf("the template evaluates with %q", st.Message)
+		}
+		if d := c.Diagnostics(qa); len(d) != 0 {
+			t.Errorf("the template has diagnostics: %s", lsptest.Describe(d))
+		}
+	}
+}
+
+// awaitFileStatus waits for insomnia.profileStatus of a file to reach state.
+func awaitFileStatus(t *testing.T, c *lsptest.Client, path, state string) struct{ State, Message string } {
+	t.Helper()
+	var st struct{ State, Message string }
+	c.Await(filepath.Base(path)+" "+state, func() bool {
+		st = mustCommand[struct{ State, Message string }](t, c, "insomnia.profileStatus", map[string]string{"uri": string(uri.File(path))})
+		return st.State == state
+	})
+	return st
 }

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
@@ -210,5 +213,31 @@ func TestUntrustedWorkspaceCannotReadOutside(t *testing.T) {
 	}
 	if h := c.Hover(path, 0, 0); strings.Contains(h, "root:") {
 		t.Errorf("hover shows the file's content:\n%s", h)
+	}
+}
+
+// Each evaluation writes one info line a person reads as it stands.
+func TestEvaluationLogLine(t *testing.T) {
+	e := newProfEnv(t)
+	logs := &lockedBuffer{}
+	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), logs, zap.InfoLevel))
+	c := lsptest.Start(t, lsp.Options{Env: func(k string) string { return e.env[k] }, Cwd: e.ws, Logger: logger})
+	c.InitializeTrusted(e.ws, nil)
+	good := e.profileNix("coder", "anthropic/claude-sonnet")
+	line := regexp.MustCompile(`evaluated project:coder in \d+ ms: (.*?)\t`)
+	for i, tc := range []struct{ text, want string }{
+		{strings.Replace(good, `worker.reasoning = "high";`, `worker.max_turns = "many";`, 1), "1 error"},
+		{strings.Replace(good, `worker.reasoning = "high";`, `worker.reasoning = nope;`, 1), "nix error"},
+		{good, "ok"},
+	} {
+		if i == 0 {
+			c.Open(e.coder(), tc.text)
+		} else {
+			c.Change(e.coder(), tc.text)
+		}
+		c.Await("the log line "+tc.want, func() bool {
+			m := line.FindAllStringSubmatch(logs.String(), -1)
+			return len(m) > 0 && m[len(m)-1][1] == tc.want
+		})
 	}
 }

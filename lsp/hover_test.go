@@ -120,7 +120,9 @@ func TestHoverManifestEqualsNixPlusBuiltinDefaults(t *testing.T) {
 		w, _ := json.MarshalIndent(want, "", " ")
 		t.Errorf("hover manifest differs from Nix's + defaults\n got: %s\nwant: %s", g, w)
 	}
-	for _, part := range []string{"path:" + e.profile, "sha256:", "evaluated in"} {
+	// Real Nix places what the profile wrote, so the defaults are told apart.
+	for _, part := range []string{"`path:hover.nix`", "sha256:", "evaluated in",
+		"from defaults (not written by the profile): `worker.file_upload.max_bytes`, `worker.tool_output.default_max_bytes`"} {
 		if !strings.Contains(h, part) {
 			t.Errorf("profile hover lacks %q:\n%s", part, h)
 		}

@@ -19,6 +19,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.sess.SetRoots(roots)
 	s.noteClientCaps(p)
 	s.inlayRefresh.Store(inlayRefreshSupported(p.Capabilities))
+	s.snippets.Store(snippetSupported(p.Capabilities))
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
@@ -47,10 +48,12 @@ func capabilities() protocol.ServerCapabilities {
 		CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{
 			protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource,
 		}},
-		CodeLensProvider:       &protocol.CodeLensOptions{},
-		InlayHintProvider:      protocol.Boolean(true),
-		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: serverCommands()},
-		Workspace:              workspaceCapabilities(),
+		CodeLensProvider:  &protocol.CodeLensOptions{},
+		InlayHintProvider: protocol.Boolean(true),
+		// Through insomnia.formatting.command (formatting.go).
+		DocumentFormattingProvider: protocol.Boolean(true),
+		ExecuteCommandProvider:     protocol.ExecuteCommandOptions{Commands: serverCommands()},
+		Workspace:                  workspaceCapabilities(),
 	}
 }
 

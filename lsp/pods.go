@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
@@ -77,7 +78,8 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	}
 	name := arg.Name
 	if name == "" {
-		name = spawn.SuggestPodName(s.sess.ProjectDir(tgt.path), spawn.PodNames(spawn.ListPods(data, runtime)))
+		name = spawn.SuggestPodNameFor(manifestPodName(out), s.sess.ProjectDir(tgt.path),
+			spawn.PodNames(spawn.ListPods(data, runtime)))
 	}
 	warnings := []string{}
 	if s.unsaved(tgt.path) {
@@ -93,13 +95,30 @@ func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, err
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
-		return nil, fmt.Errorf("cannot start pod %s from %s: %s", name, tgt.label, secrets.Redact(err.Error()))
+		err = fmt.Errorf("cannot start pod %s from %s: %s", name, tgt.label, secrets.Redact(err.Error()))
+		s.log.Info(err.Error())
+		return nil, err
 	}
 	pr.end("ready")
 	msg, warnings := verifySpawn(data, ready, tgt, out, warnings)
+	s.log.Info(msg, zap.Strings("warnings", warnings))
 	s.announce(msg, warnings)
 	return spawnResult{PodName: ready.PodName, Socket: ready.Socket, Attach: spawn.AttachCommand(ready.PodName),
 		Message: msg, Warnings: warnings}, nil
+}
+
+// manifestPodName is the pod.name of the manifest being spawned ("" when
+// it has none the display shows).
+func manifestPodName(out *check.Outcome) string {
+	var m struct {
+		Pod struct {
+			Name string `json:"name"`
+		} `json:"pod"`
+	}
+	if out == nil || json.Unmarshal(out.Display, &m) != nil {
+		return ""
+	}
+	return m.Pod.Name
 }
 
 // verifySpawn compares the started pod's saved snapshot with the one the
@@ -186,7 +205,7 @@ func (s *Server) fileTarget(path string) podTarget {
 	if e, ok := s.sess.Entry(path); ok {
 		return podTarget{selector: e.QualifiedName(), path: path, label: e.QualifiedName()}
 	}
-	return podTarget{selector: path, path: path, label: path}
+	return podTarget{selector: path, path: path, label: s.sess.Name(path).Display}
 }
 
 func (s *Server) unsaved(path string) bool {
@@ -222,10 +241,13 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	s.refreshLenses()
 	if err != nil {
 		pr.end("failed")
-		return nil, fmt.Errorf("cannot resume pod %s: %s", pod.Name, secrets.Redact(err.Error()))
+		err = fmt.Errorf("cannot resume pod %s: %s", pod.Name, secrets.Redact(err.Error()))
+		s.log.Info(err.Error())
+		return nil, err
 	}
 	pr.end("ready")
 	msg := resumeMessage(pod, ready, drift)
+	s.log.Info(msg)
 	s.showMessage(ide.Pick(len(drift) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), msg)
 	return resumeResult{PodName: ready.PodName, Socket: ready.Socket, Attach: spawn.AttachCommand(ready.PodName),
 		Message: msg, Drift: drift}, nil
@@ -254,7 +276,8 @@ func findPod(pods []spawn.Pod, name string) (spawn.Pod, error) {
 func resumeMessage(pod spawn.Pod, ready spawn.Ready, drift []spawn.FieldDiff) string {
 	msg := fmt.Sprintf("pod %s resumed from its saved snapshot", ready.PodName)
 	if ready.AlreadyRunning {
-		msg = fmt.Sprintf("pod %s is already running", ready.PodName)
+		// The state word the pod list shows (idle, paused or running).
+		msg = fmt.Sprintf("pod %s is already %s: attach to it", ready.PodName, liveWord(pod))
 	}
 	if h, err := spawn.SnapshotHash(pod.Snapshot, ""); err == nil && len(pod.Snapshot) > 0 {
 		msg += fmt.Sprintf(" (sha256 %s)", spawn.ShortHash(h))
@@ -264,6 +287,54 @@ func resumeMessage(pod spawn.Pod, ready spawn.Ready, drift []spawn.FieldDiff) st
 			ide.Pick(pod.Profile != "", pod.Profile, "its profile"), spawn.FormatDiffs(drift, 3))
 	}
 	return msg
+}
+
+// driftResult is insomnia.showDrift's answer: the pod, its state and the
+// one verb for it (Attach or Resume), and every drifted field.
+type driftResult struct {
+	Pod     string            `json:"pod"`
+	State   string            `json:"state"`
+	Action  string            `json:"action"`
+	Profile string            `json:"profile"`
+	Drift   []spawn.FieldDiff `json:"drift"`
+	Message string            `json:"message"`
+}
+
+// cmdShowDrift is read-only (like Compare), so untrusted workspaces get it.
+func (s *Server) cmdShowDrift(ctx context.Context, raw json.RawMessage) (any, error) {
+	var arg ide.CompareArg
+	if err := decodeArg(raw, &arg); err != nil {
+		return nil, err
+	}
+	data, runtime, err := ide.PodDirs(s.sess)
+	if err != nil {
+		return nil, err
+	}
+	pod, err := findPod(s.pods.List(data, runtime), arg.Pod)
+	if err != nil {
+		return nil, err
+	}
+	drift := ide.Drift(s.sess, pod)
+	return driftResult{Pod: pod.Name, State: pod.State, Action: pod.Action(), Profile: pod.Profile,
+		Drift: drift, Message: driftMessage(pod, drift)}, nil
+}
+
+func driftMessage(pod spawn.Pod, drift []spawn.FieldDiff) string {
+	profile := ide.Pick(pod.Profile != "", pod.Profile, "its profile")
+	if len(drift) == 0 {
+		return fmt.Sprintf("pod %s (%s) matches %s", pod.Name, pod.State, profile)
+	}
+	return fmt.Sprintf("pod %s (%s) differs from %s in %s: %s — the pod keeps its saved snapshot",
+		pod.Name, pod.State, profile, ide.Plural(len(drift), "field"), spawn.FormatDiffs(drift, 0))
+}
+
+// liveWord is the list's word for a pod found live; a pod listed as
+// stopped that turned out live has just been started elsewhere: running.
+func liveWord(pod spawn.Pod) string {
+	if pod.Live() {
+		return pod.State
+	}
+	return spawn.StateRunning
 }
 
 func (s *Server) cmdListPods(ctx context.Context, raw json.RawMessage) (any, error) {

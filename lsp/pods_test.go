@@ -156,21 +156,21 @@ func TestPodsSpawnListResume(t *testing.T) {
 	if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder"}, &res); err != nil {
 		t.Fatalf("spawnPod: %v", err)
 	}
-	// The name comes from the workspace folder.
-	if res.PodName != "ws" || strings.Join(res.Attach, " ") != "insomnia --pod ws" || res.Socket == "" {
+	// The name comes from the manifest's pod.name.
+	if res.PodName != "coder" || strings.Join(res.Attach, " ") != "insomnia --pod coder" || res.Socket == "" {
 		t.Errorf("spawn result %+v", res)
 	}
-	if !strings.Contains(res.Message, "pod ws started from project:coder; snapshot matches preview (sha256 ") || len(res.Warnings) != 0 {
+	if !strings.Contains(res.Message, "pod coder started from project:coder; the pod got the manifest shown here (sha256 ") || len(res.Warnings) != 0 {
 		t.Errorf("spawn message %q warnings %q", res.Message, res.Warnings)
 	}
-	if !hasMessage(c, "snapshot matches preview") {
+	if !hasMessage(c, "the pod got the manifest shown here") {
 		t.Errorf("no showMessage with the verification: %q", c.Messages())
 	}
-	if !hasProgress(c, "Starting pod ws") {
+	if !hasProgress(c, "Starting pod coder") {
 		t.Errorf("no progress for the spawn")
 	}
 	t.Logf("spawn: %s", res.Message)
-	row, ok := podNamed(listPods(t, c, "project:coder"), "ws")
+	row, ok := podNamed(listPods(t, c, "project:coder"), "coder")
 	if !ok || row.State != "idle" || row.Profile != "project:coder" || len(row.SnapshotHash) != 64 || len(row.Drift) != 0 {
 		t.Errorf("listPods row %+v", row)
 	}
@@ -178,38 +178,38 @@ func TestPodsSpawnListResume(t *testing.T) {
 		t.Errorf("reviewer has pods: %+v", rows)
 	}
 	// The double reports itself idle (status.json).
-	l := awaitLens(t, c, e.coder(), "1 pod: ws (idle)")
-	if l.Title != "1 pod: ws (idle) — Attach" || l.Command != "insomnia.client.resumePod" || l.Arg["name"] != "ws" {
+	l := awaitLens(t, c, e.coder(), "1 pod: coder (idle)")
+	if l.Title != "1 pod: coder (idle) — Attach" || l.Command != "insomnia.client.resumePod" || l.Arg["name"] != "coder" {
 		t.Errorf("pods lens %+v", l)
 	}
 
 	// A second spawn gets the next free name.
 	var res2 spawnRes
-	if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder"}, &res2); err != nil || res2.PodName != "ws-2" {
+	if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder"}, &res2); err != nil || res2.PodName != "coder-2" {
 		t.Fatalf("second spawn: %v %+v", err, res2)
 	}
 	stopPods(t, podDouble.path)
-	l = awaitLens(t, c, e.coder(), "2 pods: ws (stopped) · ws-2 (stopped) — Resume")
+	l = awaitLens(t, c, e.coder(), "2 pods: coder (stopped) · coder-2 (stopped) — Resume")
 	if l.Command != "insomnia.client.resumePod" || l.Arg["name"] == "" {
 		t.Errorf("pods lens %+v", l)
 	}
 
 	var rr resumeRes
-	if err := c.Command("insomnia.resumePod", map[string]string{"name": "ws"}, &rr); err != nil {
+	if err := c.Command("insomnia.resumePod", map[string]string{"name": "coder"}, &rr); err != nil {
 		t.Fatalf("resumePod: %v", err)
 	}
 	t.Logf("lens: %s; resume: %s", l.Title, rr.Message)
-	if rr.PodName != "ws" || rr.Socket == "" || !strings.Contains(rr.Message, "resumed from its saved snapshot") || len(rr.Drift) != 0 {
+	if rr.PodName != "coder" || rr.Socket == "" || !strings.Contains(rr.Message, "resumed from its saved snapshot") || len(rr.Drift) != 0 {
 		t.Errorf("resume result %+v", rr)
 	}
-	if row, _ := podNamed(listPods(t, c, ""), "ws"); row.State != "idle" {
+	if row, _ := podNamed(listPods(t, c, ""), "coder"); row.State != "idle" {
 		t.Errorf("after resume: %+v", row)
 	}
 	// Resuming a running pod starts nothing.
-	if err := c.Command("insomnia.resumePod", map[string]string{"name": "ws"}, &rr); err != nil || !strings.Contains(rr.Message, "already running") {
+	if err := c.Command("insomnia.resumePod", map[string]string{"name": "coder"}, &rr); err != nil || !strings.Contains(rr.Message, "pod coder is already idle: attach to it") {
 		t.Errorf("resume of a running pod: %v %+v", err, rr)
 	}
-	if err := c.Command("insomnia.resumePod", map[string]string{"name": "nosuch"}, nil); err == nil || !strings.Contains(err.Error(), "no pod named nosuch (pods: ws, ws-2)") {
+	if err := c.Command("insomnia.resumePod", map[string]string{"name": "nosuch"}, nil); err == nil || !strings.Contains(err.Error(), "no pod named nosuch (pods: coder, coder-2)") {
 		t.Errorf("resume of an unknown pod: %v", err)
 	}
 }
@@ -288,18 +288,31 @@ func TestPodsDrift(t *testing.T) {
 			t.Errorf("drift said more than once: %q", m)
 		}
 	}
-	if !hasMessage(c, "pod dr started from project:coder; snapshot differs from preview in 1 field(s): model.ref") {
+	if !hasMessage(c, "pod dr started from project:coder; the pod's manifest differs from the one shown here in 1 field: model.ref") {
 		t.Errorf("no drift warning shown: %q", c.Messages())
 	}
 	row, _ := podNamed(listPods(t, c, ""), "dr")
 	if len(row.Drift) != 1 || row.Drift[0].Path != "model.ref" || row.Drift[0].Current != "anthropic/claude-sonnet" {
 		t.Errorf("listPods drift %+v", row.Drift)
 	}
-	l := awaitLens(t, c, e.coder(), "dr drifted: model.ref: ")
-	if !strings.HasSuffix(l.Title, " → anthropic/claude-sonnet — Resume uses the saved snapshot") || l.Arg["name"] != "dr" {
-		t.Errorf("drift lens %+v", l)
+	l := awaitLens(t, c, e.coder(), "dr drifted")
+	if l.Title != "dr drifted (1 field) — Attach" || l.Arg["name"] != "dr" {
+		t.Errorf("drift lens of a live pod %+v", l)
 	}
 	stopPods(t, podDouble.path)
+	if l = awaitLens(t, c, e.coder(), "dr drifted (1 field) — Resume"); l.Command != "insomnia.client.resumePod" {
+		t.Errorf("drift lens of a stopped pod %+v", l)
+	}
+	// The details the short lens leaves out.
+	sd := mustCommand[struct {
+		Pod, State, Action, Profile, Message string
+		Drift                                []struct{ Path, Saved, Current string }
+	}](t, c, "insomnia.showDrift", map[string]string{"pod": "dr"})
+	if sd.State != "stopped" || sd.Action != "Resume" || sd.Profile != "project:coder" || len(sd.Drift) != 1 ||
+		sd.Drift[0].Path != "model.ref" || sd.Drift[0].Current != "anthropic/claude-sonnet" ||
+		sd.Message != "pod dr (stopped) differs from project:coder in 1 field: model.ref: double/drifted-model → anthropic/claude-sonnet — the pod keeps its saved snapshot" {
+		t.Errorf("showDrift %+v", sd)
+	}
 	var rr resumeRes
 	if err := c.Command("insomnia.resumePod", map[string]string{"name": "dr"}, &rr); err != nil {
 		t.Fatalf("resumePod: %v", err)
@@ -391,7 +404,7 @@ func TestPodsSpawnPathProfile(t *testing.T) {
 		t.Fatalf("spawn lens %+v", sp)
 	}
 	res := mustCommand[spawnRes](t, c, "insomnia.spawnPod", map[string]string{"profile": sp.Arg["uri"], "name": "scout"})
-	if !strings.Contains(res.Message, "pod scout started from "+loose+"; snapshot matches preview") {
+	if !strings.Contains(res.Message, "pod scout started from "+loose+"; the pod got the manifest shown here") {
 		t.Errorf("spawn message %q warnings %q", res.Message, res.Warnings)
 	}
 	rows := listPods(t, c, sp.Arg["uri"])
@@ -448,7 +461,7 @@ func TestPodsBothStoreLayouts(t *testing.T) {
 		if err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:coder", "name": l.name}, &res); err != nil {
 			t.Fatalf("%s spawn: %v", l.layout, err)
 		}
-		if !strings.Contains(res.Message, "snapshot matches preview") {
+		if !strings.Contains(res.Message, "the pod got the manifest shown here") {
 			t.Errorf("%s spawn: %q", l.layout, res.Message)
 		}
 	}

@@ -529,7 +529,7 @@ func TestProfilesAddToProject(t *testing.T) {
 	if add.Command != "insomnia.addToProjectProfiles" || add.Arg["uri"] != string(uri.File(loose)) {
 		t.Errorf("lens %+v", add)
 	}
-	if l := codeLenses(t, c, loose); l[0].Title != "profile: path:"+loose {
+	if l := codeLenses(t, c, loose); l[0].Title != "profile: path:tools/scout.nix" {
 		t.Errorf("first lens %q", l[0].Title)
 	}
 	var res editRes

@@ -244,10 +244,14 @@ func TestMissingProfileLibVendorFix(t *testing.T) {
 	var actions []*protocol.CodeAction
 	c.Await("both library fixes (once discovery ran)", func() bool {
 		actions = codeActions(t, c, profile, d.Range, []protocol.Diagnostic{d})
-		return len(actions) >= 2
+		return actionTitled(actions, "Vendor the profile library") != nil &&
+			actionTitled(actions, "Import the installed runtime's library") != nil
 	})
 	vendor := actionTitled(actions, "Vendor the profile library")
 	if vendor == nil || vendor.Edit == nil || actionTitled(actions, "Import the installed runtime's library") == nil {
+		for _, a := range actions {
+			t.Logf("action %q edit=%v", a.Title, a.Edit != nil)
+		}
 		t.Fatalf("actions: %+v", actions)
 	}
 	lib := filepath.Join(root, ".insomnia", "lib", "profile-lib.nix")

@@ -48,6 +48,8 @@ type Server struct {
 	pods     *spawn.Lister // this server's pod listings, cached for lenses
 	// inlayRefresh: the editor accepts workspace/inlayHint/refresh (inlay.go).
 	inlayRefresh atomic.Bool
+	// snippets: the editor reads snippet syntax in completions (completion.go).
+	snippets atomic.Bool
 
 	mu       sync.Mutex // guards shutdown, exitCode and createFiles
 	shutdown bool

@@ -152,6 +152,12 @@ func (f *File) keyCursor(path []string, rest []NodeID, off int) Cursor {
 // keyInPath is a cursor on one key of a binding's attribute path.
 func (f *File) keyInPath(path []string, keyPath NodeID, off int) (Cursor, bool) {
 	for _, k := range f.Kids(keyPath) {
+		if off < int(f.Nodes[k].Start) {
+			// Right after a dot, before keys that follow: `worker.|` above
+			// `model.ref = …` parses as worker.model.ref, yet the cursor
+			// is typing a key of worker.
+			break
+		}
 		if !f.contains(k, off) {
 			name, ok := f.AttrName(k)
 			if !ok {

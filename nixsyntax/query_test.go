@@ -157,6 +157,9 @@ func TestCursorAt(t *testing.T) {
 		{"{ model.scheme = \"ant┃\"; }", "model.scheme", true, "", "ant"},
 		{"{ model.scheme = ┃; }", "model.scheme", true, "", ""},
 		{"{ a.b = x.y┃; }", "a.b", true, "", "y"},
+		// A dot just typed above another binding: the keys after it belong
+		// to that binding, not to what is being typed.
+		{"{ worker.┃\n  model.ref = 1; }", "worker", false, "", ""},
 	}
 	for _, tt := range tests {
 		f, off := withCursor(t, tt.src)

@@ -26,6 +26,7 @@ type Status struct {
 	Path          string `json:"-"`
 	URI           string `json:"uri"`
 	QualifiedName string `json:"qualifiedName"`
+	DisplayName   string `json:"displayName"` // Name.Display: path: names relative to the project
 	IsDefault     bool   `json:"isDefault"`
 	State         string `json:"state"`
 	Message       string `json:"message"`

@@ -31,6 +31,12 @@ type Settings struct {
 	InlayHints struct {
 		Enable bool `json:"enable"` // resolved values after non-literal attributes
 	} `json:"inlayHints"`
+	// Formatting names an external formatter (argv, e.g. ["nixfmt"]) that
+	// reads the document on stdin and writes it formatted on stdout. It
+	// names a program, so it is used only in a trusted workspace.
+	Formatting struct {
+		Command []string `json:"command"`
+	} `json:"formatting"`
 }
 
 // DefaultSettings are used for every field the editor does not set.

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"go.lsp.dev/uri"
@@ -82,7 +83,10 @@ func (w *Session) onEvalStart(path string) {
 	st.Evaluating = true
 	w.mu.Unlock()
 	w.notifyStatus(path)
-	w.client.ProgressBegin(path, "Evaluating "+w.QualifiedName(path))
+	// The Spawn lens says "evaluating…" now: without this refresh it kept
+	// the previous result's title ("fix 1 error first") for as long as Nix ran.
+	w.client.RefreshLenses()
+	w.client.ProgressBegin(path, "Evaluating "+w.Name(path).Display)
 }
 
 // onEvalResult turns a finished evaluation into diagnostics (on the profile
@@ -108,11 +112,33 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 	st.diagFiles = files
 	w.settleLocked(path)
 	w.mu.Unlock()
-	w.log.Debug("evaluated", zap.String("profile", path), zap.Duration("took", r.Duration),
-		zap.Bool("cached", r.Cached), zap.Bool("prestarted", r.Prestarted), zap.Int("errors", out.Errors))
+	w.logEvaluation(path, r, out)
 	w.notifyStatus(path)
 	w.client.RefreshLenses()
 	w.client.RefreshInlayHints()
+}
+
+// logEvaluation writes the one info line of an evaluation, readable as it
+// stands: "evaluated project:coder in 43 ms: ok" (or "2 errors", "nix error").
+func (w *Session) logEvaluation(path string, r eval.Result, out *check.Outcome) {
+	result := "ok"
+	switch st := (ProfileState{Latest: out}).Readiness(); st.Reason {
+	case NixFailed:
+		result = "nix error"
+	case HasErrors:
+		result = fmt.Sprintf("%d errors", st.Errors)
+		if st.Errors == 1 {
+			result = "1 error"
+		}
+	case Unresolved:
+		result = "the manifest does not resolve"
+	}
+	if r.Cached {
+		result += " (cached)"
+	}
+	w.log.Info(fmt.Sprintf("evaluated %s in %d ms: %s", w.Name(path).Display, r.Duration.Milliseconds(), result),
+		zap.String("profile", path), zap.Duration("took", r.Duration), zap.Bool("prestarted", r.Prestarted),
+		zap.Int("errors", out.Errors))
 }
 
 // checkProfile is what check.Result needs to know about a profile.
@@ -239,5 +265,5 @@ func (w *Session) Status(path string) Status {
 	st, _ := w.Profile(path)
 	r, n := st.Readiness(), w.Name(path)
 	return Status{Path: path, URI: string(uri.File(path)), QualifiedName: n.Qualified,
-		IsDefault: n.Default, State: r.Word(), Message: r.Detail}
+		DisplayName: n.Display, IsDefault: n.Default, State: r.Word(), Message: r.Detail}
 }

@@ -48,7 +48,7 @@
 // compared (listPods snapshotHash, the Verify message).
 // CompareSnapshots lists the FieldDiffs ("model.ref: a → b"). Verify reads
 // a started pod's metadata.json and says "pod coder-2 started from
-// project:coder; snapshot matches preview (sha256 …)" or names the fields
+// project:coder; the pod got the manifest shown here (sha256 …)" or names the fields
 // that differ. LensTitle and DriftTitle render the code lenses.
 //
 // # Wiring into the server (lsp/)

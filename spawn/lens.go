@@ -33,25 +33,44 @@ func LensTitle(pods []Pod) string {
 	return title
 }
 
+// lensAction is Resume when some pod is stopped, else Attach when one runs.
 func lensAction(pods []Pod) string {
 	action := ""
 	for _, p := range pods {
-		switch {
-		case p.State == StateStopped:
-			return "Resume"
-		case p.Live():
-			action = "Attach"
+		switch a := p.Action(); a {
+		case "Resume":
+			return a
+		case "Attach":
+			action = a
 		}
 	}
 	return action
 }
 
-// DriftTitle is the lens or hint for a pod whose snapshot no longer matches
-// its profile, e.g. "coder-2 drifted: model.ref: a → b — Resume uses the
-// saved snapshot". "" when there is no drift.
-func DriftTitle(pod string, diffs []FieldDiff) string {
+// Action is the one verb for an existing pod, in lenses, messages and
+// pickers: Attach to a pod that runs (running, idle or paused), Resume one
+// that is stopped; "" for a corrupt pod, which neither works on.
+func (p Pod) Action() string {
+	switch {
+	case p.State == StateStopped:
+		return "Resume"
+	case p.Live():
+		return "Attach"
+	}
+	return ""
+}
+
+// DriftTitle is the lens for a pod whose snapshot no longer matches its
+// profile, short enough for a normal window, e.g. "coder-2 drifted (3
+// fields) — Resume"; the fields are in insomnia.showDrift. "" when there
+// is no drift.
+func DriftTitle(p Pod, diffs []FieldDiff) string {
 	if len(diffs) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s drifted: %s — Resume uses the saved snapshot", pod, FormatDiffs(diffs, 2))
+	title := fmt.Sprintf("%s drifted (%s)", p.Name, plural(len(diffs), "field"))
+	if a := p.Action(); a != "" {
+		title += " — " + a
+	}
+	return title
 }

@@ -42,6 +42,11 @@ func SanitizePodName(dir string) string {
 	if base == "/" || base == "." {
 		base = ""
 	}
+	return sanitize(base)
+}
+
+// sanitize applies the suggestion rule to a name ("pod" when nothing is left).
+func sanitize(base string) string {
 	out := []rune(base)
 	for i, r := range out {
 		if !nameRune(r) {
@@ -65,11 +70,26 @@ func nameRune(r rune) bool {
 // the store, so a reused name would resume or clash instead of starting
 // fresh).
 func SuggestPodName(cwd string, existing []string) string {
+	return unique(SanitizePodName(cwd), existing)
+}
+
+// SuggestPodNameFor proposes the manifest's pod.name (sanitised like a
+// folder name), made unique like SuggestPodName; the folder's name when
+// the manifest names no pod. The profile says what the pod is, the folder
+// only where it runs.
+func SuggestPodNameFor(podName, cwd string, existing []string) string {
+	if podName == "" || sanitize(podName) == "pod" && podName != "pod" {
+		return SuggestPodName(cwd, existing)
+	}
+	return unique(sanitize(podName), existing)
+}
+
+// unique is base, or base-2, base-3, ... when taken.
+func unique(base string, existing []string) string {
 	taken := make(map[string]bool, len(existing))
 	for _, n := range existing {
 		taken[n] = true
 	}
-	base := SanitizePodName(cwd)
 	if !taken[base] {
 		return base
 	}

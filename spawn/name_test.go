@@ -43,6 +43,27 @@ func TestValidatePodName(t *testing.T) {
 	}
 }
 
+// The default pod name is the manifest's pod.name, made unique; the
+// folder's only when the manifest's name leaves nothing usable.
+func TestSuggestPodNameFor(t *testing.T) {
+	for _, c := range []struct {
+		podName  string
+		existing []string
+		want     string
+	}{
+		{"coder", nil, "coder"},
+		{"coder", []string{"coder", "coder-2"}, "coder-3"},
+		{"my agent", nil, "my-agent"},
+		{"", nil, "ws"},
+		{"--", []string{"ws"}, "ws-2"},
+		{"pod", nil, "pod"},
+	} {
+		if got := SuggestPodNameFor(c.podName, "/w/ws", c.existing); got != c.want {
+			t.Errorf("SuggestPodNameFor(%q, %q) = %q, want %q", c.podName, c.existing, got, c.want)
+		}
+	}
+}
+
 func TestLensTitle(t *testing.T) {
 	pods := []Pod{{Name: "coder-1", State: StateRunning}, {Name: "coder-2", State: StateStopped}}
 	if got := LensTitle(pods); got != "2 pods: coder-1 (running) · coder-2 (stopped) — Resume" {
@@ -55,7 +76,25 @@ func TestLensTitle(t *testing.T) {
 	if got := LensTitle([]Pod{{Name: "x", State: StateCorrupt}}); got != "1 pod: x (corrupt)" {
 		t.Errorf("got %q", got)
 	}
-	if LensTitle(nil) != "" || DriftTitle("x", nil) != "" {
+	if LensTitle(nil) != "" || DriftTitle(Pod{Name: "x"}, nil) != "" {
 		t.Error("no pods, no drift: want empty titles")
+	}
+}
+
+// One verb per pod state, the same in the drift lens as in the pods lens.
+func TestDriftTitleIsShortAndUsesThePodsVerb(t *testing.T) {
+	three := []FieldDiff{{Path: "a"}, {Path: "b"}, {Path: "c"}}
+	for _, c := range []struct {
+		pod   Pod
+		diffs []FieldDiff
+		want  string
+	}{
+		{Pod{Name: "coder-2", State: StateStopped}, three, "coder-2 drifted (3 fields) — Resume"},
+		{Pod{Name: "coder-2", State: StateIdle}, three[:1], "coder-2 drifted (1 field) — Attach"},
+		{Pod{Name: "c", State: StateCorrupt}, three, "c drifted (3 fields)"},
+	} {
+		if got := DriftTitle(c.pod, c.diffs); got != c.want {
+			t.Errorf("DriftTitle(%s) = %q, want %q", c.pod.State, got, c.want)
+		}
 	}
 }

@@ -36,7 +36,7 @@ type Verification struct {
 
 // Verify reads <data_dir>/pods/<name>/metadata.json (or the legacy layout) and compares
 // its resolved_manifest_snapshot with the preview, e.g. "pod coder-2 started
-// from project:coder; snapshot matches preview (sha256 3f2a…)". It fails
+// from project:coder; the pod got the manifest shown here (sha256 3f2a…)". It fails
 // only when the metadata cannot be read at all.
 func Verify(req VerifyRequest) (Verification, error) {
 	v := Verification{PodName: req.PodName}
@@ -69,10 +69,11 @@ func Verify(req VerifyRequest) (Verification, error) {
 	}
 	if len(v.Diffs) > 0 {
 		v.Matches, v.Warning = false, true
-		v.Message = fmt.Sprintf("%s; snapshot differs from preview in %d field(s): %s", head, len(v.Diffs), FormatDiffs(v.Diffs, 5))
+		v.Message = fmt.Sprintf("%s; the pod's manifest differs from the one shown here in %s: %s", head,
+			plural(len(v.Diffs), "field"), FormatDiffs(v.Diffs, 5))
 		return v, nil
 	}
-	v.Message = fmt.Sprintf("%s; snapshot matches preview (sha256 %s)", head, ShortHash(v.Hash))
+	v.Message = fmt.Sprintf("%s; the pod got the manifest shown here (sha256 %s)", head, ShortHash(v.Hash))
 	return v, nil
 }
 
@@ -120,4 +121,12 @@ func firstExisting(paths []string) string {
 		}
 	}
 	return paths[0]
+}
+
+// plural is "1 field", "2 fields".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

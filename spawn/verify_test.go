@@ -53,7 +53,7 @@ func TestVerifyMatchesPreview(t *testing.T) {
 			e.vars = append(e.vars, "INSOMNIA_POD_DOUBLE_STORE="+layout)
 			v := spawnAndVerify(t, e, "coder-2", "")
 			t.Log(v.Message)
-			want := fmt.Sprintf("pod coder-2 started from project:coder; snapshot matches preview (sha256 %s)", v.Hash[:12])
+			want := fmt.Sprintf("pod coder-2 started from project:coder; the pod got the manifest shown here (sha256 %s)", v.Hash[:12])
 			if !v.Matches || v.Warning || v.Message != want || v.Hash != v.PreviewHash {
 				t.Errorf("verification = %+v\nwant message %q", v, want)
 			}
@@ -70,14 +70,14 @@ func TestVerifyReportsDrift(t *testing.T) {
 	e := newEnv(t)
 	v := spawnAndVerify(t, e, "coder-3", "drift")
 	t.Log(v.Message)
-	want := "pod coder-3 started from project:coder; snapshot differs from preview in 1 field(s): " +
+	want := "pod coder-3 started from project:coder; the pod's manifest differs from the one shown here in 1 field: " +
 		"model.ref: double/drifted-model → anthropic/claude-sonnet"
 	if v.Matches || !v.Warning || v.Message != want || len(v.Diffs) != 1 || v.Diffs[0].Path != "model.ref" {
 		t.Errorf("verification = %+v\nwant message %q", v, want)
 	}
 	pods := ListPods(e.data, e.runtime)
-	title := DriftTitle("coder-3", v.Diffs)
-	if !strings.HasPrefix(title, "coder-3 drifted: model.ref: ") || LensTitle(pods) != "1 pod: coder-3 (idle) — Attach" {
+	title := DriftTitle(pods[0], v.Diffs)
+	if title != "coder-3 drifted (1 field) — Attach" || LensTitle(pods) != "1 pod: coder-3 (idle) — Attach" {
 		t.Errorf("drift title %q, lens %q", title, LensTitle(pods))
 	}
 }

@@ -43,7 +43,15 @@ func (h *handler) WorkDoneProgressCreate(ctx context.Context, p *protocol.WorkDo
 	return nil
 }
 
-func (h *handler) CodeLensRefresh(ctx context.Context) error { return nil }
+// CodeLensRefresh is kept in the notification log, in order with the
+// status notifications, so a test can tell when lenses were refreshed.
+func (h *handler) CodeLensRefresh(ctx context.Context) error {
+	h.c.record(func() { h.c.notes = append(h.c.notes, Notification{Method: MethodCodeLensRefresh}) })
+	return nil
+}
+
+// MethodCodeLensRefresh is the Method of a lens refresh in Notifications.
+const MethodCodeLensRefresh = "workspace/codeLens/refresh"
 
 func (h *handler) InlayHintRefresh(ctx context.Context) error {
 	h.c.record(func() { h.c.inlayRefreshes++ })

@@ -95,7 +95,7 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 	addImportPointers(p.Path, byFile)
 	out.Message = "ok"
 	if out.Errors > 0 {
-		out.Message = fmt.Sprintf("%d error(s) in the resolved manifest", out.Errors)
+		out.Message = plural(out.Errors, "error") + " in the resolved manifest"
 	}
 	return out, byFile
 }
@@ -165,7 +165,7 @@ func addImportPointers(path string, byFile map[string][]diagnostics.Diagnostic) 
 			continue
 		}
 		byFile[path] = append(byFile[path], diagnostics.Diagnostic{File: path, Severity: diagnostics.Error,
-			Code: diagnostics.CodeImportError, Message: fmt.Sprintf("%d error(s) in %s, which this profile imports", errs, filepath.Base(file)),
+			Code: diagnostics.CodeImportError, Message: fmt.Sprintf("%s in %s, which this profile imports", plural(errs, "error"), filepath.Base(file)),
 			Related: []diagnostics.Related{{Location: diagnostics.Location{File: file, Range: first.Range}, Message: first.Message}}})
 	}
 }

@@ -105,12 +105,12 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 			canon := node(raw).str("x-alias-of")
 			if _, both := obj[canon]; both {
 				w.add(Problem{Code: CodeAliasConflict, Pointer: kptr,
-					Message: fmt.Sprintf("%s is an alias of %s; set only one (upstream rejects the duplicate field)", key, canon)})
+					Message: fmt.Sprintf("%s is an alias of %s; set only one (the runtime rejects the duplicate field)", key, canon)})
 			}
 			w.walk(obj[key], raw, kptr, kpath, false)
 		case known && !inVariant(node(raw), obj["kind"]):
 			w.add(Problem{Code: CodeUnknownField, Pointer: kptr, Warning: true,
-				Message: fmt.Sprintf("%s is not read when kind is %s: upstream silently drops it", Dotted(kpath), QuoteValue(fmt.Sprint(obj["kind"])))})
+				Message: fmt.Sprintf("%s is not read when kind is %s: the runtime ignores it", Dotted(kpath), QuoteValue(fmt.Sprint(obj["kind"])))})
 		case known:
 			w.walk(obj[key], raw, kptr, kpath, false)
 		case hasExtra:
@@ -143,7 +143,7 @@ func (w walker) unknown(key, ptr string, path []string, props map[string]any) Pr
 	if len(path) > 0 {
 		where = Dotted(path)
 	}
-	msg := fmt.Sprintf("unknown field %s in %s: upstream silently drops it", quoteKey(key), where)
+	msg := fmt.Sprintf("unknown field %s in %s: the runtime ignores it", quoteKey(key), where)
 	if near := secrets.Closest(key, canonicalKeys(props), suggestionsPerProblem); len(near) > 0 {
 		msg += fmt.Sprintf(" (did you mean %s?)", near[0])
 	}

@@ -222,8 +222,8 @@ func TestVariantFields(t *testing.T) {
 		}
 	}
 	want := []string{
-		"/compaction/model/capability/prompt_caching/max_breakpoints compaction.model.capability.prompt_caching.max_breakpoints is not read when kind is \"auto\": upstream silently drops it",
-		"/model/auth/ref model.auth.ref is not read when kind is \"api_key\": upstream silently drops it",
+		"/compaction/model/capability/prompt_caching/max_breakpoints compaction.model.capability.prompt_caching.max_breakpoints is not read when kind is \"auto\": the runtime ignores it",
+		"/model/auth/ref model.auth.ref is not read when kind is \"api_key\": the runtime ignores it",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

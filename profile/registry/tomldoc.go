@@ -255,7 +255,7 @@ func (d *regDoc) readEntry(name string, v any, keys map[string]keyInfo) docEntry
 	}
 	e.Bad = true
 	d.Problems = append(d.Problems, docProblem{Code: diagnostics.CodeRegistryInvalidEntry,
-		Message: fmt.Sprintf("profile entry `%s` must be a path string or a table with a string `path` (and optional string `description`); upstream rejects the whole file (\"data did not match any variant of untagged enum ProfileEntryConfig\")", name),
+		Message: fmt.Sprintf("profile entry `%s` must be a path string or a table with a string `path` (and optional string `description`); the runtime rejects the whole file (\"data did not match any variant of untagged enum ProfileEntryConfig\")", name),
 		At:      e.Key, Fatal: true})
 	return e
 }
