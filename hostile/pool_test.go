@@ -3,6 +3,7 @@ package hostile
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -22,17 +23,21 @@ func TestPrestartedPool(t *testing.T) {
 			t.Fatalf("%s never finished: %v", p, err)
 		}
 	}
-	seen := 0
-	// The pool refills after each take: give it a moment, then it must stay
-	// within its bound.
-	deadline := time.Now().Add(5 * time.Second)
+	seen, last := 0, 0
+	// The pool refills after each take, and an evicted process takes a
+	// moment to be reaped: in flight there may be a few more (never more
+	// than the pool plus one per CPU); once settled, at most four stay.
+	deadline := time.Now().Add(6 * time.Second)
 	for time.Now().Before(deadline) {
 		n := len(c.p.NixChildren())
-		if n > 4 {
-			t.Fatalf("%d Nix processes idle after the evaluations, want at most 4: %+v", n, c.p.NixChildren())
+		if n > 4+runtime.NumCPU() {
+			t.Fatalf("%d Nix processes after the evaluations, want at most 4 idle plus %d in flight: %+v", n, runtime.NumCPU(), c.p.NixChildren())
 		}
-		seen = max(seen, n)
+		seen, last = max(seen, n), n
 		time.Sleep(200 * time.Millisecond)
+	}
+	if last > 4 {
+		t.Errorf("%d Nix processes once settled, want at most 4 idle: %+v", last, c.p.NixChildren())
 	}
 	if seen == 0 {
 		t.Errorf("no pre-started Nix process seen: the pool is not on, so this case proves nothing")
