@@ -289,6 +289,21 @@ end
 
 -- 3b. :InsomniaDiff {a} {b} opens a tab with both resolved manifests, 'diff' on in both.
 local function test_diff()
+  -- Both profiles must have a result to show (a restart just re-evaluated them).
+  wait(function()
+    local res = vim.lsp.buf_request_sync(0, 'workspace/executeCommand',
+      { command = 'insomnia.listProfiles', arguments = { {} } }, 5000) or {}
+    local ok = 0
+    for _, r in pairs(res) do
+      for _, p in ipairs(type(r.result) == 'table' and r.result or {}) do
+        if (p.name == env.E2E_SETDEF_NAME or p.qualifiedName == env.E2E_DEFAULT or p.name == env.E2E_DEFAULT)
+          and (p.status == 'ok' or p.status == 'error') then
+          ok = ok + 1
+        end
+      end
+    end
+    return ok >= 2
+  end, 30000)
   local tabs = #vim.api.nvim_list_tabpages()
   vim.cmd('InsomniaDiff ' .. env.E2E_DEFAULT .. ' ' .. env.E2E_SETDEF_NAME)
   local ok = wait(function()

@@ -347,7 +347,7 @@ async function steps() {
     const before = await terminalCount(POD);
     await row.click();
     await waitTerminals(POD, before + 1);
-    const msg = await waitText(page.locator('.statusbar-item'), /already running|is ready/, 10_000, 'status bar message');
+    const msg = await waitText(page.locator('.statusbar-item'), /is already (running|idle|paused)|is ready/, 10_000, 'status bar message');
     return `${text} / status bar: ${msg}`;
   });
 
