@@ -1,6 +1,10 @@
 package nixsyntax
 
-import "github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+import (
+	"sync"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
 
 // NodeID indexes File.Nodes. NoNode marks an absent optional child.
 type NodeID int32
@@ -79,6 +83,9 @@ type File struct {
 	kids   []NodeID
 	errs   []synErr
 	scope  *scopeInfo // computed on first use by checks and queries
+	// scopeOnce guards scope: readers of a shared tree (the keystroke's
+	// checks, a concurrent hover) may compute it at the same time.
+	scopeOnce sync.Once
 }
 
 type synErr struct {

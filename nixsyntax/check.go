@@ -91,14 +91,16 @@ func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
 	return out
 }
 
-// scopes runs the checker once and caches the result.
+// scopes runs the checker once and caches the result. A tree is shared
+// (the session publishes it before its checks run, and hover may ask
+// first), hence the Once.
 func (f *File) scopes() *scopeInfo {
-	if f.scope == nil {
+	f.scopeOnce.Do(func() {
 		c := &checker{f: f, info: &scopeInfo{useOf: make([]int32, len(f.Nodes))}, tries: map[NodeID]*attrTrie{},
 			owned: map[NodeID]frame{}, recHost: map[NodeID]NodeID{}}
 		c.walk(f.Root)
 		f.scope = c.info
-	}
+	})
 	return f.scope
 }
 
