@@ -9,7 +9,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-NVIM_TIMEOUT=${E2E_NVIM_TIMEOUT:-240} # seconds for the whole Neovim run
+NVIM_TIMEOUT=${E2E_NVIM_TIMEOUT:-420} # seconds for the whole Neovim run
 export CI=${CI:-true}
 export E2E_TIMEOUT_MS=${E2E_TIMEOUT_MS:-60000}
 
