@@ -105,6 +105,13 @@ const (
 
 func start(t *testing.T, o caseOpts) *hcase {
 	t.Helper()
+	return startAt(t, t.TempDir(), o)
+}
+
+// startAt is start with the workspace folder at root (start's is a fresh
+// temporary folder): a case whose input is the folder's name gives it.
+func startAt(t *testing.T, root string, o caseOpts) *hcase {
+	t.Helper()
 	if nixErr != nil {
 		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
 	}
@@ -114,7 +121,7 @@ func start(t *testing.T, o caseOpts) *hcase {
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
-	c := &hcase{t: t, root: t.TempDir(), home: t.TempDir(), needles: needles(o.needles...)}
+	c := &hcase{t: t, root: root, home: t.TempDir(), needles: needles(o.needles...)}
 	c.logFile = filepath.Join(c.home, "server.log")
 	for _, d := range []string{"config", "data", "run"} {
 		mkdir(t, filepath.Join(c.home, d))

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
 )
 
 // Cases where a name or a path from the editor is the hostile part: pod
@@ -96,41 +94,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// startAt is start with the workspace folder at root (start's is a fresh
-// temporary folder): the case's name for the folder is the input.
-func startAt(t *testing.T, root string, o caseOpts) *hcase {
-	t.Helper()
-	if nixErr != nil {
-		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
-	}
-	if testing.Short() {
-		t.Skip("hostile suite skipped in -short mode")
-	}
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	c := &hcase{t: t, root: root, home: t.TempDir(), needles: needles(o.needles...)}
-	c.logFile = filepath.Join(c.home, "server.log")
-	for _, d := range []string{"config", "data", "run"} {
-		mkdir(t, filepath.Join(c.home, d))
-	}
-	settings := caseSettings(o)
-	env := []string{"INSOMNIA_CONFIG_DIR=" + filepath.Join(c.home, "config"),
-		"INSOMNIA_DATA_DIR=" + filepath.Join(c.home, "data"), "INSOMNIA_RUNTIME_DIR=" + filepath.Join(c.home, "run")}
-	p, err := lspproc.Start(lspproc.Options{Binary: binary, Args: []string{"--log-file", c.logFile, "--log-level", "debug"},
-		Env: env, Dir: c.root, Needles: c.needles, Settings: settings, InitOptions: initOptions(o, c.root, settings)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.p = p
-	t.Cleanup(c.finish)
-	if err := p.Initialize(c.root); err != nil {
-		t.Fatalf("initialize: %v", err)
-	}
-	c.baseRSS = c.rss()
-	return c
 }
 
 // TestAddOutsideWorkspace: addToProjectProfiles with a climbing relative
