@@ -7,7 +7,6 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
-	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
 
 // cmdPodSnapshot is insomnia.podSnapshot: the two sides of "compare a pod
@@ -32,11 +31,7 @@ func (s *Server) cmdPodSnapshot(ctx context.Context, raw json.RawMessage) (any, 
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
-	data, runtime, err := ide.PodDirs(s.sess)
-	if err != nil {
-		return nil, err
-	}
-	pod, err := findPod(spawn.ListPods(data, runtime), arg.Name)
+	pod, _, _, err := s.podNamed(arg.Name, false)
 	if err != nil {
 		return nil, err
 	}

@@ -224,11 +224,7 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	if err := checkPodName(arg.Name, false); err != nil {
 		return nil, err
 	}
-	data, runtime, err := ide.PodDirs(s.sess)
-	if err != nil {
-		return nil, err
-	}
-	pod, err := findPod(spawn.ListPods(data, runtime), arg.Name)
+	pod, data, runtime, err := s.podNamed(arg.Name, false)
 	if err != nil {
 		return nil, err
 	}
@@ -251,6 +247,22 @@ func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, er
 	s.showMessage(ide.Pick(len(drift) > 0, protocol.MessageTypeWarning, protocol.MessageTypeInfo), msg)
 	return resumeResult{PodName: ready.PodName, Socket: ready.Socket, Attach: spawn.AttachCommand(ready.PodName),
 		Message: msg, Drift: drift}, nil
+}
+
+// podNamed finds a pod of the store by name, with the store's folders;
+// cached uses the lens cache (read-only answers), else a fresh listing
+// (resume acts on what is there now).
+func (s *Server) podNamed(name string, cached bool) (pod spawn.Pod, data, runtime string, err error) {
+	data, runtime, err = ide.PodDirs(s.sess)
+	if err != nil {
+		return spawn.Pod{}, "", "", err
+	}
+	list := spawn.ListPods
+	if cached {
+		list = s.pods.List
+	}
+	pod, err = findPod(list(data, runtime), name)
+	return pod, data, runtime, err
 }
 
 func findPod(pods []spawn.Pod, name string) (spawn.Pod, error) {
@@ -306,11 +318,7 @@ func (s *Server) cmdShowDrift(ctx context.Context, raw json.RawMessage) (any, er
 	if err := decodeArg(raw, &arg); err != nil {
 		return nil, err
 	}
-	data, runtime, err := ide.PodDirs(s.sess)
-	if err != nil {
-		return nil, err
-	}
-	pod, err := findPod(s.pods.List(data, runtime), arg.Pod)
+	pod, _, _, err := s.podNamed(arg.Pod, true)
 	if err != nil {
 		return nil, err
 	}
