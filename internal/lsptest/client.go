@@ -151,6 +151,13 @@ func (c *Client) initialize(root string, initOptions, settings any) *protocol.In
 		}
 		c.settings = b
 	}
+	return c.sendInitialize(raw)
+}
+
+// sendInitialize sends initialize with raw as its params (as an editor's
+// JSON, decoded the way the server decodes it), then initialized.
+func (c *Client) sendInitialize(raw map[string]any) *protocol.InitializeResult {
+	c.t.Helper()
 	body, err := json.Marshal(raw)
 	if err != nil {
 		c.t.Fatal(err)

@@ -35,22 +35,7 @@ func (c *Client) InitializeFoldersCaps(folders []string, settings, caps map[stri
 		}
 		c.settings = b
 	}
-	body, err := json.Marshal(raw)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	params := &protocol.InitializeParams{}
-	if err := protocol.Unmarshal(body, params); err != nil {
-		c.t.Fatal(err)
-	}
-	res, err := c.Server.Initialize(c.ctx(), params)
-	if err != nil {
-		c.t.Fatalf("initialize: %v", err)
-	}
-	if err := c.Server.Initialized(c.ctx(), &protocol.InitializedParams{}); err != nil {
-		c.t.Fatalf("initialized: %v", err)
-	}
-	return res
+	return c.sendInitialize(raw)
 }
 
 // ChangeFolders sends workspace/didChangeWorkspaceFolders.
