@@ -54,6 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "serve":
 		return serve(args, stdin, stdout, stderr)
 	case "check":
+		oneShotGC()
 		defer cpuProfile()()
 		return check(args, stdout, stderr)
 	case "resolve":

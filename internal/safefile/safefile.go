@@ -93,7 +93,7 @@ func Read(path string, limit int64) ([]byte, error) {
 	if err := judge(path, fi, limit); err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := readSized(f, min(fi.Size(), limit), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -176,4 +176,21 @@ func Within(path, root string) bool {
 
 func startsWithDotDot(rel string) bool {
 	return len(rel) >= 3 && rel[:3] == ".."+string(filepath.Separator)
+}
+
+// readSized reads f, expected to hold size bytes, up to limit+1 bytes: one
+// allocation of the stat's size (io.ReadAll's doubling allocated and
+// cleared about three times a big file's size); a file that grew since the
+// stat is read on.
+func readSized(f io.Reader, size, limit int64) ([]byte, error) {
+	buf := make([]byte, size+1)
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return buf[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(io.LimitReader(f, limit+1-int64(n)))
+	return append(buf, rest...), err
 }
