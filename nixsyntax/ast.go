@@ -76,6 +76,9 @@ type Node struct {
 // File is a parsed Nix source: tokens, syntax tree and syntax errors.
 type File struct {
 	Src    []byte
+	// text is Src viewed as a string (never copied, see Parse): names,
+	// keys and literal values are views into it, not an allocation each.
+	text   string
 	Tokens []Token
 	Nodes  []Node
 	Root   NodeID
@@ -106,7 +109,7 @@ func (f *File) Kids(id NodeID) []NodeID {
 // Text returns the source text of a node.
 func (f *File) Text(id NodeID) string {
 	n := &f.Nodes[id]
-	return string(f.Src[n.Start:n.End])
+	return f.text[n.Start:n.End]
 }
 
 // Range converts byte offsets to an LSP range.

@@ -96,7 +96,7 @@ func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
 // first), hence the Once.
 func (f *File) scopes() *scopeInfo {
 	f.scopeOnce.Do(func() {
-		c := &checker{f: f, info: &scopeInfo{useOf: make([]int32, len(f.Nodes))}, tries: map[NodeID]*attrTrie{},
+		c := &checker{f: f, info: &scopeInfo{useOf: make([]int32, len(f.Nodes))}, tries: make([]*attrTrie, len(f.Nodes)),
 			owned: map[NodeID]frame{}, recHost: map[NodeID]NodeID{}}
 		c.walk(f.Root)
 		f.scope = c.info
@@ -116,10 +116,14 @@ type checker struct {
 	f       *File
 	info    *scopeInfo
 	frames  []frame
-	tries   map[NodeID]*attrTrie
+	tries   []*attrTrie       // by NodeID: the trie of a set or let, once built
 	owned   map[NodeID]frame  // scope frames of lets and rec sets
 	recHost map[NodeID]NodeID // value -> rec set it was merged into
 	depth   int
+	// Where the tries' parts come from (see slab).
+	entries slab[attrEntry]
+	tnodes  slab[attrTrie]
+	items   slab[trieItem]
 }
 
 // report records a problem. Messages quote source names, and a key pasted
@@ -440,7 +444,19 @@ type trieItem struct {
 
 const trieScan = 8
 
-func newTrie() *attrTrie { return &attrTrie{} }
+// newTrie is an empty trie with room for n names.
+func (c *checker) newTrie(n int) *attrTrie {
+	t := c.tnodes.new()
+	t.order = c.items.take(n)
+	return t
+}
+
+// newEntry is an entry of the trie being built.
+func (c *checker) newEntry(e attrEntry) *attrEntry {
+	p := c.entries.new()
+	*p = e
+	return p
+}
 
 func (t *attrTrie) add(name string, e *attrEntry) {
 	t.order = append(t.order, trieItem{name, e})
@@ -472,12 +488,12 @@ func (t *attrTrie) get(name string) (*attrEntry, bool) {
 // trie builds (once) the attribute tree of a set or let node, reporting
 // duplicates the way Nix does while adding each binding.
 func (c *checker) trie(owner NodeID) *attrTrie {
-	if t, ok := c.tries[owner]; ok {
+	if t := c.tries[owner]; t != nil {
 		return t
 	}
-	t := newTrie()
-	c.tries[owner] = t
 	f := c.f
+	t := c.newTrie(len(f.Kids(owner)))
+	c.tries[owner] = t
 	for _, b := range f.Kids(owner) {
 		switch f.Nodes[b].Kind {
 		case NBinding:
@@ -508,7 +524,7 @@ func (c *checker) addInherit(t *attrTrie, b NodeID) {
 			c.dup(k, name, prev.key)
 			continue
 		}
-		t.add(name, &attrEntry{key: k, inherited: true, set: NoNode})
+		t.add(name, c.newEntry(attrEntry{key: k, inherited: true, set: NoNode}))
 	}
 }
 
@@ -537,26 +553,24 @@ func (c *checker) nested(e *attrEntry) *attrTrie {
 
 func (c *checker) addAttr(t *attrTrie, keys []NodeID, value, pathNode NodeID) {
 	f := c.f
-	var names []string
 	for i, k := range keys {
 		name, ok := f.AttrName(k)
 		if !ok {
 			return // below a dynamic key Nix builds a fresh set: nothing to clash with
 		}
-		names = append(names, name)
 		e, exists := t.get(name)
 		if i == len(keys)-1 {
-			c.addLast(t, e, exists, k, name, names, value, pathNode)
+			c.addLast(t, e, exists, k, name, keys, value, pathNode)
 			return
 		}
 		if !exists {
-			nt := newTrie()
-			t.add(name, &attrEntry{key: k, set: NoNode, implicit: nt})
+			nt := c.newTrie(0)
+			t.add(name, c.newEntry(attrEntry{key: k, set: NoNode, implicit: nt}))
 			t = nt
 			continue
 		}
 		if e.inherited || c.nested(e) == nil {
-			c.dup(pathNode, strings.Join(names, "."), e.key)
+			c.dup(pathNode, c.joinKeys(keys[:i+1]), e.key)
 			return
 		}
 		t = c.nested(e)
@@ -566,12 +580,22 @@ func (c *checker) addAttr(t *attrTrie, keys []NodeID, value, pathNode NodeID) {
 	}
 }
 
-func (c *checker) addLast(t *attrTrie, e *attrEntry, exists bool, k NodeID, name string, names []string, value, pathNode NodeID) {
+// joinKeys is the dotted name of static keys, for a message: built only
+// when there is a problem to report.
+func (c *checker) joinKeys(keys []NodeID) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i], _ = c.f.AttrName(k)
+	}
+	return strings.Join(names, ".")
+}
+
+func (c *checker) addLast(t *attrTrie, e *attrEntry, exists bool, k NodeID, name string, keys []NodeID, value, pathNode NodeID) {
 	f := c.f
 	value = f.unparen(value) // Nix has no node for parentheses
 	isSet := f.Nodes[value].Kind == NAttrSet
 	if !exists {
-		ne := &attrEntry{key: k, set: NoNode}
+		ne := c.newEntry(attrEntry{key: k, set: NoNode})
 		if isSet {
 			ne.set = value
 		}
@@ -592,5 +616,5 @@ func (c *checker) addLast(t *attrTrie, e *attrEntry, exists bool, k NodeID, name
 		}
 		return
 	}
-	c.dup(pathNode, strings.Join(names, "."), e.key)
+	c.dup(pathNode, c.joinKeys(keys), e.key)
 }

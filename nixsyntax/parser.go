@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
@@ -30,9 +31,12 @@ type parser struct {
 
 // Parse lexes and parses src. It never fails: syntax errors are kept in the
 // File (see Diagnostics) and the tree covers whatever could be parsed.
+// src must not change afterwards: the File's names and literal values are
+// views of it (every caller parses an immutable buffer: a document version
+// or a file read).
 func Parse(src []byte) *File {
 	toks, lexErrs := lex(src)
-	f := &File{Src: src, Tokens: toks, Lines: diagnostics.NewLines(src)}
+	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Tokens: toks, Lines: diagnostics.NewLines(src)}
 	// A node per non-trivia token or a little under, in real code
 	// (home-manager: 0.94) and in profiles; an eighth more spares most
 	// files an append, which on big slices allocates 1.25x again.

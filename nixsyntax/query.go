@@ -207,6 +207,7 @@ func Strings(f *File) []StringLit {
 	}
 	out := make([]StringLit, 0, n)
 	cur := posCursor{f: f}
+	var paths slab[string] // the bindings' paths (see slab)
 	var walk func(id NodeID, path []string)
 	depth := 0
 	walk = func(id NodeID, path []string) {
@@ -237,8 +238,7 @@ func Strings(f *File) []StringLit {
 				if n.Kind == NLet {
 					base = nil
 				}
-				p := make([]string, len(base), len(base)+len(f.Kids(bk[0])))
-				copy(p, base)
+				p := append(paths.take(len(base)+len(f.Kids(bk[0]))), base...)
 				walk(bk[1], f.appendKeyTexts(p, bk[0]))
 			}
 			return

@@ -1,7 +1,6 @@
 package nixsyntax
 
 import (
-	"bytes"
 	"strings"
 )
 
@@ -21,11 +20,11 @@ func (f *File) StringValue(id NodeID) (value string, ok bool) {
 	}
 	if n.Kind == NString {
 		if len(kids) == 1 {
-			return unescape(f.Src[f.Nodes[kids[0]].Start:f.Nodes[kids[0]].End]), true
+			return unescape(f.text[f.Nodes[kids[0]].Start:f.Nodes[kids[0]].End]), true
 		}
 		var b strings.Builder
 		for _, k := range kids {
-			b.WriteString(unescape(f.Src[f.Nodes[k].Start:f.Nodes[k].End]))
+			b.WriteString(unescape(f.text[f.Nodes[k].Start:f.Nodes[k].End]))
 		}
 		return b.String(), true
 	}
@@ -34,9 +33,10 @@ func (f *File) StringValue(id NodeID) (value string, ok bool) {
 
 // unescape resolves "..." escapes and normalises CR and CRLF to LF, as
 // Nix's unescapeStr does.
-func unescape(raw []byte) string {
-	if bytes.IndexByte(raw, '\\') < 0 && bytes.IndexByte(raw, '\r') < 0 {
-		return string(raw) // the common case, and fast on huge literals
+// raw is a view of the source: without escapes it is the value itself.
+func unescape(raw string) string {
+	if strings.IndexByte(raw, '\\') < 0 && strings.IndexByte(raw, '\r') < 0 {
+		return raw // the common case, and fast on huge literals
 	}
 	var b strings.Builder
 	b.Grow(len(raw))
@@ -75,27 +75,27 @@ type indPart struct {
 }
 
 // indEscape is the value of an ”-escape token.
-func indEscape(raw []byte) string {
+func indEscape(raw string) string {
 	switch {
-	case string(raw) == "''$":
+	case raw == "''$":
 		return "$"
-	case string(raw) == "'''":
+	case raw == "'''":
 		return "''"
 	case len(raw) == 4 && raw[2] == '\\':
 		return unescape(raw[2:])
 	}
-	return string(raw) // a lone $ or '
+	return raw // a lone $ or '
 }
 
 func (f *File) indValue(kids []NodeID) string {
 	parts := make([]indPart, 0, len(kids))
 	for _, k := range kids {
 		n := &f.Nodes[k]
-		raw := f.Src[n.Start:n.End]
+		raw := f.text[n.Start:n.End]
 		if n.Flags&FlagEscape != 0 {
 			parts = append(parts, indPart{indEscape(raw), false})
 		} else {
-			parts = append(parts, indPart{string(raw), true})
+			parts = append(parts, indPart{raw, true})
 		}
 	}
 	return strings.Join(stripIndentation(parts), "")

@@ -32,10 +32,10 @@ func (f *File) prevSolid(i int) int {
 	return i
 }
 
-func (f *File) tokenText(i int) string {
-	t := f.Tokens[i]
-	return string(f.Src[t.Start:t.End])
-}
+func (f *File) tokenText(i int) string { return f.TokenText(f.Tokens[i]) }
+
+// TokenText is the source text of a token of f (a view, see Parse).
+func (f *File) TokenText(t Token) string { return f.text[t.Start:t.End] }
 
 // SecretIDAt reports whether off is inside the id string of a
 // `secrets.ref "…` call (the string may still be open) and where the id

@@ -36,7 +36,9 @@ func Syntax(path string, f *nixsyntax.File) []diagnostics.Diagnostic {
 // StaticInput collects from a parse what rules.Static needs.
 func StaticInput(path string, f *nixsyntax.File, ids []string) rules.StaticInput {
 	in := rules.StaticInput{SecretIDs: ids}
-	for _, s := range nixsyntax.Strings(f) {
+	strs := nixsyntax.Strings(f)
+	in.Strings = make([]rules.StaticString, 0, len(strs)) // sized at once: appends doubled it
+	for _, s := range strs {
 		if s.Literal {
 			in.Strings = append(in.Strings, rules.StaticString{File: path, Range: s.Range, Value: s.Value, AttrPath: s.Path})
 		}
@@ -56,7 +58,7 @@ func keyNames(path string, f *nixsyntax.File) []rules.StaticName {
 		if t.Kind != nixsyntax.TIdent || t.End-t.Start < secrets.MinShapeLen {
 			continue
 		}
-		if name := string(f.Src[t.Start:t.End]); secrets.LooksSecret(name) {
+		if name := f.TokenText(t); secrets.LooksSecret(name) {
 			out = append(out, rules.StaticName{File: path, Range: f.Range(int(t.Start), int(t.End)), Name: name})
 		}
 	}
