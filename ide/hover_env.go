@@ -13,6 +13,10 @@ import (
 // editor's evaluation sees only what evalEnvPolicy passes, so the value on
 // screen can differ from the pod's. Empty when the binding reads nothing.
 func envNote(src Source, path string, f *nixsyntax.File, off int) string {
+	reads := nixsyntax.EnvReads(f)
+	if len(reads) == 0 {
+		return "" // the usual case: no scan for the binding
+	}
 	start, end, ok := nixsyntax.BindingAt(f, off)
 	if !ok {
 		return ""
@@ -21,7 +25,7 @@ func envNote(src Source, path string, f *nixsyntax.File, off int) string {
 	trusted := src.TrustedPath(path)
 	seen := map[string]bool{}
 	var lines []string
-	for _, r := range nixsyntax.EnvReads(f) {
+	for _, r := range reads {
 		if r.Start < start || r.End > end || seen[r.Name] {
 			continue
 		}

@@ -89,6 +89,9 @@ type File struct {
 	// scopeOnce guards scope: readers of a shared tree (the keystroke's
 	// checks, a concurrent hover) may compute it at the same time.
 	scopeOnce sync.Once
+	env       []EnvRead // computed on first use by EnvReads
+	// envOnce guards env (hovers and completions share the tree).
+	envOnce sync.Once
 }
 
 type synErr struct {

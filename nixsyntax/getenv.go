@@ -8,8 +8,14 @@ type EnvRead struct {
 }
 
 // EnvReads finds every builtins.getEnv call whose argument is a string
-// literal, in source order.
+// literal, in source order. It is computed once per File (every hover asks);
+// the slice is shared: do not modify.
 func EnvReads(f *File) []EnvRead {
+	f.envOnce.Do(func() { f.env = envReads(f) })
+	return f.env
+}
+
+func envReads(f *File) []EnvRead {
 	var out []EnvRead
 	for id := range f.Nodes {
 		n := f.Nodes[id]

@@ -73,6 +73,7 @@ type Session struct {
 	sched     *eval.Scheduler
 	watcher   *watch.Watcher
 	parsed    map[string]*nixsyntax.File // latest parse of each open .nix buffer
+	static    map[string]staticMemo      // the last check.Static of each file's tree (static.go)
 	pending   map[string]bool            // profiles submitted and not yet delivered
 	idle      *sync.Cond                 // broadcast when pending empties (on mu)
 }
@@ -332,19 +333,31 @@ func (w *Session) Changed(doc *Document, saved bool) {
 		if !saved || f == nil || !bytes.Equal(f.Src, doc.Text) {
 			f = w.parse(doc)
 			w.graph.setImports(doc.Path, importsOf(doc.Path, f))
-		}
-		w.publishStatic(doc, f, w.Ours(doc.Path))
-		if !w.isStarted() {
+			w.publishStatic(doc, f, w.Ours(doc.Path))
+			w.scheduleChanged(doc, saved)
 			return
 		}
-		if w.IsProfile(doc.Path, doc.Text) {
-			w.Schedule(doc.Path, saved)
-			w.refreshImported(doc.Path)
-		}
-		for _, p := range w.graph.dependents(doc.Path) {
-			if p != doc.Path && w.IsProfile(p, w.Text(p)) {
-				w.Schedule(p, saved)
-			}
+		// A save of the parsed text: its tree and imports are current, so
+		// Nix starts first and the static pass runs while it evaluates
+		// (the pass was most of what a save added to Nix's time).
+		w.scheduleChanged(doc, saved)
+		w.publishStatic(doc, f, w.Ours(doc.Path))
+	}
+}
+
+// scheduleChanged evaluates a changed file when it is a profile, and the
+// profiles that import it.
+func (w *Session) scheduleChanged(doc *Document, saved bool) {
+	if !w.isStarted() {
+		return
+	}
+	if w.IsProfile(doc.Path, doc.Text) {
+		w.Schedule(doc.Path, saved)
+		w.refreshImported(doc.Path)
+	}
+	for _, p := range w.graph.dependents(doc.Path) {
+		if p != doc.Path && w.IsProfile(p, w.Text(p)) {
+			w.Schedule(p, saved)
 		}
 	}
 }
@@ -389,6 +402,7 @@ func (w *Session) isStarted() bool {
 func (w *Session) ClosedDoc(path string) {
 	w.mu.Lock()
 	delete(w.parsed, path)
+	delete(w.static, path)
 	w.mu.Unlock()
 	// Syntax diagnostics of a closed file go away; evaluation results stay
 	// because other profiles may import it.

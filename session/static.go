@@ -1,6 +1,7 @@
 package session
 
 import (
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 )
@@ -44,10 +45,45 @@ func (w *Session) publishStatic(doc *Document, f *nixsyntax.File, ours bool) {
 		w.diags.set(doc.Path, LayerSyntax, nil)
 		return
 	}
+	static := w.staticOf(doc.Path, f)
+	lib := libDiagnostics(doc.Path, f) // always anew: it looks at the disk
+	w.diags.set(doc.Path, LayerSyntax, append(append(make([]diagnostics.Diagnostic, 0, len(static)+len(lib)), static...), lib...))
+}
+
+// staticMemo is the check.Static result of one tree with one set of
+// secret ids (compared by identity: the session replaces the slice).
+type staticMemo struct {
+	tree  *nixsyntax.File
+	ids   []string
+	diags []diagnostics.Diagnostic // shared: never handed out, only copied
+}
+
+// staticOf is check.Static of f, computed once per tree and secret ids: a
+// save of the text the last change parsed, and a refresh of the files a
+// profile imports, publish the same tree again.
+func (w *Session) staticOf(path string, f *nixsyntax.File) []diagnostics.Diagnostic {
 	w.mu.Lock()
-	ids := w.secretIDs
+	ids, m := w.secretIDs, w.static[path]
 	w.mu.Unlock()
-	w.diags.set(doc.Path, LayerSyntax, append(check.Static(doc.Path, f, ids), libDiagnostics(doc.Path, f)...))
+	if m.tree == f && sameSlice(m.ids, ids) {
+		return m.diags
+	}
+	diags := check.Static(path, f, ids)
+	w.mu.Lock()
+	if w.parsed[path] == f { // kept for the trees the session keeps (open buffers)
+		if w.static == nil {
+			w.static = map[string]staticMemo{}
+		}
+		w.static[path] = staticMemo{tree: f, ids: ids, diags: diags}
+	}
+	w.mu.Unlock()
+	return diags
+}
+
+// sameSlice: a and b are the same slice (not only equal elements; nil, an
+// unreadable store, differs from empty).
+func sameSlice(a, b []string) bool {
+	return len(a) == len(b) && (a == nil) == (b == nil) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // publishSyntax sends only the parser's syntax and scope checks: for a
