@@ -75,7 +75,7 @@ type Node struct {
 
 // File is a parsed Nix source: tokens, syntax tree and syntax errors.
 type File struct {
-	Src    []byte
+	Src []byte
 	// text is Src viewed as a string (never copied, see Parse): names,
 	// keys and literal values are views into it, not an allocation each.
 	text   string

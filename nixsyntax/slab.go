@@ -17,7 +17,7 @@ func (s *slab[T]) take(n int) []T {
 	}
 	l := len(s.buf)
 	s.buf = s.buf[:l+n]
-	return s.buf[l:l:l+n]
+	return s.buf[l : l : l+n]
 }
 
 // new is a pointer to a fresh zero T.

@@ -53,6 +53,7 @@ type Session struct {
 	docs   *documents
 	diags  *diagStore
 	graph  *importGraph
+	syntax *syntaxQueue // where the syntax layer is computed (static.go)
 
 	cfgMu    sync.Mutex // guards settings, roots, trust and trustIgnoredLogged
 	settings Settings
@@ -96,7 +97,7 @@ func New(opts Options) *Session {
 		opts.Client = NopClient{}
 	}
 	w := &Session{log: opts.Logger, opts: opts, client: opts.Client, docs: newDocuments(),
-		diags: newDiagStore(opts.Client), graph: newImportGraph(), settings: DefaultSettings(),
+		diags: newDiagStore(opts.Client), graph: newImportGraph(), syntax: newSyntaxQueue(), settings: DefaultSettings(),
 		profiles: map[string]*ProfileState{}, parsed: map[string]*nixsyntax.File{}, pending: map[string]bool{}}
 	w.idle = sync.NewCond(&w.mu)
 	return w
@@ -213,6 +214,7 @@ func (w *Session) Close() {
 	sched, wt := w.sched, w.watcher
 	w.idle.Broadcast()
 	w.mu.Unlock()
+	w.syntax.wait() // no syntax layer is published after Close returns
 	if wt != nil {
 		_ = wt.Close()
 	}
@@ -406,7 +408,7 @@ func (w *Session) ClosedDoc(path string) {
 	w.mu.Unlock()
 	// Syntax diagnostics of a closed file go away; evaluation results stay
 	// because other profiles may import it.
-	w.diags.set(path, LayerSyntax, nil)
+	w.setSyntax(path, func() []diagnostics.Diagnostic { return nil })
 }
 
 // IsProfile says whether a .nix file evaluates to a profile: an entry of
@@ -526,7 +528,10 @@ func (w *Session) CloseDocument(path string) {
 }
 
 // Diagnostics are the merged diagnostics of a file, as last published.
-func (w *Session) Diagnostics(file string) []diagnostics.Diagnostic { return w.diags.get(file) }
+func (w *Session) Diagnostics(file string) []diagnostics.Diagnostic {
+	w.syntax.wait() // the syntax layer of the changes already received
+	return w.diags.get(file)
+}
 
 // DiagnosedFiles lists every file that has diagnostics.
 func (w *Session) DiagnosedFiles() []string { return w.diags.files() }

@@ -41,13 +41,25 @@ func (w *Session) Tree(path string) *nixsyntax.File {
 // scope, and the secret checks on literals and secrets.ref call sites. A
 // file that is not ours gets nothing (its old diagnostics are cleared).
 func (w *Session) publishStatic(doc *Document, f *nixsyntax.File, ours bool) {
-	if !ours {
-		w.diags.set(doc.Path, LayerSyntax, nil)
+	w.setSyntax(doc.Path, func() []diagnostics.Diagnostic {
+		if !ours {
+			return nil
+		}
+		static := w.staticOf(doc.Path, f)
+		lib := libDiagnostics(doc.Path, f) // always anew: it looks at the disk
+		return append(append(make([]diagnostics.Diagnostic, 0, len(static)+len(lib)), static...), lib...)
+	})
+}
+
+// setSyntax replaces path's syntax layer with what layer computes: in the
+// server on the syntax queue (in order, off the read loop), in a headless
+// run at once (the CLI reads the layers right after).
+func (w *Session) setSyntax(path string, layer func() []diagnostics.Diagnostic) {
+	if w.opts.Headless {
+		w.diags.set(path, LayerSyntax, layer())
 		return
 	}
-	static := w.staticOf(doc.Path, f)
-	lib := libDiagnostics(doc.Path, f) // always anew: it looks at the disk
-	w.diags.set(doc.Path, LayerSyntax, append(append(make([]diagnostics.Diagnostic, 0, len(static)+len(lib)), static...), lib...))
+	w.syntax.add(func() { w.diags.set(path, LayerSyntax, layer()) })
 }
 
 // staticMemo is the check.Static result of one tree with one set of
@@ -89,5 +101,5 @@ func sameSlice(a, b []string) bool {
 // publishSyntax sends only the parser's syntax and scope checks: for a
 // file named on the command line that is not ours (check --no-eval a.nix).
 func (w *Session) publishSyntax(doc *Document, f *nixsyntax.File) {
-	w.diags.set(doc.Path, LayerSyntax, check.Syntax(doc.Path, f))
+	w.setSyntax(doc.Path, func() []diagnostics.Diagnostic { return check.Syntax(doc.Path, f) })
 }

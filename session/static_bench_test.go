@@ -37,6 +37,7 @@ func BenchmarkKeystroke(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		w.Change(NewDocument(u, int32(i), texts[i%2]))
+		w.syntax.wait() // until its diagnostics are published
 		i++
 	}
 }

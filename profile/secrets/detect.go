@@ -410,17 +410,24 @@ var credentialWords = []string{"key", "token", "secret", "password", "passwd", "
 // (*_tokens, max_tokens).
 func CredentialName(name string) bool {
 	n := strings.ToLower(name)
+	// The words first: most names (every key of every literal, on every
+	// keystroke) hold none, and then no suffix needs a look.
+	word := false
+	for _, w := range credentialWords {
+		if strings.Contains(n, w) {
+			word = true
+			break
+		}
+	}
+	if !word {
+		return false
+	}
 	for _, suffix := range []string{"_env", "_file", "_path", "_id", "_ref", "tokens", "_name"} {
 		if strings.HasSuffix(n, suffix) {
 			return false
 		}
 	}
-	for _, w := range credentialWords {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
+	return true
 }
 
 // URLCredential reports whether a URL embeds a credential: user info with a
