@@ -109,7 +109,7 @@ func defaultsNote(o *check.Outcome) string {
 	var from []string
 	for ptr, def := range builtinDefaults() {
 		segs := splitPointer(strings.TrimPrefix(ptr, "/manifest/"))
-		v, ok := displayValue(o.Display, segs)
+		v, ok := outcomeValue(o, segs)
 		if _, set := o.Positions[ptr]; !set && ok && v == fmt.Sprint(def) {
 			from = append(from, markdown.Code(strings.Join(segs, ".")))
 		}
@@ -266,7 +266,7 @@ func attributeText(here string, mpath []string, st session.ProfileState) (string
 	var value string
 	found := false
 	if st.LastGood != nil {
-		value, found = displayValue(st.LastGood.Display, mpath)
+		value, found = outcomeValue(st.LastGood, mpath)
 	}
 	if !documented && !found {
 		return "", false
@@ -321,6 +321,11 @@ func writeFieldDoc(b *strings.Builder, d manifest.FieldDoc) {
 
 // displayValue is the indented JSON at path in a display manifest (which is
 // already redacted), key order kept.
+// outcomeValue is displayValue of o's Display, rendered once per outcome.
+func outcomeValue(o *check.Outcome, path []string) (string, bool) {
+	return o.Rendered("value\x00"+strings.Join(path, "\x00"), func() (string, bool) { return displayValue(o.Display, path) })
+}
+
 func displayValue(display json.RawMessage, path []string) (string, bool) {
 	raw := display
 	for _, k := range path {

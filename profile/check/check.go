@@ -50,6 +50,7 @@ type Outcome struct {
 	// Text is the profile's text the evaluation ran on: inlay hints show
 	// only on lines unchanged since.
 	Text []byte
+	memo rendered // see Rendered
 }
 
 // Failed says the profile cannot be used to start a pod.

@@ -61,6 +61,12 @@ type Registry struct {
 	// the editor's keystroke path and must not resolve symlinks per entry.
 	pathOnce  sync.Once
 	pathIndex map[string][]int
+	// queried holds the keys of the paths ByPath was asked about, resolved
+	// once like the entries' (a registry lives until the next discovery):
+	// every hover, completion and keystroke asks about the same open files,
+	// and resolving symlinks costs an lstat per path component.
+	queriedMu sync.Mutex // guards queried
+	queried   map[string][]string
 }
 
 // Discover runs discovery. The error is Registry.Err (non-nil when the
@@ -314,7 +320,7 @@ func (r *Registry) ByPath(path string) []Entry {
 	})
 	seen := map[int]bool{}
 	var idx []int
-	for _, k := range samePathKeys(path) {
+	for _, k := range r.queryKeys(path) {
 		for _, i := range r.pathIndex[k] {
 			if !seen[i] {
 				seen[i] = true
@@ -328,6 +334,24 @@ func (r *Registry) ByPath(path string) []Entry {
 		out = append(out, r.Entries[i])
 	}
 	return out
+}
+
+// queryKeys is samePathKeys of a path ByPath is asked about, kept.
+func (r *Registry) queryKeys(path string) []string {
+	r.queriedMu.Lock()
+	keys, ok := r.queried[path]
+	r.queriedMu.Unlock()
+	if ok {
+		return keys
+	}
+	keys = samePathKeys(path)
+	r.queriedMu.Lock()
+	if r.queried == nil {
+		r.queried = map[string][]string{}
+	}
+	r.queried[path] = keys
+	r.queriedMu.Unlock()
+	return keys
 }
 
 func samePathKeys(p string) []string {
