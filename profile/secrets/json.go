@@ -86,7 +86,11 @@ func redactLiteral(lit []byte) ([]byte, bool) {
 		return nil, false
 	}
 	var s string
-	if err := json.Unmarshal(lit, &s); err != nil {
+	if bytes.IndexByte(lit, '\\') < 0 {
+		// No escape: the text is the literal's bytes (the usual reply
+		// string, which json.Unmarshal decoded at a cost per reply).
+		s = string(lit[1 : len(lit)-1])
+	} else if err := json.Unmarshal(lit, &s); err != nil {
 		return nil, false
 	}
 	r := Redact(s)
