@@ -102,8 +102,11 @@ func run(cfg config, stdout io.Writer) error {
 		return err
 	}
 	b := &bench{cfg: cfg, bin: bin, tmp: tmp, lib: filepath.Join(repo, "resources", "nix", "profile-lib.nix"), log: stdout}
+	m := machine()
+	m["loadBefore"] = loadAverage()
 	b.runAll()
-	rep := report{Machine: machine(), Config: cfg.describe(), Metrics: b.metrics, Errors: b.errors}
+	m["loadAfter"] = loadAverage()
+	rep := report{Machine: m, Config: cfg.describe(), Metrics: b.metrics, Errors: b.errors}
 	printTable(stdout, rep)
 	return writeJSON(filepath.Join(repo, cfg.out), rep)
 }
@@ -148,8 +151,19 @@ func machine() map[string]string {
 	return m
 }
 
+// loadAverage is the first three fields of /proc/loadavg ("?" if unreadable).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "?"
+}
+
 func printTable(w io.Writer, rep report) {
-	fmt.Fprintf(w, "\nmachine: %s, %s cores, %s, %s\n\n", rep.Machine["cpu"], rep.Machine["nproc"], rep.Machine["nix"], rep.Machine["go"])
+	fmt.Fprintf(w, "\nmachine: %s, %s cores, %s, %s\n", rep.Machine["cpu"], rep.Machine["nproc"], rep.Machine["nix"], rep.Machine["go"])
+	// The machine is shared: the load says how far the figures can be trusted.
+	fmt.Fprintf(w, "load average (1, 5, 15 min): %s before, %s after\n\n", rep.Machine["loadBefore"], rep.Machine["loadAfter"])
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tvalue\tbudget\tmet?")
 	for _, m := range rep.Metrics {

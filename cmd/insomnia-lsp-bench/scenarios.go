@@ -32,7 +32,7 @@ func (b *bench) fail(scenario string, err error) {
 func met(ok bool) *bool { return &ok }
 
 func latencyMetric(name string, d dist, budgetMs float64) metric {
-	return metric{Name: name, Number: d.P99, Budget: fmt.Sprintf("p99 < %g ms", budgetMs), Met: met(d.P99 < budgetMs),
+	return metric{Name: name, Number: d.P99, Budget: fmt.Sprintf("p99 ≤ %g ms", budgetMs), Met: met(d.P99 <= budgetMs),
 		Value:  fmt.Sprintf("p50 %.2f / p90 %.2f / p99 %.2f / max %.2f ms (n=%d)", d.P50, d.P90, d.P99, d.Max, d.N),
 		Detail: d}
 }
