@@ -3,7 +3,6 @@ package hostile
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -60,43 +59,4 @@ func runHostileFormatter(t *testing.T, script, want string) {
 	t.Logf("answered in %s: %v", took.Round(time.Millisecond), err)
 	formatterGone(t, c, readText(t, pids))
 	c.healthy(path)
-}
-
-// formatterGone waits until the formatter's process group (its pid is the
-// group id: it was started with Setpgid) has no process left.
-func formatterGone(t *testing.T, c *hcase, pids string) {
-	t.Helper()
-	for _, field := range strings.Fields(pids) {
-		pgid, err := strconv.Atoi(field)
-		if err != nil {
-			t.Fatalf("pid file: %v", err)
-		}
-		err = c.p.WaitFor(10*time.Second, func() bool { return len(groupMembers(pgid)) == 0 })
-		if err != nil {
-			t.Errorf("formatter process group %d still has %v", pgid, groupMembers(pgid))
-		}
-	}
-}
-
-// groupMembers lists the live processes whose process group is pgid.
-func groupMembers(pgid int) []int {
-	entries, _ := os.ReadDir("/proc")
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// Fields after the ")" that ends the command name: state ppid pgrp.
-		rest := string(stat[strings.LastIndexByte(string(stat), ')')+1:])
-		f := strings.Fields(rest)
-		if len(f) > 2 && f[0] != "Z" && f[2] == strconv.Itoa(pgid) {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
