@@ -118,7 +118,7 @@ func fromProblems(ps []manifest.Problem) []finding {
 		if p.Warning {
 			sev = diagnostics.Warning
 		}
-		out = append(out, finding{code: p.Code, pointer: p.Pointer, message: p.Message, sev: sev})
+		out = append(out, finding{code: p.Code, pointer: p.Pointer, message: p.Message, sev: sev, fix: p.Fix})
 	}
 	return out
 }
@@ -166,7 +166,7 @@ func redactFix(f *diagnostics.Fix) *diagnostics.Fix {
 	if f == nil {
 		return nil
 	}
-	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText)}
+	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText), Replaces: Redact(f.Replaces)}
 }
 
 // Locate finds the location of pointer or of its nearest mapped ancestor.
