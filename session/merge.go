@@ -29,11 +29,14 @@ func evalLayer(name string) bool { return strings.HasPrefix(name, LayerEval) }
 func mergeLayers(names []string, layers map[string][]diagnostics.Diagnostic, cur []byte, bases map[string][]byte) []diagnostics.Diagnostic {
 	static := layers[LayerSyntax]
 	oursSyntax := hasCode(static, diagnostics.CodeSyntax)
-	var all []diagnostics.Diagnostic
+	all := append([]diagnostics.Diagnostic(nil), static...) // first: dedupeFindings keeps these
 	seen := map[string]bool{}
 	for _, n := range names {
 		ds := layers[n]
-		if !evalLayer(n) {
+		switch {
+		case n == LayerSyntax:
+			continue
+		case !evalLayer(n):
 			all = append(all, ds...)
 			continue
 		}
@@ -68,9 +71,8 @@ func sameKey(d diagnostics.Diagnostic) string {
 	return d.Code + "\x00" + d.Message + "\x00" + fingerprint([]diagnostics.Diagnostic{{Range: d.Range}})
 }
 
-// dedupeFindings keeps one of a static finding (all[:nStatic], the syntax
-// layer comes first: "syntax" sorts before "eval@") and an evaluated one of
-// the same problem.
+// dedupeFindings keeps one of a static finding (all[:nStatic]: the syntax
+// layer) and a later one of the same problem.
 func dedupeFindings(all []diagnostics.Diagnostic, nStatic int) []diagnostics.Diagnostic {
 	if nStatic > len(all) {
 		nStatic = len(all)
