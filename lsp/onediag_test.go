@@ -259,3 +259,53 @@ func TestEveryFixRemovesItsDiagnostic(t *testing.T) {
 		})
 	}
 }
+
+// An evaluation's finding moves with a line inserted above it and goes
+// away when its own line is edited, before any new result (the debounce is
+// long and nothing is saved, so no evaluation runs meanwhile).
+func TestStaleEvaluationFindingFollowsEdits(t *testing.T) {
+	e := newDiagEnv(t, map[string]any{"evaluation": map[string]any{"debounceMs": 600000}})
+	text := e.profile(okBody + "  worker.max_turns = \"many\";\n")
+	path, ds := e.open(t, "stale.nix", text)
+	got := withCode(ds, "type-mismatch")
+	if len(got) != 1 {
+		t.Fatalf("want one type-mismatch, got%s", lsptest.Describe(ds))
+	}
+	line := got[0].Range.Start.Line
+	moved := "# a comment above\n" + text
+	e.c.Change(path, moved)
+	e.c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
+		m := withCode(ds, "type-mismatch")
+		return len(m) == 1 && m[0].Range.Start.Line == line+1 && rangeText(moved, m[0]) == `"many"`
+	})
+	edited := strings.Replace(moved, `worker.max_turns = "many";`, `worker.max_turns = 12;`, 1)
+	e.c.Change(path, edited)
+	e.c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool { return len(withCode(ds, "type-mismatch")) == 0 })
+	if n := evaluations(e.c, path); n > 2 {
+		t.Errorf("%d evaluations: the edits were evaluated, the test proves nothing", n)
+	}
+}
+
+// An error in an imported file: the diagnostic is on the file, where it
+// was written (on the value); the profile gets one pointer on its import,
+// naming the file, not a copy of the message.
+func TestImportedErrorOnTheFileAndAPointerOnTheImport(t *testing.T) {
+	e := newDiagEnv(t, nil)
+	web := writeFile(t, filepath.Join(e.dir, "shared", "web.nix"), "{\n  timeout_secs = \"30\";\n}\n")
+	text := e.profile(okBody + "  web.fetch = import ./shared/web.nix;\n")
+	_, ds := e.open(t, "docs.nix", text)
+	onFile := e.c.AwaitDiagnostics(web, func(ds []protocol.Diagnostic) bool { return len(withCode(ds, "type-mismatch")) == 1 })
+	if got := rangeText("{\n  timeout_secs = \"30\";\n}\n", withCode(onFile, "type-mismatch")[0]); got != `"30"` {
+		t.Errorf("the imported file's error is on %q, want the value", got)
+	}
+	ptr := withCode(ds, "import-error")
+	if len(ptr) != 1 || len(ds) != 1 {
+		t.Fatalf("want only one import-error on the profile, got%s", lsptest.Describe(ds))
+	}
+	if got := rangeText(text, ptr[0]); got != "./shared/web.nix" {
+		t.Errorf("pointer on %q, want the import's path", got)
+	}
+	if msg := lsptest.Message(ptr[0]); msg != "1 error in web.nix, which this profile imports" {
+		t.Errorf("pointer message %q", msg)
+	}
+}
