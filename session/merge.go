@@ -130,24 +130,12 @@ func shiftStale(ds []diagnostics.Diagnostic, base, cur []byte) []diagnostics.Dia
 	if base == nil || cur == nil || bytes.Equal(base, cur) {
 		return ds
 	}
-	b, c := bytes.Split(base, []byte("\n")), bytes.Split(cur, []byte("\n"))
-	head := 0
-	for head < len(b) && head < len(c) && bytes.Equal(b[head], c[head]) {
-		head++
-	}
-	tail := 0
-	for tail < len(b)-head && tail < len(c)-head && bytes.Equal(b[len(b)-1-tail], c[len(c)-1-tail]) {
-		tail++
-	}
-	delta, tailStart := len(c)-len(b), len(b)-tail
+	lc := diagnostics.CompareLines(base, cur)
 	out := make([]diagnostics.Diagnostic, 0, len(ds))
 	for _, d := range ds {
-		switch {
-		case d.Range.End.Line < head:
-			out = append(out, d)
-		case d.Range.Start.Line >= tailStart:
-			d.Range.Start.Line += delta
-			d.Range.End.Line += delta
+		if shift, ok := lc.Moved(d.Range.Start.Line, d.Range.End.Line); ok {
+			d.Range.Start.Line += shift
+			d.Range.End.Line += shift
 			out = append(out, d)
 		}
 	}
