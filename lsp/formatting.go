@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 
@@ -85,8 +86,17 @@ func runFormatter(ctx context.Context, argv []string, dir string, text []byte) (
 			return nil, fmt.Errorf("formatter %s failed: %v: %s", argv[0], err, first)
 		}
 		return nil, fmt.Errorf("formatter %s failed: %v", argv[0], err)
+	case !isText(stdout.b.Bytes()):
+		return nil, fmt.Errorf("formatter %s wrote bytes that are not UTF-8 text: output ignored", argv[0])
 	}
 	return stdout.b.Bytes(), nil
+}
+
+// isText says out can replace a document: valid UTF-8 without NUL bytes
+// (a formatter that crashed half-way or printed a binary would otherwise
+// replace the user's profile with garbage).
+func isText(out []byte) bool {
+	return utf8.Valid(out) && bytes.IndexByte(out, 0) < 0
 }
 
 // capped keeps up to limit bytes; past it the write fails, which closes

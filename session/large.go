@@ -26,7 +26,7 @@ func (w *Session) refuseLarge(doc *Document) {
 	w.mu.Lock()
 	delete(w.parsed, doc.Path)
 	w.mu.Unlock()
-	w.setSyntax(doc.Path, func() []diagnostics.Diagnostic { return tooLargeDiag(doc.Path, len(doc.Text)) })
+	w.queueSyntax(doc.Path, doc.Text, func() []diagnostics.Diagnostic { return tooLargeDiag(doc.Path, len(doc.Text)) })
 }
 
 // capDiagnostics keeps the limits.MaxDiagnosticsPerFile most severe of a

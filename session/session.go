@@ -77,6 +77,9 @@ type Session struct {
 	static    map[string]staticMemo      // the last check.Static of each file's tree (static.go)
 	pending   map[string]bool            // profiles submitted and not yet delivered
 	idle      *sync.Cond                 // broadcast when pending empties (on mu)
+	// nixMissing: the user was told Nix cannot be run (Client.NixMissing),
+	// since the start or the last settings change.
+	nixMissing bool
 }
 
 // ProfileState is everything known about one profile file.
@@ -408,7 +411,7 @@ func (w *Session) ClosedDoc(path string) {
 	w.mu.Unlock()
 	// Syntax diagnostics of a closed file go away; evaluation results stay
 	// because other profiles may import it.
-	w.setSyntax(path, func() []diagnostics.Diagnostic { return nil })
+	w.queueSyntax(path, nil, func() []diagnostics.Diagnostic { return nil }) // no current text: evaluation findings stay as computed
 }
 
 // IsProfile says whether a .nix file evaluates to a profile: an entry of

@@ -41,7 +41,7 @@ func (w *Session) Tree(path string) *nixsyntax.File {
 // scope, and the secret checks on literals and secrets.ref call sites. A
 // file that is not ours gets nothing (its old diagnostics are cleared).
 func (w *Session) publishStatic(doc *Document, f *nixsyntax.File, ours bool) {
-	w.setSyntax(doc.Path, func() []diagnostics.Diagnostic {
+	w.queueSyntax(doc.Path, doc.Text, func() []diagnostics.Diagnostic {
 		if !ours {
 			return nil
 		}
@@ -51,15 +51,16 @@ func (w *Session) publishStatic(doc *Document, f *nixsyntax.File, ours bool) {
 	})
 }
 
-// setSyntax replaces path's syntax layer with what layer computes: in the
-// server on the syntax queue (in order, off the read loop), in a headless
-// run at once (the CLI reads the layers right after).
-func (w *Session) setSyntax(path string, layer func() []diagnostics.Diagnostic) {
+// queueSyntax replaces path's syntax layer (computed on text; nil: no
+// current text) with what layer computes: in the server on the syntax
+// queue (in order, off the read loop), in a headless run at once (the CLI
+// reads the layers right after).
+func (w *Session) queueSyntax(path string, text []byte, layer func() []diagnostics.Diagnostic) {
 	if w.opts.Headless {
-		w.diags.set(path, LayerSyntax, layer())
+		w.diags.setSyntax(path, text, layer())
 		return
 	}
-	w.syntax.add(func() { w.diags.set(path, LayerSyntax, layer()) })
+	w.syntax.add(func() { w.diags.setSyntax(path, text, layer()) })
 }
 
 // staticMemo is the check.Static result of one tree with one set of
@@ -101,5 +102,5 @@ func sameSlice(a, b []string) bool {
 // publishSyntax sends only the parser's syntax and scope checks: for a
 // file named on the command line that is not ours (check --no-eval a.nix).
 func (w *Session) publishSyntax(doc *Document, f *nixsyntax.File) {
-	w.setSyntax(doc.Path, func() []diagnostics.Diagnostic { return check.Syntax(doc.Path, f) })
+	w.queueSyntax(doc.Path, doc.Text, func() []diagnostics.Diagnostic { return check.Syntax(doc.Path, f) })
 }

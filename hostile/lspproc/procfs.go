@@ -15,6 +15,7 @@ import (
 // ProcInfo is one line of /proc/<pid>/stat that we need.
 type ProcInfo struct {
 	Pid, PPid int
+	Pgrp      int // process group: a killed group leaves no member
 	Comm      string
 	State     string
 }
@@ -46,11 +47,12 @@ func readStat(pid int) (ProcInfo, bool) {
 		return ProcInfo{}, false
 	}
 	rest := strings.Fields(string(b[closing+1:]))
-	if len(rest) < 2 {
+	if len(rest) < 3 {
 		return ProcInfo{}, false
 	}
 	ppid, _ := strconv.Atoi(rest[1])
-	return ProcInfo{Pid: pid, PPid: ppid, Comm: string(b[open+1 : closing]), State: rest[0]}, true
+	pgrp, _ := strconv.Atoi(rest[2])
+	return ProcInfo{Pid: pid, PPid: ppid, Pgrp: pgrp, Comm: string(b[open+1 : closing]), State: rest[0]}, true
 }
 
 // Descendants are the live processes below pid (zombies included: a
