@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // busyLoop spins for minutes in constant memory (a billion additions).
@@ -78,7 +80,7 @@ func TestTimeoutKillsLoop(t *testing.T) {
 	opts.Timeout = time.Second
 	e, started := trackedEvaluator(opts)
 	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
-	if r.Failure == nil || r.Failure.Kind != KindTimeout || r.Failure.Message != "evaluation stopped after 1 s: infinite loop?" {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeTimeout || r.Failure.Message != "evaluation stopped after 1 s: infinite loop?" {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, started.all())
@@ -95,7 +97,7 @@ func TestCancelKillsGroup(t *testing.T) {
 	// Cancel once Nix runs; the hook fires right after start.
 	e.pidHook = func(pid int) { started.add(pid); go cancel() }
 	r := e.Evaluate(ctx, Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
-	if r.Failure == nil || r.Failure.Kind != KindCancelled {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeCancelled {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, started.all())
@@ -107,7 +109,7 @@ func TestOutputCap(t *testing.T) {
 	text := `{ s = builtins.concatStringsSep "" (builtins.genList (x: "aaaaaaaaaa") 200000); }` + "\n"
 	e, started := trackedEvaluator(opts)
 	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/big.nix"), Text: []byte(text)})
-	if r.Failure == nil || r.Failure.Kind != KindOutputCap || !strings.Contains(r.Failure.Message, "more than 64 KiB on stdout") {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeOutputCap || !strings.Contains(r.Failure.Message, "more than 64 KiB on stdout") {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, started.all())
@@ -119,7 +121,7 @@ func TestMemoryLimit(t *testing.T) {
 	text := "{ n = builtins.length (builtins.genList (x: toString x) 20000000); }\n"
 	e, started := trackedEvaluator(opts)
 	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/mem.nix"), Text: []byte(text)})
-	if r.Failure == nil || r.Failure.Kind != KindMemoryLimit || !strings.Contains(r.Failure.Message, "256 MiB") {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeMemoryLimit || !strings.Contains(r.Failure.Message, "256 MiB") {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, started.all())
@@ -157,7 +159,7 @@ func TestRestrictedMode(t *testing.T) {
 		"{ x = import ../../eval.go; }\n",
 	} {
 		r := NewEvaluator(opts).Evaluate(context.Background(), Request{Path: path, Text: []byte(bad)})
-		if r.Failure == nil || r.Failure.Kind != KindNixError || !strings.Contains(r.Failure.Message, "forbidden in restricted mode") {
+		if r.Failure == nil || r.Failure.Kind != diagnostics.CodeNixError || !strings.Contains(r.Failure.Message, "forbidden in restricted mode") {
 			t.Errorf("%q: got %+v %s", bad, r.Failure, r.Artifact)
 			continue
 		}
@@ -174,7 +176,7 @@ func TestKilledFromOutside(t *testing.T) {
 	p := &pids{}
 	e.pidHook = func(pid int) { p.add(pid); go syscall.Kill(pid, syscall.SIGKILL) }
 	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
-	if r.Failure == nil || r.Failure.Kind != KindKilled || !strings.Contains(r.Failure.Message, "killed") {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeKilled || !strings.Contains(r.Failure.Message, "killed") {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, p.all())
@@ -187,7 +189,7 @@ func TestInvalidJSON(t *testing.T) {
 	sm := newSourceMap("/p.nix", []byte("{}"), 1, "")
 	for _, out := range []string{"", "{\"x\":", "[1]", `{"positions":[]}`} {
 		r := e.interpret(runOutcome{stdout: []byte(out)}, sm)
-		if r.Failure == nil || r.Failure.Kind != KindInvalidJSON {
+		if r.Failure == nil || r.Failure.Kind != diagnostics.CodeInvalidJSON {
 			t.Errorf("%q: got %+v", out, r.Failure)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // countingNix writes a stand-in for nix-instantiate that logs each start
@@ -105,7 +107,7 @@ func TestVersionProbeRetried(t *testing.T) {
 	writeFile(t, dir, "fail-version", "")
 	ev := NewEvaluator(opts)
 	ctx := context.Background()
-	if _, err := ev.NixVersion(ctx); err == nil || err.(*Failure).Kind != KindNixMissing {
+	if _, err := ev.NixVersion(ctx); err == nil || err.(*Failure).Kind != diagnostics.CodeNixMissing {
 		t.Fatalf("failing probe: err %v, want nix-missing", err)
 	}
 	if err := os.Remove(failFile); err != nil {
@@ -146,7 +148,7 @@ func TestVersionProbeLeaderCancelled(t *testing.T) {
 	}()
 	time.Sleep(50 * time.Millisecond)
 	cancel()
-	if err := <-errs; err == nil || err.(*Failure).Kind != KindCancelled {
+	if err := <-errs; err == nil || err.(*Failure).Kind != diagnostics.CodeCancelled {
 		t.Errorf("cancelled leader: %v, want cancelled", err)
 	}
 	if a := <-waiter; a.err != nil || a.v == "" {

@@ -13,20 +13,8 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
-// Stable problem codes shared with package diagnostics.
+// A Problem's Code is one of package diagnostics' codes.
 const (
-	CodeInvalidPath       = diagnostics.CodeInvalidPath
-	CodeInvalidArtifact   = diagnostics.CodeInvalidArtifact
-	CodeUnsupportedFormat = diagnostics.CodeUnsupportedFormat
-	CodeManifestAndConfig = diagnostics.CodeManifestAndConfig
-	CodeMissingRequired   = diagnostics.CodeMissingRequired
-	CodeTypeMismatch      = diagnostics.CodeTypeMismatch
-	CodeUnknownEnum       = diagnostics.CodeUnknownEnum
-	CodeUnknownField      = diagnostics.CodeUnknownField
-	CodeRemovedField      = diagnostics.CodeRemovedField
-	CodeAliasConflict     = diagnostics.CodeAliasConflict
-	CodeSnapshotSerialize = diagnostics.CodeSnapshotSerialize
-	CodeSchemaUnavailable = diagnostics.CodeSchemaUnavailable
 	maxQuotedValueLen     = 40
 	suggestionsPerProblem = 1
 )
@@ -48,7 +36,7 @@ type Problem struct {
 func Check(v any, prefix string, rawForm bool) []Problem {
 	s, err := schema()
 	if err != nil {
-		return []Problem{{Code: CodeSchemaUnavailable, Pointer: prefix, Message: err.Error()}}
+		return []Problem{{Code: diagnostics.CodeSchemaUnavailable, Pointer: prefix, Message: err.Error()}}
 	}
 	var out []Problem
 	w := walker{s: s, out: &out}
@@ -98,18 +86,18 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 		case rawForm && key == "profile" && len(path) == 0:
 			continue
 		case known && node(raw).str("x-removed") != "":
-			w.add(Problem{Code: CodeRemovedField, Pointer: kptr, Warning: true,
+			w.add(Problem{Code: diagnostics.CodeRemovedField, Pointer: kptr, Warning: true,
 				Message: fmt.Sprintf("%s was removed; profiles silently ignore it (TOML manifests reject it); use %s",
 					Dotted(kpath), node(raw).str("x-removed"))})
 		case known && node(raw).str("x-alias-of") != "":
 			canon := node(raw).str("x-alias-of")
 			if _, both := obj[canon]; both {
-				w.add(Problem{Code: CodeAliasConflict, Pointer: kptr,
+				w.add(Problem{Code: diagnostics.CodeAliasConflict, Pointer: kptr,
 					Message: fmt.Sprintf("%s is an alias of %s; set only one (the runtime rejects the duplicate field)", key, canon)})
 			}
 			w.walk(obj[key], raw, kptr, kpath, false)
 		case known && !inVariant(node(raw), obj["kind"]):
-			w.add(Problem{Code: CodeUnknownField, Pointer: kptr, Warning: true,
+			w.add(Problem{Code: diagnostics.CodeUnknownField, Pointer: kptr, Warning: true,
 				Message: fmt.Sprintf("%s is not read when kind is %s: the runtime ignores it", Dotted(kpath), QuoteValue(fmt.Sprint(obj["kind"])))})
 		case known:
 			w.walk(obj[key], raw, kptr, kpath, false)
@@ -147,7 +135,7 @@ func (w walker) unknown(key, ptr string, path []string, props map[string]any) Pr
 	if near := secrets.Closest(key, canonicalKeys(props), suggestionsPerProblem); len(near) > 0 {
 		msg += fmt.Sprintf(" (did you mean %s?)", near[0])
 	}
-	return Problem{Code: CodeUnknownField, Pointer: ptr, Message: msg, Warning: true}
+	return Problem{Code: diagnostics.CodeUnknownField, Pointer: ptr, Message: msg, Warning: true}
 }
 
 func canonicalKeys(props map[string]any) []string {
@@ -185,7 +173,7 @@ func (s *schemaSet) fromLeaf(e *jsonschema.ValidationError, prefix string, root 
 	at := Dotted(e.InstanceLocation)
 	switch k := e.ErrorKind.(type) {
 	case *kind.Type:
-		return []Problem{{Code: CodeTypeMismatch, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be %s, not %s", at, typePhrase(k.Want), article(k.Got))}}
 	case *kind.Enum:
 		return []Problem{enumProblem(ptr, at, k)}
@@ -200,18 +188,18 @@ func (s *schemaSet) fromLeaf(e *jsonschema.ValidationError, prefix string, root 
 		}
 		return out
 	case *kind.MinItems:
-		return []Problem{{Code: CodeMissingRequired, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeMissingRequired, Pointer: ptr,
 			Message: fmt.Sprintf("missing required field: %s (the list is empty; add at least one rule)", at)}}
 	case *kind.Minimum:
-		return []Problem{{Code: CodeTypeMismatch, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be at least %s", at, k.Want.RatString())}}
 	case *kind.Maximum:
-		return []Problem{{Code: CodeTypeMismatch, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be at most %s", at, k.Want.RatString())}}
 	case *kind.Const, *kind.Group, *kind.AllOf, *kind.AnyOf, *kind.OneOf:
 		return nil
 	}
-	return []Problem{{Code: CodeTypeMismatch, Pointer: ptr, Message: fmt.Sprintf("%s has an invalid value", at)}}
+	return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr, Message: fmt.Sprintf("%s has an invalid value", at)}}
 }
 
 // missing names the deepest required key: a missing `pod` is reported as
@@ -233,7 +221,7 @@ func (s *schemaSet) missing(ptr string, loc []string, key string) Problem {
 		sch, key = next, req[0]
 		path = append(path, key)
 	}
-	return Problem{Code: CodeMissingRequired, Pointer: ptr + "/" + EscapePointer(path[len(loc)]),
+	return Problem{Code: diagnostics.CodeMissingRequired, Pointer: ptr + "/" + EscapePointer(path[len(loc)]),
 		Message: "missing required field: " + Dotted(path)}
 }
 
@@ -280,14 +268,14 @@ func enumProblem(ptr, at string, k *kind.Enum) Problem {
 	}
 	got, isString := k.Got.(string)
 	if !isString {
-		return Problem{Code: CodeTypeMismatch, Pointer: ptr,
+		return Problem{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be one of %s", at, orList(want))}
 	}
 	msg := fmt.Sprintf("unknown value %s for %s; expected %s", QuoteValue(got), at, orList(want))
 	if near := secrets.Closest(got, want, suggestionsPerProblem); len(near) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", near[0])
 	}
-	return Problem{Code: CodeUnknownEnum, Pointer: ptr, Message: msg}
+	return Problem{Code: diagnostics.CodeUnknownEnum, Pointer: ptr, Message: msg}
 }
 
 // nullRequired catches required keys set to null, which the schema allows
@@ -297,13 +285,13 @@ func nullRequired(v any, prefix string) []Problem {
 	var out []Problem
 	if pod, ok := root["pod"].(map[string]any); ok {
 		if name, has := pod["name"]; has && name == nil {
-			out = append(out, Problem{Code: CodeMissingRequired, Pointer: prefix + "/pod/name",
+			out = append(out, Problem{Code: diagnostics.CodeMissingRequired, Pointer: prefix + "/pod/name",
 				Message: "missing required field: pod.name"})
 		}
 	}
 	if perm, ok := root["permissions"].(map[string]any); ok {
 		if da, has := perm["default_action"]; has && da == nil {
-			out = append(out, Problem{Code: CodeMissingRequired, Pointer: prefix + "/permissions/default_action",
+			out = append(out, Problem{Code: diagnostics.CodeMissingRequired, Pointer: prefix + "/permissions/default_action",
 				Message: "missing required field: permissions.default_action"})
 		}
 	}
@@ -321,7 +309,7 @@ func withNullRequired(out, nulls []Problem) []Problem {
 	}
 	kept := out[:0]
 	for _, p := range out {
-		if !(at[p.Pointer] && p.Code == CodeTypeMismatch) {
+		if !(at[p.Pointer] && p.Code == diagnostics.CodeTypeMismatch) {
 			kept = append(kept, p)
 		}
 	}
