@@ -13,7 +13,7 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
-// A Problem's Code is one of package diagnostics' codes.
+// How much of a value a message quotes, and how many names it suggests.
 const (
 	maxQuotedValueLen     = 40
 	suggestionsPerProblem = 1

@@ -4,14 +4,12 @@ let
   common = import ./common.nix;
   inherit (common) lib workspace;
 in
-common.mkRole {
-  name = "coder";
+common.mkRole "coder" {
   description = "Writes and tests code in the workspace";
   # The preset gives an inline model: scheme, model_id and a secret_ref auth.
   manifest = common.recursiveUpdate
     (lib.semanticPresets.codingAssistant { authRef = "llm.anthropic.default"; })
     {
-      pod.name = "coder";
       scope.allow = [
         { target = workspace; permission = "write"; recursive = true; }
       ];

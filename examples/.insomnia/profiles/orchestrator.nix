@@ -2,11 +2,9 @@
 let
   common = import ./common.nix;
 in
-common.mkRole {
-  name = "orchestrator";
+common.mkRole "orchestrator" {
   description = "Plans work and delegates it to coder, researcher and reviewer";
   manifest = {
-    pod.name = "orchestrator";
     worker.reasoning = "high";
     model.ref = "codex-oauth/gpt-5.5";
     memory = {

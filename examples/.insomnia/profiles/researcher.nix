@@ -2,11 +2,9 @@
 let
   common = import ./common.nix;
 in
-common.mkRole {
-  name = "researcher";
+common.mkRole "researcher" {
   description = "Reads the web and the workspace; writes nothing";
   manifest = {
-    pod.name = "researcher";
     model.ref = "openrouter/google/gemini-2.5-pro";
     web = {
       enabled = true;

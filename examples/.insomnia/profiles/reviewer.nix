@@ -2,11 +2,9 @@
 let
   common = import ./common.nix;
 in
-common.mkRole {
-  name = "reviewer";
+common.mkRole "reviewer" {
   description = "Reviews changes read-only and asks before running tools";
   manifest = {
-    pod.name = "reviewer";
     worker.reasoning = "high";
     model.ref = "anthropic/claude-sonnet-4-20250514";
     permissions = {
