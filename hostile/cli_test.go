@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // TestCLIFileNameInjection: a profile file named with a newline and a
@@ -24,8 +26,8 @@ func TestCLIFileNameInjection(t *testing.T) {
 	}
 	root, home := t.TempDir(), t.TempDir()
 	evil := "x\n::warning file=x::pwned\r\n::error::pwned.nix"
-	write(t, filepath.Join(root, ".insomnia", "profiles", evil), "{ a = ; }\n")
-	write(t, filepath.Join(root, ".insomnia", "profiles.toml"),
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles", evil), "{ a = ; }\n")
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"),
 		"default = \"evil\"\n[profile]\nevil = \"profiles/x\\n::warning file=x::pwned\\r\\n::error::pwned.nix\"\n")
 	env := append(os.Environ(), "INSOMNIA_CONFIG_DIR="+filepath.Join(home, "config"),
 		"INSOMNIA_DATA_DIR="+filepath.Join(home, "data"), "INSOMNIA_RUNTIME_DIR="+filepath.Join(home, "run"))

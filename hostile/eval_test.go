@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where Nix itself is the hostile part.
@@ -75,7 +77,7 @@ func TestProfileImportingItself(t *testing.T) {
 	path := c.open("self.nix", profile(t, "  pod.name = (import ./self.nix).manifest.pod.name;\n"))
 	c.expect(path, "nix-error", "infinite recursion")
 	// Two profiles importing each other.
-	write(t, c.root+"/b.nix", profile(t, "  pod.name = (import ./a.nix).manifest.pod.name;\n"))
+	testenv.Write(t, c.root+"/b.nix", profile(t, "  pod.name = (import ./a.nix).manifest.pod.name;\n"))
 	a := c.open("a.nix", profile(t, "  pod.name = (import ./b.nix).manifest.pod.name;\n"))
 	// Located in b.nix, so a.nix gets the pointer to it.
 	if d := c.waitEvalFailure(a, "nix-error", "import-error"); !strings.Contains(d.Message, "infinite recursion") {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 var (
@@ -170,15 +172,6 @@ func mkdir(t *testing.T, dir string) {
 	}
 }
 
-func write(t *testing.T, path, text string) string {
-	t.Helper()
-	mkdir(t, filepath.Dir(path))
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func (c *hcase) rss() int64 {
 	rss, _, err := c.p.Memory()
 	if err != nil {
@@ -206,7 +199,7 @@ func profile(t *testing.T, extra string) string {
 // open writes a profile into the workspace and opens it.
 func (c *hcase) open(name, text string) string {
 	c.t.Helper()
-	path := write(c.t, filepath.Join(c.root, name), text)
+	path := testenv.Write(c.t, filepath.Join(c.root, name), text)
 	if err := c.p.Open(path, text); err != nil {
 		c.t.Fatal(err)
 	}

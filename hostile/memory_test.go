@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Small inputs must not cost huge memory or huge messages. Every case here
@@ -264,7 +266,7 @@ func TestMemoryHugeOpenDocument(t *testing.T) {
 		t.Errorf("peak RSS %d MiB, want under 640 MiB (ten times the message)", peak>>10)
 	}
 	small := profile(t, "  pod.name = \"small\";\n")
-	write(t, path, small)
+	testenv.Write(t, path, small)
 	if _, err := c.p.Change(path, small); err != nil {
 		t.Fatal(err)
 	}
@@ -285,8 +287,8 @@ func registryMeasure(t *testing.T, name string, mk func(path string)) {
 		reg := filepath.Join(root, ".insomnia")
 		mkdir(t, reg)
 		mk(filepath.Join(reg, "big.nix"))
-		good = write(t, filepath.Join(reg, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
-		write(t, filepath.Join(reg, "profiles.toml"), "[profile]\nbig = \"big.nix\"\ngood = \"good.nix\"\n")
+		good = testenv.Write(t, filepath.Join(reg, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+		testenv.Write(t, filepath.Join(reg, "profiles.toml"), "[profile]\nbig = \"big.nix\"\ngood = \"good.nix\"\n")
 	}})
 	w := watchMemory(c)
 	if err := c.p.Open(good, readText(t, good)); err != nil {

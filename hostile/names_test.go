@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where a name or a path from the editor is the hostile part: pod
@@ -101,11 +103,11 @@ func contains(list []string, s string) bool {
 // refused, and profiles.toml is untouched; a profile inside is offered to
 // the editor as an edit (so the refusal is not everything failing).
 func TestAddOutsideWorkspace(t *testing.T) {
-	outside := write(t, filepath.Join(t.TempDir(), "elsewhere.nix"), "{ }\n")
+	outside := testenv.Write(t, filepath.Join(t.TempDir(), "elsewhere.nix"), "{ }\n")
 	const registryText = "[profile]\n"
 	c := start(t, caseOpts{setup: func(root, home string) {
-		write(t, filepath.Join(root, ".insomnia", "profiles.toml"), registryText)
-		write(t, filepath.Join(root, "inside.nix"), profile(t, "  pod.name = \"in\";\n"))
+		testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), registryText)
+		testenv.Write(t, filepath.Join(root, "inside.nix"), profile(t, "  pod.name = \"in\";\n"))
 		if err := os.Symlink(outside, filepath.Join(root, "link.nix")); err != nil {
 			t.Fatal(err)
 		}

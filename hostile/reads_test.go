@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where a file the server reads itself is the hostile part: it
@@ -133,8 +135,8 @@ func TestRegistryEntriesNotRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		sparse(t, filepath.Join(dir, "huge.nix"), 64<<20)
-		good = write(t, filepath.Join(dir, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
-		write(t, filepath.Join(dir, "profiles.toml"),
+		good = testenv.Write(t, filepath.Join(dir, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+		testenv.Write(t, filepath.Join(dir, "profiles.toml"),
 			"[profile]\nzero = \"zero.nix\"\nfifo = \"fifo.nix\"\nhuge = \"huge.nix\"\ngood = \"good.nix\"\n")
 	}})
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, good) == "ok" }); err != nil {
@@ -177,7 +179,7 @@ func TestRegistryFileIsDevZero(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		path = write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
+		path = testenv.Write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
 	}})
 	if err := c.p.Open(path, readText(t, path)); err != nil {
 		t.Fatal(err)
@@ -221,14 +223,14 @@ func TestExitWhileEvaluationsStuck(t *testing.T) {
 // appears in no output, and the registry entry says it is outside.
 func TestSymlinkedEntryOutsideUntrusted(t *testing.T) {
 	word := "OUTSIDECANARY" + randomHex(8)
-	outside := write(t, filepath.Join(t.TempDir(), "secret.nix"), word+" more words\n")
+	outside := testenv.Write(t, filepath.Join(t.TempDir(), "secret.nix"), word+" more words\n")
 	c := start(t, caseOpts{settings: map[string]any{"trusted": false}, needles: []string{word}, setup: func(root, home string) {
 		dir := filepath.Join(root, ".insomnia")
 		mkdir(t, dir)
 		if err := os.Symlink(outside, filepath.Join(dir, "inside.nix")); err != nil {
 			t.Fatal(err)
 		}
-		write(t, filepath.Join(dir, "profiles.toml"), "[profile]\ninside = \"inside.nix\"\n")
+		testenv.Write(t, filepath.Join(dir, "profiles.toml"), "[profile]\ninside = \"inside.nix\"\n")
 	}})
 	link := filepath.Join(c.root, ".insomnia", "inside.nix")
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")

@@ -10,6 +10,8 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where a key is pasted where no string is: as a bare name in a
@@ -67,8 +69,8 @@ func TestUnquotedKeyInProfile(t *testing.T) {
 // path and in a description, next to an entry whose description embeds a
 // remote image.
 func registryWithKeys(t *testing.T, root string) string {
-	write(t, filepath.Join(root, ".insomnia", "good.nix"), profile(t, "  pod.name = \"good\";\n"))
-	return write(t, filepath.Join(root, ".insomnia", "profiles.toml"), fmt.Sprintf(
+	testenv.Write(t, filepath.Join(root, ".insomnia", "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+	return testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), fmt.Sprintf(
 		"[profile]\ngood = { path = \"good.nix\", description = \"see ![x](http://127.0.0.1/a.png) <img src=x>\" }\n"+
 			"leaky = { path = \"%s.nix\", description = \"key %s\" }\n", canary, canary))
 }
@@ -161,7 +163,7 @@ func fakePod(t *testing.T, dir string, stderr ...string) (program, marker string
 		fmt.Fprintf(&b, "printf '%%s\\n' %q >&2\n", l)
 	}
 	b.WriteString("exit 1\n")
-	program = write(t, filepath.Join(dir, "fake-pod"), b.String())
+	program = testenv.Write(t, filepath.Join(dir, "fake-pod"), b.String())
 	if err := os.Chmod(program, 0o755); err != nil {
 		t.Fatal(err)
 	}

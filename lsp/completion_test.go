@@ -17,6 +17,8 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // completeAt sets the document to text (where "|" marks the cursor) and
@@ -76,9 +78,9 @@ const complHead = "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name =
 func startCompletion(t *testing.T) (*lsptest.Client, string) {
 	dir := t.TempDir()
 	env := featEnv(t)
-	writeFile(t, filepath.Join(env("INSOMNIA_DATA_DIR"), "secrets", "store.json"),
+	testenv.Write(t, filepath.Join(env("INSOMNIA_DATA_DIR"), "secrets", "store.json"),
 		`{"version":1,"entries":{"anthropic-main":{},"openrouter":{}}}`)
-	path := writeFile(t, filepath.Join(dir, "p.nix"), complHead+"}\n")
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), complHead+"}\n")
 	c := lsptest.Start(t, lsp.Options{Env: env})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -181,9 +183,9 @@ func TestCompletionSecretIDsAndLib(t *testing.T) {
 
 func TestCompletionRegistryDefault(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
-	writeFile(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), "{ }\n")
-	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), "{ }\n")
+	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
@@ -286,8 +288,8 @@ func TestCompletionNewProfileTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(e.ws, ".insomnia", "lib", "profile-lib.nix"), string(lib))
-	qa := writeFile(t, filepath.Join(e.ws, ".insomnia", "profiles", "qa.nix"), "")
+	testenv.Write(t, filepath.Join(e.ws, ".insomnia", "lib", "profile-lib.nix"), string(lib))
+	qa := testenv.Write(t, filepath.Join(e.ws, ".insomnia", "profiles", "qa.nix"), "")
 	for _, snippets := range []bool{true, false} {
 		c := lsptest.Start(t, lsp.Options{Env: func(k string) string { return e.env[k] }, Cwd: e.ws})
 		if snippets {

@@ -6,8 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"go.lsp.dev/protocol"
+
+	"github.com/insomnia-lsp/insomnia-lsp/ide"
 )
 
 // The editors name the commands by string (editors/vscode in TypeScript,

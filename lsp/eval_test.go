@@ -17,6 +17,8 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // evalEnv keeps discovery and the secret store inside a temp dir.
@@ -47,10 +49,10 @@ func evaluations(c *lsptest.Client, path string) int {
 }
 
 func TestBurstOfEditsEvaluatesAtMostTwiceAndLastWins(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	path := writeFile(t, filepath.Join(dir, "burst.nix"), validProfile(lib, "p0"))
+	path := testenv.Write(t, filepath.Join(dir, "burst.nix"), validProfile(lib, "p0"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"debounceMs": 200}})
 	c.Open(path)
@@ -70,11 +72,11 @@ func TestBurstOfEditsEvaluatesAtMostTwiceAndLastWins(t *testing.T) {
 }
 
 func TestImportedFileChangeReevaluatesProfile(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	part := writeFile(t, filepath.Join(dir, "part.nix"), `{ name = "from-import-1"; }`)
-	path := writeFile(t, filepath.Join(dir, "main.nix"), profileText(lib,
+	part := testenv.Write(t, filepath.Join(dir, "part.nix"), `{ name = "from-import-1"; }`)
+	path := testenv.Write(t, filepath.Join(dir, "main.nix"), profileText(lib,
 		"  pod = import ./part.nix;\n  model.ref = \"anthropic/x\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, nil)
@@ -87,11 +89,11 @@ func TestImportedFileChangeReevaluatesProfile(t *testing.T) {
 }
 
 func TestErrorInImportedFileIsPublishedThere(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	part := writeFile(t, filepath.Join(dir, "part.nix"), "{\n  name = undefinedThing;\n}\n")
-	path := writeFile(t, filepath.Join(dir, "main.nix"), profileText(lib,
+	part := testenv.Write(t, filepath.Join(dir, "part.nix"), "{\n  name = undefinedThing;\n}\n")
+	path := testenv.Write(t, filepath.Join(dir, "main.nix"), profileText(lib,
 		"  pod = import ./part.nix;\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, nil)
@@ -110,9 +112,9 @@ func TestErrorInImportedFileIsPublishedThere(t *testing.T) {
 }
 
 func TestInfiniteLoopEndsWithTimeoutDiagnostic(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "loop.nix"), "{ manifest =\n"+busyLoop+"; }\n")
+	path := testenv.Write(t, filepath.Join(dir, "loop.nix"), "{ manifest =\n"+busyLoop+"; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
 	c.Open(path)
@@ -127,9 +129,9 @@ func TestInfiniteLoopEndsWithTimeoutDiagnostic(t *testing.T) {
 }
 
 func TestInfiniteRecursionIsClear(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "rec.nix"), "# mkProfile\nlet x = x + 1; in { manifest = x; }\n")
+	path := testenv.Write(t, filepath.Join(dir, "rec.nix"), "# mkProfile\nlet x = x + 1; in { manifest = x; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -144,9 +146,9 @@ func TestInfiniteRecursionIsClear(t *testing.T) {
 }
 
 func TestNoNixProcessLeftAfterShutdown(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "slow.nix"), "{ manifest =\n"+busyLoop+"; }\n")
+	path := testenv.Write(t, filepath.Join(dir, "slow.nix"), "{ manifest =\n"+busyLoop+"; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -191,9 +193,9 @@ func nixChildren(t *testing.T) []int {
 }
 
 func TestUntrustedWorkspaceCannotReadOutside(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "peek.nix"),
+	path := testenv.Write(t, filepath.Join(dir, "peek.nix"),
 		"# mkProfile\n{ manifest = { pod.name = builtins.readFile /etc/passwd; }; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.Initialize(dir, nil)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // featureSrc exercises every binding form. Lines (0-based) are referred to
@@ -71,10 +73,10 @@ func startFeatures(t *testing.T) (*lsptest.Client, string) {
 	// In a project's .insomnia folder: ours, though not a profile (a
 	// function), so every structural feature works on it.
 	root := t.TempDir()
-	writeFile(t, filepath.Join(root, ".insomnia", "profiles.toml"), "")
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), "")
 	dir := filepath.Join(root, ".insomnia", "profiles")
-	writeFile(t, filepath.Join(dir, "base.nix"), "{ a = 1; }\n")
-	path := writeFile(t, filepath.Join(dir, "feature.nix"), "{ }\n")
+	testenv.Write(t, filepath.Join(dir, "base.nix"), "{ a = 1; }\n")
+	path := testenv.Write(t, filepath.Join(dir, "feature.nix"), "{ }\n")
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path, featureSrc)
@@ -244,8 +246,8 @@ func TestFeaturesDocumentHighlight(t *testing.T) {
 
 func TestFeaturesRegistryDefinition(t *testing.T) {
 	dir := t.TempDir()
-	prof := writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
-	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	prof := testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
+	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
@@ -306,7 +308,7 @@ func TestFeaturesPlaintextSecretQuickFix(t *testing.T) {
 	dir := t.TempDir()
 	key := "sk-ant-api03-" + strings.Repeat("Zq7", 12)
 	text := "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n  model.api_key = \"" + key + "\";\n}\n"
-	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), text)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -351,10 +353,10 @@ func TestFeaturesPlaintextSecretQuickFix(t *testing.T) {
 func TestFeaturesProfileRegistryActions(t *testing.T) {
 	dir := t.TempDir()
 	body := "let lib = import ./lib.nix { }; in\nlib.mkProfile { pod.name = \"x\"; }\n"
-	coder := writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), body)
-	reviewer := writeFile(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), body)
-	loose := writeFile(t, filepath.Join(dir, "loose.nix"), body)
-	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	coder := testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), body)
+	reviewer := testenv.Write(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), body)
+	loose := testenv.Write(t, filepath.Join(dir, "loose.nix"), body)
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
@@ -391,7 +393,7 @@ func TestFeaturesSurviveBrokenText(t *testing.T) {
 	dir := t.TempDir()
 	full := complHead + "  model = { scheme = \"anthropic\"; auth = lib.secrets.ref \"k\"; };\n" +
 		"  scope.allow = [ { target = \".\"; } ];\n  x = ''\n    a ${b}\n  '';\n}\n"
-	path := writeFile(t, filepath.Join(dir, "p.nix"), full)
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), full)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -431,9 +433,9 @@ func TestFeaturesSurviveBrokenText(t *testing.T) {
 func TestFeaturesDefinitionOfLibFunction(t *testing.T) {
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	libText := string(mustRead(t, lib))
+	libText := string(testenv.Read(t, lib))
 	text := profileText(lib, "  model.auth = lib.secrets.ref \"k\";\n")
-	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), text)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -447,12 +449,4 @@ func TestFeaturesDefinitionOfLibFunction(t *testing.T) {
 	if loc := featDefinition(t, c, path, featPos(t, text, "lib.mkProfile", 0, 1)); loc == nil || loc.URI != featDoc(path).URI {
 		t.Errorf("definition of the lib variable itself: %+v, want its let binding", loc)
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // formatEnv is a project file and a formatter of the test's own: a script
@@ -22,9 +24,9 @@ type formatEnv struct{ dir, file, formatter, marker string }
 func newFormatEnv(t *testing.T) formatEnv {
 	dir := t.TempDir()
 	e := formatEnv{dir: dir, marker: filepath.Join(dir, "ran")}
-	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\n") // a project: its .insomnia/ is ours
-	e.file = writeFile(t, filepath.Join(dir, ".insomnia", "x.nix"), "{ a = 1; }\n")
-	e.formatter = writeFile(t, filepath.Join(dir, "fmt.sh"), "#!/bin/sh\ntouch "+e.marker+"\n"+
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\n") // a project: its .insomnia/ is ours
+	e.file = testenv.Write(t, filepath.Join(dir, ".insomnia", "x.nix"), "{ a = 1; }\n")
+	e.formatter = testenv.Write(t, filepath.Join(dir, "fmt.sh"), "#!/bin/sh\ntouch "+e.marker+"\n"+
 		"in=$(cat)\ncase \"$in\" in *fail*) echo 'fmt: cannot parse line 1' >&2; exit 3;; esac\n"+
 		"printf '%s\\n' \"$in\" | tr a-z A-Z\n")
 	if err := os.Chmod(e.formatter, 0o755); err != nil {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // TestHoverMarksGetEnv: the runtime's nix eval inherits the shell's
@@ -16,7 +18,7 @@ import (
 // value read with builtins.getEnv is marked, saying whether the editor
 // passed the variable.
 func TestHoverMarksGetEnv(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	// The library sits in the workspace: an untrusted evaluation reads
 	// nothing outside it.
 	libText, err := os.ReadFile(repoFile(t, "resources/nix/profile-lib.nix"))
@@ -48,8 +50,8 @@ func TestHoverMarksGetEnv(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, "profile-lib.nix"), string(libText))
-			profile := writeFile(t, filepath.Join(dir, "env.nix"), text)
+			testenv.Write(t, filepath.Join(dir, "profile-lib.nix"), string(libText))
+			profile := testenv.Write(t, filepath.Join(dir, "env.nix"), text)
 			cl := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 			if c.trusted {
 				cl.InitializeTrusted(dir, c.init)

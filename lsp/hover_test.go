@@ -18,6 +18,8 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // hoverProfile is a valid profile that takes its model from an imported file.
@@ -42,12 +44,12 @@ type hoverEnv struct {
 }
 
 func startHover(t *testing.T) *hoverEnv {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	e := &hoverEnv{dir: dir, text: hoverProfile(lib)}
-	e.model = writeFile(t, filepath.Join(dir, "model.nix"), hoverModel)
-	e.profile = writeFile(t, filepath.Join(dir, "hover.nix"), e.text)
+	e.model = testenv.Write(t, filepath.Join(dir, "model.nix"), hoverModel)
+	e.profile = testenv.Write(t, filepath.Join(dir, "hover.nix"), e.text)
 	e.c = lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	e.c.InitializeTrusted(dir, nil)
 	e.c.Open(e.profile)
@@ -231,13 +233,13 @@ func TestHoverShowsLastGoodWhileBroken(t *testing.T) {
 }
 
 func TestHoverRegistryEntryWithStatus(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	writeFile(t, filepath.Join(dir, ".insomnia", "model.nix"), hoverModel)
-	writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), hoverProfile(lib))
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "model.nix"), hoverModel)
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), hoverProfile(lib))
 	regText := "default = \"coder\"\n\n[profile]\ncoder = { path = \"coder.nix\", description = \"Writes code\" }\n"
-	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"), regText)
+	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"), regText)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(reg)
@@ -279,14 +281,14 @@ func (l *lockedBuffer) String() string {
 // TestCanaryNeverLeaks: a plaintext key in a profile never reaches a
 // diagnostic, hover, completion, code action, command result or log line.
 func TestCanaryNeverLeaks(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	common := "  pod.name = \"canary\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"
 	texts := map[string]string{
-		writeFile(t, filepath.Join(dir, "apikey.nix"), ""): profileText(lib, common+
+		testenv.Write(t, filepath.Join(dir, "apikey.nix"), ""): profileText(lib, common+
 			"  model = {\n    ref = \"anthropic/claude-sonnet-4\";\n    api_key = \""+canary+"\";\n  };\n"),
-		writeFile(t, filepath.Join(dir, "auth.nix"), ""): profileText(lib, common+
+		testenv.Write(t, filepath.Join(dir, "auth.nix"), ""): profileText(lib, common+
 			"  model.scheme = \"anthropic\";\n  model.model_id = \"m\";\n  model.auth = \""+canary+"\";\n"),
 	}
 	logs := &lockedBuffer{}
@@ -295,7 +297,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	c.InitializeTrusted(dir, nil)
 	var seen []string // everything the server sent back
 	for path, text := range texts {
-		writeFile(t, path, text)
+		testenv.Write(t, path, text)
 		c.Open(path)
 		c.AwaitCode(path, "plaintext-secret")
 		c.Await("evaluation of "+filepath.Base(path), func() bool {

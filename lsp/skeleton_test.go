@@ -2,7 +2,6 @@ package lsp_test
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,14 +12,9 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
-)
 
-func needNix(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
-	}
-}
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+)
 
 // repoFile is a path inside the repository.
 func repoFile(t *testing.T, rel string) string {
@@ -32,27 +26,16 @@ func repoFile(t *testing.T, rel string) string {
 	return p
 }
 
-func writeFile(t *testing.T, path, text string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func profileText(lib, body string) string {
 	return "let lib = import " + lib + " { }; in\nlib.mkProfile {\n  name = \"t\";\n" + body + "}\n"
 }
 
 func TestBrokenProfileDiagnosticAtNixPosition(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	// Line 4 (1-based) has the undefined variable at column 15.
-	path := writeFile(t, filepath.Join(dir, "broken.nix"), profileText(lib, "  pod.name = nope;\n"))
+	path := testenv.Write(t, filepath.Join(dir, "broken.nix"), profileText(lib, "  pod.name = nope;\n"))
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -76,10 +59,10 @@ func TestBrokenProfileDiagnosticAtNixPosition(t *testing.T) {
 }
 
 func TestHoverShowsResolvedManifest(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	path := writeFile(t, filepath.Join(dir, "ok.nix"), profileText(lib,
+	path := testenv.Write(t, filepath.Join(dir, "ok.nix"), profileText(lib,
 		"  pod.name = \"okpod\";\n  model.ref = \"anthropic/claude-sonnet-4\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
@@ -109,7 +92,7 @@ func TestHoverShowsResolvedManifest(t *testing.T) {
 
 func TestNixMissingGivesOneClearDiagnostic(t *testing.T) {
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "p.nix"), profileText("./lib.nix", "  pod.name = \"x\";\n"))
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), profileText("./lib.nix", "  pod.name = \"x\";\n"))
 	t.Setenv("PATH", dir) // no nix here
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)

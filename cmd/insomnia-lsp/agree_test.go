@@ -14,6 +14,8 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // The server and `insomnia-lsp check` agree on which profiles a workspace
@@ -23,7 +25,7 @@ import (
 // set, a symlinked entry, a missing file, a project in node_modules, a
 // loose profile nobody lists).
 func TestCheckAndServerAgreeOnProfiles(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	for name, root := range map[string]string{"examples": copyExamples(t), "odd cases": oddWorkspace(t)} {
 		t.Run(name, func(t *testing.T) {
 			isolate(t)
@@ -152,7 +154,7 @@ func oddWorkspace(t *testing.T) string {
 			"  pod.name = \"" + name + "\";\n  model.ref = \"anthropic/claude-sonnet-4\";\n" +
 			"  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n}\n"
 	}
-	root := writeFiles(t, map[string]string{
+	root := testenv.Files(t, map[string]string{
 		".insomnia/lib/profile-lib.nix": string(lib),
 		".insomnia/profiles.toml": "default = \"a\"\n[profile]\na = \"profiles/a.nix\"\nbare = \"profiles/bare.nix\"\n" +
 			"folder = \"profiles/folder\"\nlinked = \"profiles/linked.nix\"\nmissing = \"profiles/missing.nix\"\n",

@@ -10,12 +10,14 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // check --format sarif on the examples is valid SARIF 2.1.0, with one
 // result per diagnostic of --format json and every documented code a rule.
 func TestCheckFormatSARIF(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	dir := examplesDir(t)
 	schema := sarifSchema(t) // before runIn changes the directory
@@ -107,7 +109,7 @@ func validateSARIF(t *testing.T, raw, doc []byte) {
 // check --format github prints one workflow command per diagnostic of
 // --format json, at the same place.
 func TestCheckFormatGitHub(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	dir := examplesDir(t)
 	r := runIn(t, dir, "check", "--format", "github")
@@ -139,7 +141,7 @@ func TestCheckFormatUsage(t *testing.T) {
 // cannot forge a line: text and github output have no line starting with
 // `::warning`, only our own annotations start with "::".
 func TestBinaryHostileFileName(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

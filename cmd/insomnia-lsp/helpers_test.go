@@ -2,20 +2,12 @@ package main
 
 import (
 	"bytes"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
-
-func needNix(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
-	}
-}
 
 // isolate gives the test its own insomnia directories (no user registry,
 // an empty secret store) and the bundled resources.

@@ -5,10 +5,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 func TestResolveBuiltinDefault(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	dir := t.TempDir()
 	r := runIn(t, dir, "resolve", "builtin:default")
@@ -50,7 +52,7 @@ func TestResolveBuiltinDefault(t *testing.T) {
 // The hash is the snapshot's: the same profile launched from two folders
 // (a different "." for a builtin) hashes differently, the same one equally.
 func TestResolveHashFollowsSnapshot(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	hash := func(dir string) string {
 		r := runIn(t, dir, "resolve", "builtin:default")
@@ -67,7 +69,7 @@ func TestResolveHashFollowsSnapshot(t *testing.T) {
 }
 
 func TestResolveErrors(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	dir := examplesDir(t)
 	cases := map[string]string{
@@ -85,7 +87,7 @@ func TestResolveErrors(t *testing.T) {
 }
 
 func TestResolveDefaultOfExamples(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	r := runIn(t, examplesDir(t), "resolve", "default")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "profile: project:coder (default)\n") ||
@@ -128,7 +130,7 @@ func TestProfilesExamples(t *testing.T) {
 // exits 1, check reports it at its line.
 func TestBrokenRegistry(t *testing.T) {
 	isolate(t)
-	dir := writeFiles(t, map[string]string{".insomnia/profiles.toml": "default = \"a\"\n[profile\n"})
+	dir := testenv.Files(t, map[string]string{".insomnia/profiles.toml": "default = \"a\"\n[profile\n"})
 	r := runIn(t, dir, "profiles")
 	if r.code != 1 || len(linesWith(r.stdout, "error: ")) == 0 {
 		t.Errorf("profiles: exit %d, %q", r.code, r.stdout)
@@ -142,7 +144,7 @@ func TestBrokenRegistry(t *testing.T) {
 // A path selector records the path as the runtime joins it (not cleaned),
 // so the hash matches the pod's snapshot.
 func TestResolvePathSelector(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	dir := examplesDir(t)
 	r := runIn(t, dir, "resolve", "./.insomnia/profiles/reviewer.nix", "--json")

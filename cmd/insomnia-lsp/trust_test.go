@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Issue "Safe by default", point 1: `check` and `resolve` evaluate
 // restricted unless --trusted; the project (the folder holding .insomnia/)
 // stays readable.
 func TestCLIRestrictedByDefault(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	outside := t.TempDir()
 	secret := "OUTSIDE-" + filepath.Base(outside)
@@ -51,7 +53,7 @@ func TestCLIRestrictedByDefault(t *testing.T) {
 // A project's files stay readable in restricted mode: the examples import
 // the vendored library and still check as before.
 func TestCLIRestrictedReadsProject(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	isolate(t)
 	r := runIn(t, examplesDir(t), "resolve", "--json", "reviewer")
 	if r.code != 0 || strings.Contains(r.stderr, "restricted mode") {
