@@ -15,15 +15,7 @@ import (
 // (check in text and github format, profiles, resolve; stdout and stderr,
 // which the runner parses alike). Only our own annotations start with "::".
 func TestCLIFileNameInjection(t *testing.T) {
-	if nixErr != nil {
-		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
-	}
-	if testing.Short() {
-		t.Skip("hostile suite skipped in -short mode")
-	}
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
+	needBinary(t)
 	root, home := t.TempDir(), t.TempDir()
 	evil := "x\n::warning file=x::pwned\r\n::error::pwned.nix"
 	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles", evil), "{ a = ; }\n")

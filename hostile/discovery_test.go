@@ -79,7 +79,7 @@ func discoveryHostile(t *testing.T, fifo bool) {
 		}
 	}
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := c.p.AwaitDiagnostics(reg, awaitLong, func(ds []lspproc.Diag) bool { return len(ds) >= len(names) })
@@ -128,7 +128,7 @@ func registryFileHostile(t *testing.T, kind string, project, user bool) {
 		// discovery has finished.
 		path = testenv.Write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
 	}})
-	if err := c.p.Open(path, readText(t, path)); err != nil {
+	if err := c.p.Open(path, testenv.ReadText(t, path)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {

@@ -124,23 +124,6 @@ func (c *hcase) settled(path string) {
 	}
 }
 
-// answers is healthy without the return to baseline RSS: after a peak of
-// a hundred MiB or more the Go runtime gives memory back to the system
-// over minutes, so these cases bound the peak instead.
-func (c *hcase) answers(probe string) {
-	c.t.Helper()
-	if _, err := c.p.DocumentSymbols(probe); err != nil {
-		c.t.Errorf("documentSymbol after the case: %v", err)
-	}
-	if _, err := c.p.Hover(probe, 0, 0); err != nil {
-		c.t.Errorf("hover after the case: %v", err)
-	}
-	if _, err := c.p.Command("insomnia.listProfiles", map[string]any{}); err != nil {
-		c.t.Errorf("insomnia.listProfiles after the case: %v", err)
-	}
-	c.noNix("after the case")
-}
-
 // deepProfile is a profile of a few hundred bytes whose manifest holds
 // lists nested depth deep: Nix builds them, the text stays small.
 func deepProfile(t *testing.T, depth int) string {
@@ -291,7 +274,7 @@ func registryMeasure(t *testing.T, name string, mk func(path string)) {
 		testenv.Write(t, filepath.Join(reg, "profiles.toml"), "[profile]\nbig = \"big.nix\"\ngood = \"good.nix\"\n")
 	}})
 	w := watchMemory(c)
-	if err := c.p.Open(good, readText(t, good)); err != nil {
+	if err := c.p.Open(good, testenv.ReadText(t, good)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, good) == "ok" }); err != nil {

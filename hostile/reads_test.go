@@ -20,6 +20,16 @@ import (
 // while it is shown a file it must not read.
 const readBound = 50 << 10 // KiB
 
+// peakWithin fails the case when the server's peak RSS (VmHWM) went more
+// than bound KiB over its baseline.
+func (c *hcase) peakWithin(bound int64) {
+	c.t.Helper()
+	_, hwm, _ := c.p.Memory()
+	if hwm > c.baseRSS+bound {
+		c.t.Errorf("peak RSS %d KiB is over the baseline %d KiB + %d KiB", hwm, c.baseRSS, bound)
+	}
+}
+
 // refusedImport opens a profile whose pod.name imports target (as
 // written) and checks the promises: a file-not-read diagnostic on the
 // import's line saying why, no evaluation, peak memory near the baseline,
@@ -143,7 +153,7 @@ func TestRegistryEntriesNotRead(t *testing.T) {
 		t.Fatalf("the good entry is not evaluated: %s", describeStates(c.p))
 	}
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	want := map[int]string{1: "not a regular file", 2: "not a regular file", 3: "is 64 MiB, over the 4 MiB limit"}
@@ -160,10 +170,7 @@ func TestRegistryEntriesNotRead(t *testing.T) {
 			t.Errorf("no diagnostic with %q on line %d: %s", frag, line, describe(ds))
 		}
 	}
-	_, hwm, _ := c.p.Memory()
-	if hwm > c.baseRSS+readBound {
-		t.Errorf("peak RSS %d KiB is over the baseline %d KiB + %d KiB", hwm, c.baseRSS, readBound)
-	}
+	c.peakWithin(readBound)
 	c.healthy(reg)
 	c.exitsPromptly()
 }
@@ -181,16 +188,13 @@ func TestRegistryFileIsDevZero(t *testing.T) {
 		}
 		path = testenv.Write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
 	}})
-	if err := c.p.Open(path, readText(t, path)); err != nil {
+	if err := c.p.Open(path, testenv.ReadText(t, path)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {
 		t.Errorf("an open profile is not evaluated: %s", describeStates(c.p))
 	}
-	_, hwm, _ := c.p.Memory()
-	if hwm > c.baseRSS+readBound {
-		t.Errorf("peak RSS %d KiB is over the baseline %d KiB + %d KiB", hwm, c.baseRSS, readBound)
-	}
+	c.peakWithin(readBound)
 	c.healthy(path)
 	c.exitsPromptly()
 }
@@ -241,14 +245,14 @@ func TestSymlinkedEntryOutsideUntrusted(t *testing.T) {
 	if st := lastState(c.p, link); st != "error" {
 		t.Errorf("status of the linked profile %q, want error", st)
 	}
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.p.Command("insomnia.showResolvedManifest", map[string]string{"uri": uriOf(link)}); err != nil {
 		t.Logf("showResolvedManifest of the link: %v", err)
 	}
 	c.healthy(reg)
-	if !strings.Contains(readText(t, link), word) {
+	if !strings.Contains(testenv.ReadText(t, link), word) {
 		t.Fatal("the link does not lead to the canary: the check proves nothing")
 	}
 }

@@ -60,7 +60,7 @@ func TestUnquotedKeyInProfile(t *testing.T) {
 		}
 	}
 	c.healthy(attr)
-	if !strings.Contains(readText(t, value), canary[4:]) {
+	if !strings.Contains(testenv.ReadText(t, value), canary[4:]) {
 		t.Fatal("the profile on disk lacks the canary: the check proves nothing")
 	}
 }
@@ -81,7 +81,7 @@ func registryWithKeys(t *testing.T, root string) string {
 func TestKeyInRegistry(t *testing.T) {
 	c := start(t, caseOpts{setup: func(root, home string) { registryWithKeys(t, root) }})
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := c.p.AwaitDiagnostics(reg, awaitLong, func(ds []lspproc.Diag) bool { return countCode(ds, "plaintext-secret") >= 2 })
@@ -213,7 +213,7 @@ func TestPodStderrRedacted(t *testing.T) {
 		}
 	}
 	log := filepath.Join(c.home, "run", "leaky", "stderr.log")
-	if text := readText(t, log); !strings.Contains(text, canary) || !strings.Contains(text, random) {
+	if text := testenv.ReadText(t, log); !strings.Contains(text, canary) || !strings.Contains(text, random) {
 		t.Fatal("the pod's stderr.log lacks the canary: the check proves nothing")
 	}
 	c.healthy(path)

@@ -43,7 +43,7 @@ func TestUntrustedReadsAndFetches(t *testing.T) {
 // localProfile is a profile importing a copy of the library inside the
 // workspace root: an untrusted evaluation may read nothing else.
 func localProfile(t *testing.T, root, extra string) string {
-	testenv.Write(t, filepath.Join(root, "profile-lib.nix"), readText(t, lib(t)))
+	testenv.Write(t, filepath.Join(root, "profile-lib.nix"), testenv.ReadText(t, lib(t)))
 	return strings.Replace(profile(t, extra), lib(t), "./profile-lib.nix", 1)
 }
 
@@ -80,7 +80,7 @@ func TestRegistryPointingOutside(t *testing.T) {
 			}
 		}
 	}
-	text := readText(t, reg)
+	text := testenv.ReadText(t, reg)
 	if err := c.p.Open(reg, text); err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestCanarySecret(t *testing.T) {
 	c.healthy(path)
 	// The canary check itself must be able to fail: the value is in what
 	// we sent, so it would be found if the server echoed it.
-	if !strings.Contains(readText(t, path), canary[4:]) {
+	if !strings.Contains(testenv.ReadText(t, path), canary[4:]) {
 		t.Fatal("the profile on disk lacks the canary: the check proves nothing")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -95,17 +94,7 @@ func TestHoverManifestEqualsNixPlusBuiltinDefaults(t *testing.T) {
 	e := startHover(t)
 	h := e.awaitHead(t, "hoverpod")
 	got := jsonBlock(t, h)
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", e.profile).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var artifact struct {
-		Manifest map[string]any `json:"manifest"`
-	}
-	if err := json.Unmarshal(out, &artifact); err != nil {
-		t.Fatal(err)
-	}
-	want := artifact.Manifest
+	want := nixManifest(t, e.profile)
 	worker, _ := want["worker"].(map[string]any)
 	if worker == nil {
 		worker = map[string]any{}

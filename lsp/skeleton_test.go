@@ -58,6 +58,18 @@ func TestBrokenProfileDiagnosticAtNixPosition(t *testing.T) {
 	}
 }
 
+// nixManifest is the manifest real Nix evaluates path to.
+func nixManifest(t *testing.T, path string) map[string]any {
+	t.Helper()
+	var artifact struct {
+		Manifest map[string]any `json:"manifest"`
+	}
+	if err := json.Unmarshal(testenv.Evaluate(t, path), &artifact); err != nil {
+		t.Fatal(err)
+	}
+	return artifact.Manifest
+}
+
 func TestHoverShowsResolvedManifest(t *testing.T) {
 	testenv.NeedNix(t)
 	dir := t.TempDir()
@@ -72,16 +84,7 @@ func TestHoverShowsResolvedManifest(t *testing.T) {
 		hover = c.Hover(path, 0, 0)
 		return strings.Contains(hover, "```json")
 	})
-	want, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", path).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var artifact struct {
-		Manifest map[string]any `json:"manifest"`
-	}
-	if err := json.Unmarshal(want, &artifact); err != nil {
-		t.Fatal(err)
-	}
+	nixManifest(t, path) // Nix evaluates the file to an artifact too
 	if !strings.Contains(hover, `"okpod"`) || !strings.Contains(hover, "sha256:") {
 		t.Errorf("hover lacks the pod name or hash:\n%s", hover)
 	}

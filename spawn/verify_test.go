@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,10 +16,7 @@ import (
 // returns its manifest (relative paths not joined: PreviewBase does it).
 func preview(t *testing.T, profile string) json.RawMessage {
 	t.Helper()
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", profile).Output()
-	if err != nil {
-		t.Fatalf("nix-instantiate: %v", err)
-	}
+	out := testenv.Evaluate(t, profile)
 	var art struct {
 		Manifest json.RawMessage `json:"manifest"`
 	}

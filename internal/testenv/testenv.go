@@ -66,6 +66,12 @@ func Read(t testing.TB, path string) []byte {
 	return b
 }
 
+// ReadText is Read as a string.
+func ReadText(t testing.TB, path string) string {
+	t.Helper()
+	return string(Read(t, path))
+}
+
 // CopyDir copies the regular files below src to the same places below dst.
 func CopyDir(t testing.TB, src, dst string) {
 	t.Helper()
@@ -103,4 +109,17 @@ func Git(t testing.TB, dir string, args ...string) string {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// Evaluate is what `nix-instantiate --eval --strict --json file` prints:
+// the profile's artifact as real Nix gives it, to compare the server's
+// with. The test is skipped where there is no Nix and fails where Nix does.
+func Evaluate(t testing.TB, file string) []byte {
+	t.Helper()
+	NeedNix(t)
+	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", file).Output()
+	if err != nil {
+		t.Fatalf("nix-instantiate %s: %v", file, err)
+	}
+	return out
 }

@@ -4,33 +4,21 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
-)
 
-// evalNix evaluates a Nix file with real Nix, as the server does.
-func evalNix(t testing.TB, file string) []byte {
-	t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate not on PATH; install nix-bin to run resolution tests")
-	}
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", file).Output()
-	if err != nil {
-		t.Fatalf("nix-instantiate %s: %v", file, err)
-	}
-	return out
-}
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+)
 
 func defaultProfile(t testing.TB) []byte {
 	abs, err := filepath.Abs("../../resources/nix/profiles/default.nix")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return evalNix(t, abs)
+	return testenv.Evaluate(t, abs)
 }
 
 // The builtin profile resolves to contract §1.4's values plus the builtin
