@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -431,12 +432,7 @@ func readDeps(stderr []byte, wrapper string) []string {
 			seen[f] = true
 		}
 	}
-	deps := make([]string, 0, len(seen))
-	for f := range seen {
-		deps = append(deps, f)
-	}
-	sort.Strings(deps)
-	return deps
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // nixString quotes s as a Nix string literal.

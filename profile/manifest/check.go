@@ -2,6 +2,8 @@ package manifest
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,7 +80,7 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 	if props == nil && !hasExtra {
 		return
 	}
-	for _, key := range sortedKeys(obj) {
+	for _, key := range slices.Sorted(maps.Keys(obj)) {
 		kptr := ptr + "/" + EscapePointer(key)
 		kpath := append(append([]string(nil), path...), key)
 		raw, known := props[key].(map[string]any)
@@ -140,7 +142,7 @@ func (w walker) unknown(key, ptr string, path []string, props map[string]any) Pr
 
 func canonicalKeys(props map[string]any) []string {
 	var out []string
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		n := node(props[k].(map[string]any))
 		if n.str("x-alias-of") == "" && n.str("x-removed") == "" {
 			out = append(out, k)

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -101,7 +102,7 @@ func Children(path []string) []NamedField {
 	}
 	req := n.requiredKeys()
 	var out []NamedField
-	for _, name := range sortedKeys(n.props()) {
+	for _, name := range slices.Sorted(maps.Keys(n.props())) {
 		raw := n.props()[name].(map[string]any)
 		d := s.doc(raw, slices.Contains(req, name))
 		if d.AliasOf != "" || d.Removed != "" {
