@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 

@@ -10,7 +10,6 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 

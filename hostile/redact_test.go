@@ -9,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
-	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // Cases where a key is pasted where no string is: as a bare name in a

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 

@@ -7,9 +7,8 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
-	"github.com/insomnia-lsp/insomnia-lsp/lsp"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
 // codeCase is one manifest diagnostic code, produced by real Nix through

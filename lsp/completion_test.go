@@ -15,10 +15,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
-
-	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // completeAt sets the document to text (where "|" marks the cursor) and
@@ -284,10 +283,7 @@ func BenchmarkCompletion(b *testing.B) {
 // plain text is a profile real Nix evaluates without a problem.
 func TestCompletionNewProfileTemplate(t *testing.T) {
 	e := newProfEnv(t)
-	lib, err := os.ReadFile(e.lib)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := testenv.Read(t, e.lib)
 	testenv.Write(t, filepath.Join(e.ws, ".insomnia", "lib", "profile-lib.nix"), string(lib))
 	qa := testenv.Write(t, filepath.Join(e.ws, ".insomnia", "profiles", "qa.nix"), "")
 	for _, snippets := range []bool{true, false} {

@@ -1,15 +1,13 @@
 package lsp_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
-	"github.com/insomnia-lsp/insomnia-lsp/lsp"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
 // TestHoverMarksGetEnv: the runtime's nix eval inherits the shell's
@@ -21,10 +19,7 @@ func TestHoverMarksGetEnv(t *testing.T) {
 	testenv.NeedNix(t)
 	// The library sits in the workspace: an untrusted evaluation reads
 	// nothing outside it.
-	libText, err := os.ReadFile(repoFile(t, "resources/nix/profile-lib.nix"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	libText := testenv.Read(t, repoFile(t, "resources/nix/profile-lib.nix"))
 	text := "let lib = import ./profile-lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n" +
 		"  pod.name = \"envpod\";\n" +
 		"  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n" +

@@ -15,10 +15,9 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
-
-	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // hoverProfile is a valid profile that takes its model from an imported file.

@@ -9,9 +9,8 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
-	"github.com/insomnia-lsp/insomnia-lsp/lsp"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
 const inlayKey = "sk-ant-api03-Zq8RkT2mWv9LpX4nYc7HbJ3sDf6GuAe1Kx0P"

@@ -15,9 +15,8 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
-	"github.com/insomnia-lsp/insomnia-lsp/lsp"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
 // profEnv is a temporary insomnia installation: a HOME with a user

@@ -11,9 +11,8 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
-	"github.com/insomnia-lsp/insomnia-lsp/lsp"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
 // repoFile is a path inside the repository.

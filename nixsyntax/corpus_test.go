@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 

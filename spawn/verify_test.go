@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,10 +111,7 @@ func TestVerifyFullSnapshotAgainstDouble(t *testing.T) {
 	req := e.request("insomnia-1", "")
 	req.Selector = "builtin:default"
 	e.launch(t, req)
-	full, err := os.ReadFile("testdata/full-snapshot.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	full := testenv.Read(t, "testdata/full-snapshot.json")
 	full = bytes.ReplaceAll(full, []byte("WORKSPACE"), []byte(e.ws))
 	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: "insomnia-1", Expected: "builtin:default", Preview: full})
 	if err != nil || !v.Matches || v.Warning {

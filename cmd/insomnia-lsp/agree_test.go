@@ -13,9 +13,8 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
-	"github.com/insomnia-lsp/insomnia-lsp/lsp"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
 // The server and `insomnia-lsp check` agree on which profiles a workspace
@@ -145,10 +144,7 @@ func copyExamples(t *testing.T) string {
 // oddWorkspace is a repository with the layouts that tripped discovery.
 func oddWorkspace(t *testing.T) string {
 	t.Helper()
-	lib, err := os.ReadFile(filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := testenv.Read(t, filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
 	prof := func(name string) string {
 		return "let lib = import ../lib/profile-lib.nix { }; in\nlib.mkProfile {\n  name = \"" + name + "\";\n" +
 			"  pod.name = \"" + name + "\";\n  model.ref = \"anthropic/claude-sonnet-4\";\n" +

@@ -57,10 +57,7 @@ func diffRepo(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	testenv.Git(t, dir, "init", "-q", "-b", "main")
-	lib, err := os.ReadFile(filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := testenv.Read(t, filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
 	entries := func(names ...string) string {
 		var b strings.Builder
 		for _, n := range names {

@@ -76,10 +76,7 @@ func TestCheckFormatSARIF(t *testing.T) {
 // sarifSchema is the SARIF 2.1.0 schema report's tests use.
 func sarifSchema(t *testing.T) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "report", "testdata", "sarif-2.1.0-rtm.5.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testenv.Read(t, filepath.Join("..", "..", "report", "testdata", "sarif-2.1.0-rtm.5.json"))
 	return raw
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 )
 
@@ -50,10 +51,7 @@ func TestIsProfileTreeExamples(t *testing.T) {
 		t.Fatal("no example profiles found")
 	}
 	for _, p := range append(matches, filepath.Join(dir, "lib", "profile-lib.nix")) {
-		text, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		text := testenv.Read(t, p)
 		want := !strings.HasSuffix(p, "common.nix") && !strings.HasSuffix(p, "profile-lib.nix")
 		if got := IsProfileTree(nixsyntax.Parse(text)); got != want {
 			t.Errorf("%s: IsProfileTree = %v, want %v", p, got, want)

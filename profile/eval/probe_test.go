@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // countingNix writes a stand-in for nix-instantiate that logs each start
@@ -46,10 +47,7 @@ exit $rc
 // processes that were alive at once.
 func callStats(t *testing.T, log string) (probes, starts, maxAlive int) {
 	t.Helper()
-	data, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testenv.Read(t, log)
 	alive := 0
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		switch f := strings.Fields(l); f[0] {

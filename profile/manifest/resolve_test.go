@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
-
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
