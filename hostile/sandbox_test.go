@@ -20,27 +20,15 @@ import (
 // returned marker, outside the workspace.
 func hookRepo(t *testing.T, root string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed: the fsmonitor attack needs a real git (apt-get install git)")
-	}
+	testenv.NeedGit(t) // the fsmonitor attack needs a real git
 	marker := filepath.Join(t.TempDir(), "marker")
-	hook := testenv.Write(t, filepath.Join(t.TempDir(), "hook.sh"), "#!/bin/sh\ntouch "+marker+"\ncat\n")
-	if err := os.Chmod(hook, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	hook := testenv.WriteMode(t, filepath.Join(t.TempDir(), "hook.sh"), "#!/bin/sh\ntouch "+marker+"\ncat\n", 0o755)
 	testenv.Write(t, filepath.Join(root, "README"), "a repository\n")
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q", ".")
-	git("add", "README")
-	git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init")
-	git("config", "core.fsmonitor", hook)
-	git("config", "filter.evil.clean", hook)
+	testenv.Git(t, root, "init", "-q", ".")
+	testenv.Git(t, root, "add", "README")
+	testenv.Git(t, root, "commit", "-qm", "init")
+	testenv.Git(t, root, "config", "core.fsmonitor", hook)
+	testenv.Git(t, root, "config", "filter.evil.clean", hook)
 	testenv.Write(t, filepath.Join(root, ".gitattributes"), "*.nix filter=evil\n")
 	if err := os.Remove(marker); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)

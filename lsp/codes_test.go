@@ -1,7 +1,6 @@
 package lsp_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,9 +97,9 @@ func TestSecretUnknownNamesClosestIDs(t *testing.T) {
 	data := t.TempDir()
 	testenv.Write(t, filepath.Join(data, "secrets", "store.json"),
 		`{"version":1,"entries":{"llm.anthropic.default":{"nonce":"00","ciphertext":"SECRETBYTES","tag":"00"}}}`)
-	env := map[string]string{"HOME": t.TempDir(), "PATH": os.Getenv("PATH"), "INSOMNIA_DATA_DIR": data}
+	env := envOf(map[string]string{"HOME": t.TempDir(), "INSOMNIA_DATA_DIR": data})
 	path := testenv.Write(t, filepath.Join(dir, "p.nix"), profileText(lib, okBody+"  compaction.model.auth = lib.secrets.ref \"llm.antropic.default\";\n"))
-	c := lsptest.Start(t, lsp.Options{Env: func(k string) string { return env[k] }})
+	c := lsptest.Start(t, lsp.Options{Env: env})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	d := c.AwaitCode(path, "secret-unknown")

@@ -3,6 +3,7 @@ package lsp_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,11 +21,17 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
+// envOf is a server environment of only vars and this process's PATH
+// (where nix-instantiate is): nothing of the real home leaks in.
+func envOf(vars map[string]string) func(string) string {
+	env := map[string]string{"PATH": os.Getenv("PATH")}
+	maps.Copy(env, vars)
+	return func(k string) string { return env[k] }
+}
+
 // evalEnv keeps discovery and the secret store inside a temp dir.
 func evalEnv(t *testing.T) func(string) string {
-	home := t.TempDir()
-	env := map[string]string{"HOME": home, "PATH": os.Getenv("PATH")}
-	return func(k string) string { return env[k] }
+	return envOf(map[string]string{"HOME": t.TempDir()})
 }
 
 func validProfile(lib, podName string) string {

@@ -3,10 +3,11 @@ package eval
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // hookedRepo makes dir a git repository whose .git/config runs a script
@@ -14,23 +15,13 @@ import (
 // looks at the work tree.
 func hookedRepo(t *testing.T, dir string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed: the fsmonitor attack needs a real git")
-	}
+	testenv.NeedGit(t) // the fsmonitor attack needs a real git
 	marker := filepath.Join(t.TempDir(), "marker")
-	hook := writeFile(t, t.TempDir(), "hook.sh", "#!/bin/sh\ntouch "+marker+"\n")
-	if err := os.Chmod(hook, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	hook := testenv.WriteMode(t, filepath.Join(t.TempDir(), "hook.sh"), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
 	writeFile(t, dir, "a.txt", "x\n")
-	for _, args := range [][]string{{"init", "-q", "."}, {"add", "a.txt"},
-		{"-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"},
+	for _, args := range [][]string{{"init", "-q", "."}, {"add", "a.txt"}, {"commit", "-qm", "init"},
 		{"config", "core.fsmonitor", hook}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
+		testenv.Git(t, dir, args...)
 	}
 	return marker
 }
