@@ -20,14 +20,7 @@ import (
 // returned marker, outside the workspace.
 func hookRepo(t *testing.T, root string) string {
 	t.Helper()
-	testenv.NeedGit(t) // the fsmonitor attack needs a real git
-	marker := filepath.Join(t.TempDir(), "marker")
-	hook := testenv.WriteMode(t, filepath.Join(t.TempDir(), "hook.sh"), "#!/bin/sh\ntouch "+marker+"\ncat\n", 0o755)
-	testenv.Write(t, filepath.Join(root, "README"), "a repository\n")
-	testenv.Git(t, root, "init", "-q", ".")
-	testenv.Git(t, root, "add", "README")
-	testenv.Git(t, root, "commit", "-qm", "init")
-	testenv.Git(t, root, "config", "core.fsmonitor", hook)
+	marker, hook := testenv.HookedRepo(t, root)
 	testenv.Git(t, root, "config", "filter.evil.clean", hook)
 	testenv.Write(t, filepath.Join(root, ".gitattributes"), "*.nix filter=evil\n")
 	if err := os.Remove(marker); err != nil && !os.IsNotExist(err) {

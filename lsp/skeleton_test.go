@@ -99,13 +99,19 @@ func TestNixMissingGivesOneClearDiagnostic(t *testing.T) {
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
-	d := c.AwaitCode(path, "nix-missing")
-	if !strings.Contains(lsptest.Message(d), "needs Nix") {
-		t.Errorf("message %q does not say evaluation needs Nix", lsptest.Message(d))
+	awaitFailure(t, c, path, "nix-missing", "needs Nix")
+}
+
+// awaitFailure waits for the diagnostic code on path, whose message must
+// say says, and then checks the server keeps running: a hover still answers.
+func awaitFailure(t *testing.T, c *lsptest.Client, path, code, says string) {
+	t.Helper()
+	d := c.AwaitCode(path, code)
+	if !strings.Contains(lsptest.Message(d), says) {
+		t.Errorf("%s message %q does not say %q", code, lsptest.Message(d), says)
 	}
-	// The server keeps running: a hover still answers.
 	if h := c.Hover(path, 0, 0); !strings.Contains(h, "profile") {
-		t.Errorf("hover after nix-missing: %q", h)
+		t.Errorf("no hover after %s: %q", code, h)
 	}
 }
 

@@ -123,3 +123,21 @@ func Evaluate(t testing.TB, file string) []byte {
 	}
 	return out
 }
+
+// HookedRepo makes dir a git repository (one commit) whose .git/config
+// runs a script whenever git looks at the work tree (core.fsmonitor): the
+// script creates the returned marker, outside dir, so a test sees whether
+// anything ran git there. The script passes its input through (it can be
+// a filter too); its path is returned for more hooks.
+func HookedRepo(t testing.TB, dir string) (marker, hook string) {
+	t.Helper()
+	NeedGit(t)
+	marker = filepath.Join(t.TempDir(), "marker")
+	hook = WriteMode(t, filepath.Join(t.TempDir(), "hook.sh"), "#!/bin/sh\ntouch "+marker+"\ncat\n", 0o755)
+	Write(t, filepath.Join(dir, "README"), "a repository\n")
+	for _, args := range [][]string{{"init", "-q", "."}, {"add", "README"}, {"commit", "-qm", "init"},
+		{"config", "core.fsmonitor", hook}} {
+		Git(t, dir, args...)
+	}
+	return marker, hook
+}

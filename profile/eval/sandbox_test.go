@@ -10,22 +10,6 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
-// hookedRepo makes dir a git repository whose .git/config runs a script
-// (core.fsmonitor) that creates the returned marker file whenever git
-// looks at the work tree.
-func hookedRepo(t *testing.T, dir string) string {
-	t.Helper()
-	testenv.NeedGit(t) // the fsmonitor attack needs a real git
-	marker := filepath.Join(t.TempDir(), "marker")
-	hook := testenv.WriteMode(t, filepath.Join(t.TempDir(), "hook.sh"), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
-	writeFile(t, dir, "a.txt", "x\n")
-	for _, args := range [][]string{{"init", "-q", "."}, {"add", "a.txt"}, {"commit", "-qm", "init"},
-		{"config", "core.fsmonitor", hook}} {
-		testenv.Git(t, dir, args...)
-	}
-	return marker
-}
-
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // TestUntrustedRunsNoProgram: fetchGit / fetchMercurial / exec in a
@@ -34,7 +18,7 @@ func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 // still runs git (proving the hook is live, so the untrusted half can fail).
 func TestUntrustedRunsNoProgram(t *testing.T) {
 	ws := t.TempDir()
-	marker := hookedRepo(t, ws)
+	marker, _ := testenv.HookedRepo(t, ws)
 	shMarker := filepath.Join(ws, "sh-marker")
 	cases := map[string]string{
 		"fetchgit.nix": "(builtins.fetchGit ./.).rev",
