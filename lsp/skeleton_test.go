@@ -38,14 +38,7 @@ func TestBrokenProfileDiagnosticAtNixPosition(t *testing.T) {
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
-	d := c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
-		for _, d := range ds {
-			if strings.Contains(lsptest.Message(d), "undefined variable") {
-				return true
-			}
-		}
-		return false
-	})
+	d := c.AwaitMessage(path, "undefined variable")
 	var got protocol.Diagnostic
 	for _, x := range d {
 		if strings.Contains(lsptest.Message(x), "undefined variable") {

@@ -38,9 +38,7 @@ func commitFiles(t *testing.T, dir, msg string, files map[string]string) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testenv.Write(t, p, text)
 	}
 	testenv.Git(t, dir, "add", "-A")
 	testenv.Git(t, dir, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", msg)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -146,9 +145,7 @@ func TestBinaryHostileFileName(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	name := filepath.Join(dir, "x\n::warning file=x::pwned.nix")
-	if err := os.WriteFile(name, []byte("# mkProfile\n{ a = ; }\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Write(t, name, "# mkProfile\n{ a = ; }\n")
 	for _, format := range []string{"text", "github"} {
 		cmd := exec.Command(bin, "check", "--format", format, name)
 		cmd.Dir = dir

@@ -103,28 +103,29 @@ func TestCancelKillsGroup(t *testing.T) {
 	assertNoProcesses(t, started.all())
 }
 
-func TestOutputCap(t *testing.T) {
-	opts := testOptions(t)
-	opts.MaxStdout = 64 << 10
-	text := `{ s = builtins.concatStringsSep "" (builtins.genList (x: "aaaaaaaaaa") 200000); }` + "\n"
-	e, started := trackedEvaluator(opts)
-	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/big.nix"), Text: []byte(text)})
-	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeOutputCap || !strings.Contains(r.Failure.Message, "more than 64 KiB on stdout") {
-		t.Fatalf("got %+v", r.Failure)
+// TestCaps: an evaluation over a cap fails with the cap's kind and says
+// which cap, and leaves no process behind.
+func TestCaps(t *testing.T) {
+	for _, c := range []struct {
+		name, file, text, kind, says string
+		set                          func(*Options)
+	}{
+		{"stdout", "relative/big.nix", `{ s = builtins.concatStringsSep "" (builtins.genList (x: "aaaaaaaaaa") 200000); }` + "\n",
+			diagnostics.CodeOutputCap, "more than 64 KiB on stdout", func(o *Options) { o.MaxStdout = 64 << 10 }},
+		{"memory", "relative/mem.nix", "{ n = builtins.length (builtins.genList (x: toString x) 20000000); }\n",
+			diagnostics.CodeMemoryLimit, "256 MiB", func(o *Options) { o.MemoryLimit = 256 << 20 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts := testOptions(t)
+			c.set(&opts)
+			e, started := trackedEvaluator(opts)
+			r := e.Evaluate(context.Background(), Request{Path: fixture(t, c.file), Text: []byte(c.text)})
+			if r.Failure == nil || r.Failure.Kind != c.kind || !strings.Contains(r.Failure.Message, c.says) {
+				t.Fatalf("got %+v", r.Failure)
+			}
+			assertNoProcesses(t, started.all())
+		})
 	}
-	assertNoProcesses(t, started.all())
-}
-
-func TestMemoryLimit(t *testing.T) {
-	opts := testOptions(t)
-	opts.MemoryLimit = 256 << 20
-	text := "{ n = builtins.length (builtins.genList (x: toString x) 20000000); }\n"
-	e, started := trackedEvaluator(opts)
-	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/mem.nix"), Text: []byte(text)})
-	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeMemoryLimit || !strings.Contains(r.Failure.Message, "256 MiB") {
-		t.Fatalf("got %+v", r.Failure)
-	}
-	assertNoProcesses(t, started.all())
 }
 
 // TestEnvironmentPared: a profile cannot read our environment's secrets

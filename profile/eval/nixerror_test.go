@@ -76,9 +76,7 @@ func checkCorpusFacts(t *testing.T, name, text string, pe ParsedError) {
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
 	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testenv.Write(t, path, got)
 		return
 	}
 	want := testenv.Read(t, path)
