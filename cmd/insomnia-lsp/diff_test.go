@@ -50,9 +50,13 @@ const registryTOML = `default = "%s"
 
 // diffRepo is a repository with two commits: the second changes a field,
 // removes a profile, adds one, moves the default, fixes a profile that
-// failed to evaluate and breaks one that resolved.
+// failed to evaluate and breaks one that resolved. Every diff test on it
+// needs Nix and git and its own insomnia directories: diffRepo sees to it.
 func diffRepo(t *testing.T) string {
 	t.Helper()
+	testenv.NeedNix(t)
+	testenv.NeedGit(t)
+	isolate(t)
 	dir := t.TempDir()
 	testenv.Git(t, dir, "init", "-q", "-b", "main")
 	lib := testenv.Read(t, filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
@@ -93,9 +97,6 @@ func diffTemps(t *testing.T, tmp string) int {
 }
 
 func TestDiffCommits(t *testing.T) {
-	testenv.NeedNix(t)
-	testenv.NeedGit(t)
-	isolate(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	dir := diffRepo(t)
@@ -127,9 +128,6 @@ $`)
 }
 
 func TestDiffJSON(t *testing.T) {
-	testenv.NeedNix(t)
-	testenv.NeedGit(t)
-	isolate(t)
 	dir := diffRepo(t)
 	r := runIn(t, dir, "diff", "--json", "--base", "HEAD~1", ".insomnia/profiles/coder.nix")
 	var rep diffReport
@@ -152,9 +150,6 @@ func TestDiffJSON(t *testing.T) {
 // Nothing changed since the default base (HEAD, no upstream): exit 0;
 // an uncommitted edit is a change: exit 1.
 func TestDiffDefaultBase(t *testing.T) {
-	testenv.NeedNix(t)
-	testenv.NeedGit(t)
-	isolate(t)
 	dir := diffRepo(t)
 	r := runIn(t, dir, "diff")
 	if r.code != 0 || r.stdout != "base: HEAD "+testenv.Git(t, dir, "rev-parse", "HEAD")[:12]+" (HEAD: the branch has no upstream)\nno change to any resolved profile\n" {
@@ -171,9 +166,6 @@ func TestDiffDefaultBase(t *testing.T) {
 
 // A branch with an upstream compares with the merge base.
 func TestDiffUpstreamMergeBase(t *testing.T) {
-	testenv.NeedNix(t)
-	testenv.NeedGit(t)
-	isolate(t)
 	origin := diffRepo(t)
 	clone := filepath.Join(t.TempDir(), "clone")
 	testenv.Git(t, origin, "clone", "-q", origin, clone)
@@ -202,9 +194,6 @@ func TestDiffCannotRun(t *testing.T) {
 // --trusted lifts restricted mode on both sides: the profile reading
 // /etc/passwd then fails for another reason (it is not a profile).
 func TestDiffTrusted(t *testing.T) {
-	testenv.NeedNix(t)
-	testenv.NeedGit(t)
-	isolate(t)
 	dir := diffRepo(t)
 	r := runIn(t, dir, "diff", "--trusted", "--base", "HEAD~1", ".insomnia/profiles/breaks.nix")
 	got := linesWith(r.stdout, "! fails to evaluate in the working tree:")

@@ -141,3 +141,23 @@ func HookedRepo(t testing.TB, dir string) (marker, hook string) {
 	}
 	return marker, hook
 }
+
+// EachNixFile calls f with the path and the content of every .nix file
+// below dir, in lexical order; a test fails when the walk does.
+func EachNixFile(t testing.TB, dir string, f func(path string, src []byte)) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".nix" {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f(p, src)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -67,23 +67,12 @@ func TestIsProfileTreeHomeManager(t *testing.T) {
 		t.Skip("../shared/corpus/home-manager is absent; skipping the corpus sweep")
 	}
 	n := 0
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".nix" {
-			return err
-		}
-		text, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	testenv.EachNixFile(t, root, func(p string, text []byte) {
 		n++
 		if IsProfileTree(nixsyntax.Parse(text)) {
 			t.Errorf("%s is recognised as a profile", p)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if n < 100 {
 		t.Fatalf("only %d corpus files found", n)
 	}
