@@ -34,6 +34,19 @@ func evalEnv(t *testing.T) func(string) string {
 	return envOf(map[string]string{"HOME": t.TempDir()})
 }
 
+// evalOpen starts a server that trusts a new folder holding the file name
+// (text), with settings, and opens the file; the test needs Nix.
+func evalOpen(t *testing.T, name, text string, settings map[string]any) (*lsptest.Client, string) {
+	t.Helper()
+	testenv.NeedNix(t)
+	dir := t.TempDir()
+	path := testenv.Write(t, filepath.Join(dir, name), text)
+	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
+	c.InitializeTrusted(dir, settings)
+	c.Open(path)
+	return c, path
+}
+
 func validProfile(lib, podName string) string {
 	return profileText(lib, fmt.Sprintf("  pod.name = %q;\n  model.ref = \"anthropic/claude-sonnet-4\";\n"+
 		"  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n", podName))
@@ -118,32 +131,17 @@ func TestErrorInImportedFileIsPublishedThere(t *testing.T) {
 }
 
 func TestInfiniteLoopEndsWithTimeoutDiagnostic(t *testing.T) {
-	testenv.NeedNix(t)
-	dir := t.TempDir()
-	path := testenv.Write(t, filepath.Join(dir, "loop.nix"), "{ manifest =\n"+busyLoop+"; }\n")
-	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
-	c.Open(path)
+	c, path := evalOpen(t, "loop.nix", "{ manifest =\n"+busyLoop+"; }\n", map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
 	awaitFailure(t, c, path, "timeout", "stopped after")
 }
 
 func TestInfiniteRecursionIsClear(t *testing.T) {
-	testenv.NeedNix(t)
-	dir := t.TempDir()
-	path := testenv.Write(t, filepath.Join(dir, "rec.nix"), "# mkProfile\nlet x = x + 1; in { manifest = x; }\n")
-	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.InitializeTrusted(dir, nil)
-	c.Open(path)
+	c, path := evalOpen(t, "rec.nix", "# mkProfile\nlet x = x + 1; in { manifest = x; }\n", nil)
 	c.AwaitMessage(path, "infinite recursion")
 }
 
 func TestNoNixProcessLeftAfterShutdown(t *testing.T) {
-	testenv.NeedNix(t)
-	dir := t.TempDir()
-	path := testenv.Write(t, filepath.Join(dir, "slow.nix"), "{ manifest =\n"+busyLoop+"; }\n")
-	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.InitializeTrusted(dir, nil)
-	c.Open(path)
+	c, _ := evalOpen(t, "slow.nix", "{ manifest =\n"+busyLoop+"; }\n", nil)
 	c.Await("a running evaluation", func() bool { return len(nixChildren(t)) > 0 })
 	if code := c.Close(); code != 0 {
 		t.Errorf("exit code %d after shutdown+exit, want 0", code)
