@@ -27,8 +27,7 @@ func nixPosition(t *testing.T, file string) string {
 }
 
 func TestCheckExamples(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	broken := filepath.Join(dir, ".insomnia", "profiles", "broken.nix")
 	want := ".insomnia/profiles/broken.nix:" + nixPosition(t, broken) + ": error: "
@@ -82,8 +81,7 @@ func assertFormat(t *testing.T, out string) {
 }
 
 func TestCheckBuiltinIsClean(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, t.TempDir(), "check", builtinDefault(t))
 	if r.code != 0 || r.stdout != "" {
 		t.Errorf("exit %d, stdout %q; want 0 and nothing", r.code, r.stdout)
@@ -146,8 +144,7 @@ func TestCheckJSON(t *testing.T) {
 }
 
 func TestCheckJSONWithNix(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "check", "--json", ".insomnia/profiles/broken.nix")
 	var ds []cliDiagnostic
 	if err := json.Unmarshal([]byte(r.stdout), &ds); err != nil {
@@ -184,8 +181,7 @@ func TestCheckNixMissing(t *testing.T) {
 
 // A plaintext key is reported, never printed.
 func TestCheckNeverPrintsSecrets(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	const key = "sk-ant-api03-Zq8RkT2mWv9LpX4nYc7HbJ3sDf6GuAe1"
 	lib := filepath.Join(filepath.Dir(filepath.Dir(builtinDefault(t))), "profile-lib.nix")
 	dir := testenv.Files(t, map[string]string{"leak.nix": `(import ` + lib + ` { }).mkProfile {
@@ -233,8 +229,7 @@ func TestCheckUsageErrors(t *testing.T) {
 
 // --timeout reaches Nix: no evaluation finishes in a millisecond.
 func TestCheckTimeout(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "check", "--timeout", "1ms", ".insomnia/profiles/reviewer.nix")
 	if got := linesWith(r.stdout, ".insomnia/profiles/reviewer.nix:1:1: error: ", "[timeout]"); len(got) != 1 || r.code != 1 {
 		t.Errorf("exit %d, %q", r.code, r.stdout)
@@ -261,8 +256,7 @@ func TestCheckDirectory(t *testing.T) {
 // An entry whose file is missing is reported in profiles.toml, not
 // evaluated; the other entry still is.
 func TestCheckRegistryMissingFile(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := testenv.Files(t, map[string]string{
 		".insomnia/profiles.toml": "[profile]\ngone = \"gone.nix\"\nhere = \"here.nix\"\n",
 		".insomnia/here.nix":      "{ profile.name = \"here\"; manifest = { pod.name = \"here\"; model.ref = \"ollama-local/qwen3:8b\"; scope.allow = [ { target = \"..\"; permission = \"read\"; } ]; }; }\n",

@@ -16,8 +16,7 @@ import (
 // check --format sarif on the examples is valid SARIF 2.1.0, with one
 // result per diagnostic of --format json and every documented code a rule.
 func TestCheckFormatSARIF(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	schema := sarifSchema(t) // before runIn changes the directory
 	asJSON := runIn(t, dir, "check", "--json")
@@ -105,8 +104,7 @@ func validateSARIF(t *testing.T, raw, doc []byte) {
 // check --format github prints one workflow command per diagnostic of
 // --format json, at the same place.
 func TestCheckFormatGitHub(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	r := runIn(t, dir, "check", "--format", "github")
 	text := runIn(t, dir, "check")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
 
@@ -19,6 +20,14 @@ func isolate(t *testing.T) {
 	t.Setenv("INSOMNIA_RUNTIME_DIR", filepath.Join(home, "run"))
 	t.Setenv("INSOMNIA_RESOURCE_DIR", "")
 	t.Setenv("INSOMNIA_POD_COMMAND", "/nonexistent/insomnia-pod")
+}
+
+// evaluates is the start of a test that runs real Nix: it skips without
+// Nix and isolates the test's insomnia directories.
+func evaluates(t *testing.T) {
+	t.Helper()
+	testenv.NeedNix(t)
+	isolate(t)
 }
 
 // examplesDir is the repository's examples workspace.

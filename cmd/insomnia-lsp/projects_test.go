@@ -13,8 +13,7 @@ import (
 // anywhere, `check` prints what it prints in the repository (restricted,
 // the default: the vendored library is inside the copy).
 func TestCheckCopiedExamplesSameOutput(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	examples := examplesDir(t) // before runIn changes directory
 	dst := filepath.Join(t.TempDir(), "x")
 	testenv.CopyDir(t, examples, dst)
@@ -32,8 +31,7 @@ func TestCheckCopiedExamplesSameOutput(t *testing.T) {
 // TestInitGivesACleanProject: init writes the three files, check there is
 // clean (restricted), and a second init refuses and names the file.
 func TestInitGivesACleanProject(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := t.TempDir()
 	r := runIn(t, dir, "init")
 	if r.code != 0 {
@@ -66,8 +64,7 @@ func TestInitGivesACleanProject(t *testing.T) {
 // TestCheckNoPathChecksEveryProject: at a repository root, check finds
 // every project below (each from its own folder) and the builtin profiles.
 func TestCheckNoPathChecksEveryProject(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	root := t.TempDir()
 	for _, p := range []string{"a", "nested/deeper/b"} {
 		testenv.Write(t, filepath.Join(root, p, ".insomnia", "profiles.toml"), "[profile]\nbad = \"profiles/bad.nix\"\n")
@@ -91,8 +88,7 @@ func TestCheckNoPathChecksEveryProject(t *testing.T) {
 // rule (a set with `manifest`), and a named file that is not a profile
 // still gets the syntax checks, and is not evaluated.
 func TestCheckProfileRuleShared(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := t.TempDir()
 	testenv.Write(t, filepath.Join(dir, "a.nix"), "{ manifest = { pod = { }; }; }\n")
 	testenv.Write(t, filepath.Join(dir, "home.nix"), "{ config, ... }: { programs.git.enable = true }\n")

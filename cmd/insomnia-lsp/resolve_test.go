@@ -10,8 +10,7 @@ import (
 )
 
 func TestResolveBuiltinDefault(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := t.TempDir()
 	r := runIn(t, dir, "resolve", "builtin:default")
 	if r.code != 0 {
@@ -52,8 +51,7 @@ func TestResolveBuiltinDefault(t *testing.T) {
 // The hash is the snapshot's: the same profile launched from two folders
 // (a different "." for a builtin) hashes differently, the same one equally.
 func TestResolveHashFollowsSnapshot(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	hash := func(dir string) string {
 		r := runIn(t, dir, "resolve", "builtin:default")
 		m := regexp.MustCompile(`(?m)^hash: ([0-9a-f]{64})$`).FindStringSubmatch(r.stdout)
@@ -69,8 +67,7 @@ func TestResolveHashFollowsSnapshot(t *testing.T) {
 }
 
 func TestResolveErrors(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	cases := map[string]string{
 		"nameless":  "error: failed to resolve profile nameless: missing required field: pod.name\n",
@@ -87,8 +84,7 @@ func TestResolveErrors(t *testing.T) {
 }
 
 func TestResolveDefaultOfExamples(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "resolve", "default")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "profile: project:coder (default)\n") ||
 		!strings.Contains(r.stdout, `"name": "coder"`) {
@@ -144,8 +140,7 @@ func TestBrokenRegistry(t *testing.T) {
 // A path selector records the path as the runtime joins it (not cleaned),
 // so the hash matches the pod's snapshot.
 func TestResolvePathSelector(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	r := runIn(t, dir, "resolve", "./.insomnia/profiles/reviewer.nix", "--json")
 	var out struct {

@@ -13,8 +13,7 @@ import (
 // restricted unless --trusted; the project (the folder holding .insomnia/)
 // stays readable.
 func TestCLIRestrictedByDefault(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	outside := t.TempDir()
 	secret := "OUTSIDE-" + filepath.Base(outside)
 	testenv.Write(t, filepath.Join(outside, "secret.txt"), secret)
@@ -53,8 +52,7 @@ func TestCLIRestrictedByDefault(t *testing.T) {
 // A project's files stay readable in restricted mode: the examples import
 // the vendored library and still check as before.
 func TestCLIRestrictedReadsProject(t *testing.T) {
-	testenv.NeedNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "resolve", "--json", "reviewer")
 	if r.code != 0 || strings.Contains(r.stderr, "restricted mode") {
 		t.Errorf("resolve reviewer in examples/: exit %d", r.code)
