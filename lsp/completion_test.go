@@ -177,8 +177,7 @@ func TestCompletionRegistryDefault(t *testing.T) {
 	testenv.Write(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), "{ }\n")
 	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(reg)
 	marked := "default = \"rev|\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n"
 	var items []protocol.CompletionItem

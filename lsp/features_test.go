@@ -248,8 +248,7 @@ func TestFeaturesRegistryDefinition(t *testing.T) {
 	prof := testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
 	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n")
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(reg)
 	text := "default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n"
 	for _, at := range []protocol.Position{featPos(t, text, "coder.nix", 0, 2), featPos(t, text, "coder\"", 0, 1)} {
@@ -271,6 +270,14 @@ func featEnv(t *testing.T) func(string) string {
 	home := t.TempDir()
 	return envOf(map[string]string{"HOME": home, "INSOMNIA_CONFIG_DIR": filepath.Join(home, "config"),
 		"INSOMNIA_DATA_DIR": filepath.Join(home, "data")})
+}
+
+// featTrusting is a server with featEnv that trusts and opens the folder dir.
+func featTrusting(t *testing.T, dir string) *lsptest.Client {
+	t.Helper()
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.InitializeTrusted(dir, nil)
+	return c
 }
 
 func codeActions(t *testing.T, c *lsptest.Client, path string, r protocol.Range, diags []protocol.Diagnostic) []*protocol.CodeAction {
@@ -305,8 +312,7 @@ func TestFeaturesPlaintextSecretQuickFix(t *testing.T) {
 	key := "sk-ant-api03-" + strings.Repeat("Zq7", 12)
 	text := "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n  model.api_key = \"" + key + "\";\n}\n"
 	path := testenv.Write(t, filepath.Join(dir, "p.nix"), text)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(path)
 	d := c.AwaitCode(path, "plaintext-secret")
 	as := codeActions(t, c, path, d.Range, []protocol.Diagnostic{d})
@@ -354,8 +360,7 @@ func TestFeaturesProfileRegistryActions(t *testing.T) {
 	loose := testenv.Write(t, filepath.Join(dir, "loose.nix"), body)
 	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	whole := protocol.Range{End: protocol.Position{Line: 1}}
 	for _, p := range []string{coder, reviewer, loose} {
 		c.Open(p)
@@ -390,8 +395,7 @@ func TestFeaturesSurviveBrokenText(t *testing.T) {
 	full := complHead + "  model = { scheme = \"anthropic\"; auth = lib.secrets.ref \"k\"; };\n" +
 		"  scope.allow = [ { target = \".\"; } ];\n  x = ''\n    a ${b}\n  '';\n}\n"
 	path := testenv.Write(t, filepath.Join(dir, "p.nix"), full)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(path)
 	ctx := context.Background()
 	for cut := 0; cut <= len(full); cut += 5 {
@@ -432,8 +436,7 @@ func TestFeaturesDefinitionOfLibFunction(t *testing.T) {
 	libText := string(testenv.Read(t, lib))
 	text := profileText(lib, "  model.auth = lib.secrets.ref \"k\";\n")
 	path := testenv.Write(t, filepath.Join(dir, "p.nix"), text)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(path)
 	for needle, def := range map[string]string{"mkProfile {": "mkProfile = args", "ref \"k\"": "ref = id"} {
 		loc := featDefinition(t, c, path, featPos(t, text, needle, 0, 1))

@@ -228,8 +228,7 @@ func TestHoverRegistryEntryWithStatus(t *testing.T) {
 	testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), hoverProfile(lib))
 	regText := "default = \"coder\"\n\n[profile]\ncoder = { path = \"coder.nix\", description = \"Writes code\" }\n"
 	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"), regText)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(reg)
 	p := featPos(t, regText, "coder =", 0, 1)
 	var h string
