@@ -1,8 +1,6 @@
 package hostile
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,18 +19,14 @@ func TestCLIFileNameInjection(t *testing.T) {
 	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles", evil), "{ a = ; }\n")
 	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"),
 		"default = \"evil\"\n[profile]\nevil = \"profiles/x\\n::warning file=x::pwned\\r\\n::error::pwned.nix\"\n")
-	env := append(os.Environ(), "INSOMNIA_CONFIG_DIR="+filepath.Join(home, "config"),
-		"INSOMNIA_DATA_DIR="+filepath.Join(home, "data"), "INSOMNIA_RUNTIME_DIR="+filepath.Join(home, "run"))
 	for _, args := range [][]string{{"check"}, {"check", "--format", "github"}, {"check", "--no-eval", "--format", "github", ".insomnia/profiles/" + evil},
 		{"profiles"}, {"profiles", "--select", "evil"}, {"resolve", "evil"}} {
-		cmd := exec.Command(binary, args...)
-		cmd.Dir, cmd.Env = root, env
-		out, _ := cmd.CombinedOutput()
+		_, out := runCLI(t, root, home, args...)
 		t.Logf("insomnia-lsp %q:\n%s", args, out)
-		if !strings.Contains(string(out), `pwned\r\n`) && !strings.Contains(string(out), `pwned\r\n%3A%3Aerror`) {
+		if !strings.Contains(out, `pwned\r\n`) && !strings.Contains(out, `pwned\r\n%3A%3Aerror`) {
 			t.Errorf("%q: the escaped name is missing", args)
 		}
-		for _, l := range strings.Split(string(out), "\n") {
+		for _, l := range strings.Split(out, "\n") {
 			if strings.HasPrefix(strings.TrimLeft(l, "\r "), "::") && !strings.HasPrefix(l, "::error file=.insomnia/profiles/x\\n%3A%3Awarning") {
 				t.Errorf("%q: forged line %q", args, l)
 			}
