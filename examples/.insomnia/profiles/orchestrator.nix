@@ -1,8 +1,5 @@
 # Plans work and hands it to the other roles; reads the workspace only.
-let
-  common = import ./common.nix;
-in
-common.mkRole "orchestrator" {
+(import ./common.nix).mkRole "orchestrator" {
   description = "Plans work and delegates it to coder, researcher and reviewer";
   manifest = {
     worker.reasoning = "high";

@@ -1,8 +1,5 @@
 # Searches the web and reads the workspace; writes nothing.
-let
-  common = import ./common.nix;
-in
-common.mkRole "researcher" {
+(import ./common.nix).mkRole "researcher" {
   description = "Reads the web and the workspace; writes nothing";
   manifest = {
     model.ref = "openrouter/google/gemini-2.5-pro";

@@ -1,8 +1,5 @@
 # Reviews changes without touching them; every tool call asks first.
-let
-  common = import ./common.nix;
-in
-common.mkRole "reviewer" {
+(import ./common.nix).mkRole "reviewer" {
   description = "Reviews changes read-only and asks before running tools";
   manifest = {
     worker.reasoning = "high";
