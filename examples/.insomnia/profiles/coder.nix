@@ -10,6 +10,9 @@ common.mkRole "coder" {
   manifest = common.recursiveUpdate
     (lib.semanticPresets.codingAssistant { authRef = "llm.anthropic.default"; })
     {
+      # mkRole names the pod too; spelled out, it is the line the editors'
+      # end-to-end tests hover.
+      pod.name = "coder";
       scope.allow = [
         { target = workspace; permission = "write"; recursive = true; }
       ];
