@@ -1,14 +1,13 @@
 package rules
 
 import (
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
-	"strconv"
-
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
