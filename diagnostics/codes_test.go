@@ -1,18 +1,16 @@
 package diagnostics
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // CODES.md documents exactly the codes of AllCodes, in the same order.
 func TestCodesDocumented(t *testing.T) {
-	doc, err := os.ReadFile("CODES.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := testenv.Read(t, "CODES.md")
 	rows := regexp.MustCompile("(?m)^\\| `([a-z-]+)` \\| (error|warning|information|hint) \\|").FindAllStringSubmatch(string(doc), -1)
 	var listed []string
 	for _, r := range rows {

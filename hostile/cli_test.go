@@ -1,11 +1,11 @@
 package hostile
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // TestCLIFileNameInjection: a profile file named with a newline and a
@@ -13,32 +13,20 @@ import (
 // (check in text and github format, profiles, resolve; stdout and stderr,
 // which the runner parses alike). Only our own annotations start with "::".
 func TestCLIFileNameInjection(t *testing.T) {
-	if nixErr != nil {
-		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
-	}
-	if testing.Short() {
-		t.Skip("hostile suite skipped in -short mode")
-	}
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
+	needBinary(t)
 	root, home := t.TempDir(), t.TempDir()
 	evil := "x\n::warning file=x::pwned\r\n::error::pwned.nix"
-	write(t, filepath.Join(root, ".insomnia", "profiles", evil), "{ a = ; }\n")
-	write(t, filepath.Join(root, ".insomnia", "profiles.toml"),
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles", evil), "{ a = ; }\n")
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"),
 		"default = \"evil\"\n[profile]\nevil = \"profiles/x\\n::warning file=x::pwned\\r\\n::error::pwned.nix\"\n")
-	env := append(os.Environ(), "INSOMNIA_CONFIG_DIR="+filepath.Join(home, "config"),
-		"INSOMNIA_DATA_DIR="+filepath.Join(home, "data"), "INSOMNIA_RUNTIME_DIR="+filepath.Join(home, "run"))
 	for _, args := range [][]string{{"check"}, {"check", "--format", "github"}, {"check", "--no-eval", "--format", "github", ".insomnia/profiles/" + evil},
 		{"profiles"}, {"profiles", "--select", "evil"}, {"resolve", "evil"}} {
-		cmd := exec.Command(binary, args...)
-		cmd.Dir, cmd.Env = root, env
-		out, _ := cmd.CombinedOutput()
+		_, out := runCLI(t, root, home, args...)
 		t.Logf("insomnia-lsp %q:\n%s", args, out)
-		if !strings.Contains(string(out), `pwned\r\n`) && !strings.Contains(string(out), `pwned\r\n%3A%3Aerror`) {
+		if !strings.Contains(out, `pwned\r\n`) && !strings.Contains(out, `pwned\r\n%3A%3Aerror`) {
 			t.Errorf("%q: the escaped name is missing", args)
 		}
-		for _, l := range strings.Split(string(out), "\n") {
+		for _, l := range strings.Split(out, "\n") {
 			if strings.HasPrefix(strings.TrimLeft(l, "\r "), "::") && !strings.HasPrefix(l, "::error file=.insomnia/profiles/x\\n%3A%3Awarning") {
 				t.Errorf("%q: forged line %q", args, l)
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // badFiles puts, in dir, every kind of file discovery cannot read: a
@@ -33,7 +34,7 @@ func badFiles(t *testing.T, dir string, fifo bool) []string {
 		names = append(names, "fifo")
 	}
 	if os.Geteuid() != 0 {
-		locked := write(t, filepath.Join(dir, "locked.nix"), "{ }")
+		locked := testenv.Write(t, filepath.Join(dir, "locked.nix"), "{ }")
 		must(os.Chmod(locked, 0))
 		names = append(names, "locked")
 	}
@@ -65,11 +66,11 @@ func discoveryHostile(t *testing.T, fifo bool) {
 		for _, n := range names {
 			toml.WriteString(n + " = \"" + n + ".nix\"\n")
 		}
-		good = write(t, filepath.Join(reg, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
-		write(t, filepath.Join(reg, "profiles.toml"), toml.String())
+		good = testenv.Write(t, filepath.Join(reg, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+		testenv.Write(t, filepath.Join(reg, "profiles.toml"), toml.String())
 		builtin := filepath.Join(home, "resources", "nix", "profiles")
 		badFiles(t, builtin, true)
-		fine = write(t, filepath.Join(builtin, "fine.nix"), profile(t, "  pod.name = \"fine\";\n"))
+		fine = testenv.Write(t, filepath.Join(builtin, "fine.nix"), profile(t, "  pod.name = \"fine\";\n"))
 	}})
 	for _, p := range []string{good, fine} {
 		if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, p) == "ok" }); err != nil {
@@ -77,7 +78,7 @@ func discoveryHostile(t *testing.T, fifo bool) {
 		}
 	}
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := c.p.AwaitDiagnostics(reg, awaitLong, func(ds []lspproc.Diag) bool { return len(ds) >= len(names) })
@@ -124,9 +125,9 @@ func registryFileHostile(t *testing.T, kind string, project, user bool) {
 		}
 		// On disk before the server starts, so it is opened before
 		// discovery has finished.
-		path = write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
+		path = testenv.Write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
 	}})
-	if err := c.p.Open(path, readText(t, path)); err != nil {
+	if err := c.p.Open(path, testenv.ReadText(t, path)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where Nix itself is the hostile part.
@@ -75,7 +76,7 @@ func TestProfileImportingItself(t *testing.T) {
 	path := c.open("self.nix", profile(t, "  pod.name = (import ./self.nix).manifest.pod.name;\n"))
 	c.expect(path, "nix-error", "infinite recursion")
 	// Two profiles importing each other.
-	write(t, c.root+"/b.nix", profile(t, "  pod.name = (import ./a.nix).manifest.pod.name;\n"))
+	testenv.Write(t, c.root+"/b.nix", profile(t, "  pod.name = (import ./a.nix).manifest.pod.name;\n"))
 	a := c.open("a.nix", profile(t, "  pod.name = (import ./b.nix).manifest.pod.name;\n"))
 	// Located in b.nix, so a.nix gets a pointer to it (naming the file, not
 	// repeating the message, which b.nix itself carries).

@@ -1,11 +1,12 @@
 package hostile
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // A formatter is a program the workspace names (insomnia.formatting.command,
@@ -36,10 +37,7 @@ func TestHostileFormatters(t *testing.T) {
 func runHostileFormatter(t *testing.T, script, want string) {
 	root := t.TempDir()
 	pids := filepath.Join(root, "pids")
-	formatter := write(t, filepath.Join(root, "fmt.sh"), "#!/bin/sh\necho $$ >> "+pids+"\n"+script+"\n")
-	if err := os.Chmod(formatter, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	formatter := testenv.WriteMode(t, filepath.Join(root, "fmt.sh"), "#!/bin/sh\necho $$ >> "+pids+"\n"+script+"\n", 0o755)
 	c := startAt(t, root, caseOpts{
 		settings: map[string]any{"formatting": map[string]any{"command": []string{formatter}}}})
 	path := c.open("p.nix", profile(t, ""))
@@ -57,6 +55,6 @@ func runHostileFormatter(t *testing.T, script, want string) {
 		t.Errorf("formatting answered after %s: the 5 s budget was not kept", took)
 	}
 	t.Logf("answered in %s: %v", took.Round(time.Millisecond), err)
-	formatterGone(t, c, readText(t, pids))
+	formatterGone(t, c, string(testenv.Read(t, pids)))
 	c.healthy(path)
 }

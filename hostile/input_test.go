@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where the text itself is the hostile part.
@@ -40,7 +41,7 @@ func TestTenMegabyteFile(t *testing.T) {
 	// Over limits.MaxProfileBytes: refused with one diagnostic, not parsed
 	// or evaluated.
 	c.expect(path, "file-too-large", "file is 10.0 MiB, over the 4 MiB limit")
-	write(t, path, profile(t, "  pod.name = \"small\";\n"))
+	testenv.Write(t, path, profile(t, "  pod.name = \"small\";\n"))
 	if err := c.p.CloseDoc(path); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func (c *hcase) bigProfileHealthy(path, pod string) {
 	}
 	rss, _, _ := c.p.Memory()
 	t.Logf("RSS with the big profile open: %d MiB (baseline %d MiB)", rss>>10, c.baseRSS>>10)
-	write(t, path, profile(t, "  pod.name = \"small\";\n"))
+	testenv.Write(t, path, profile(t, "  pod.name = \"small\";\n"))
 	if err := c.p.CloseDoc(path); err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +87,8 @@ func TestBinaryGarbageAndInvalidUTF8(t *testing.T) {
 	// On disk, for Nix and discovery. Inside a project's .insomnia folder:
 	// the server's features are for profiles and files there (garbage is
 	// not recognisably a profile; elsewhere it would get nothing at all).
-	write(t, filepath.Join(c.root, ".insomnia", "profiles.toml"), "")
-	disk := write(t, filepath.Join(c.root, ".insomnia", "profiles", "garbage.nix"), "let lib = import "+lib(t)+" { }; in lib.mkProfile {\n"+string(garbage)+"\n}\n")
+	testenv.Write(t, filepath.Join(c.root, ".insomnia", "profiles.toml"), "")
+	disk := testenv.Write(t, filepath.Join(c.root, ".insomnia", "profiles", "garbage.nix"), "let lib = import "+lib(t)+" { }; in lib.mkProfile {\n"+string(garbage)+"\n}\n")
 	// In the editor, byte for byte inside the JSON string (encoding/json
 	// would replace invalid UTF-8, a real client may not).
 	body := fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":%q,"languageId":"nix","version":1,"text":"`,

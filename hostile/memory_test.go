@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Small inputs must not cost huge memory or huge messages. Every case here
@@ -120,23 +121,6 @@ func (c *hcase) settled(path string) {
 	if err := c.p.WaitFor(awaitLong, func() bool { s := lastState(c.p, path); return s == "ok" || s == "error" }); err != nil {
 		c.t.Fatalf("%s never finished evaluating: %s", filepath.Base(path), describeStates(c.p))
 	}
-}
-
-// answers is healthy without the return to baseline RSS: after a peak of
-// a hundred MiB or more the Go runtime gives memory back to the system
-// over minutes, so these cases bound the peak instead.
-func (c *hcase) answers(probe string) {
-	c.t.Helper()
-	if _, err := c.p.DocumentSymbols(probe); err != nil {
-		c.t.Errorf("documentSymbol after the case: %v", err)
-	}
-	if _, err := c.p.Hover(probe, 0, 0); err != nil {
-		c.t.Errorf("hover after the case: %v", err)
-	}
-	if _, err := c.p.Command("insomnia.listProfiles", map[string]any{}); err != nil {
-		c.t.Errorf("insomnia.listProfiles after the case: %v", err)
-	}
-	c.noNix("after the case")
 }
 
 // deepProfile is a profile of a few hundred bytes whose manifest holds
@@ -264,7 +248,7 @@ func TestMemoryHugeOpenDocument(t *testing.T) {
 		t.Errorf("peak RSS %d MiB, want under 640 MiB (ten times the message)", peak>>10)
 	}
 	small := profile(t, "  pod.name = \"small\";\n")
-	write(t, path, small)
+	testenv.Write(t, path, small)
 	if _, err := c.p.Change(path, small); err != nil {
 		t.Fatal(err)
 	}
@@ -285,11 +269,11 @@ func registryMeasure(t *testing.T, name string, mk func(path string)) {
 		reg := filepath.Join(root, ".insomnia")
 		mkdir(t, reg)
 		mk(filepath.Join(reg, "big.nix"))
-		good = write(t, filepath.Join(reg, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
-		write(t, filepath.Join(reg, "profiles.toml"), "[profile]\nbig = \"big.nix\"\ngood = \"good.nix\"\n")
+		good = testenv.Write(t, filepath.Join(reg, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+		testenv.Write(t, filepath.Join(reg, "profiles.toml"), "[profile]\nbig = \"big.nix\"\ngood = \"good.nix\"\n")
 	}})
 	w := watchMemory(c)
-	if err := c.p.Open(good, readText(t, good)); err != nil {
+	if err := c.p.Open(good, testenv.ReadText(t, good)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, good) == "ok" }); err != nil {

@@ -3,8 +3,11 @@ package hostile
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where a name or a path from the editor is the hostile part: pod
@@ -29,13 +32,13 @@ func TestPodNamesRefused(t *testing.T) {
 		}
 	}
 	if _, err := os.Stat(marker); err == nil {
-		t.Fatalf("the pod program ran for a refused name: %q", readText(t, marker))
+		t.Fatalf("the pod program ran for a refused name: %q", testenv.ReadText(t, marker))
 	}
 	if _, err := c.p.Command("insomnia.spawnPod", map[string]any{"profile": uriOf(path), "name": "plain"}); err == nil {
 		t.Error("spawnPod succeeded with a pod program that exits at once")
 	}
 	args := podArgs(t, marker)
-	if len(args) != 1 || !contains(args[0], "--profile-pod-name=plain") {
+	if len(args) != 1 || !slices.Contains(args[0], "--profile-pod-name=plain") {
 		t.Errorf("the pod program's runs: %q, want one with --profile-pod-name=plain", args)
 	}
 	c.healthy(path)
@@ -87,25 +90,16 @@ func podArgs(t *testing.T, marker string) [][]string {
 	return runs
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // TestAddOutsideWorkspace: addToProjectProfiles with a climbing relative
 // path, absolute paths outside, and a symlink inside pointing outside is
 // refused, and profiles.toml is untouched; a profile inside is offered to
 // the editor as an edit (so the refusal is not everything failing).
 func TestAddOutsideWorkspace(t *testing.T) {
-	outside := write(t, filepath.Join(t.TempDir(), "elsewhere.nix"), "{ }\n")
+	outside := testenv.Write(t, filepath.Join(t.TempDir(), "elsewhere.nix"), "{ }\n")
 	const registryText = "[profile]\n"
 	c := start(t, caseOpts{setup: func(root, home string) {
-		write(t, filepath.Join(root, ".insomnia", "profiles.toml"), registryText)
-		write(t, filepath.Join(root, "inside.nix"), profile(t, "  pod.name = \"in\";\n"))
+		testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), registryText)
+		testenv.Write(t, filepath.Join(root, "inside.nix"), profile(t, "  pod.name = \"in\";\n"))
 		if err := os.Symlink(outside, filepath.Join(root, "link.nix")); err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +119,7 @@ func TestAddOutsideWorkspace(t *testing.T) {
 			t.Errorf("addToProjectProfiles %q: %v %s, want a refusal", arg, err, res)
 		}
 	}
-	if got := readText(t, reg); got != registryText {
+	if got := testenv.ReadText(t, reg); got != registryText {
 		t.Errorf("profiles.toml changed: %q", got)
 	}
 	res, err := c.p.Command("insomnia.addToProjectProfiles", map[string]any{"uri": uriOf(filepath.Join(c.root, "inside.nix"))})

@@ -22,15 +22,6 @@ func removeFile(t *testing.T, path string) {
 	}
 }
 
-func readText(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func uriOf(path string) string { return string(uri.File(path)) }
 
 // formatterGone waits until the formatter's process group (its pid is the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where a file the server reads itself is the hostile part: it
@@ -17,6 +18,16 @@ import (
 // readBound is how far above its baseline the server's peak RSS may go
 // while it is shown a file it must not read.
 const readBound = 50 << 10 // KiB
+
+// peakWithin fails the case when the server's peak RSS (VmHWM) went more
+// than bound KiB over its baseline.
+func (c *hcase) peakWithin(bound int64) {
+	c.t.Helper()
+	_, hwm, _ := c.p.Memory()
+	if hwm > c.baseRSS+bound {
+		c.t.Errorf("peak RSS %d KiB is over the baseline %d KiB + %d KiB", hwm, c.baseRSS, bound)
+	}
+}
 
 // refusedImport opens a profile whose pod.name imports target (as
 // written) and checks the promises: a file-not-read diagnostic on the
@@ -133,15 +144,15 @@ func TestRegistryEntriesNotRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		sparse(t, filepath.Join(dir, "huge.nix"), 64<<20)
-		good = write(t, filepath.Join(dir, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
-		write(t, filepath.Join(dir, "profiles.toml"),
+		good = testenv.Write(t, filepath.Join(dir, "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+		testenv.Write(t, filepath.Join(dir, "profiles.toml"),
 			"[profile]\nzero = \"zero.nix\"\nfifo = \"fifo.nix\"\nhuge = \"huge.nix\"\ngood = \"good.nix\"\n")
 	}})
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, good) == "ok" }); err != nil {
 		t.Fatalf("the good entry is not evaluated: %s", describeStates(c.p))
 	}
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	want := map[int]string{1: "not a regular file", 2: "not a regular file", 3: "is 64 MiB, over the 4 MiB limit"}
@@ -158,10 +169,7 @@ func TestRegistryEntriesNotRead(t *testing.T) {
 			t.Errorf("no diagnostic with %q on line %d: %s", frag, line, describe(ds))
 		}
 	}
-	_, hwm, _ := c.p.Memory()
-	if hwm > c.baseRSS+readBound {
-		t.Errorf("peak RSS %d KiB is over the baseline %d KiB + %d KiB", hwm, c.baseRSS, readBound)
-	}
+	c.peakWithin(readBound)
 	c.healthy(reg)
 	c.exitsPromptly()
 }
@@ -177,18 +185,15 @@ func TestRegistryFileIsDevZero(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		path = write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
+		path = testenv.Write(t, filepath.Join(root, "p.nix"), profile(t, "  pod.name = \"p\";\n"))
 	}})
-	if err := c.p.Open(path, readText(t, path)); err != nil {
+	if err := c.p.Open(path, testenv.ReadText(t, path)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) == "ok" }); err != nil {
 		t.Errorf("an open profile is not evaluated: %s", describeStates(c.p))
 	}
-	_, hwm, _ := c.p.Memory()
-	if hwm > c.baseRSS+readBound {
-		t.Errorf("peak RSS %d KiB is over the baseline %d KiB + %d KiB", hwm, c.baseRSS, readBound)
-	}
+	c.peakWithin(readBound)
 	c.healthy(path)
 	c.exitsPromptly()
 }
@@ -221,14 +226,14 @@ func TestExitWhileEvaluationsStuck(t *testing.T) {
 // appears in no output, and the registry entry says it is outside.
 func TestSymlinkedEntryOutsideUntrusted(t *testing.T) {
 	word := "OUTSIDECANARY" + randomHex(8)
-	outside := write(t, filepath.Join(t.TempDir(), "secret.nix"), word+" more words\n")
+	outside := testenv.Write(t, filepath.Join(t.TempDir(), "secret.nix"), word+" more words\n")
 	c := start(t, caseOpts{settings: map[string]any{"trusted": false}, needles: []string{word}, setup: func(root, home string) {
 		dir := filepath.Join(root, ".insomnia")
 		mkdir(t, dir)
 		if err := os.Symlink(outside, filepath.Join(dir, "inside.nix")); err != nil {
 			t.Fatal(err)
 		}
-		write(t, filepath.Join(dir, "profiles.toml"), "[profile]\ninside = \"inside.nix\"\n")
+		testenv.Write(t, filepath.Join(dir, "profiles.toml"), "[profile]\ninside = \"inside.nix\"\n")
 	}})
 	link := filepath.Join(c.root, ".insomnia", "inside.nix")
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
@@ -239,14 +244,14 @@ func TestSymlinkedEntryOutsideUntrusted(t *testing.T) {
 	if st := lastState(c.p, link); st != "error" {
 		t.Errorf("status of the linked profile %q, want error", st)
 	}
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.p.Command("insomnia.showResolvedManifest", map[string]string{"uri": uriOf(link)}); err != nil {
 		t.Logf("showResolvedManifest of the link: %v", err)
 	}
 	c.healthy(reg)
-	if !strings.Contains(readText(t, link), word) {
+	if !strings.Contains(testenv.ReadText(t, link), word) {
 		t.Fatal("the link does not lead to the canary: the check proves nothing")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
@@ -58,7 +59,7 @@ func TestUnquotedKeyInProfile(t *testing.T) {
 		}
 	}
 	c.healthy(attr)
-	if !strings.Contains(readText(t, value), canary[4:]) {
+	if !strings.Contains(testenv.ReadText(t, value), canary[4:]) {
 		t.Fatal("the profile on disk lacks the canary: the check proves nothing")
 	}
 }
@@ -67,8 +68,8 @@ func TestUnquotedKeyInProfile(t *testing.T) {
 // path and in a description, next to an entry whose description embeds a
 // remote image.
 func registryWithKeys(t *testing.T, root string) string {
-	write(t, filepath.Join(root, ".insomnia", "good.nix"), profile(t, "  pod.name = \"good\";\n"))
-	return write(t, filepath.Join(root, ".insomnia", "profiles.toml"), fmt.Sprintf(
+	testenv.Write(t, filepath.Join(root, ".insomnia", "good.nix"), profile(t, "  pod.name = \"good\";\n"))
+	return testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), fmt.Sprintf(
 		"[profile]\ngood = { path = \"good.nix\", description = \"see ![x](http://127.0.0.1/a.png) <img src=x>\" }\n"+
 			"leaky = { path = \"%s.nix\", description = \"key %s\" }\n", canary, canary))
 }
@@ -79,7 +80,7 @@ func registryWithKeys(t *testing.T, root string) string {
 func TestKeyInRegistry(t *testing.T) {
 	c := start(t, caseOpts{setup: func(root, home string) { registryWithKeys(t, root) }})
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
-	if err := c.p.Open(reg, readText(t, reg)); err != nil {
+	if err := c.p.Open(reg, testenv.ReadText(t, reg)); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := c.p.AwaitDiagnostics(reg, awaitLong, func(ds []lspproc.Diag) bool { return countCode(ds, "plaintext-secret") >= 2 })
@@ -161,7 +162,7 @@ func fakePod(t *testing.T, dir string, stderr ...string) (program, marker string
 		fmt.Fprintf(&b, "printf '%%s\\n' %q >&2\n", l)
 	}
 	b.WriteString("exit 1\n")
-	program = write(t, filepath.Join(dir, "fake-pod"), b.String())
+	program = testenv.Write(t, filepath.Join(dir, "fake-pod"), b.String())
 	if err := os.Chmod(program, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func TestPodStderrRedacted(t *testing.T) {
 		}
 	}
 	log := filepath.Join(c.home, "run", "leaky", "stderr.log")
-	if text := readText(t, log); !strings.Contains(text, canary) || !strings.Contains(text, random) {
+	if text := testenv.ReadText(t, log); !strings.Contains(text, canary) || !strings.Contains(text, random) {
 		t.Fatal("the pod's stderr.log lacks the canary: the check proves nothing")
 	}
 	c.healthy(path)

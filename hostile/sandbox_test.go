@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases where the hostile part is a program an evaluation could start:
@@ -18,28 +20,9 @@ import (
 // returned marker, outside the workspace.
 func hookRepo(t *testing.T, root string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed: the fsmonitor attack needs a real git (apt-get install git)")
-	}
-	marker := filepath.Join(t.TempDir(), "marker")
-	hook := write(t, filepath.Join(t.TempDir(), "hook.sh"), "#!/bin/sh\ntouch "+marker+"\ncat\n")
-	if err := os.Chmod(hook, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(root, "README"), "a repository\n")
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q", ".")
-	git("add", "README")
-	git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init")
-	git("config", "core.fsmonitor", hook)
-	git("config", "filter.evil.clean", hook)
-	write(t, filepath.Join(root, ".gitattributes"), "*.nix filter=evil\n")
+	marker, hook := testenv.HookedRepo(t, root)
+	testenv.Git(t, root, "config", "filter.evil.clean", hook)
+	testenv.Write(t, filepath.Join(root, ".gitattributes"), "*.nix filter=evil\n")
 	if err := os.Remove(marker); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
@@ -103,7 +86,7 @@ func TestCheckCommandFetchGit(t *testing.T) {
 	}
 	root := t.TempDir()
 	marker := hookRepo(t, root)
-	path := write(t, filepath.Join(root, "fetchgit.nix"), localProfile(t, root, programProfiles(root)["fetchgit.nix"]))
+	path := testenv.Write(t, filepath.Join(root, "fetchgit.nix"), localProfile(t, root, programProfiles(root)["fetchgit.nix"]))
 	cmd := exec.Command(binary, "check", path)
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Cases about what an untrusted workspace may read, and secrets.
@@ -41,7 +42,7 @@ func TestUntrustedReadsAndFetches(t *testing.T) {
 // localProfile is a profile importing a copy of the library inside the
 // workspace root: an untrusted evaluation may read nothing else.
 func localProfile(t *testing.T, root, extra string) string {
-	write(t, filepath.Join(root, "profile-lib.nix"), readText(t, lib(t)))
+	testenv.Write(t, filepath.Join(root, "profile-lib.nix"), testenv.ReadText(t, lib(t)))
 	return strings.Replace(profile(t, extra), lib(t), "./profile-lib.nix", 1)
 }
 
@@ -60,9 +61,9 @@ func describeStatuses(p *lspproc.Proc, path string) string {
 // through a parse error's excerpt, a hover or the log.
 func TestRegistryPointingOutside(t *testing.T) {
 	outside := t.TempDir()
-	other := write(t, filepath.Join(outside, "elsewhere.nix"), profile(t, "  pod.name = \"elsewhere\";\n"))
+	other := testenv.Write(t, filepath.Join(outside, "elsewhere.nix"), profile(t, "  pod.name = \"elsewhere\";\n"))
 	c := start(t, caseOpts{settings: map[string]any{"trusted": false}, setup: func(root, home string) {
-		write(t, filepath.Join(root, ".insomnia", "profiles.toml"), fmt.Sprintf(
+		testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), fmt.Sprintf(
 			"[profile]\npasswd = \"/etc/passwd\"\nelsewhere = %q\nup = \"../../%s\"\n", other, filepath.Base(outside)+"/elsewhere.nix"))
 	}})
 	reg := filepath.Join(c.root, ".insomnia", "profiles.toml")
@@ -78,7 +79,7 @@ func TestRegistryPointingOutside(t *testing.T) {
 			}
 		}
 	}
-	text := readText(t, reg)
+	text := testenv.ReadText(t, reg)
 	if err := c.p.Open(reg, text); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestCanarySecret(t *testing.T) {
 	c.healthy(path)
 	// The canary check itself must be able to fail: the value is in what
 	// we sent, so it would be found if the server echoed it.
-	if !strings.Contains(readText(t, path), canary[4:]) {
+	if !strings.Contains(testenv.ReadText(t, path), canary[4:]) {
 		t.Fatal("the profile on disk lacks the canary: the check proves nothing")
 	}
 }

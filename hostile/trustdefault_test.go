@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/hostile/lspproc"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Issue "Safe by default: trust fails closed", points 1, 3 and 7: trust
@@ -67,7 +68,7 @@ func exfilText(t *testing.T, dir, url, keyFile string) string {
 
 // keyFile writes secret into a key file outside the workspace.
 func keyFile(t *testing.T, secret string) string {
-	return write(t, filepath.Join(t.TempDir(), ".ssh", "id_ed25519"), secret)
+	return testenv.Write(t, filepath.Join(t.TempDir(), ".ssh", "id_ed25519"), secret)
 }
 
 func TestTrustDefaultFetchExfiltration(t *testing.T) {
@@ -115,8 +116,8 @@ func TestTrustDefaultCLI(t *testing.T) {
 	needBinary(t)
 	srv := newExfilServer(t)
 	root, home := t.TempDir(), t.TempDir()
-	write(t, filepath.Join(root, "exfil.nix"), exfilText(t, root, srv.URL, keyFile(t, canary)))
-	write(t, filepath.Join(root, ".insomnia", "profiles.toml"), "[profile]\nexfil = \"../exfil.nix\"\n")
+	testenv.Write(t, filepath.Join(root, "exfil.nix"), exfilText(t, root, srv.URL, keyFile(t, canary)))
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), "[profile]\nexfil = \"../exfil.nix\"\n")
 	for _, args := range [][]string{{"check", "exfil.nix"}, {"check"}, {"resolve", "./exfil.nix"}, {"resolve", "--json", "exfil"}} {
 		code, out := runCLI(t, root, home, args...)
 		if code != 1 || !strings.Contains(out, restrictedHint) {
@@ -132,7 +133,7 @@ func TestTrustDefaultCLI(t *testing.T) {
 		t.Errorf("the CLI without --trusted reached the HTTP server: %d request(s)", n)
 	}
 	// The control, with a key that is no canary.
-	write(t, filepath.Join(root, "exfil.nix"), exfilText(t, root, srv.URL, keyFile(t, "plain-key")))
+	testenv.Write(t, filepath.Join(root, "exfil.nix"), exfilText(t, root, srv.URL, keyFile(t, "plain-key")))
 	if code, out := runCLI(t, root, home, "resolve", "--trusted", "./exfil.nix"); code != 0 || srv.hits.Load() == 0 {
 		t.Errorf("resolve --trusted: exit %d, %d request(s): the fetch should happen\n%s", code, srv.hits.Load(), out)
 	}
@@ -183,7 +184,7 @@ func needBinary(t *testing.T) {
 // folder, and one reached through a symlink from the trusted folder to
 // outside it, are evaluated restricted.
 func TestTrustedRootsPerFolder(t *testing.T) {
-	plain := write(t, filepath.Join(t.TempDir(), "plain.txt"), "plain")
+	plain := testenv.Write(t, filepath.Join(t.TempDir(), "plain.txt"), "plain")
 	elsewhere := t.TempDir()
 	c := start(t, caseOpts{
 		setup: func(root, home string) {

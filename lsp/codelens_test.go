@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -66,9 +66,7 @@ func TestCodeLensNeverEvaluates(t *testing.T) {
 // BenchmarkCodeLens measures a lens request on a profile with a live pod
 // (the pods lens reads the brief pod-listing cache), through the harness.
 func BenchmarkCodeLens(b *testing.B) {
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		b.Skip("nix-instantiate not installed")
-	}
+	testenv.NeedNix(b)
 	double := buildDouble(b)
 	root, err := os.MkdirTemp("", "lb")
 	if err != nil {
@@ -79,14 +77,8 @@ func BenchmarkCodeLens(b *testing.B) {
 	e := &profEnv{root: root, home: filepath.Join(root, "h"), ws: filepath.Join(root, "ws"), lib: lib,
 		env: map[string]string{"HOME": filepath.Join(root, "h"), "INSOMNIA_POD_COMMAND": double, "PATH": os.Getenv("PATH"),
 			"INSOMNIA_RESOURCE_DIR": filepath.Join(filepath.Dir(filepath.Dir(lib)))}}
-	must := func(err error) {
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	must(os.MkdirAll(filepath.Join(e.ws, ".insomnia", "profiles"), 0o755))
-	must(os.WriteFile(filepath.Join(e.ws, ".insomnia", "profiles.toml"), []byte(projectRegistry), 0o644))
-	must(os.WriteFile(e.coder(), []byte(e.profileNix("coder", "anthropic/claude-sonnet")), 0o644))
+	testenv.Write(b, filepath.Join(e.ws, ".insomnia", "profiles.toml"), projectRegistry)
+	testenv.Write(b, e.coder(), e.profileNix("coder", "anthropic/claude-sonnet"))
 	c := lsptest.Start(b, lsp.Options{Env: func(k string) string { return e.env[k] }, Cwd: e.ws})
 	c.InitializeTrusted(e.ws, nil)
 	c.Open(e.coder())

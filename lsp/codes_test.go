@@ -1,12 +1,12 @@
 package lsp_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -64,7 +64,7 @@ var codeCases = []codeCase{
 const okBody = "  pod.name = \"p\";\n  model.ref = \"anthropic/x\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"
 
 func TestEveryManifestCodeThroughTheServer(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	for _, tc := range codeCases {
 		t.Run(tc.code+"/"+tc.msg, func(t *testing.T) {
@@ -74,7 +74,7 @@ func TestEveryManifestCodeThroughTheServer(t *testing.T) {
 			if !tc.raw {
 				text = profileText(lib, tc.body)
 			}
-			path := writeFile(t, filepath.Join(dir, "p.nix"), text)
+			path := testenv.Write(t, filepath.Join(dir, "p.nix"), text)
 			inProject(t, dir, "p", "p.nix") // a string is a profile only when listed
 			c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 			c.InitializeTrusted(dir, nil)
@@ -91,15 +91,15 @@ func TestEveryManifestCodeThroughTheServer(t *testing.T) {
 }
 
 func TestSecretUnknownNamesClosestIDs(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	dir := t.TempDir()
 	data := t.TempDir()
-	writeFile(t, filepath.Join(data, "secrets", "store.json"),
+	testenv.Write(t, filepath.Join(data, "secrets", "store.json"),
 		`{"version":1,"entries":{"llm.anthropic.default":{"nonce":"00","ciphertext":"SECRETBYTES","tag":"00"}}}`)
-	env := map[string]string{"HOME": t.TempDir(), "PATH": os.Getenv("PATH"), "INSOMNIA_DATA_DIR": data}
-	path := writeFile(t, filepath.Join(dir, "p.nix"), profileText(lib, okBody+"  compaction.model.auth = lib.secrets.ref \"llm.antropic.default\";\n"))
-	c := lsptest.Start(t, lsp.Options{Env: func(k string) string { return env[k] }})
+	env := envOf(map[string]string{"HOME": t.TempDir(), "INSOMNIA_DATA_DIR": data})
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), profileText(lib, okBody+"  compaction.model.auth = lib.secrets.ref \"llm.antropic.default\";\n"))
+	c := lsptest.Start(t, lsp.Options{Env: env})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
 	d := c.AwaitCode(path, "secret-unknown")

@@ -25,16 +25,16 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{name: ide.CmdListProfiles, run: (*Server).cmdListProfiles},         // profiles.go
-		{name: ide.CmdSetDefaultProfile, run: (*Server).cmdSetDefault},      // profiles.go
-		{name: ide.CmdAddToProject, run: (*Server).cmdAddToProject},         // profiles.go
-		{name: ide.CmdShowResolvedManifest, run: (*Server).cmdShowResolved}, // status.go
-		{name: ide.CmdProfileStatus, run: (*Server).cmdProfileStatus},       // status.go
-		{name: ide.CmdSpawnPod, run: (*Server).cmdSpawnPod},                 // pods.go
-		{name: ide.CmdResumePod, run: (*Server).cmdResumePod},               // pods.go
-		{name: ide.CmdListPods, run: (*Server).cmdListPods},                 // pods.go
-		{name: ide.CmdPodSnapshot, run: (*Server).cmdPodSnapshot},           // compare.go
-		{name: ide.CmdShowDrift, run: (*Server).cmdShowDrift},               // pods.go
+		{name: ide.CmdListProfiles, run: typed((*Server).cmdListProfiles)},         // profiles.go
+		{name: ide.CmdSetDefaultProfile, run: typed((*Server).cmdSetDefault)},      // profiles.go
+		{name: ide.CmdAddToProject, run: typed((*Server).cmdAddToProject)},         // profiles.go
+		{name: ide.CmdShowResolvedManifest, run: typed((*Server).cmdShowResolved)}, // status.go
+		{name: ide.CmdProfileStatus, run: typed((*Server).cmdProfileStatus)},       // status.go
+		{name: ide.CmdSpawnPod, run: startsPods(typed((*Server).cmdSpawnPod))},     // pods.go
+		{name: ide.CmdResumePod, run: startsPods(typed((*Server).cmdResumePod))},   // pods.go
+		{name: ide.CmdListPods, run: typed((*Server).cmdListPods)},                 // pods.go
+		{name: ide.CmdPodSnapshot, run: typed((*Server).cmdPodSnapshot)},           // compare.go
+		{name: ide.CmdShowDrift, run: typed((*Server).cmdShowDrift)},               // pods.go
 		{name: ide.ClientSpawnPod, client: true},
 		{name: ide.ClientResumePod, client: true},
 		{name: ide.ClientCompare, client: true},
@@ -71,6 +71,29 @@ func (s *Server) ExecuteCommand(ctx context.Context, p *protocol.ExecuteCommandP
 		return nil, err
 	}
 	return json.Marshal(res)
+}
+
+// typed is run with its argument decoded first (absent: the zero value),
+// so each command states its argument's type and decodes it in one place.
+func typed[A any](run func(*Server, context.Context, A) (any, error)) func(*Server, context.Context, json.RawMessage) (any, error) {
+	return func(s *Server, ctx context.Context, raw json.RawMessage) (any, error) {
+		var arg A
+		if err := decodeArg(raw, &arg); err != nil {
+			return nil, err
+		}
+		return run(s, ctx, arg)
+	}
+}
+
+// startsPods refuses run, before its argument is read, where pods may not
+// start (session.MayStartPods).
+func startsPods(run func(*Server, context.Context, json.RawMessage) (any, error)) func(*Server, context.Context, json.RawMessage) (any, error) {
+	return func(s *Server, ctx context.Context, raw json.RawMessage) (any, error) {
+		if err := s.sess.MayStartPods(""); err != nil {
+			return nil, err
+		}
+		return run(s, ctx, raw)
+	}
 }
 
 // uriArg is the common {uri} argument.

@@ -24,13 +24,11 @@ type podSnapshotResult struct {
 	Message string `json:"message"`
 }
 
-func (s *Server) cmdPodSnapshot(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg struct {
-		Name string `json:"name"`
-	}
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+type podSnapshotArg struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) cmdPodSnapshot(ctx context.Context, arg podSnapshotArg) (any, error) {
 	pod, _, _, err := s.podNamed(arg.Name, false)
 	if err != nil {
 		return nil, err

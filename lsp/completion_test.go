@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 )
@@ -35,6 +36,19 @@ func completeAt(t *testing.T, c *lsptest.Client, path, marked string) []protocol
 		t.Fatalf("completion result %T", res)
 	}
 	return list.Items
+}
+
+// offers completes at the | of marked and fails the test for each label
+// of want the items lack; it returns the items.
+func offers(t *testing.T, c *lsptest.Client, path, marked string, want ...string) []protocol.CompletionItem {
+	t.Helper()
+	items := completeAt(t, c, path, marked)
+	for _, w := range want {
+		if _, ok := itemNamed(items, w); !ok {
+			t.Errorf("%q lacks %q: %s", marked, w, labels(items))
+		}
+	}
+	return items
 }
 
 func itemNamed(items []protocol.CompletionItem, label string) (protocol.CompletionItem, bool) {
@@ -76,9 +90,9 @@ const complHead = "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name =
 func startCompletion(t *testing.T) (*lsptest.Client, string) {
 	dir := t.TempDir()
 	env := featEnv(t)
-	writeFile(t, filepath.Join(env("INSOMNIA_DATA_DIR"), "secrets", "store.json"),
+	testenv.Write(t, filepath.Join(env("INSOMNIA_DATA_DIR"), "secrets", "store.json"),
 		`{"version":1,"entries":{"anthropic-main":{},"openrouter":{}}}`)
-	path := writeFile(t, filepath.Join(dir, "p.nix"), complHead+"}\n")
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), complHead+"}\n")
 	c := lsptest.Start(t, lsp.Options{Env: env})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
@@ -87,12 +101,7 @@ func startCompletion(t *testing.T) (*lsptest.Client, string) {
 
 func TestCompletionManifestKeys(t *testing.T) {
 	c, path := startCompletion(t)
-	items := completeAt(t, c, path, complHead+"  |\n}\n")
-	for _, want := range []string{"pod", "model", "scope", "permissions"} {
-		if _, ok := itemNamed(items, want); !ok {
-			t.Errorf("root keys lack %q: %s", want, labels(items))
-		}
-	}
+	items := offers(t, c, path, complHead+"  |\n}\n", "pod", "model", "scope", "permissions")
 	pod, _ := itemNamed(items, "pod")
 	if doc, _ := manifest.Field([]string{"pod"}); !strings.Contains(docOf(pod), doc.Description) || doc.Description == "" {
 		t.Errorf("pod item documentation %q lacks the schema description %q", docOf(pod), doc.Description)
@@ -110,14 +119,8 @@ func TestCompletionManifestKeys(t *testing.T) {
 	if te := editOf(t, it); te.Range.Start != featPos(t, marked, "sch", 0, 0) || te.NewText != "scheme" {
 		t.Errorf("scheme edit %+v does not replace the typed word", te)
 	}
-	items = completeAt(t, c, path, complHead+"  model.con| = 1;\n}\n")
-	if _, ok := itemNamed(items, "context_window"); !ok {
-		t.Errorf("model.con| lacks context_window: %s", labels(items))
-	}
-	items = completeAt(t, c, path, complHead+"  manifest = { po| };\n}\n")
-	if _, ok := itemNamed(items, "pod"); !ok {
-		t.Errorf("manifest = { po| } lacks pod: %s", labels(items))
-	}
+	offers(t, c, path, complHead+"  model.con| = 1;\n}\n", "context_window")
+	offers(t, c, path, complHead+"  manifest = { po| };\n}\n", "pod")
 }
 
 func TestCompletionEnumAndBooleanValues(t *testing.T) {
@@ -139,10 +142,7 @@ func TestCompletionEnumAndBooleanValues(t *testing.T) {
 	if labels(items) != "true,false" || editOf(t, items[0]).NewText != "true" {
 		t.Errorf("boolean values: %s", labels(items))
 	}
-	items = completeAt(t, c, path, complHead+"  permissions.default_action = |\n}\n")
-	if _, ok := itemNamed(items, "ask"); !ok {
-		t.Errorf("permissions.default_action = | lacks ask: %s", labels(items))
-	}
+	offers(t, c, path, complHead+"  permissions.default_action = |\n}\n", "ask")
 }
 
 func TestCompletionSecretIDsAndLib(t *testing.T) {
@@ -163,16 +163,8 @@ func TestCompletionSecretIDsAndLib(t *testing.T) {
 	if it, ok := itemNamed(items, `lib.secrets.ref "openrouter"`); !ok || editOf(t, it).NewText != it.Label {
 		t.Errorf("auth value completion lacks a qualified secrets.ref: %s", labels(items))
 	}
-	items = completeAt(t, c, path, "with import ./lib.nix { }; mkProfile {\n  model.auth = |;\n}\n")
-	if _, ok := itemNamed(items, `secrets.ref "openrouter"`); !ok {
-		t.Errorf("under with, auth value completion lacks a bare secrets.ref: %s", labels(items))
-	}
-	items = completeAt(t, c, path, complHead+"  x = lib.|\n}\n")
-	for _, want := range []string{"mkProfile", "secrets.ref", "mkManifest"} {
-		if _, ok := itemNamed(items, want); !ok {
-			t.Errorf("lib. lacks %q: %s", want, labels(items))
-		}
-	}
+	offers(t, c, path, "with import ./lib.nix { }; mkProfile {\n  model.auth = |;\n}\n", `secrets.ref "openrouter"`)
+	offers(t, c, path, complHead+"  x = lib.|\n}\n", "mkProfile", "secrets.ref", "mkManifest")
 	items = completeAt(t, c, path, complHead+"  model.auth = lib.secrets.|\n}\n")
 	if labels(items) != "ref" || !strings.Contains(docOf(items[0]), "secret_ref") {
 		t.Errorf("lib.secrets.: %s %q", labels(items), docOf(items[0]))
@@ -181,12 +173,11 @@ func TestCompletionSecretIDsAndLib(t *testing.T) {
 
 func TestCompletionRegistryDefault(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
-	writeFile(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), "{ }\n")
-	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), "{ }\n")
+	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(reg)
 	marked := "default = \"rev|\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n"
 	var items []protocol.CompletionItem
@@ -198,10 +189,7 @@ func TestCompletionRegistryDefault(t *testing.T) {
 	if _, ok := itemNamed(items, "coder"); !ok {
 		t.Errorf("default completion lacks coder: %s", labels(items))
 	}
-	items = completeAt(t, c, reg, "default = \"coder\"\n\n[profile]\ncoder = \"co|\"\n")
-	if _, ok := itemNamed(items, "coder.nix"); !ok {
-		t.Errorf("path completion lacks coder.nix: %s", labels(items))
-	}
+	offers(t, c, reg, "default = \"coder\"\n\n[profile]\ncoder = \"co|\"\n", "coder.nix")
 }
 
 // benchLatency runs op b.N times and reports its p50 and p99 in ms
@@ -282,12 +270,9 @@ func BenchmarkCompletion(b *testing.B) {
 // plain text is a profile real Nix evaluates without a problem.
 func TestCompletionNewProfileTemplate(t *testing.T) {
 	e := newProfEnv(t)
-	lib, err := os.ReadFile(e.lib)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(e.ws, ".insomnia", "lib", "profile-lib.nix"), string(lib))
-	qa := writeFile(t, filepath.Join(e.ws, ".insomnia", "profiles", "qa.nix"), "")
+	lib := testenv.Read(t, e.lib)
+	testenv.Write(t, filepath.Join(e.ws, ".insomnia", "lib", "profile-lib.nix"), string(lib))
+	qa := testenv.Write(t, filepath.Join(e.ws, ".insomnia", "profiles", "qa.nix"), "")
 	for _, snippets := range []bool{true, false} {
 		c := lsptest.Start(t, lsp.Options{Env: func(k string) string { return e.env[k] }, Cwd: e.ws})
 		if snippets {

@@ -1,13 +1,14 @@
 package lsp
 
 import (
-	"os"
 	"regexp"
 	"slices"
 	"testing"
 
-	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"go.lsp.dev/protocol"
+
+	"github.com/insomnia-lsp/insomnia-lsp/ide"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // The editors name the commands by string (editors/vscode in TypeScript,
@@ -55,10 +56,7 @@ func TestEditorsNameTheCommands(t *testing.T) {
 
 func matches(t *testing.T, file, pattern string) []string {
 	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testenv.Read(t, file)
 	var out []string
 	for _, m := range regexp.MustCompile(pattern).FindAllStringSubmatch(string(b), -1) {
 		out = append(out, m[1])

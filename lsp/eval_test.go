@@ -3,6 +3,7 @@ package lsp_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,14 +17,34 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
+// envOf is a server environment of only vars and this process's PATH
+// (where nix-instantiate is): nothing of the real home leaks in.
+func envOf(vars map[string]string) func(string) string {
+	env := map[string]string{"PATH": os.Getenv("PATH")}
+	maps.Copy(env, vars)
+	return func(k string) string { return env[k] }
+}
+
 // evalEnv keeps discovery and the secret store inside a temp dir.
 func evalEnv(t *testing.T) func(string) string {
-	home := t.TempDir()
-	env := map[string]string{"HOME": home, "PATH": os.Getenv("PATH")}
-	return func(k string) string { return env[k] }
+	return envOf(map[string]string{"HOME": t.TempDir()})
+}
+
+// evalOpen starts a server that trusts a new folder holding the file name
+// (text), with settings, and opens the file; the test needs Nix.
+func evalOpen(t *testing.T, name, text string, settings map[string]any) (*lsptest.Client, string) {
+	t.Helper()
+	testenv.NeedNix(t)
+	dir := t.TempDir()
+	path := testenv.Write(t, filepath.Join(dir, name), text)
+	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
+	c.InitializeTrusted(dir, settings)
+	c.Open(path)
+	return c, path
 }
 
 func validProfile(lib, podName string) string {
@@ -47,10 +68,10 @@ func evaluations(c *lsptest.Client, path string) int {
 }
 
 func TestBurstOfEditsEvaluatesAtMostTwiceAndLastWins(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	path := writeFile(t, filepath.Join(dir, "burst.nix"), validProfile(lib, "p0"))
+	path := testenv.Write(t, filepath.Join(dir, "burst.nix"), validProfile(lib, "p0"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"debounceMs": 200}})
 	c.Open(path)
@@ -70,11 +91,11 @@ func TestBurstOfEditsEvaluatesAtMostTwiceAndLastWins(t *testing.T) {
 }
 
 func TestImportedFileChangeReevaluatesProfile(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	part := writeFile(t, filepath.Join(dir, "part.nix"), `{ name = "from-import-1"; }`)
-	path := writeFile(t, filepath.Join(dir, "main.nix"), profileText(lib,
+	part := testenv.Write(t, filepath.Join(dir, "part.nix"), `{ name = "from-import-1"; }`)
+	path := testenv.Write(t, filepath.Join(dir, "main.nix"), profileText(lib,
 		"  pod = import ./part.nix;\n  model.ref = \"anthropic/x\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, nil)
@@ -87,11 +108,11 @@ func TestImportedFileChangeReevaluatesProfile(t *testing.T) {
 }
 
 func TestErrorInImportedFileIsPublishedThere(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	part := writeFile(t, filepath.Join(dir, "part.nix"), "{\n  name = undefinedThing;\n}\n")
-	path := writeFile(t, filepath.Join(dir, "main.nix"), profileText(lib,
+	part := testenv.Write(t, filepath.Join(dir, "part.nix"), "{\n  name = undefinedThing;\n}\n")
+	path := testenv.Write(t, filepath.Join(dir, "main.nix"), profileText(lib,
 		"  pod = import ./part.nix;\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.InitializeTrusted(dir, nil)
@@ -110,46 +131,17 @@ func TestErrorInImportedFileIsPublishedThere(t *testing.T) {
 }
 
 func TestInfiniteLoopEndsWithTimeoutDiagnostic(t *testing.T) {
-	needNix(t)
-	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "loop.nix"), "{ manifest =\n"+busyLoop+"; }\n")
-	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.InitializeTrusted(dir, map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
-	c.Open(path)
-	d := c.AwaitCode(path, "timeout")
-	if !strings.Contains(lsptest.Message(d), "stopped after") {
-		t.Errorf("timeout message %q does not say the evaluation was stopped", lsptest.Message(d))
-	}
-	// The server stays responsive.
-	if h := c.Hover(path, 0, 0); !strings.Contains(h, "profile") {
-		t.Errorf("no hover after a timeout: %q", h)
-	}
+	c, path := evalOpen(t, "loop.nix", "{ manifest =\n"+busyLoop+"; }\n", map[string]any{"evaluation": map[string]any{"timeoutMs": 1500}})
+	awaitFailure(t, c, path, "timeout", "stopped after")
 }
 
 func TestInfiniteRecursionIsClear(t *testing.T) {
-	needNix(t)
-	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "rec.nix"), "# mkProfile\nlet x = x + 1; in { manifest = x; }\n")
-	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.InitializeTrusted(dir, nil)
-	c.Open(path)
-	c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
-		for _, d := range ds {
-			if strings.Contains(lsptest.Message(d), "infinite recursion") {
-				return true
-			}
-		}
-		return false
-	})
+	c, path := evalOpen(t, "rec.nix", "# mkProfile\nlet x = x + 1; in { manifest = x; }\n", nil)
+	c.AwaitMessage(path, "infinite recursion")
 }
 
 func TestNoNixProcessLeftAfterShutdown(t *testing.T) {
-	needNix(t)
-	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "slow.nix"), "{ manifest =\n"+busyLoop+"; }\n")
-	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
-	c.InitializeTrusted(dir, nil)
-	c.Open(path)
+	c, _ := evalOpen(t, "slow.nix", "{ manifest =\n"+busyLoop+"; }\n", nil)
 	c.Await("a running evaluation", func() bool { return len(nixChildren(t)) > 0 })
 	if code := c.Close(); code != 0 {
 		t.Errorf("exit code %d after shutdown+exit, want 0", code)
@@ -191,21 +183,14 @@ func nixChildren(t *testing.T) []int {
 }
 
 func TestUntrustedWorkspaceCannotReadOutside(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "peek.nix"),
+	path := testenv.Write(t, filepath.Join(dir, "peek.nix"),
 		"# mkProfile\n{ manifest = { pod.name = builtins.readFile /etc/passwd; }; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: evalEnv(t)})
 	c.Initialize(dir, nil)
 	c.Open(path)
-	ds := c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
-		for _, d := range ds {
-			if strings.Contains(lsptest.Message(d), "/etc/passwd") {
-				return true
-			}
-		}
-		return false
-	})
+	ds := c.AwaitMessage(path, "/etc/passwd")
 	for _, d := range ds {
 		if strings.Contains(lsptest.Message(d), "root:") {
 			t.Errorf("a diagnostic shows the file's content: %s", lsptest.Message(d))

@@ -12,6 +12,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -71,10 +72,10 @@ func startFeatures(t *testing.T) (*lsptest.Client, string) {
 	// In a project's .insomnia folder: ours, though not a profile (a
 	// function), so every structural feature works on it.
 	root := t.TempDir()
-	writeFile(t, filepath.Join(root, ".insomnia", "profiles.toml"), "")
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), "")
 	dir := filepath.Join(root, ".insomnia", "profiles")
-	writeFile(t, filepath.Join(dir, "base.nix"), "{ a = 1; }\n")
-	path := writeFile(t, filepath.Join(dir, "feature.nix"), "{ }\n")
+	testenv.Write(t, filepath.Join(dir, "base.nix"), "{ a = 1; }\n")
+	path := testenv.Write(t, filepath.Join(dir, "feature.nix"), "{ }\n")
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path, featureSrc)
@@ -244,11 +245,10 @@ func TestFeaturesDocumentHighlight(t *testing.T) {
 
 func TestFeaturesRegistryDefinition(t *testing.T) {
 	dir := t.TempDir()
-	prof := writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
-	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	prof := testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), "{ }\n")
+	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n")
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	c.Open(reg)
 	text := "default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\n"
 	for _, at := range []protocol.Position{featPos(t, text, "coder.nix", 0, 2), featPos(t, text, "coder\"", 0, 1)} {
@@ -268,12 +268,17 @@ func TestFeaturesRegistryDefinition(t *testing.T) {
 // and config/data directories.
 func featEnv(t *testing.T) func(string) string {
 	home := t.TempDir()
-	env := map[string]string{"HOME": home, "INSOMNIA_CONFIG_DIR": filepath.Join(home, "config"),
-		"INSOMNIA_DATA_DIR": filepath.Join(home, "data"), "PATH": featGetenv("PATH")}
-	return func(k string) string { return env[k] }
+	return envOf(map[string]string{"HOME": home, "INSOMNIA_CONFIG_DIR": filepath.Join(home, "config"),
+		"INSOMNIA_DATA_DIR": filepath.Join(home, "data")})
 }
 
-func featGetenv(k string) string { return os.Getenv(k) }
+// featTrusting is a server with featEnv that trusts and opens the folder dir.
+func featTrusting(t *testing.T, dir string) *lsptest.Client {
+	t.Helper()
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.InitializeTrusted(dir, nil)
+	return c
+}
 
 func codeActions(t *testing.T, c *lsptest.Client, path string, r protocol.Range, diags []protocol.Diagnostic) []*protocol.CodeAction {
 	t.Helper()
@@ -306,9 +311,8 @@ func TestFeaturesPlaintextSecretQuickFix(t *testing.T) {
 	dir := t.TempDir()
 	key := "sk-ant-api03-" + strings.Repeat("Zq7", 12)
 	text := "let lib = import ./lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n  model.api_key = \"" + key + "\";\n}\n"
-	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), text)
+	c := featTrusting(t, dir)
 	c.Open(path)
 	d := c.AwaitCode(path, "plaintext-secret")
 	as := codeActions(t, c, path, d.Range, []protocol.Diagnostic{d})
@@ -351,13 +355,12 @@ func TestFeaturesPlaintextSecretQuickFix(t *testing.T) {
 func TestFeaturesProfileRegistryActions(t *testing.T) {
 	dir := t.TempDir()
 	body := "let lib = import ./lib.nix { }; in\nlib.mkProfile { pod.name = \"x\"; }\n"
-	coder := writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), body)
-	reviewer := writeFile(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), body)
-	loose := writeFile(t, filepath.Join(dir, "loose.nix"), body)
-	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	coder := testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), body)
+	reviewer := testenv.Write(t, filepath.Join(dir, ".insomnia", "reviewer.nix"), body)
+	loose := testenv.Write(t, filepath.Join(dir, "loose.nix"), body)
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"coder\"\n\n[profile]\ncoder = \"coder.nix\"\nreviewer = \"reviewer.nix\"\n")
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	c := featTrusting(t, dir)
 	whole := protocol.Range{End: protocol.Position{Line: 1}}
 	for _, p := range []string{coder, reviewer, loose} {
 		c.Open(p)
@@ -391,9 +394,8 @@ func TestFeaturesSurviveBrokenText(t *testing.T) {
 	dir := t.TempDir()
 	full := complHead + "  model = { scheme = \"anthropic\"; auth = lib.secrets.ref \"k\"; };\n" +
 		"  scope.allow = [ { target = \".\"; } ];\n  x = ''\n    a ${b}\n  '';\n}\n"
-	path := writeFile(t, filepath.Join(dir, "p.nix"), full)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), full)
+	c := featTrusting(t, dir)
 	c.Open(path)
 	ctx := context.Background()
 	for cut := 0; cut <= len(full); cut += 5 {
@@ -431,11 +433,10 @@ func TestFeaturesSurviveBrokenText(t *testing.T) {
 func TestFeaturesDefinitionOfLibFunction(t *testing.T) {
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	libText := string(mustRead(t, lib))
+	libText := string(testenv.Read(t, lib))
 	text := profileText(lib, "  model.auth = lib.secrets.ref \"k\";\n")
-	path := writeFile(t, filepath.Join(dir, "p.nix"), text)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	path := testenv.Write(t, filepath.Join(dir, "p.nix"), text)
+	c := featTrusting(t, dir)
 	c.Open(path)
 	for needle, def := range map[string]string{"mkProfile {": "mkProfile = args", "ref \"k\"": "ref = id"} {
 		loc := featDefinition(t, c, path, featPos(t, text, needle, 0, 1))
@@ -449,10 +450,78 @@ func TestFeaturesDefinitionOfLibFunction(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, path string) []byte {
-	b, err := os.ReadFile(path)
-	if err != nil {
+// formatEnv is a project file and a formatter of the test's own: a script
+// that leaves a marker (so a test can tell it ran) and upper-cases stdin,
+// or fails with a message on stderr when the text asks it to.
+type formatEnv struct{ dir, file, formatter, marker string }
+
+func newFormatEnv(t *testing.T) formatEnv {
+	dir := t.TempDir()
+	e := formatEnv{dir: dir, marker: filepath.Join(dir, "ran")}
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\n") // a project: its .insomnia/ is ours
+	e.file = testenv.Write(t, filepath.Join(dir, ".insomnia", "x.nix"), "{ a = 1; }\n")
+	e.formatter = testenv.Write(t, filepath.Join(dir, "fmt.sh"), "#!/bin/sh\ntouch "+e.marker+"\n"+
+		"in=$(cat)\ncase \"$in\" in *fail*) echo 'fmt: cannot parse line 1' >&2; exit 3;; esac\n"+
+		"printf '%s\\n' \"$in\" | tr a-z A-Z\n")
+	if err := os.Chmod(e.formatter, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return e
+}
+
+func (e formatEnv) settings() map[string]any {
+	return map[string]any{"formatting": map[string]any{"command": []string{e.formatter}}}
+}
+
+func format(t *testing.T, c *lsptest.Client, path string) ([]protocol.TextEdit, error) {
+	t.Helper()
+	return c.Server.Formatting(context.Background(), &protocol.DocumentFormattingParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri.File(path)}})
+}
+
+func TestFormattingRunsTheConfiguredCommand(t *testing.T) {
+	e := newFormatEnv(t)
+	c := lsptest.Start(t, lsp.Options{})
+	if res := c.InitializeTrusted(e.dir, e.settings()); res.Capabilities.DocumentFormattingProvider == nil {
+		t.Error("no documentFormattingProvider capability")
+	}
+	c.Open(e.file)
+	edits, err := format(t, c, e.file)
+	if err != nil || len(edits) != 1 || edits[0].NewText != "{ A = 1; }\n" {
+		t.Fatalf("formatting: %v %+v", err, edits)
+	}
+	if r := edits[0].Range; r.Start != (protocol.Position{}) || r.End != (protocol.Position{Line: 1}) {
+		t.Errorf("the edit does not replace the whole document: %+v", r)
+	}
+	c.Change(e.file, "{ A = 1; }\n")
+	if edits, err := format(t, c, e.file); err != nil || len(edits) != 0 {
+		t.Errorf("formatted text: want no edit, got %v %+v", err, edits)
+	}
+	c.Change(e.file, "{ fail = 1; }\n")
+	if _, err := format(t, c, e.file); err == nil || !strings.Contains(err.Error(), "failed: exit status 3: fmt: cannot parse line 1") {
+		t.Errorf("a failing formatter: %v", err)
+	}
+}
+
+func TestFormattingRefusedInAnUntrustedWorkspace(t *testing.T) {
+	e := newFormatEnv(t)
+	c := lsptest.Start(t, lsp.Options{})
+	c.Initialize(e.dir, e.settings())
+	c.Open(e.file)
+	if _, err := format(t, c, e.file); err == nil || err.Error() != "formatting is disabled in an untrusted workspace: insomnia.formatting.command names a program" {
+		t.Errorf("untrusted formatting: %v", err)
+	}
+	if _, err := os.Stat(e.marker); err == nil {
+		t.Errorf("the formatter ran in an untrusted workspace")
+	}
+}
+
+func TestFormattingWithoutACommandSaysHowToSetOne(t *testing.T) {
+	e := newFormatEnv(t)
+	c := lsptest.Start(t, lsp.Options{})
+	c.InitializeTrusted(e.dir, nil)
+	c.Open(e.file)
+	if _, err := format(t, c, e.file); err == nil || err.Error() != `no formatter configured: set insomnia.formatting.command, e.g. ["nixfmt"]` {
+		t.Errorf("no formatter: %v", err)
+	}
 }

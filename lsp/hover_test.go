@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 )
@@ -42,12 +42,12 @@ type hoverEnv struct {
 }
 
 func startHover(t *testing.T) *hoverEnv {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	e := &hoverEnv{dir: dir, text: hoverProfile(lib)}
-	e.model = writeFile(t, filepath.Join(dir, "model.nix"), hoverModel)
-	e.profile = writeFile(t, filepath.Join(dir, "hover.nix"), e.text)
+	e.model = testenv.Write(t, filepath.Join(dir, "model.nix"), hoverModel)
+	e.profile = testenv.Write(t, filepath.Join(dir, "hover.nix"), e.text)
 	e.c = lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	e.c.InitializeTrusted(dir, nil)
 	e.c.Open(e.profile)
@@ -93,17 +93,7 @@ func TestHoverManifestEqualsNixPlusBuiltinDefaults(t *testing.T) {
 	e := startHover(t)
 	h := e.awaitHead(t, "hoverpod")
 	got := jsonBlock(t, h)
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", e.profile).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var artifact struct {
-		Manifest map[string]any `json:"manifest"`
-	}
-	if err := json.Unmarshal(out, &artifact); err != nil {
-		t.Fatal(err)
-	}
-	want := artifact.Manifest
+	want := nixManifest(t, e.profile)
 	worker, _ := want["worker"].(map[string]any)
 	if worker == nil {
 		worker = map[string]any{}
@@ -231,15 +221,14 @@ func TestHoverShowsLastGoodWhileBroken(t *testing.T) {
 }
 
 func TestHoverRegistryEntryWithStatus(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	writeFile(t, filepath.Join(dir, ".insomnia", "model.nix"), hoverModel)
-	writeFile(t, filepath.Join(dir, ".insomnia", "coder.nix"), hoverProfile(lib))
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "model.nix"), hoverModel)
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "coder.nix"), hoverProfile(lib))
 	regText := "default = \"coder\"\n\n[profile]\ncoder = { path = \"coder.nix\", description = \"Writes code\" }\n"
-	reg := writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"), regText)
-	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
-	c.InitializeTrusted(dir, nil)
+	reg := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"), regText)
+	c := featTrusting(t, dir)
 	c.Open(reg)
 	p := featPos(t, regText, "coder =", 0, 1)
 	var h string
@@ -279,14 +268,14 @@ func (l *lockedBuffer) String() string {
 // TestCanaryNeverLeaks: a plaintext key in a profile never reaches a
 // diagnostic, hover, completion, code action, command result or log line.
 func TestCanaryNeverLeaks(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	common := "  pod.name = \"canary\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"
 	texts := map[string]string{
-		writeFile(t, filepath.Join(dir, "apikey.nix"), ""): profileText(lib, common+
+		testenv.Write(t, filepath.Join(dir, "apikey.nix"), ""): profileText(lib, common+
 			"  model = {\n    ref = \"anthropic/claude-sonnet-4\";\n    api_key = \""+canary+"\";\n  };\n"),
-		writeFile(t, filepath.Join(dir, "auth.nix"), ""): profileText(lib, common+
+		testenv.Write(t, filepath.Join(dir, "auth.nix"), ""): profileText(lib, common+
 			"  model.scheme = \"anthropic\";\n  model.model_id = \"m\";\n  model.auth = \""+canary+"\";\n"),
 	}
 	logs := &lockedBuffer{}
@@ -295,7 +284,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	c.InitializeTrusted(dir, nil)
 	var seen []string // everything the server sent back
 	for path, text := range texts {
-		writeFile(t, path, text)
+		testenv.Write(t, path, text)
 		c.Open(path)
 		c.AwaitCode(path, "plaintext-secret")
 		c.Await("evaluation of "+filepath.Base(path), func() bool {
@@ -361,4 +350,61 @@ func everythingAbout(t *testing.T, c *lsptest.Client, path, text string) []strin
 		add(res)
 	}
 	return out
+}
+
+// TestHoverMarksGetEnv: the runtime's nix eval inherits the shell's
+// environment (crates/manifest/src/profile.rs:425-430 at 6ecb5c4f), the
+// server passes only the allow-list plus insomnia.evaluation.passEnv, so a
+// value read with builtins.getEnv is marked, saying whether the editor
+// passed the variable.
+func TestHoverMarksGetEnv(t *testing.T) {
+	testenv.NeedNix(t)
+	// The library sits in the workspace: an untrusted evaluation reads
+	// nothing outside it.
+	libText := testenv.Read(t, repoFile(t, "resources/nix/profile-lib.nix"))
+	text := "let lib = import ./profile-lib.nix { }; in\nlib.mkProfile {\n  name = \"t\";\n" +
+		"  pod.name = \"envpod\";\n" +
+		"  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n" +
+		"  worker.language = builtins.getEnv \"LANG\";\n" +
+		"  memory.language = builtins.getEnv \"MY_LANGUAGE\";\n" +
+		"  worker.instruction = \"$insomnia/default\";\n" +
+		"}\n"
+	cases := []struct {
+		name     string
+		trusted  bool
+		init     map[string]any
+		needle   string
+		want     string
+		unwanted string
+	}{
+		{"allow-listed", true, nil, "worker.language", "reads `$LANG` from the editor's environment", "does not pass"},
+		{"not passed", true, nil, "memory.language", "reads `$MY_LANGUAGE`, which the editor does not pass; a pod sees your shell's value", ""},
+		{"passed by the setting", true, map[string]any{"evaluation": map[string]any{"passEnv": []string{"MY_*"}}},
+			"memory.language", "reads `$MY_LANGUAGE` from the editor's environment", "does not pass"},
+		{"untrusted", false, nil, "memory.language", "untrusted workspace evaluates without any environment", ""},
+		{"no getEnv", true, nil, "worker.instruction", "", "reads `$"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			testenv.Write(t, filepath.Join(dir, "profile-lib.nix"), string(libText))
+			profile := testenv.Write(t, filepath.Join(dir, "env.nix"), text)
+			cl := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+			if c.trusted {
+				cl.InitializeTrusted(dir, c.init)
+			} else {
+				cl.Initialize(dir, c.init)
+			}
+			cl.Open(profile)
+			e := &hoverEnv{c: cl, dir: dir, profile: profile, text: text}
+			e.awaitHead(t, "envpod")
+			h := e.hoverAt(t, profile, text, c.needle, 2)
+			if c.want != "" && !strings.Contains(h, c.want) {
+				t.Errorf("hover on %s lacks %q:\n%s", c.needle, c.want, h)
+			}
+			if c.unwanted != "" && strings.Contains(h, c.unwanted) {
+				t.Errorf("hover on %s has %q:\n%s", c.needle, c.unwanted, h)
+			}
+		})
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -39,10 +40,10 @@ type inlayEnv struct {
 }
 
 func startInlay(t *testing.T, settings map[string]any, caps map[string]any) *inlayEnv {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	e := &inlayEnv{text: inlayProfile(repoFile(t, "resources/nix/profile-lib.nix"), "common.turns")}
-	e.profile = writeFile(t, filepath.Join(dir, "inlay.nix"), e.text)
+	e.profile = testenv.Write(t, filepath.Join(dir, "inlay.nix"), e.text)
 	e.c = lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	e.c.Capabilities = caps
 	e.c.InitializeTrusted(dir, settings)

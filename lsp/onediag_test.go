@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -29,13 +30,13 @@ type diagEnv struct {
 
 func newDiagEnv(t *testing.T, settings map[string]any) *diagEnv {
 	t.Helper()
-	needNix(t)
+	testenv.NeedNix(t)
 	data := t.TempDir()
-	writeFile(t, filepath.Join(data, "secrets", "store.json"), `{"version":1,"entries":{"llm.anthropic.default":{}}}`)
+	testenv.Write(t, filepath.Join(data, "secrets", "store.json"), `{"version":1,"entries":{"llm.anthropic.default":{}}}`)
 	env := map[string]string{"HOME": t.TempDir(), "PATH": os.Getenv("PATH"), "INSOMNIA_DATA_DIR": data}
 	e := &diagEnv{dir: t.TempDir(), lib: repoFile(t, "resources/nix/profile-lib.nix")}
 	// barrier's project, there before discovery so finding it changes nothing later.
-	writeFile(t, filepath.Join(e.dir, "side", ".insomnia", "profiles.toml"), "[profile]\n")
+	testenv.Write(t, filepath.Join(e.dir, "side", ".insomnia", "profiles.toml"), "[profile]\n")
 	e.c = lsptest.Start(t, lsp.Options{Env: func(k string) string { return env[k] }})
 	e.c.InitializeTrusted(e.dir, settings)
 	return e
@@ -80,7 +81,7 @@ func (e *diagEnv) barrier(t *testing.T) {
 	path := filepath.Join(e.dir, "side", ".insomnia", "barrier.nix")
 	text := "let " + name + " = 1; in { }\n"
 	if e.barriers == 1 {
-		writeFile(t, path, text)
+		testenv.Write(t, path, text)
 		e.c.Open(path)
 	} else {
 		e.c.Change(path, text)
@@ -94,7 +95,7 @@ func (e *diagEnv) barrier(t *testing.T) {
 // first evaluation.
 func (e *diagEnv) open(t *testing.T, name, text string) (string, []protocol.Diagnostic) {
 	t.Helper()
-	path := writeFile(t, filepath.Join(e.dir, name), text)
+	path := testenv.Write(t, filepath.Join(e.dir, name), text)
 	e.c.Open(path)
 	return path, e.settle(t, path, text)
 }
@@ -291,7 +292,7 @@ func TestStaleEvaluationFindingFollowsEdits(t *testing.T) {
 // naming the file, not a copy of the message.
 func TestImportedErrorOnTheFileAndAPointerOnTheImport(t *testing.T) {
 	e := newDiagEnv(t, nil)
-	web := writeFile(t, filepath.Join(e.dir, "shared", "web.nix"), "{\n  timeout_secs = \"30\";\n}\n")
+	web := testenv.Write(t, filepath.Join(e.dir, "shared", "web.nix"), "{\n  timeout_secs = \"30\";\n}\n")
 	text := e.profile(okBody + "  web.fetch = import ./shared/web.nix;\n")
 	_, ds := e.open(t, "docs.nix", text)
 	onFile := e.c.AwaitDiagnostics(web, func(ds []protocol.Diagnostic) bool { return len(withCode(ds, "type-mismatch")) == 1 })
@@ -315,8 +316,8 @@ func TestImportedErrorOnTheFileAndAPointerOnTheImport(t *testing.T) {
 func TestInsertSemicolonNextToTheCursor(t *testing.T) {
 	dir := t.TempDir()
 	text := "{\n  a = 1\n  b = 2;\n}\n"
-	path := writeFile(t, filepath.Join(dir, ".insomnia", "x.nix"), text)
-	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\n")
+	path := testenv.Write(t, filepath.Join(dir, ".insomnia", "x.nix"), text)
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)

@@ -50,14 +50,7 @@ type podTarget struct {
 	label    string // for messages
 }
 
-func (s *Server) cmdSpawnPod(ctx context.Context, raw json.RawMessage) (any, error) {
-	if err := s.sess.MayStartPods(""); err != nil {
-		return nil, err
-	}
-	var arg ide.SpawnArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdSpawnPod(ctx context.Context, arg ide.SpawnArg) (any, error) {
 	if err := checkPodName(arg.Name, true); err != nil {
 		return nil, err
 	}
@@ -213,14 +206,7 @@ func (s *Server) unsaved(path string) bool {
 	return doc != nil && !bytes.Equal(doc.Text, s.sess.DiskText(path))
 }
 
-func (s *Server) cmdResumePod(ctx context.Context, raw json.RawMessage) (any, error) {
-	if err := s.sess.MayStartPods(""); err != nil {
-		return nil, err
-	}
-	var arg ide.PodArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdResumePod(ctx context.Context, arg ide.PodArg) (any, error) {
 	if err := checkPodName(arg.Name, false); err != nil {
 		return nil, err
 	}
@@ -313,11 +299,7 @@ type driftResult struct {
 }
 
 // cmdShowDrift is read-only (like Compare), so untrusted workspaces get it.
-func (s *Server) cmdShowDrift(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg ide.CompareArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdShowDrift(ctx context.Context, arg ide.CompareArg) (any, error) {
 	pod, _, _, err := s.podNamed(arg.Pod, true)
 	if err != nil {
 		return nil, err
@@ -345,13 +327,11 @@ func liveWord(pod spawn.Pod) string {
 	return spawn.StateRunning
 }
 
-func (s *Server) cmdListPods(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg struct {
-		Profile string `json:"profile"`
-	}
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+type listPodsArg struct {
+	Profile string `json:"profile"`
+}
+
+func (s *Server) cmdListPods(ctx context.Context, arg listPodsArg) (any, error) {
 	data, runtime, err := ide.PodDirs(s.sess)
 	if err != nil {
 		return nil, err

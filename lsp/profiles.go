@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -43,11 +42,7 @@ type editResult struct {
 
 // cmdListProfiles lists the profiles of one project: the one of the file
 // {uri} names (the active editor), else the first workspace folder's.
-func (s *Server) cmdListProfiles(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg uriArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdListProfiles(ctx context.Context, arg uriArg) (any, error) {
 	reg := s.sess.Registry()
 	if arg.URI != "" {
 		reg = s.sess.RegistryFor(argPath(arg.URI))
@@ -72,11 +67,7 @@ type setDefaultArg struct {
 	URI      string `json:"uri"`
 }
 
-func (s *Server) cmdSetDefault(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg setDefaultArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdSetDefault(ctx context.Context, arg setDefaultArg) (any, error) {
 	reg, e, err := s.entryFor(arg)
 	if err != nil {
 		return nil, err
@@ -127,11 +118,7 @@ func (s *Server) entryFor(arg setDefaultArg) (*registry.Registry, registry.Entry
 	return reg, *sel.Entry, nil
 }
 
-func (s *Server) cmdAddToProject(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg uriArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdAddToProject(ctx context.Context, arg uriArg) (any, error) {
 	if arg.URI == "" {
 		return nil, errors.New("addToProjectProfiles needs the uri of a profile file")
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -44,7 +45,7 @@ helper = "helper.nix"
 
 func newProfEnv(t *testing.T) *profEnv {
 	t.Helper()
-	needNix(t)
+	testenv.NeedNix(t)
 	root, err := os.MkdirTemp("", "lp")
 	if err != nil {
 		t.Fatal(err)
@@ -54,8 +55,8 @@ func newProfEnv(t *testing.T) *profEnv {
 		lib: repoFile(t, "resources/nix/profile-lib.nix")}
 	e.env = map[string]string{"HOME": e.home, "INSOMNIA_RESOURCE_DIR": repoFile(t, "resources"),
 		"PATH": os.Getenv("PATH")}
-	e.projFile = writeFile(t, filepath.Join(e.ws, ".insomnia", "profiles.toml"), projectRegistry)
-	e.userFile = writeFile(t, filepath.Join(e.home, ".config", "insomnia", "profiles.toml"), userRegistry)
+	e.projFile = testenv.Write(t, filepath.Join(e.ws, ".insomnia", "profiles.toml"), projectRegistry)
+	e.userFile = testenv.Write(t, filepath.Join(e.home, ".config", "insomnia", "profiles.toml"), userRegistry)
 	e.write(t, filepath.Join(e.ws, ".insomnia", "profiles", "coder.nix"), "coder", "anthropic/claude-sonnet")
 	e.write(t, filepath.Join(e.ws, ".insomnia", "profiles", "reviewer.nix"), "reviewer", "anthropic/claude-haiku")
 	e.write(t, filepath.Join(e.home, ".config", "insomnia", "helper.nix"), "helper", "anthropic/claude-haiku")
@@ -80,7 +81,7 @@ lib.mkProfile {
 }
 
 func (e *profEnv) write(t *testing.T, path, pod, model string) string {
-	return writeFile(t, path, e.profileNix(pod, model))
+	return testenv.Write(t, path, e.profileNix(pod, model))
 }
 
 func (e *profEnv) coder() string { return filepath.Join(e.ws, ".insomnia", "profiles", "coder.nix") }
@@ -337,7 +338,7 @@ func TestProfilesSetDefaultUserEntryOverriddenByProject(t *testing.T) {
 		return r.IsDefault
 	})
 	// Without a project default, the user registry gets the bare name.
-	writeFile(t, e.projFile, "[profile]\ncoder = \"profiles/coder.nix\"\n")
+	testenv.Write(t, e.projFile, "[profile]\ncoder = \"profiles/coder.nix\"\n")
 	c.Await("coder no longer default", func() bool {
 		r, _ := rowOf(listProfiles(t, c), "project:coder")
 		h, _ := rowOf(listProfiles(t, c), "user:helper")
@@ -502,7 +503,7 @@ func TestProfilesRenameOnDisk(t *testing.T) {
 	}
 	renamed := strings.Replace(projectRegistry, `default = "coder"`, `default = "writer"`, 1)
 	renamed = strings.Replace(renamed, `coder = "profiles/coder.nix"`, `writer = "profiles/writer.nix"`+"\nold = \"profiles/coder.nix\"", 1)
-	tmp := writeFile(t, e.projFile+".tmp", renamed)
+	tmp := testenv.Write(t, e.projFile+".tmp", renamed)
 	if err := os.Rename(tmp, e.projFile); err != nil {
 		t.Fatal(err)
 	}
@@ -564,7 +565,7 @@ func TestProfilesSetDefaultCreatesUserRegistry(t *testing.T) {
 	if err := os.Remove(e.userFile); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, e.projFile, "[profile]\ncoder = \"profiles/coder.nix\"\n")
+	testenv.Write(t, e.projFile, "[profile]\ncoder = \"profiles/coder.nix\"\n")
 	c := e.start(t, nil)
 	c.ApplyEdits = true
 	awaitStatus(t, c, "builtin:extra", "ok")

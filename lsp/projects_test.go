@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -19,28 +20,8 @@ import (
 // recognises (a string, a bare expression) is a profile once listed.
 func inProject(t *testing.T, dir, name, rel string) {
 	t.Helper()
-	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"[profile]\n"+name+" = \"../"+filepath.ToSlash(rel)+"\"\n")
-}
-
-// copyTree copies the directory src to dst (regular files only).
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		writeFile(t, filepath.Join(dst, rel), string(b))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // profileStatus is insomnia.profileStatus of a file.
@@ -55,10 +36,10 @@ func profileStatus(t *testing.T, c *lsptest.Client, path string) map[string]any 
 // file shows that project, and "Set as default" on reviewer.nix edits
 // examples/.insomnia/profiles.toml (a copy: the repository is not touched).
 func TestRepositoryRootWorkspace(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	root := t.TempDir()
-	copyTree(t, repoFile(t, "examples"), filepath.Join(root, "examples"))
-	writeFile(t, filepath.Join(root, "README.md"), "a repository\n")
+	testenv.CopyDir(t, repoFile(t, "examples"), filepath.Join(root, "examples"))
+	testenv.Write(t, filepath.Join(root, "README.md"), "a repository\n")
 	profiles := filepath.Join(root, "examples", ".insomnia", "profiles")
 	coder, reviewer := filepath.Join(profiles, "coder.nix"), filepath.Join(profiles, "reviewer.nix")
 	regFile := filepath.Join(root, "examples", ".insomnia", "profiles.toml")
@@ -102,11 +83,11 @@ func TestRepositoryRootWorkspace(t *testing.T) {
 // other, each a complete profile importing the bundled library.
 func writeProject(t *testing.T, dir, podName string) (main, other string) {
 	t.Helper()
-	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"),
 		"default = \"main\"\n\n[profile]\nmain = \"profiles/main.nix\"\nother = \"profiles/other.nix\"\n")
 	body := "{ manifest = { pod.name = %q; }; }\n"
-	main = writeFile(t, filepath.Join(dir, ".insomnia", "profiles", "main.nix"), fmt.Sprintf(body, podName))
-	other = writeFile(t, filepath.Join(dir, ".insomnia", "profiles", "other.nix"), fmt.Sprintf(body, podName+"-other"))
+	main = testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles", "main.nix"), fmt.Sprintf(body, podName))
+	other = testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles", "other.nix"), fmt.Sprintf(body, podName+"-other"))
 	return main, other
 }
 
@@ -149,7 +130,7 @@ func TestMultiRootWorkspaceAndFolderChange(t *testing.T) {
 	_, aOther := writeProject(t, a, "a")
 	bMain, _ := writeProject(t, b, "b")
 	cMain, _ := writeProject(t, third, "c")
-	writeFile(t, filepath.Join(third, ".insomnia", "profiles.toml"),
+	testenv.Write(t, filepath.Join(third, ".insomnia", "profiles.toml"),
 		"default = \"other\"\n\n[profile]\nmain = \"profiles/main.nix\"\nother = \"profiles/other.nix\"\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeFolders([]string{a, b}, nil)
@@ -194,8 +175,8 @@ func TestHomeManagerCorpusGetsNothing(t *testing.T) {
 		files = files[:150]
 	}
 	control := t.TempDir()
-	writeFile(t, filepath.Join(control, ".insomnia", "profiles.toml"), "")
-	bad := writeFile(t, filepath.Join(control, ".insomnia", "profiles", "new.nix"), "{ manifest = { pod.name = \"x\" }; }\n")
+	testenv.Write(t, filepath.Join(control, ".insomnia", "profiles.toml"), "")
+	bad := testenv.Write(t, filepath.Join(control, ".insomnia", "profiles", "new.nix"), "{ manifest = { pod.name = \"x\" }; }\n")
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	c.InitializeFolders([]string{corpus, control}, nil)
 	for _, f := range files {
@@ -223,8 +204,8 @@ func TestHomeManagerCorpusGetsNothing(t *testing.T) {
 // there (as when a profile is copied out of examples/).
 func libProject(t *testing.T) (root, profile string) {
 	root = t.TempDir()
-	writeFile(t, filepath.Join(root, ".insomnia", "profiles.toml"), "default = \"p\"\n[profile]\np = \"profiles/p.nix\"\n")
-	profile = writeFile(t, filepath.Join(root, ".insomnia", "profiles", "p.nix"),
+	testenv.Write(t, filepath.Join(root, ".insomnia", "profiles.toml"), "default = \"p\"\n[profile]\np = \"profiles/p.nix\"\n")
+	profile = testenv.Write(t, filepath.Join(root, ".insomnia", "profiles", "p.nix"),
 		"let lib = import ../lib/profile-lib.nix { }; in\nlib.mkProfile {\n  name = \"p\";\n"+okBody+"}\n")
 	return root, profile
 }
@@ -233,7 +214,7 @@ func libProject(t *testing.T) (root, profile string) {
 // vendor fix creates .insomnia/lib/profile-lib.nix with the bundled library
 // and points the import there, after which the profile evaluates clean.
 func TestMissingProfileLibVendorFix(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	root, profile := libProject(t)
 	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
 	caps := map[string]any{"workspace": map[string]any{"workspaceEdit": map[string]any{

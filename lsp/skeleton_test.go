@@ -2,7 +2,6 @@ package lsp_test
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -12,15 +11,9 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
-
-func needNix(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
-	}
-}
 
 // repoFile is a path inside the repository.
 func repoFile(t *testing.T, rel string) string {
@@ -32,38 +25,20 @@ func repoFile(t *testing.T, rel string) string {
 	return p
 }
 
-func writeFile(t *testing.T, path, text string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func profileText(lib, body string) string {
 	return "let lib = import " + lib + " { }; in\nlib.mkProfile {\n  name = \"t\";\n" + body + "}\n"
 }
 
 func TestBrokenProfileDiagnosticAtNixPosition(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
 	// Line 4 (1-based) has the undefined variable at column 15.
-	path := writeFile(t, filepath.Join(dir, "broken.nix"), profileText(lib, "  pod.name = nope;\n"))
+	path := testenv.Write(t, filepath.Join(dir, "broken.nix"), profileText(lib, "  pod.name = nope;\n"))
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
 	c.Open(path)
-	d := c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
-		for _, d := range ds {
-			if strings.Contains(lsptest.Message(d), "undefined variable") {
-				return true
-			}
-		}
-		return false
-	})
+	d := c.AwaitMessage(path, "undefined variable")
 	var got protocol.Diagnostic
 	for _, x := range d {
 		if strings.Contains(lsptest.Message(x), "undefined variable") {
@@ -75,11 +50,23 @@ func TestBrokenProfileDiagnosticAtNixPosition(t *testing.T) {
 	}
 }
 
+// nixManifest is the manifest real Nix evaluates path to.
+func nixManifest(t *testing.T, path string) map[string]any {
+	t.Helper()
+	var artifact struct {
+		Manifest map[string]any `json:"manifest"`
+	}
+	if err := json.Unmarshal(testenv.Evaluate(t, path), &artifact); err != nil {
+		t.Fatal(err)
+	}
+	return artifact.Manifest
+}
+
 func TestHoverShowsResolvedManifest(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	dir := t.TempDir()
 	lib := repoFile(t, "resources/nix/profile-lib.nix")
-	path := writeFile(t, filepath.Join(dir, "ok.nix"), profileText(lib,
+	path := testenv.Write(t, filepath.Join(dir, "ok.nix"), profileText(lib,
 		"  pod.name = \"okpod\";\n  model.ref = \"anthropic/claude-sonnet-4\";\n  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n"))
 	c := lsptest.Start(t, lsp.Options{})
 	c.InitializeTrusted(dir, nil)
@@ -89,21 +76,25 @@ func TestHoverShowsResolvedManifest(t *testing.T) {
 		hover = c.Hover(path, 0, 0)
 		return strings.Contains(hover, "```json")
 	})
-	want, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", path).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var artifact struct {
-		Manifest map[string]any `json:"manifest"`
-	}
-	if err := json.Unmarshal(want, &artifact); err != nil {
-		t.Fatal(err)
-	}
+	nixManifest(t, path) // Nix evaluates the file to an artifact too
 	if !strings.Contains(hover, `"okpod"`) || !strings.Contains(hover, "sha256:") {
 		t.Errorf("hover lacks the pod name or hash:\n%s", hover)
 	}
 	if len(c.Diagnostics(path)) != 0 {
 		t.Errorf("valid profile has diagnostics:%s", lsptest.Describe(c.Diagnostics(path)))
+	}
+}
+
+// awaitFailure waits for the diagnostic code on path, whose message must
+// say says, and then checks the server keeps running: a hover still answers.
+func awaitFailure(t *testing.T, c *lsptest.Client, path, code, says string) {
+	t.Helper()
+	d := c.AwaitCode(path, code)
+	if !strings.Contains(lsptest.Message(d), says) {
+		t.Errorf("%s message %q does not say %q", code, lsptest.Message(d), says)
+	}
+	if h := c.Hover(path, 0, 0); !strings.Contains(h, "profile") {
+		t.Errorf("no hover after %s: %q", code, h)
 	}
 }
 

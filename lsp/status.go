@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
@@ -20,11 +19,7 @@ type resolvedResult struct {
 	Message   string `json:"message"`
 }
 
-func (s *Server) cmdShowResolved(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg uriArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdShowResolved(ctx context.Context, arg uriArg) (any, error) {
 	path := argPath(arg.URI)
 	st, _ := s.sess.Profile(path)
 	res := resolvedResult{QualifiedName: s.sess.QualifiedName(path), Status: st.Status()}
@@ -42,11 +37,7 @@ func (s *Server) cmdShowResolved(ctx context.Context, raw json.RawMessage) (any,
 }
 
 // cmdProfileStatus answers with the insomnia/evaluationStatus payload.
-func (s *Server) cmdProfileStatus(ctx context.Context, raw json.RawMessage) (any, error) {
-	var arg uriArg
-	if err := decodeArg(raw, &arg); err != nil {
-		return nil, err
-	}
+func (s *Server) cmdProfileStatus(ctx context.Context, arg uriArg) (any, error) {
 	var st session.Status = s.sess.Status(argPath(arg.URI))
 	return st, nil
 }

@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"path/filepath"
+	"slices"
 
 	"go.lsp.dev/protocol"
 )
@@ -25,7 +26,7 @@ func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, p *protocol.DidC
 		}
 	}
 	for _, f := range p.Event.Added {
-		if path := uriPath(f.URI); !contains(roots, path) {
+		if path := uriPath(f.URI); !slices.Contains(roots, path) {
 			roots = append(roots, path)
 		}
 	}
@@ -44,15 +45,6 @@ func (s *Server) DidChangeWatchedFiles(ctx context.Context, p *protocol.DidChang
 		}
 	}
 	return nil
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // workspaceCapabilities: folders are supported and their changes wanted.

@@ -3,11 +3,12 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // hostile is a finding whose every field tries to break out of its line.
@@ -90,10 +91,7 @@ func validate(t *testing.T, doc []byte) {
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/sarif-2.1.0-rtm.5.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testenv.Read(t, "testdata/sarif-2.1.0-rtm.5.json")
 	c := jsonschema.NewCompiler()
 	const url = "mem://sarif-2.1.0-rtm.5.json"
 	if err := c.AddResource(url, mustJSON(t, raw)); err != nil {

@@ -2,8 +2,9 @@ package resources
 
 import (
 	"bytes"
-	"os"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // The examples vendor the profile library so that restricted evaluation,
@@ -13,10 +14,7 @@ func TestExamplesVendorProfileLib(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("../examples/.insomnia/lib/profile-lib.nix")
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := testenv.Read(t, "../examples/.insomnia/lib/profile-lib.nix")
 	if !bytes.Equal(got, want) {
 		t.Errorf("examples/.insomnia/lib/profile-lib.nix differs from resources/nix/profile-lib.nix: copy it again")
 	}

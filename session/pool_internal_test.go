@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // headlessSession is a started CLI-style session over dir with an
@@ -66,9 +68,7 @@ func gone(pid int) bool {
 func evaluateOnce(t *testing.T, w *Session, dir string) {
 	t.Helper()
 	path := filepath.Join(dir, "p.nix")
-	if err := os.WriteFile(path, []byte("{ manifest = { n = 1; }; }\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Write(t, path, "{ manifest = { n = 1; }; }\n")
 	w.AddFile(path)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

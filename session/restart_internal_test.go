@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.lsp.dev/uri"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // An open registry profile is still evaluated when the scheduler is
@@ -18,8 +20,8 @@ func TestOpenProfileEvaluatedAcrossSchedulerRestart(t *testing.T) {
 		t.Skip("real Nix, a 400 ms debounce")
 	}
 	dir := t.TempDir()
-	mustWrite(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\np = \"profiles/p.nix\"\n")
-	path := mustWrite(t, filepath.Join(dir, ".insomnia", "profiles", "p.nix"), "{ manifest = { pod.name = \"p\"; }; }\n")
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\np = \"profiles/p.nix\"\n")
+	path := testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles", "p.nix"), "{ manifest = { pod.name = \"p\"; }; }\n")
 	w := headlessSession(t, dir)
 	w.opts.Headless = false // editor-like: debounced evaluations
 	w.MergeSettings([]byte(`{"evaluation":{"debounceMs":400}}`))
@@ -34,15 +36,4 @@ func TestOpenProfileEvaluatedAcrossSchedulerRestart(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-func mustWrite(t *testing.T, path, text string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }

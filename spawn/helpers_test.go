@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // doublePath is cmd/insomnia-pod-double, built once for all tests.
@@ -100,8 +102,8 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	e.profile = filepath.Join(e.ws, ".insomnia", "profiles", "coder.nix")
-	writeFile(t, e.profile, fmt.Sprintf(coderProfile, lib))
-	writeFile(t, filepath.Join(e.ws, ".insomnia", "profiles.toml"), "default = \"coder\"\n[profile]\ncoder = \"profiles/coder.nix\"\n")
+	testenv.Write(t, e.profile, fmt.Sprintf(coderProfile, lib))
+	testenv.Write(t, filepath.Join(e.ws, ".insomnia", "profiles.toml"), "default = \"coder\"\n[profile]\ncoder = \"profiles/coder.nix\"\n")
 	res, _ := filepath.Abs("../resources")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "INSOMNIA_") && !strings.HasPrefix(kv, "XDG_") {
@@ -111,23 +113,6 @@ func newEnv(t *testing.T) *testEnv {
 	e.vars = append(e.vars, "INSOMNIA_DATA_DIR="+e.data, "INSOMNIA_RUNTIME_DIR="+e.runtime,
 		"INSOMNIA_CONFIG_DIR="+filepath.Join(root, "c"), "INSOMNIA_RESOURCE_DIR="+res)
 	return e
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func requireNix(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate is not on PATH; this test evaluates a profile with real Nix")
-	}
 }
 
 // request is a LaunchRequest for the double acting out mode.

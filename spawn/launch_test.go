@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 func TestLaunchProgramNotFound(t *testing.T) {
@@ -59,10 +61,10 @@ func TestLaunchEarlyExitKeepsTail(t *testing.T) {
 }
 
 func TestLaunchProfileErrorIsEarlyExit(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	bad := filepath.Join(e.ws, "bad.nix")
-	writeFile(t, bad, `{ scope.allow = [ { target = "."; permission = "write"; } ]; }`)
+	testenv.Write(t, bad, `{ scope.allow = [ { target = "."; permission = "write"; } ]; }`)
 	req := e.request("p1", "")
 	req.Selector = bad
 	_, err := Launch(context.Background(), req)
@@ -104,7 +106,7 @@ func TestLaunchCanceled(t *testing.T) {
 }
 
 func TestLaunchSlowStartSucceeds(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	var lines []string
 	req := e.request("slow-1", "slow")
@@ -124,7 +126,7 @@ func TestLaunchSlowStartSucceeds(t *testing.T) {
 }
 
 func TestLaunchRefusesLiveName(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	e.launch(t, e.request("dup", ""))
 	_, err := Launch(context.Background(), e.request("dup", ""))
@@ -132,7 +134,7 @@ func TestLaunchRefusesLiveName(t *testing.T) {
 }
 
 func TestLaunchRefusesStoredNameUnlessReplace(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	r := e.launch(t, e.request("kept", ""))
 	stopPod(t, r.PID)

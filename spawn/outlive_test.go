@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // launcherEnv makes the test binary act as a short-lived server: it
@@ -35,7 +37,7 @@ func launcher(reqJSON string) int {
 
 // The pod keeps running after the process that launched it exits.
 func TestPodOutlivesLauncher(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	// Orphans are re-parented to us instead of init, so we can reap the
 	// pod ourselves and prove that nothing is left.
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // resumeRequest resumes with PATH emptied: the double (like our contract
@@ -16,7 +18,7 @@ func (e *testEnv) resumeRequest(name string) ResumeRequest {
 }
 
 func TestResumeRestoresSavedSnapshot(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	r := e.launch(t, e.request("coder-2", ""))
 	before := findPod(t, ListPods(e.data, e.runtime), "coder-2")
@@ -62,7 +64,7 @@ func TestResumeMissingState(t *testing.T) {
 // <data_dir>/pods whatever --store says (crates/pod/src/main.rs:210-236 at
 // 6ecb5c4f). The double plays both layouts.
 func TestResumeWithStore(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	cases := []struct {
 		layout       string
 		from, to     func(e *testEnv, store string) string

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/jsonwalk"
 )
 
 // Normalize decodes a resolved-manifest snapshot into the form we compare
@@ -126,34 +128,11 @@ func normalizePaths(m map[string]any, base string) {
 	}
 	for _, f := range pathFields {
 		m2 := any(m)
-		rewriteAt(&m2, f, fix(true))
+		jsonwalk.Rewrite(&m2, f, fix(true))
 	}
 	for _, f := range unjoinedPathFields {
 		m2 := any(m)
-		rewriteAt(&m2, f, fix(false))
-	}
-}
-
-// rewriteAt applies f to every string found at path below *v.
-func rewriteAt(v *any, path []string, f func(string) string) {
-	if len(path) == 0 {
-		if s, ok := (*v).(string); ok {
-			*v = f(s)
-		}
-		return
-	}
-	switch t := (*v).(type) {
-	case map[string]any:
-		if e, ok := t[path[0]]; ok {
-			rewriteAt(&e, path[1:], f)
-			t[path[0]] = e
-		}
-	case []any:
-		if path[0] == "*" {
-			for i := range t {
-				rewriteAt(&t[i], path[1:], f)
-			}
-		}
+		jsonwalk.Rewrite(&m2, f, fix(false))
 	}
 }
 

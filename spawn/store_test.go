@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 func findPod(t *testing.T, pods []Pod, name string) Pod {
@@ -24,7 +26,7 @@ func findPod(t *testing.T, pods []Pod, name string) Pod {
 }
 
 func TestSpawnThenListThenStop(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	r, err := Launch(context.Background(), e.request("coder-1", ""))
 	if err != nil {
@@ -57,14 +59,14 @@ func TestSpawnThenListThenStop(t *testing.T) {
 }
 
 func TestListStatusAndStaleAllocation(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	r := e.launch(t, e.request("busy", ""))
-	writeFile(t, filepath.Join(e.runtime, "busy", "status.json"), `{"state":"running","pod_name":"busy"}`)
+	testenv.Write(t, filepath.Join(e.runtime, "busy", "status.json"), `{"state":"running","pod_name":"busy"}`)
 	// A pod killed hard leaves its allocation behind: its socket refuses.
 	stale := `{"allocations":[{"pod_name":"busy","pid":` + itoa(r.PID) + `,"socket":"` + r.Socket + `"},` +
 		`{"pod_name":"ghost","pid":1,"socket":"` + filepath.Join(e.runtime, "ghost", "sock") + `"}]}`
-	writeFile(t, filepath.Join(e.runtime, "pods.json"), stale)
+	testenv.Write(t, filepath.Join(e.runtime, "pods.json"), stale)
 	pods := ListPods(e.data, e.runtime)
 	if p := findPod(t, pods, "busy"); p.State != StateRunning {
 		t.Errorf("busy = %+v", p)
@@ -79,14 +81,14 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 func TestListCorruptMetadata(t *testing.T) {
 	e := newEnv(t)
 	pods := filepath.Join(StoreDir(e.data), "pods")
-	writeFile(t, filepath.Join(pods, "garbage", "metadata.json"), "{not json")
-	writeFile(t, filepath.Join(pods, "noname", "metadata.json"), `{"active":{}}`)
-	writeFile(t, filepath.Join(pods, "badsnap", "metadata.json"), `{"pod_name":"badsnap","resolved_manifest_snapshot":[1]}`)
-	writeFile(t, filepath.Join(pods, "nosource", "metadata.json"), `{"pod_name":"nosource","resolved_manifest_snapshot":{"profile":{"source":7}}}`)
+	testenv.Write(t, filepath.Join(pods, "garbage", "metadata.json"), "{not json")
+	testenv.Write(t, filepath.Join(pods, "noname", "metadata.json"), `{"active":{}}`)
+	testenv.Write(t, filepath.Join(pods, "badsnap", "metadata.json"), `{"pod_name":"badsnap","resolved_manifest_snapshot":[1]}`)
+	testenv.Write(t, filepath.Join(pods, "nosource", "metadata.json"), `{"pod_name":"nosource","resolved_manifest_snapshot":{"profile":{"source":7}}}`)
 	if err := os.MkdirAll(filepath.Join(pods, "empty"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(e.runtime, "pods.json"), "\x00\x01 not json")
+	testenv.Write(t, filepath.Join(e.runtime, "pods.json"), "\x00\x01 not json")
 	got := ListPods(e.data, e.runtime)
 	want := map[string]string{
 		"garbage": "not valid", "noname": "no pod_name", "badsnap": "invalid resolved manifest snapshot",
@@ -120,13 +122,13 @@ func TestListBothStoreLayouts(t *testing.T) {
 		return `{"pod_name":"` + name + `","resolved_manifest_snapshot":{"model":{"ref":"` + model + `"},` +
 			`"profile":{"source":{"kind":"path","path":"/w/` + name + `.nix"}}}}`
 	}
-	writeFile(t, filepath.Join(split, "b-new", "metadata.json"), meta("b-new", "new"))
-	writeFile(t, filepath.Join(legacy, "a-old", "metadata.json"), meta("a-old", "old"))
-	writeFile(t, filepath.Join(split, "both", "metadata.json"), meta("both", "new"))
-	writeFile(t, filepath.Join(legacy, "both", "metadata.json"), meta("both", "old"))
-	writeFile(t, filepath.Join(split, "reclaimed", "metadata.json"),
+	testenv.Write(t, filepath.Join(split, "b-new", "metadata.json"), meta("b-new", "new"))
+	testenv.Write(t, filepath.Join(legacy, "a-old", "metadata.json"), meta("a-old", "old"))
+	testenv.Write(t, filepath.Join(split, "both", "metadata.json"), meta("both", "new"))
+	testenv.Write(t, filepath.Join(legacy, "both", "metadata.json"), meta("both", "old"))
+	testenv.Write(t, filepath.Join(split, "reclaimed", "metadata.json"),
 		`{"pod_name":"reclaimed","reclaimed_children":[{"pod_name":"c","scope_delegated":[]}]}`)
-	writeFile(t, filepath.Join(split, "badreclaim", "metadata.json"),
+	testenv.Write(t, filepath.Join(split, "badreclaim", "metadata.json"),
 		`{"pod_name":"badreclaim","reclaimed_children":[{"scope_delegated":[]}]}`)
 	if err := os.MkdirAll(filepath.Join(split, "nometa"), 0o700); err != nil {
 		t.Fatal(err)
@@ -183,7 +185,7 @@ func TestListWithoutDirectories(t *testing.T) {
 func TestPodsJSONSharedLock(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "pods.json")
-	writeFile(t, path, `{"allocations":[{"pod_name":"a","pid":1,"socket":"/nope"}]}`)
+	testenv.Write(t, path, `{"allocations":[{"pod_name":"a","pid":1,"socket":"/nope"}]}`)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

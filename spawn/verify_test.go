@@ -4,21 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // preview evaluates the profile with real Nix, as the editor does, and
 // returns its manifest (relative paths not joined: PreviewBase does it).
 func preview(t *testing.T, profile string) json.RawMessage {
 	t.Helper()
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", profile).Output()
-	if err != nil {
-		t.Fatalf("nix-instantiate: %v", err)
-	}
+	out := testenv.Evaluate(t, profile)
 	var art struct {
 		Manifest json.RawMessage `json:"manifest"`
 	}
@@ -46,7 +43,7 @@ func spawnAndVerify(t *testing.T, e *testEnv, name, mode string) Verification {
 // <data_dir>/sessions/pods), and checks the metadata is where that layout
 // puts it.
 func TestVerifyMatchesPreview(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	for _, layout := range []string{"split", "legacy"} {
 		t.Run(layout, func(t *testing.T) {
 			e := newEnv(t)
@@ -66,7 +63,7 @@ func TestVerifyMatchesPreview(t *testing.T) {
 }
 
 func TestVerifyReportsDrift(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	v := spawnAndVerify(t, e, "coder-3", "drift")
 	t.Log(v.Message)
@@ -84,7 +81,7 @@ func TestVerifyReportsDrift(t *testing.T) {
 
 func TestVerifyProvenanceAndMissing(t *testing.T) {
 	e := newEnv(t)
-	writeFile(t, MetadataPath(e.data, "p"), `{"pod_name":"p","resolved_manifest_snapshot":{"pod":{"name":"p"},
+	testenv.Write(t, MetadataPath(e.data, "p"), `{"pod_name":"p","resolved_manifest_snapshot":{"pod":{"name":"p"},
 		"profile":{"source":{"kind":"registry","source":"user","name":"coder","path":"/u/coder.nix"}}}}`)
 	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: "p", Expected: "project:coder"})
 	if err != nil || !v.Warning || !strings.HasPrefix(v.Message, "pod p started from user:coder, not the selected project:coder") {
@@ -94,7 +91,7 @@ func TestVerifyProvenanceAndMissing(t *testing.T) {
 	if err != nil || v.Warning {
 		t.Errorf("the same file by path: %+v %v", v, err)
 	}
-	writeFile(t, MetadataPath(e.data, "bare"), `{"pod_name":"bare"}`)
+	testenv.Write(t, MetadataPath(e.data, "bare"), `{"pod_name":"bare"}`)
 	if v, err = Verify(VerifyRequest{DataDir: e.data, PodName: "bare"}); err != nil || !v.Warning ||
 		!strings.Contains(v.Message, "no resolved manifest snapshot") {
 		t.Errorf("no snapshot: %+v %v", v, err)
@@ -109,15 +106,12 @@ func TestVerifyProvenanceAndMissing(t *testing.T) {
 // it with every default and null, matches the double's minimal snapshot of
 // the same builtin profile: normalisation, not luck, makes them equal.
 func TestVerifyFullSnapshotAgainstDouble(t *testing.T) {
-	requireNix(t)
+	testenv.NeedNix(t)
 	e := newEnv(t)
 	req := e.request("insomnia-1", "")
 	req.Selector = "builtin:default"
 	e.launch(t, req)
-	full, err := os.ReadFile("testdata/full-snapshot.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	full := testenv.Read(t, "testdata/full-snapshot.json")
 	full = bytes.ReplaceAll(full, []byte("WORKSPACE"), []byte(e.ws))
 	v, err := Verify(VerifyRequest{DataDir: e.data, PodName: "insomnia-1", Expected: "builtin:default", Preview: full})
 	if err != nil || !v.Matches || v.Warning {

@@ -13,6 +13,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/lsptest"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/lsp"
 )
 
@@ -23,7 +24,7 @@ import (
 // set, a symlinked entry, a missing file, a project in node_modules, a
 // loose profile nobody lists).
 func TestCheckAndServerAgreeOnProfiles(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	for name, root := range map[string]string{"examples": copyExamples(t), "odd cases": oddWorkspace(t)} {
 		t.Run(name, func(t *testing.T) {
 			isolate(t)
@@ -143,16 +144,13 @@ func copyExamples(t *testing.T) string {
 // oddWorkspace is a repository with the layouts that tripped discovery.
 func oddWorkspace(t *testing.T) string {
 	t.Helper()
-	lib, err := os.ReadFile(filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := testenv.Read(t, filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
 	prof := func(name string) string {
 		return "let lib = import ../lib/profile-lib.nix { }; in\nlib.mkProfile {\n  name = \"" + name + "\";\n" +
 			"  pod.name = \"" + name + "\";\n  model.ref = \"anthropic/claude-sonnet-4\";\n" +
 			"  scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n}\n"
 	}
-	root := writeFiles(t, map[string]string{
+	root := testenv.Files(t, map[string]string{
 		".insomnia/lib/profile-lib.nix": string(lib),
 		".insomnia/profiles.toml": "default = \"a\"\n[profile]\na = \"profiles/a.nix\"\nbare = \"profiles/bare.nix\"\n" +
 			"folder = \"profiles/folder\"\nlinked = \"profiles/linked.nix\"\nmissing = \"profiles/missing.nix\"\n",

@@ -6,12 +6,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // The built binary behaves as run() does in-process: same output, same
 // exit status, summary on stderr.
 func TestBinaryCheckExamples(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

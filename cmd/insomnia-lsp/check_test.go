@@ -3,13 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
@@ -28,8 +28,7 @@ func nixPosition(t *testing.T, file string) string {
 }
 
 func TestCheckExamples(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	broken := filepath.Join(dir, ".insomnia", "profiles", "broken.nix")
 	// Nix fails on broken.nix too (at its own position), but one mistake
@@ -88,8 +87,7 @@ func assertFormat(t *testing.T, out string) {
 }
 
 func TestCheckBuiltinIsClean(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, t.TempDir(), "check", builtinDefault(t))
 	if r.code != 0 || r.stdout != "" {
 		t.Errorf("exit %d, stdout %q; want 0 and nothing", r.code, r.stdout)
@@ -99,25 +97,10 @@ func TestCheckBuiltinIsClean(t *testing.T) {
 	}
 }
 
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // --no-eval needs no Nix: PATH is emptied to prove it.
 func TestCheckNoEval(t *testing.T) {
 	isolate(t)
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.Files(t, map[string]string{
 		"semi.nix":  "{\n  a = 1\n  b = 2;\n}\n",
 		"undef.nix": "{ a = b; }\n",
 		"fine.nix":  "{ x }: x + 1\n",
@@ -145,7 +128,7 @@ func TestCheckNoEval(t *testing.T) {
 
 func TestCheckJSON(t *testing.T) {
 	isolate(t)
-	dir := writeFiles(t, map[string]string{"undef.nix": "{ a = b; }\n", "fine.nix": "1\n"})
+	dir := testenv.Files(t, map[string]string{"undef.nix": "{ a = b; }\n", "fine.nix": "1\n"})
 	r := runIn(t, dir, "check", "--no-eval", "--json", "undef.nix")
 	var ds []cliDiagnostic
 	if err := json.Unmarshal([]byte(r.stdout), &ds); err != nil {
@@ -167,8 +150,7 @@ func TestCheckJSON(t *testing.T) {
 }
 
 func TestCheckJSONWithNix(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "check", "--json", ".insomnia/profiles/broken.nix")
 	var ds []cliDiagnostic
 	if err := json.Unmarshal([]byte(r.stdout), &ds); err != nil {
@@ -205,11 +187,10 @@ func TestCheckNixMissing(t *testing.T) {
 
 // A plaintext key is reported, never printed.
 func TestCheckNeverPrintsSecrets(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	const key = "sk-ant-api03-Zq8RkT2mWv9LpX4nYc7HbJ3sDf6GuAe1"
 	lib := filepath.Join(filepath.Dir(filepath.Dir(builtinDefault(t))), "profile-lib.nix")
-	dir := writeFiles(t, map[string]string{"leak.nix": `(import ` + lib + ` { }).mkProfile {
+	dir := testenv.Files(t, map[string]string{"leak.nix": `(import ` + lib + ` { }).mkProfile {
   name = "leak";
   manifest = {
     pod.name = "leak";
@@ -243,7 +224,7 @@ func TestCheckNeverPrintsSecrets(t *testing.T) {
 
 func TestCheckUsageErrors(t *testing.T) {
 	isolate(t)
-	dir := writeFiles(t, map[string]string{"notes.txt": "x"})
+	dir := testenv.Files(t, map[string]string{"notes.txt": "x"})
 	for _, args := range [][]string{{"check", "--bogus"}, {"check", "missing.nix"}, {"check", "notes.txt"},
 		{"check", "--timeout", "0s"}, {"resolve"}, {"resolve", "a", "b"}, {"profiles", "extra"}} {
 		if r := runIn(t, dir, args...); r.code != 2 {
@@ -254,8 +235,7 @@ func TestCheckUsageErrors(t *testing.T) {
 
 // --timeout reaches Nix: no evaluation finishes in a millisecond.
 func TestCheckTimeout(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "check", "--timeout", "1ms", ".insomnia/profiles/reviewer.nix")
 	if got := linesWith(r.stdout, ".insomnia/profiles/reviewer.nix:1:1: error: ", "[timeout]"); len(got) != 1 || r.code != 1 {
 		t.Errorf("exit %d, %q", r.code, r.stdout)
@@ -282,9 +262,8 @@ func TestCheckDirectory(t *testing.T) {
 // An entry whose file is missing is reported in profiles.toml, not
 // evaluated; the other entry still is.
 func TestCheckRegistryMissingFile(t *testing.T) {
-	needNix(t)
-	isolate(t)
-	dir := writeFiles(t, map[string]string{
+	evaluates(t)
+	dir := testenv.Files(t, map[string]string{
 		".insomnia/profiles.toml": "[profile]\ngone = \"gone.nix\"\nhere = \"here.nix\"\n",
 		".insomnia/here.nix":      "{ profile.name = \"here\"; manifest = { pod.name = \"here\"; model.ref = \"ollama-local/qwen3:8b\"; scope.allow = [ { target = \"..\"; permission = \"read\"; } ]; }; }\n",
 	})

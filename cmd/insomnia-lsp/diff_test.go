@@ -3,33 +3,13 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
-
-func needGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-}
-
-// gitIn runs git for the test, isolated from the user's configuration.
-func gitIn(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // diffProfile is a registry profile importing the repository's copy of
 // the library (restricted evaluation reads nothing outside the tree).
@@ -52,18 +32,16 @@ func commitFiles(t *testing.T, dir, msg string, files map[string]string) {
 	for name, text := range files {
 		p := filepath.Join(dir, name)
 		if text == "" {
-			gitIn(t, dir, "rm", "-q", name)
+			testenv.Git(t, dir, "rm", "-q", name)
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testenv.Write(t, p, text)
 	}
-	gitIn(t, dir, "add", "-A")
-	gitIn(t, dir, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", msg)
+	testenv.Git(t, dir, "add", "-A")
+	testenv.Git(t, dir, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", msg)
 }
 
 const registryTOML = `default = "%s"
@@ -72,15 +50,16 @@ const registryTOML = `default = "%s"
 
 // diffRepo is a repository with two commits: the second changes a field,
 // removes a profile, adds one, moves the default, fixes a profile that
-// failed to evaluate and breaks one that resolved.
+// failed to evaluate and breaks one that resolved. Every diff test on it
+// needs Nix and git and its own insomnia directories: diffRepo sees to it.
 func diffRepo(t *testing.T) string {
 	t.Helper()
+	testenv.NeedNix(t)
+	testenv.NeedGit(t)
+	isolate(t)
 	dir := t.TempDir()
-	gitIn(t, dir, "init", "-q", "-b", "main")
-	lib, err := os.ReadFile(filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.Git(t, dir, "init", "-q", "-b", "main")
+	lib := testenv.Read(t, filepath.Join("..", "..", "resources", "nix", "profile-lib.nix"))
 	entries := func(names ...string) string {
 		var b strings.Builder
 		for _, n := range names {
@@ -118,13 +97,10 @@ func diffTemps(t *testing.T, tmp string) int {
 }
 
 func TestDiffCommits(t *testing.T) {
-	needNix(t)
-	needGit(t)
-	isolate(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	dir := diffRepo(t)
-	base := gitIn(t, dir, "rev-parse", "HEAD~1")
+	base := testenv.Git(t, dir, "rev-parse", "HEAD~1")
 	r := runIn(t, dir, "diff", "--base", "HEAD~1")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1", r.code)
@@ -152,9 +128,6 @@ $`)
 }
 
 func TestDiffJSON(t *testing.T) {
-	needNix(t)
-	needGit(t)
-	isolate(t)
 	dir := diffRepo(t)
 	r := runIn(t, dir, "diff", "--json", "--base", "HEAD~1", ".insomnia/profiles/coder.nix")
 	var rep diffReport
@@ -177,12 +150,9 @@ func TestDiffJSON(t *testing.T) {
 // Nothing changed since the default base (HEAD, no upstream): exit 0;
 // an uncommitted edit is a change: exit 1.
 func TestDiffDefaultBase(t *testing.T) {
-	needNix(t)
-	needGit(t)
-	isolate(t)
 	dir := diffRepo(t)
 	r := runIn(t, dir, "diff")
-	if r.code != 0 || r.stdout != "base: HEAD "+gitIn(t, dir, "rev-parse", "HEAD")[:12]+" (HEAD: the branch has no upstream)\nno change to any resolved profile\n" {
+	if r.code != 0 || r.stdout != "base: HEAD "+testenv.Git(t, dir, "rev-parse", "HEAD")[:12]+" (HEAD: the branch has no upstream)\nno change to any resolved profile\n" {
 		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
 	}
 	if err := os.WriteFile(filepath.Join(dir, ".insomnia", "profiles", "new.nix"), []byte(diffProfile("new", "ollama-local/llama3")), 0o644); err != nil {
@@ -196,28 +166,25 @@ func TestDiffDefaultBase(t *testing.T) {
 
 // A branch with an upstream compares with the merge base.
 func TestDiffUpstreamMergeBase(t *testing.T) {
-	needNix(t)
-	needGit(t)
-	isolate(t)
 	origin := diffRepo(t)
 	clone := filepath.Join(t.TempDir(), "clone")
-	gitIn(t, origin, "clone", "-q", origin, clone)
+	testenv.Git(t, origin, "clone", "-q", origin, clone)
 	commitFiles(t, clone, "local", map[string]string{".insomnia/profiles/coder.nix": diffProfile("coder", "anthropic/claude-opus-4")})
 	r := runIn(t, clone, "diff")
-	if r.code != 1 || !strings.HasPrefix(r.stdout, "base: origin/main "+gitIn(t, origin, "rev-parse", "HEAD")[:12]+" (merge base of HEAD and its upstream origin/main)\n") ||
+	if r.code != 1 || !strings.HasPrefix(r.stdout, "base: origin/main "+testenv.Git(t, origin, "rev-parse", "HEAD")[:12]+" (merge base of HEAD and its upstream origin/main)\n") ||
 		len(linesWith(r.stdout, `model.ref: "anthropic/claude-sonnet-5" → "anthropic/claude-opus-4"`)) != 1 {
 		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
 	}
 }
 
 func TestDiffCannotRun(t *testing.T) {
-	needGit(t)
+	testenv.NeedGit(t)
 	isolate(t)
 	if r := runIn(t, t.TempDir(), "diff"); r.code != 2 || !strings.Contains(r.stderr, "not in a git work tree") {
 		t.Errorf("outside a repository: exit %d, stderr %q", r.code, r.stderr)
 	}
 	dir := t.TempDir()
-	gitIn(t, dir, "init", "-q")
+	testenv.Git(t, dir, "init", "-q")
 	commitFiles(t, dir, "one", map[string]string{"f": "x\n"})
 	if r := runIn(t, dir, "diff", "--base", "no-such-rev"); r.code != 2 || !strings.Contains(r.stderr, `unknown revision "no-such-rev"`) {
 		t.Errorf("unknown revision: exit %d, stderr %q", r.code, r.stderr)
@@ -227,9 +194,6 @@ func TestDiffCannotRun(t *testing.T) {
 // --trusted lifts restricted mode on both sides: the profile reading
 // /etc/passwd then fails for another reason (it is not a profile).
 func TestDiffTrusted(t *testing.T) {
-	needNix(t)
-	needGit(t)
-	isolate(t)
 	dir := diffRepo(t)
 	r := runIn(t, dir, "diff", "--trusted", "--base", "HEAD~1", ".insomnia/profiles/breaks.nix")
 	got := linesWith(r.stdout, "! fails to evaluate in the working tree:")

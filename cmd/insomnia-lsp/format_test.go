@@ -3,20 +3,20 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // check --format sarif on the examples is valid SARIF 2.1.0, with one
 // result per diagnostic of --format json and every documented code a rule.
 func TestCheckFormatSARIF(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	schema := sarifSchema(t) // before runIn changes the directory
 	asJSON := runIn(t, dir, "check", "--json")
@@ -74,10 +74,7 @@ func TestCheckFormatSARIF(t *testing.T) {
 // sarifSchema is the SARIF 2.1.0 schema report's tests use.
 func sarifSchema(t *testing.T) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "report", "testdata", "sarif-2.1.0-rtm.5.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testenv.Read(t, filepath.Join("..", "..", "report", "testdata", "sarif-2.1.0-rtm.5.json"))
 	return raw
 }
 
@@ -107,8 +104,7 @@ func validateSARIF(t *testing.T, raw, doc []byte) {
 // check --format github prints one workflow command per diagnostic of
 // --format json, at the same place.
 func TestCheckFormatGitHub(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	r := runIn(t, dir, "check", "--format", "github")
 	text := runIn(t, dir, "check")
@@ -139,7 +135,7 @@ func TestCheckFormatUsage(t *testing.T) {
 // cannot forge a line: text and github output have no line starting with
 // `::warning`, only our own annotations start with "::".
 func TestBinaryHostileFileName(t *testing.T) {
-	needNix(t)
+	testenv.NeedNix(t)
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -147,9 +143,7 @@ func TestBinaryHostileFileName(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	name := filepath.Join(dir, "x\n::warning file=x::pwned.nix")
-	if err := os.WriteFile(name, []byte("# mkProfile\n{ a = ; }\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Write(t, name, "# mkProfile\n{ a = ; }\n")
 	for _, format := range []string{"text", "github"} {
 		cmd := exec.Command(bin, "check", "--format", format, name)
 		cmd.Dir = dir

@@ -2,20 +2,13 @@ package main
 
 import (
 	"bytes"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/registry"
 )
-
-func needNix(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate not installed (apt-get install nix-bin)")
-	}
-}
 
 // isolate gives the test its own insomnia directories (no user registry,
 // an empty secret store) and the bundled resources.
@@ -27,6 +20,14 @@ func isolate(t *testing.T) {
 	t.Setenv("INSOMNIA_RUNTIME_DIR", filepath.Join(home, "run"))
 	t.Setenv("INSOMNIA_RESOURCE_DIR", "")
 	t.Setenv("INSOMNIA_POD_COMMAND", "/nonexistent/insomnia-pod")
+}
+
+// evaluates is the start of a test that runs real Nix: it skips without
+// Nix and isolates the test's insomnia directories.
+func evaluates(t *testing.T) {
+	t.Helper()
+	testenv.NeedNix(t)
+	isolate(t)
 }
 
 // examplesDir is the repository's examples workspace.

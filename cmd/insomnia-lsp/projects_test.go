@@ -5,51 +5,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
-
-// copyDir copies src into dst (regular files only).
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func write(t *testing.T, path, text string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // TestCheckCopiedExamplesSameOutput: examples/ is self-contained: copied
 // anywhere, `check` prints what it prints in the repository (restricted,
 // the default: the vendored library is inside the copy).
 func TestCheckCopiedExamplesSameOutput(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	examples := examplesDir(t) // before runIn changes directory
 	dst := filepath.Join(t.TempDir(), "x")
-	copyDir(t, examples, dst)
+	testenv.CopyDir(t, examples, dst)
 	in := runIn(t, examples, "check")
 	out := runIn(t, dst, "check")
 	if in.stdout != out.stdout || in.stderr != out.stderr || in.code != out.code {
@@ -64,8 +31,7 @@ func TestCheckCopiedExamplesSameOutput(t *testing.T) {
 // TestInitGivesACleanProject: init writes the three files, check there is
 // clean (restricted), and a second init refuses and names the file.
 func TestInitGivesACleanProject(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := t.TempDir()
 	r := runIn(t, dir, "init")
 	if r.code != 0 {
@@ -85,7 +51,7 @@ func TestInitGivesACleanProject(t *testing.T) {
 		t.Errorf("profiles of a new project:\n%s", p.stdout)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, ".insomnia", "profiles", "main.nix"))
-	write(t, filepath.Join(dir, ".insomnia", "profiles", "main.nix"), string(before)+"# mine\n")
+	testenv.Write(t, filepath.Join(dir, ".insomnia", "profiles", "main.nix"), string(before)+"# mine\n")
 	again := runIn(t, dir, "init")
 	if again.code != 1 || !strings.Contains(again.stderr, "profiles.toml already exists") {
 		t.Errorf("second init: exit %d: %s", again.code, again.stderr)
@@ -98,16 +64,15 @@ func TestInitGivesACleanProject(t *testing.T) {
 // TestCheckNoPathChecksEveryProject: at a repository root, check finds
 // every project below (each from its own folder) and the builtin profiles.
 func TestCheckNoPathChecksEveryProject(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	root := t.TempDir()
 	for _, p := range []string{"a", "nested/deeper/b"} {
-		write(t, filepath.Join(root, p, ".insomnia", "profiles.toml"), "[profile]\nbad = \"profiles/bad.nix\"\n")
-		write(t, filepath.Join(root, p, ".insomnia", "profiles", "bad.nix"), "{ manifest = { model.ref = \"anthropic/x\"; }; }\n")
+		testenv.Write(t, filepath.Join(root, p, ".insomnia", "profiles.toml"), "[profile]\nbad = \"profiles/bad.nix\"\n")
+		testenv.Write(t, filepath.Join(root, p, ".insomnia", "profiles", "bad.nix"), "{ manifest = { model.ref = \"anthropic/x\"; }; }\n")
 	}
 	// Skipped: build output and dependencies are not the user's projects.
-	write(t, filepath.Join(root, "node_modules", "x", ".insomnia", "profiles.toml"), "[profile]\nbad = \"profiles/bad.nix\"\n")
-	write(t, filepath.Join(root, "node_modules", "x", ".insomnia", "profiles", "bad.nix"), "{ manifest = { }; }\n")
+	testenv.Write(t, filepath.Join(root, "node_modules", "x", ".insomnia", "profiles.toml"), "[profile]\nbad = \"profiles/bad.nix\"\n")
+	testenv.Write(t, filepath.Join(root, "node_modules", "x", ".insomnia", "profiles", "bad.nix"), "{ manifest = { }; }\n")
 	r := runIn(t, root, "check")
 	for _, p := range []string{"a/.insomnia/profiles/bad.nix", "nested/deeper/b/.insomnia/profiles/bad.nix"} {
 		if len(linesWith(r.stdout, p, "pod.name", "[missing-required]")) == 0 {
@@ -123,11 +88,10 @@ func TestCheckNoPathChecksEveryProject(t *testing.T) {
 // rule (a set with `manifest`), and a named file that is not a profile
 // still gets the syntax checks, and is not evaluated.
 func TestCheckProfileRuleShared(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "a.nix"), "{ manifest = { pod = { }; }; }\n")
-	write(t, filepath.Join(dir, "home.nix"), "{ config, ... }: { programs.git.enable = true }\n")
+	testenv.Write(t, filepath.Join(dir, "a.nix"), "{ manifest = { pod = { }; }; }\n")
+	testenv.Write(t, filepath.Join(dir, "home.nix"), "{ config, ... }: { programs.git.enable = true }\n")
 	r := runIn(t, dir, "check", "a.nix", "home.nix")
 	if len(linesWith(r.stdout, "a.nix", "pod.name", "[missing-required]")) == 0 {
 		t.Errorf("a.nix was not checked as a profile:\n%s", r.stdout)

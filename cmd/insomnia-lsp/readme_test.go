@@ -11,8 +11,7 @@ import (
 // block after "Its output:" is what `check` prints on the examples (stdout,
 // then the summary line on stderr).
 func TestREADMEShowsCheckOutput(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)

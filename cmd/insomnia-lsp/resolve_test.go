@@ -5,11 +5,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 func TestResolveBuiltinDefault(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := t.TempDir()
 	r := runIn(t, dir, "resolve", "builtin:default")
 	if r.code != 0 {
@@ -50,8 +51,7 @@ func TestResolveBuiltinDefault(t *testing.T) {
 // The hash is the snapshot's: the same profile launched from two folders
 // (a different "." for a builtin) hashes differently, the same one equally.
 func TestResolveHashFollowsSnapshot(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	hash := func(dir string) string {
 		r := runIn(t, dir, "resolve", "builtin:default")
 		m := regexp.MustCompile(`(?m)^hash: ([0-9a-f]{64})$`).FindStringSubmatch(r.stdout)
@@ -67,8 +67,7 @@ func TestResolveHashFollowsSnapshot(t *testing.T) {
 }
 
 func TestResolveErrors(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	cases := map[string]string{
 		"nameless":  "error: failed to resolve profile nameless: missing required field: pod.name\n",
@@ -85,8 +84,7 @@ func TestResolveErrors(t *testing.T) {
 }
 
 func TestResolveDefaultOfExamples(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "resolve", "default")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "profile: project:coder (default)\n") ||
 		!strings.Contains(r.stdout, `"name": "coder"`) {
@@ -128,7 +126,7 @@ func TestProfilesExamples(t *testing.T) {
 // exits 1, check reports it at its line.
 func TestBrokenRegistry(t *testing.T) {
 	isolate(t)
-	dir := writeFiles(t, map[string]string{".insomnia/profiles.toml": "default = \"a\"\n[profile\n"})
+	dir := testenv.Files(t, map[string]string{".insomnia/profiles.toml": "default = \"a\"\n[profile\n"})
 	r := runIn(t, dir, "profiles")
 	if r.code != 1 || len(linesWith(r.stdout, "error: ")) == 0 {
 		t.Errorf("profiles: exit %d, %q", r.code, r.stdout)
@@ -142,8 +140,7 @@ func TestBrokenRegistry(t *testing.T) {
 // A path selector records the path as the runtime joins it (not cleaned),
 // so the hash matches the pod's snapshot.
 func TestResolvePathSelector(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	dir := examplesDir(t)
 	r := runIn(t, dir, "resolve", "./.insomnia/profiles/reviewer.nix", "--json")
 	var out struct {

@@ -5,22 +5,23 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // Issue "Safe by default", point 1: `check` and `resolve` evaluate
 // restricted unless --trusted; the project (the folder holding .insomnia/)
 // stays readable.
 func TestCLIRestrictedByDefault(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	outside := t.TempDir()
 	secret := "OUTSIDE-" + filepath.Base(outside)
-	writeText(t, filepath.Join(outside, "secret.txt"), secret)
+	testenv.Write(t, filepath.Join(outside, "secret.txt"), secret)
 	proj := t.TempDir()
-	writeText(t, filepath.Join(proj, ".insomnia", "lib", "profile-lib.nix"), readText(t, filepath.Join("..", "..", "resources", "nix", "profile-lib.nix")))
-	writeText(t, filepath.Join(proj, ".insomnia", "profiles.toml"), "[profile]\npeek = \"profiles/peek.nix\"\n")
-	writeText(t, filepath.Join(proj, "notes.txt"), "project-notes")
-	writeText(t, filepath.Join(proj, ".insomnia", "profiles", "peek.nix"), "let lib = import ../lib/profile-lib.nix { }; in\n"+
+	testenv.Write(t, filepath.Join(proj, ".insomnia", "lib", "profile-lib.nix"), testenv.ReadText(t, filepath.Join("..", "..", "resources", "nix", "profile-lib.nix")))
+	testenv.Write(t, filepath.Join(proj, ".insomnia", "profiles.toml"), "[profile]\npeek = \"profiles/peek.nix\"\n")
+	testenv.Write(t, filepath.Join(proj, "notes.txt"), "project-notes")
+	testenv.Write(t, filepath.Join(proj, ".insomnia", "profiles", "peek.nix"), "let lib = import ../lib/profile-lib.nix { }; in\n"+
 		"lib.mkProfile {\n  name = \"peek\";\n  description = builtins.readFile "+filepath.Join(outside, "secret.txt")+
 		" + builtins.readFile ../../notes.txt;\n  manifest.pod.name = \"peek\";\n  manifest.model.ref = \"anthropic/claude-sonnet-4\";\n  manifest.scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n}\n")
 	sub := filepath.Join(proj, "sub")
@@ -51,8 +52,7 @@ func TestCLIRestrictedByDefault(t *testing.T) {
 // A project's files stay readable in restricted mode: the examples import
 // the vendored library and still check as before.
 func TestCLIRestrictedReadsProject(t *testing.T) {
-	needNix(t)
-	isolate(t)
+	evaluates(t)
 	r := runIn(t, examplesDir(t), "resolve", "--json", "reviewer")
 	if r.code != 0 || strings.Contains(r.stderr, "restricted mode") {
 		t.Errorf("resolve reviewer in examples/: exit %d", r.code)
@@ -75,23 +75,4 @@ func TestProjectDir(t *testing.T) {
 	if got := projectDir(other); got != other {
 		t.Errorf("projectDir without .insomnia/ = %s, want the start %s", got, other)
 	}
-}
-
-func writeText(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readText(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

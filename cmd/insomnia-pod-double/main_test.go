@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 func TestParseFlagsConflicts(t *testing.T) {
@@ -27,23 +29,13 @@ func TestParseFlagsConflicts(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestResolveSelector(t *testing.T) {
 	root := t.TempDir()
 	res, cfg, ws := filepath.Join(root, "res"), filepath.Join(root, "cfg"), filepath.Join(root, "ws", "sub")
-	write(t, filepath.Join(res, "nix", "profiles", "default.nix"), "{}")
-	write(t, filepath.Join(res, "nix", "profiles", "coder", "profile.nix"), "{}")
-	write(t, filepath.Join(cfg, "profiles.toml"), "default = \"mine\"\n[profile]\nmine = \"p/mine.nix\"\ncoder = { path = \"c.nix\" }\n")
-	write(t, filepath.Join(root, "ws", ".insomnia", "profiles.toml"), "[entries.proj]\npath = \"proj.nix\"\n")
+	testenv.Write(t, filepath.Join(res, "nix", "profiles", "default.nix"), "{}")
+	testenv.Write(t, filepath.Join(res, "nix", "profiles", "coder", "profile.nix"), "{}")
+	testenv.Write(t, filepath.Join(cfg, "profiles.toml"), "default = \"mine\"\n[profile]\nmine = \"p/mine.nix\"\ncoder = { path = \"c.nix\" }\n")
+	testenv.Write(t, filepath.Join(root, "ws", ".insomnia", "profiles.toml"), "[entries.proj]\npath = \"proj.nix\"\n")
 	t.Setenv("INSOMNIA_RESOURCE_DIR", res)
 	t.Setenv("INSOMNIA_CONFIG_DIR", cfg)
 	if err := os.MkdirAll(ws, 0o755); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/jsonwalk"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
 )
 
@@ -149,31 +150,9 @@ var joinedPaths = [][]string{
 func joinPaths(m map[string]any, base string) {
 	for _, f := range joinedPaths {
 		var v any = m
-		walk(&v, f, func(p string) string {
+		jsonwalk.Rewrite(&v, f, func(p string) string {
 			return rustpath.Join(base, p)
 		})
-	}
-}
-
-func walk(v *any, path []string, f func(string) string) {
-	if len(path) == 0 {
-		if s, ok := (*v).(string); ok {
-			*v = f(s)
-		}
-		return
-	}
-	switch t := (*v).(type) {
-	case map[string]any:
-		if e, ok := t[path[0]]; ok {
-			walk(&e, path[1:], f)
-			t[path[0]] = e
-		}
-	case []any:
-		for i := range t {
-			if path[0] == "*" {
-				walk(&t[i], path[1:], f)
-			}
-		}
 	}
 }
 

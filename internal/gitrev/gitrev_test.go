@@ -4,78 +4,47 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
-
-func needGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-}
-
-// git runs a porcelain command of the test's own, isolated from the
-// user's configuration.
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func write(t *testing.T, path, text string, perm os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), perm); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // newRepo is a repository whose configuration would run a command (a
 // marker file) if git ran its fsmonitor, hooks or filters.
 func newRepo(t *testing.T) (dir, marker string) {
 	dir = t.TempDir()
 	marker = filepath.Join(t.TempDir(), "ran")
-	git(t, dir, "init", "-q", "-b", "main")
+	testenv.Git(t, dir, "init", "-q", "-b", "main")
 	script := filepath.Join(dir, ".git", "evil.sh")
-	write(t, script, "#!/bin/sh\ntouch "+marker+"\ncat\n", 0o755)
+	testenv.WriteMode(t, script, "#!/bin/sh\ntouch "+marker+"\ncat\n", 0o755)
 	for _, hook := range []string{"post-checkout", "pre-commit", "post-commit", "reference-transaction"} {
-		write(t, filepath.Join(dir, ".git", "hooks", hook), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
+		testenv.WriteMode(t, filepath.Join(dir, ".git", "hooks", hook), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
 	}
 	return dir, marker
 }
 
 func TestExtract(t *testing.T) {
-	needGit(t)
+	testenv.NeedGit(t)
 	dir, marker := newRepo(t)
-	write(t, filepath.Join(dir, "a", "profile.nix"), "{ }\n", 0o644)
-	write(t, filepath.Join(dir, "run.sh"), "#!/bin/sh\n", 0o755)
-	write(t, filepath.Join(dir, ".gitattributes"), "*.txt filter=evil\n", 0o644)
-	write(t, filepath.Join(dir, "notes.txt"), "raw\n", 0o644)
+	testenv.WriteMode(t, filepath.Join(dir, "a", "profile.nix"), "{ }\n", 0o644)
+	testenv.WriteMode(t, filepath.Join(dir, "run.sh"), "#!/bin/sh\n", 0o755)
+	testenv.WriteMode(t, filepath.Join(dir, ".gitattributes"), "*.txt filter=evil\n", 0o644)
+	testenv.WriteMode(t, filepath.Join(dir, "notes.txt"), "raw\n", 0o644)
 	if err := os.Symlink("a/profile.nix", filepath.Join(dir, "inside")); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink("../../etc/passwd", filepath.Join(dir, "outside")); err != nil {
 		t.Fatal(err)
 	}
-	git(t, dir, "add", "-A")
-	git(t, dir, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "one")
+	testenv.Git(t, dir, "add", "-A")
+	testenv.Git(t, dir, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "one")
 	_ = os.Remove(marker)
 	// From now on, a command of the repository's configuration would run.
 	for _, kv := range [][]string{{"core.fsmonitor", filepath.Join(dir, ".git", "evil.sh")},
 		{"filter.evil.smudge", filepath.Join(dir, ".git", "evil.sh")}, {"filter.evil.clean", filepath.Join(dir, ".git", "evil.sh")}} {
-		git(t, dir, "config", kv[0], kv[1])
+		testenv.Git(t, dir, "config", kv[0], kv[1])
 	}
 	ctx := context.Background()
 	r, err := Open(ctx, filepath.Join(dir, "a"))
@@ -114,16 +83,16 @@ func TestExtract(t *testing.T) {
 }
 
 func TestDefaultBaseAndErrors(t *testing.T) {
-	needGit(t)
+	testenv.NeedGit(t)
 	ctx := context.Background()
 	if _, err := Open(ctx, t.TempDir()); !errors.As(err, new(*NotRepoError)) {
 		t.Errorf("outside a repository: %v", err)
 	}
 	upstream, _ := newRepo(t)
-	write(t, filepath.Join(upstream, "f"), "1\n", 0o644)
-	git(t, upstream, "add", "-A")
-	git(t, upstream, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "one")
-	first := git(t, upstream, "rev-parse", "HEAD")
+	testenv.WriteMode(t, filepath.Join(upstream, "f"), "1\n", 0o644)
+	testenv.Git(t, upstream, "add", "-A")
+	testenv.Git(t, upstream, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "one")
+	first := testenv.Git(t, upstream, "rev-parse", "HEAD")
 
 	r, err := Open(ctx, upstream)
 	if err != nil {
@@ -140,9 +109,9 @@ func TestDefaultBaseAndErrors(t *testing.T) {
 	}
 
 	clone := filepath.Join(t.TempDir(), "clone")
-	git(t, upstream, "clone", "-q", upstream, clone)
-	write(t, filepath.Join(clone, "f"), "2\n", 0o644)
-	git(t, clone, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-am", "two")
+	testenv.Git(t, upstream, "clone", "-q", upstream, clone)
+	testenv.WriteMode(t, filepath.Join(clone, "f"), "2\n", 0o644)
+	testenv.Git(t, clone, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-am", "two")
 	c, err := Open(ctx, clone)
 	if err != nil {
 		t.Fatal(err)
@@ -154,17 +123,17 @@ func TestDefaultBaseAndErrors(t *testing.T) {
 
 // A shallow, detached checkout (CI's) reads the revision it has.
 func TestShallowDetached(t *testing.T) {
-	needGit(t)
+	testenv.NeedGit(t)
 	ctx := context.Background()
 	upstream, _ := newRepo(t)
 	for _, v := range []string{"1", "2", "3"} {
-		write(t, filepath.Join(upstream, "f"), v+"\n", 0o644)
-		git(t, upstream, "add", "-A")
-		git(t, upstream, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", v)
+		testenv.WriteMode(t, filepath.Join(upstream, "f"), v+"\n", 0o644)
+		testenv.Git(t, upstream, "add", "-A")
+		testenv.Git(t, upstream, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", v)
 	}
 	clone := filepath.Join(t.TempDir(), "clone")
-	git(t, t.TempDir(), "clone", "-q", "--depth", "1", "file://"+upstream, clone)
-	git(t, clone, "checkout", "-q", "--detach")
+	testenv.Git(t, t.TempDir(), "clone", "-q", "--depth", "1", "file://"+upstream, clone)
+	testenv.Git(t, clone, "checkout", "-q", "--detach")
 	r, err := Open(ctx, clone)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -313,6 +314,15 @@ func (c *Client) AwaitCode(path, code string) protocol.Diagnostic {
 		return false
 	})
 	return found
+}
+
+// AwaitMessage waits for a diagnostic on path whose message contains part
+// and returns path's diagnostics then.
+func (c *Client) AwaitMessage(path, part string) []protocol.Diagnostic {
+	c.t.Helper()
+	return c.AwaitDiagnostics(path, func(ds []protocol.Diagnostic) bool {
+		return slices.ContainsFunc(ds, func(d protocol.Diagnostic) bool { return strings.Contains(Message(d), part) })
+	})
 }
 
 // await waits (with the client lock held while checking) until cond holds.

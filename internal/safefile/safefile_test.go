@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 func refusedAs(t *testing.T, err error, want Reason) {
@@ -58,9 +60,7 @@ func TestReadSizeCap(t *testing.T) {
 		t.Errorf("message %q, want %q", err.Error(), want)
 	}
 	small := filepath.Join(dir, "small.nix")
-	if err := os.WriteFile(small, []byte("{ }"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Write(t, small, "{ }")
 	via := filepath.Join(dir, "via.nix")
 	if err := os.Symlink(small, via); err != nil {
 		t.Fatal(err)
@@ -78,9 +78,7 @@ func TestReadSizeCap(t *testing.T) {
 func TestWithinResolvesSymlinks(t *testing.T) {
 	ws, outside := t.TempDir(), t.TempDir()
 	target := filepath.Join(outside, "secret.nix")
-	if err := os.WriteFile(target, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Write(t, target, "x")
 	link := filepath.Join(ws, "link.nix")
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func (o *Outcome) Failed() bool { return o.NixError || o.Errors > 0 || o.Snapsho
 func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagnostic) {
 	out := &Outcome{Finished: time.Now(), Duration: r.Duration, Base: p.Base, Positions: r.Positions}
 	byFile := map[string][]diagnostics.Diagnostic{}
-	if r.Failure != nil && r.Failure.Kind == eval.KindNixMissing {
+	if r.Failure != nil && r.Failure.Kind == diagnostics.CodeNixMissing {
 		out.NixError, out.NixMissing, out.Message = true, true, "Nix not found"
 		return out, byFile
 	}

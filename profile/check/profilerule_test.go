@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 )
 
@@ -50,10 +51,7 @@ func TestIsProfileTreeExamples(t *testing.T) {
 		t.Fatal("no example profiles found")
 	}
 	for _, p := range append(matches, filepath.Join(dir, "lib", "profile-lib.nix")) {
-		text, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		text := testenv.Read(t, p)
 		want := !strings.HasSuffix(p, "common.nix") && !strings.HasSuffix(p, "profile-lib.nix")
 		if got := IsProfileTree(nixsyntax.Parse(text)); got != want {
 			t.Errorf("%s: IsProfileTree = %v, want %v", p, got, want)
@@ -69,23 +67,12 @@ func TestIsProfileTreeHomeManager(t *testing.T) {
 		t.Skip("../shared/corpus/home-manager is absent; skipping the corpus sweep")
 	}
 	n := 0
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".nix" {
-			return err
-		}
-		text, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	testenv.EachNixFile(t, root, func(p string, text []byte) {
 		n++
 		if IsProfileTree(nixsyntax.Parse(text)) {
 			t.Errorf("%s is recognised as a profile", p)
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if n < 100 {
 		t.Fatalf("only %d corpus files found", n)
 	}

@@ -1,12 +1,11 @@
 package check
 
 import (
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 )
 
@@ -68,14 +67,7 @@ func TestStaticHomeManagerClean(t *testing.T) {
 		t.Skipf("%s is absent (the shared corpus is not part of the repository): %v", dir, err)
 	}
 	files, n := 0, 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".nix") {
-			return err
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	testenv.EachNixFile(t, dir, func(p string, src []byte) {
 		files++
 		for _, d := range Static(p, nixsyntax.Parse(src), nil) {
 			if d.Code == "plaintext-secret" {
@@ -83,11 +75,7 @@ func TestStaticHomeManagerClean(t *testing.T) {
 				t.Errorf("%s:%d: %s", p, d.Range.Start.Line+1, d.Message)
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if files < 1000 {
 		t.Errorf("only %d files under %s", files, dir)
 	}

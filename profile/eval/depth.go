@@ -24,38 +24,32 @@ func pruneDepth(raw []byte, limit, outer int) ([]byte, int) {
 		return raw, deepest
 	}
 	marker := fmt.Sprintf(`"…truncated (depth > %d)"`, limit)
-	limit += outer
+	cut := limit + outer + 1 // the first level replaced
 	out := make([]byte, 0, len(raw))
-	level, inString := 0, false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
+	from := 0 // raw[from:] is still to copy
+	brackets(raw, func(i, level int, open bool) {
 		switch {
-		case inString && c == '\\' && i+1 < len(raw):
-			out = append(out, c)
-			i++
-		case inString:
-			inString = c != '"'
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			level++
-			if level > limit {
-				out = append(out, marker...)
-				i = closing(raw, i)
-				level--
-				continue
-			}
-		case c == ']' || c == '}':
-			level--
+		case open && level == cut:
+			out = append(append(out, raw[from:i]...), marker...)
+		case !open && level == cut-1:
+			from = i + 1
 		}
-		out = append(out, raw[i])
-	}
-	return out, deepest
+	})
+	return append(out, raw[from:]...), deepest
 }
 
 // scanDepth is the deepest nesting of lists and sets in raw.
 func scanDepth(raw []byte) int {
-	level, deepest, inString := 0, 0, false
+	deepest := 0
+	brackets(raw, func(_, level int, _ bool) { deepest = max(deepest, level) })
+	return deepest
+}
+
+// brackets calls f at each bracket of a list or set in raw (JSON), those
+// inside strings passed over, with the level it opens (1: the outermost)
+// or closes back to (0 after the outermost).
+func brackets(raw []byte, f func(i, level int, open bool)) {
+	level, inString := 0, false
 	for i := 0; i < len(raw); i++ {
 		switch c := raw[i]; {
 		case inString && c == '\\':
@@ -66,33 +60,10 @@ func scanDepth(raw []byte) int {
 			inString = true
 		case c == '[' || c == '{':
 			level++
-			deepest = max(deepest, level)
+			f(i, level, true)
 		case c == ']' || c == '}':
 			level--
+			f(i, level, false)
 		}
 	}
-	return deepest
-}
-
-// closing is the index of the bracket that closes the one at open.
-func closing(raw []byte, open int) int {
-	level, inString := 0, false
-	for i := open; i < len(raw); i++ {
-		switch c := raw[i]; {
-		case inString && c == '\\':
-			i++
-		case inString:
-			inString = c != '"'
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			level++
-		case c == ']' || c == '}':
-			level--
-			if level == 0 {
-				return i
-			}
-		}
-	}
-	return len(raw) - 1
 }

@@ -81,7 +81,7 @@
 // string passed through mkProfile (like /profile/name) is found as the
 // literal `name = "value"` in the buffer, or else takes its ancestor's.
 //
-// Failure.Kind is one of the Kind* constants, each with one message:
+// Failure.Kind is one of the diagnostics codes, each with one message:
 // nix-missing, nix-error (Nix's headline; located at the innermost position
 // in a source, the profile's first line when Nix names none; endless
 // recursion said plainly), timeout ("evaluation stopped after 10 s:

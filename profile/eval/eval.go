@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -67,19 +68,19 @@ type gate func(ctx context.Context) (release func(), ok bool)
 // was started (false for cache hits and early failures).
 func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result, ran bool) {
 	if !filepath.IsAbs(req.Path) {
-		return Result{Failure: fail(KindBadRequest, "profile path is not absolute: "+req.Path)}, false
+		return Result{Failure: fail(diagnostics.CodeBadRequest, "profile path is not absolute: "+req.Path)}, false
 	}
 	text := req.Text
 	if text == nil {
 		data, err := safefile.Read(req.Path, safefile.MaxSourceBytes)
 		if err != nil {
-			return Result{Failure: fail(KindBadRequest, "cannot read profile: "+err.Error())}, false
+			return Result{Failure: fail(diagnostics.CodeBadRequest, "cannot read profile: "+err.Error())}, false
 		}
 		text = data
 	}
 	resDir, err := e.resources()
 	if err != nil {
-		return Result{Failure: fail(KindBadRequest, "cannot write the bundled Nix files: "+err.Error())}, false
+		return Result{Failure: fail(diagnostics.CodeBadRequest, "cannot write the bundled Nix files: "+err.Error())}, false
 	}
 	version, f := e.nixVersion(ctx)
 	if f != nil {
@@ -95,7 +96,7 @@ func (e *Evaluator) evaluate(ctx context.Context, req Request, g gate) (r Result
 	if g != nil {
 		release, ok := g(ctx)
 		if !ok {
-			return Result{Failure: fail(KindCancelled, "evaluation cancelled")}, false
+			return Result{Failure: fail(diagnostics.CodeCancelled, "evaluation cancelled")}, false
 		}
 		defer release()
 	}
@@ -163,9 +164,9 @@ func (e *Evaluator) nixVersion(ctx context.Context) (string, *Failure) {
 		select {
 		case <-call.done:
 		case <-ctx.Done():
-			return "", fail(KindCancelled, "evaluation cancelled")
+			return "", fail(diagnostics.CodeCancelled, "evaluation cancelled")
 		}
-		if call.f == nil || call.f.Kind != KindCancelled {
+		if call.f == nil || call.f.Kind != diagnostics.CodeCancelled {
 			return call.v, call.f
 		}
 		// The leader was cancelled, not us: probe again.
@@ -189,8 +190,8 @@ func (e *Evaluator) askVersion(ctx context.Context) (string, *Failure) {
 	o := run(ctx, runSpec{argv: []string{e.opts.Program, "--version"}, env: childEnv(false),
 		timeout: e.opts.Timeout, maxStdout: 1 << 16, maxStderr: 1 << 16})
 	if f, _ := classify(o, e.opts); f != nil {
-		if f.Kind == KindNixError {
-			f = fail(KindNixMissing, "`"+e.opts.Program+" --version` failed: "+nixMissingMessage)
+		if f.Kind == diagnostics.CodeNixError {
+			f = fail(diagnostics.CodeNixMissing, "`"+e.opts.Program+" --version` failed: "+nixMissingMessage)
 		}
 		return "", f
 	}
@@ -228,7 +229,7 @@ func (e *Evaluator) run(ctx context.Context, path string, text []byte, deps []st
 	start := time.Now()
 	o, warm, err := e.runPlan(ctx, pl, stdin, e.freshnessDeps(path, deps, wrapper))
 	if err != nil {
-		return Result{Failure: fail(KindBadRequest, "cannot prepare the restricted evaluation: "+err.Error())}
+		return Result{Failure: fail(diagnostics.CodeBadRequest, "cannot prepare the restricted evaluation: "+err.Error())}
 	}
 	sm := newSourceMap(path, text, strings.Count(prefix, "\n"), resDir)
 	r := e.interpret(o, sm)
@@ -378,10 +379,10 @@ func (e *Evaluator) interpret(o runOutcome, sm *sourceMap) Result {
 	// The artifact sits one level below the wrapper's object.
 	stdout, depth := pruneDepth(o.stdout, MaxArtifactDepth, 1)
 	if err := json.Unmarshal(stdout, &out); err != nil || (out.Artifact == nil && !out.Function) {
-		return Result{Failure: fail(KindInvalidJSON, "Nix did not produce valid JSON for the profile")}
+		return Result{Failure: fail(diagnostics.CodeInvalidJSON, "Nix did not produce valid JSON for the profile")}
 	}
 	if out.Function {
-		f := fail(KindFunctionProfile, FunctionMessage)
+		f := fail(diagnostics.CodeFunctionProfile, FunctionMessage)
 		f.Location = &diagnostics.Location{File: sm.profile, Range: sm.lines[bufferKey].LineRange(0)}
 		return Result{Failure: f}
 	}
@@ -431,12 +432,7 @@ func readDeps(stderr []byte, wrapper string) []string {
 			seen[f] = true
 		}
 	}
-	deps := make([]string, 0, len(seen))
-	for f := range seen {
-		deps = append(deps, f)
-	}
-	sort.Strings(deps)
-	return deps
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // nixString quotes s as a Nix string literal.

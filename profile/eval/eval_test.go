@@ -96,7 +96,7 @@ func TestUnsavedBuffer(t *testing.T) {
 
 	bad := "{\n  manifest.pod.name =\n    1 + \"x\";\n}\n"
 	r = evalText(t, opts, path, bad)
-	if r.Failure == nil || r.Failure.Kind != KindNixError {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeNixError {
 		t.Fatalf("want a nix-error, got %+v", r.Failure)
 	}
 	if loc := r.Failure.Location; loc == nil || loc.File != path || loc.Range.Start.Line != 2 || loc.Range.Start.Col != 8 {
@@ -112,7 +112,7 @@ func TestSyntaxErrorInBuffer(t *testing.T) {
 	opts := testOptions(t)
 	path := fixture(t, "relative/unsaved.nix")
 	r := evalText(t, opts, path, "{\n  a = 1;\n  b = ;\n}\n")
-	if r.Failure == nil || r.Failure.Kind != KindNixError || r.Failure.Location == nil {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeNixError || r.Failure.Location == nil {
 		t.Fatalf("want a located nix-error, got %+v", r.Failure)
 	}
 	if l := r.Failure.Location; l.File != path || l.Range.Start.Line != 2 {
@@ -127,7 +127,7 @@ func TestTraceThroughFiles(t *testing.T) {
 	main := fixture(t, "trace/main.nix")
 	r := evalText(t, opts, main, "")
 	f := r.Failure
-	if f == nil || f.Kind != KindNixError {
+	if f == nil || f.Kind != diagnostics.CodeNixError {
 		t.Fatalf("want nix-error, got %+v", f)
 	}
 	if f.Location == nil || f.Location.File != fixture(t, "trace/leaf.nix") || f.Location.Range.Start.Line != 2 {
@@ -157,7 +157,7 @@ func TestFunctionProfile(t *testing.T) {
 		"let f = x: x; in f\n",
 	} {
 		r := evalText(t, opts, fixture(t, "relative/fn.nix"), text)
-		if r.Failure == nil || r.Failure.Kind != KindFunctionProfile || r.Artifact != nil {
+		if r.Failure == nil || r.Failure.Kind != diagnostics.CodeFunctionProfile || r.Artifact != nil {
 			t.Fatalf("%q: want function-profile, got %+v / %s", text, r.Failure, r.Artifact)
 		}
 		if !strings.HasPrefix(r.Failure.Message, "cannot convert a function to JSON: ") {
@@ -171,7 +171,7 @@ func TestNixMissing(t *testing.T) {
 	opts := testOptions(t)
 	opts.Program = filepath.Join(t.TempDir(), "no-such-nix")
 	r := evalText(t, opts, fixture(t, "profile/profile.nix"), "")
-	if r.Failure == nil || r.Failure.Kind != KindNixMissing || r.Failure.Message != nixMissingMessage {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeNixMissing || r.Failure.Message != nixMissingMessage {
 		t.Fatalf("got %+v", r.Failure)
 	}
 }
@@ -185,7 +185,7 @@ func TestInfiniteRecursion(t *testing.T) {
 		"let f = x: f x + 1; in { v = f 1; }\n",
 	} {
 		r := evalText(t, opts, path, text)
-		if r.Failure == nil || r.Failure.Kind != KindNixError || !strings.HasPrefix(r.Failure.Message, "infinite recursion: ") {
+		if r.Failure == nil || r.Failure.Kind != diagnostics.CodeNixError || !strings.HasPrefix(r.Failure.Message, "infinite recursion: ") {
 			t.Errorf("%q: got %+v", text, r.Failure)
 		}
 	}
@@ -220,7 +220,7 @@ func TestCacheServesUnchanged(t *testing.T) {
 func TestUnbalancedParen(t *testing.T) {
 	opts := testOptions(t)
 	r := evalText(t, opts, fixture(t, "relative/paren.nix"), "{ a = 1; }) ({ b = 2; }\n")
-	if r.Failure == nil || r.Failure.Kind != KindNixError || !strings.Contains(r.Failure.Message, "unbalanced `)`") {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeNixError || !strings.Contains(r.Failure.Message, "unbalanced `)`") {
 		t.Fatalf("got %+v %s", r.Failure, r.Artifact)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // nixMissingMessage is the one message for "there is no Nix to run".
@@ -28,29 +30,29 @@ func isNotFound(err error) bool {
 func classify(o runOutcome, opts Options) (*Failure, *ParsedError) {
 	switch {
 	case o.startErr != nil && isNotFound(o.startErr):
-		return fail(KindNixMissing, nixMissingMessage), nil
+		return fail(diagnostics.CodeNixMissing, nixMissingMessage), nil
 	case o.startErr != nil:
-		return fail(KindNixMissing, "could not run Nix ("+o.startErr.Error()+"): "+nixMissingMessage), nil
+		return fail(diagnostics.CodeNixMissing, "could not run Nix ("+o.startErr.Error()+"): "+nixMissingMessage), nil
 	case o.stopped == stopTimeout:
-		return fail(KindTimeout, fmt.Sprintf("evaluation stopped after %s: infinite loop?", seconds(opts.Timeout))), nil
+		return fail(diagnostics.CodeTimeout, fmt.Sprintf("evaluation stopped after %s: infinite loop?", seconds(opts.Timeout))), nil
 	case o.stopped == stopCancelled:
-		return fail(KindCancelled, "evaluation cancelled"), nil
+		return fail(diagnostics.CodeCancelled, "evaluation cancelled"), nil
 	case o.stopped == stopOutputCap:
 		limit := opts.MaxStdout
 		if o.cappedStream == "stderr" {
 			limit = opts.MaxStderr
 		}
-		return fail(KindOutputCap, fmt.Sprintf("evaluation stopped: Nix printed more than %s on %s", size(uint64(limit)), o.cappedStream)), nil
+		return fail(diagnostics.CodeOutputCap, fmt.Sprintf("evaluation stopped: Nix printed more than %s on %s", size(uint64(limit)), o.cappedStream)), nil
 	case o.exitCode != 0 && outOfMemory(o.stderr):
-		return fail(KindMemoryLimit, fmt.Sprintf("evaluation ran out of memory (limit %s): a huge or endless value?", size(opts.MemoryLimit))), nil
+		return fail(diagnostics.CodeMemoryLimit, fmt.Sprintf("evaluation ran out of memory (limit %s): a huge or endless value?", size(opts.MemoryLimit))), nil
 	case o.signal != 0:
-		return fail(KindKilled, fmt.Sprintf("Nix was stopped from outside by signal %d (%s)", int(o.signal), o.signal)), nil
+		return fail(diagnostics.CodeKilled, fmt.Sprintf("Nix was stopped from outside by signal %d (%s)", int(o.signal), o.signal)), nil
 	case o.exitCode != 0 && bytes.Contains(o.stderr, []byte("interrupted by the user")):
 		// Nix turns SIGINT/SIGTERM into this error; we never send those.
-		return fail(KindKilled, "Nix was stopped from outside (it reports: interrupted by the user)"), nil
+		return fail(diagnostics.CodeKilled, "Nix was stopped from outside (it reports: interrupted by the user)"), nil
 	case o.exitCode != 0:
 		pe := ParseError(o.stderr)
-		return fail(KindNixError, nixMessage(pe, o.exitCode)), &pe
+		return fail(diagnostics.CodeNixError, nixMessage(pe, o.exitCode)), &pe
 	}
 	return nil, nil
 }

@@ -1,10 +1,11 @@
 package eval
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // needNix skips a test that must run real Nix when there is none.
@@ -39,11 +40,7 @@ func fixture(t testing.TB, rel string) string {
 // writeFile writes a file in dir and returns its path.
 func writeFile(t testing.TB, dir, name, text string) string {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testenv.Write(t, filepath.Join(dir, name), text)
 }
 
 // nixStderr runs nix-instantiate on file and returns its stderr.

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // busyLoop spins for minutes in constant memory (a billion additions).
@@ -78,7 +80,7 @@ func TestTimeoutKillsLoop(t *testing.T) {
 	opts.Timeout = time.Second
 	e, started := trackedEvaluator(opts)
 	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
-	if r.Failure == nil || r.Failure.Kind != KindTimeout || r.Failure.Message != "evaluation stopped after 1 s: infinite loop?" {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeTimeout || r.Failure.Message != "evaluation stopped after 1 s: infinite loop?" {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, started.all())
@@ -95,34 +97,35 @@ func TestCancelKillsGroup(t *testing.T) {
 	// Cancel once Nix runs; the hook fires right after start.
 	e.pidHook = func(pid int) { started.add(pid); go cancel() }
 	r := e.Evaluate(ctx, Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
-	if r.Failure == nil || r.Failure.Kind != KindCancelled {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeCancelled {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, started.all())
 }
 
-func TestOutputCap(t *testing.T) {
-	opts := testOptions(t)
-	opts.MaxStdout = 64 << 10
-	text := `{ s = builtins.concatStringsSep "" (builtins.genList (x: "aaaaaaaaaa") 200000); }` + "\n"
-	e, started := trackedEvaluator(opts)
-	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/big.nix"), Text: []byte(text)})
-	if r.Failure == nil || r.Failure.Kind != KindOutputCap || !strings.Contains(r.Failure.Message, "more than 64 KiB on stdout") {
-		t.Fatalf("got %+v", r.Failure)
+// TestCaps: an evaluation over a cap fails with the cap's kind and says
+// which cap, and leaves no process behind.
+func TestCaps(t *testing.T) {
+	for _, c := range []struct {
+		name, file, text, kind, says string
+		set                          func(*Options)
+	}{
+		{"stdout", "relative/big.nix", `{ s = builtins.concatStringsSep "" (builtins.genList (x: "aaaaaaaaaa") 200000); }` + "\n",
+			diagnostics.CodeOutputCap, "more than 64 KiB on stdout", func(o *Options) { o.MaxStdout = 64 << 10 }},
+		{"memory", "relative/mem.nix", "{ n = builtins.length (builtins.genList (x: toString x) 20000000); }\n",
+			diagnostics.CodeMemoryLimit, "256 MiB", func(o *Options) { o.MemoryLimit = 256 << 20 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts := testOptions(t)
+			c.set(&opts)
+			e, started := trackedEvaluator(opts)
+			r := e.Evaluate(context.Background(), Request{Path: fixture(t, c.file), Text: []byte(c.text)})
+			if r.Failure == nil || r.Failure.Kind != c.kind || !strings.Contains(r.Failure.Message, c.says) {
+				t.Fatalf("got %+v", r.Failure)
+			}
+			assertNoProcesses(t, started.all())
+		})
 	}
-	assertNoProcesses(t, started.all())
-}
-
-func TestMemoryLimit(t *testing.T) {
-	opts := testOptions(t)
-	opts.MemoryLimit = 256 << 20
-	text := "{ n = builtins.length (builtins.genList (x: toString x) 20000000); }\n"
-	e, started := trackedEvaluator(opts)
-	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/mem.nix"), Text: []byte(text)})
-	if r.Failure == nil || r.Failure.Kind != KindMemoryLimit || !strings.Contains(r.Failure.Message, "256 MiB") {
-		t.Fatalf("got %+v", r.Failure)
-	}
-	assertNoProcesses(t, started.all())
 }
 
 // TestEnvironmentPared: a profile cannot read our environment's secrets
@@ -157,7 +160,7 @@ func TestRestrictedMode(t *testing.T) {
 		"{ x = import ../../eval.go; }\n",
 	} {
 		r := NewEvaluator(opts).Evaluate(context.Background(), Request{Path: path, Text: []byte(bad)})
-		if r.Failure == nil || r.Failure.Kind != KindNixError || !strings.Contains(r.Failure.Message, "forbidden in restricted mode") {
+		if r.Failure == nil || r.Failure.Kind != diagnostics.CodeNixError || !strings.Contains(r.Failure.Message, "forbidden in restricted mode") {
 			t.Errorf("%q: got %+v %s", bad, r.Failure, r.Artifact)
 			continue
 		}
@@ -174,7 +177,7 @@ func TestKilledFromOutside(t *testing.T) {
 	p := &pids{}
 	e.pidHook = func(pid int) { p.add(pid); go syscall.Kill(pid, syscall.SIGKILL) }
 	r := e.Evaluate(context.Background(), Request{Path: fixture(t, "relative/loop.nix"), Text: []byte(busyLoop)})
-	if r.Failure == nil || r.Failure.Kind != KindKilled || !strings.Contains(r.Failure.Message, "killed") {
+	if r.Failure == nil || r.Failure.Kind != diagnostics.CodeKilled || !strings.Contains(r.Failure.Message, "killed") {
 		t.Fatalf("got %+v", r.Failure)
 	}
 	assertNoProcesses(t, p.all())
@@ -187,7 +190,7 @@ func TestInvalidJSON(t *testing.T) {
 	sm := newSourceMap("/p.nix", []byte("{}"), 1, "")
 	for _, out := range []string{"", "{\"x\":", "[1]", `{"positions":[]}`} {
 		r := e.interpret(runOutcome{stdout: []byte(out)}, sm)
-		if r.Failure == nil || r.Failure.Kind != KindInvalidJSON {
+		if r.Failure == nil || r.Failure.Kind != diagnostics.CodeInvalidJSON {
 			t.Errorf("%q: got %+v", out, r.Failure)
 		}
 	}

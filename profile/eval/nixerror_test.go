@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -47,10 +49,7 @@ func TestParseErrorCorpus(t *testing.T) {
 	sort.Strings(files)
 	var got strings.Builder
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := testenv.Read(t, f)
 		pe := ParseError(data)
 		name := strings.TrimSuffix(filepath.Base(f), ".err.exp")
 		checkCorpusFacts(t, name, string(data), pe)
@@ -77,15 +76,10 @@ func checkCorpusFacts(t *testing.T, name, text string, pe ParsedError) {
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
 	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testenv.Write(t, path, got)
 		return
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update once and review the file)", err, t.Name())
-	}
+	want := testenv.Read(t, path)
 	if got != string(want) {
 		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
 		for i := 0; i < len(gl) || i < len(wl); i++ {

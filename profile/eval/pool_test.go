@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // prestartOptions are testOptions with the pool on.
@@ -158,10 +160,7 @@ func awaitGone(t *testing.T, pid int) {
 // envOf reads one variable of a live process's environment.
 func envOf(t *testing.T, pid int, name string) string {
 	t.Helper()
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testenv.Read(t, "/proc/"+strconv.Itoa(pid)+"/environ")
 	for _, kv := range strings.Split(string(data), "\x00") {
 		if v, ok := strings.CutPrefix(kv, name+"="); ok {
 			return v

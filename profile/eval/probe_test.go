@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // countingNix writes a stand-in for nix-instantiate that logs each start
@@ -44,10 +47,7 @@ exit $rc
 // processes that were alive at once.
 func callStats(t *testing.T, log string) (probes, starts, maxAlive int) {
 	t.Helper()
-	data, err := os.ReadFile(log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testenv.Read(t, log)
 	alive := 0
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		switch f := strings.Fields(l); f[0] {
@@ -105,7 +105,7 @@ func TestVersionProbeRetried(t *testing.T) {
 	writeFile(t, dir, "fail-version", "")
 	ev := NewEvaluator(opts)
 	ctx := context.Background()
-	if _, err := ev.NixVersion(ctx); err == nil || err.(*Failure).Kind != KindNixMissing {
+	if _, err := ev.NixVersion(ctx); err == nil || err.(*Failure).Kind != diagnostics.CodeNixMissing {
 		t.Fatalf("failing probe: err %v, want nix-missing", err)
 	}
 	if err := os.Remove(failFile); err != nil {
@@ -146,7 +146,7 @@ func TestVersionProbeLeaderCancelled(t *testing.T) {
 	}()
 	time.Sleep(50 * time.Millisecond)
 	cancel()
-	if err := <-errs; err == nil || err.(*Failure).Kind != KindCancelled {
+	if err := <-errs; err == nil || err.(*Failure).Kind != diagnostics.CodeCancelled {
 		t.Errorf("cancelled leader: %v, want cancelled", err)
 	}
 	if a := <-waiter; a.err != nil || a.v == "" {

@@ -1,6 +1,10 @@
 package eval
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
 
 // RestrictedHint opens the explanation added to every failure caused by
 // restricted mode, so users know why a read or fetch failed and how to
@@ -24,7 +28,7 @@ var restrictedCauses = []struct{ fragment, allows string }{
 // evaluation that restricted mode caused. It goes at the end of the first
 // line, which is what status lines and the CLI show.
 func explainRestricted(f *Failure) {
-	if f == nil || f.Kind != KindNixError {
+	if f == nil || f.Kind != diagnostics.CodeNixError {
 		return
 	}
 	for _, c := range restrictedCauses {

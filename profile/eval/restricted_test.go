@@ -3,6 +3,8 @@ package eval
 import (
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // Nix 2.8's restricted-mode errors get the explanation at the end of the
@@ -15,7 +17,7 @@ func TestExplainRestricted(t *testing.T) {
 		"undefined variable 'x'": "",
 	}
 	for msg, allows := range cases {
-		f := &Failure{Kind: KindNixError, Message: msg + "\nsecond line"}
+		f := &Failure{Kind: diagnostics.CodeNixError, Message: msg + "\nsecond line"}
 		explainRestricted(f)
 		first, rest, _ := strings.Cut(f.Message, "\n")
 		if rest != "second line" {
@@ -28,7 +30,7 @@ func TestExplainRestricted(t *testing.T) {
 			t.Errorf("%q: first line %q lacks %q", msg, first, RestrictedHint+allows)
 		}
 	}
-	timeout := &Failure{Kind: KindTimeout, Message: "in restricted mode"}
+	timeout := &Failure{Kind: diagnostics.CodeTimeout, Message: "in restricted mode"}
 	if explainRestricted(timeout); timeout.Message != "in restricted mode" {
 		t.Errorf("a timeout got the hint: %q", timeout.Message)
 	}

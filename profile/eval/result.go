@@ -54,24 +54,11 @@ type Result struct {
 	Text []byte
 }
 
-// Failure kinds. Each has one message shape; see the constructors in
-// failure.go.
-const (
-	KindNixMissing      = diagnostics.CodeNixMissing
-	KindNixError        = diagnostics.CodeNixError
-	KindTimeout         = diagnostics.CodeTimeout
-	KindOutputCap       = diagnostics.CodeOutputCap
-	KindMemoryLimit     = diagnostics.CodeMemoryLimit
-	KindKilled          = diagnostics.CodeKilled
-	KindCancelled       = diagnostics.CodeCancelled
-	KindInvalidJSON     = diagnostics.CodeInvalidJSON
-	KindFunctionProfile = diagnostics.CodeFunctionProfile
-	// KindBadRequest: the profile cannot be read, or the request is malformed.
-	KindBadRequest = diagnostics.CodeBadRequest
-)
-
 // Failure says why there is no artifact.
 type Failure struct {
+	// Kind is a diagnostics code (CodeNixError, CodeTimeout, ...; CodeBadRequest:
+	// the profile cannot be read, or the request is malformed). Each has one
+	// message shape; see the constructors in failure.go.
 	Kind    string
 	Message string
 	// Location is where Nix says the error is (innermost place in a source
@@ -90,7 +77,7 @@ func (r Result) cacheable() bool {
 		return true
 	}
 	switch r.Failure.Kind {
-	case KindNixError, KindInvalidJSON, KindFunctionProfile:
+	case diagnostics.CodeNixError, diagnostics.CodeInvalidJSON, diagnostics.CodeFunctionProfile:
 		return true
 	}
 	return false

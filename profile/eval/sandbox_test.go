@@ -3,37 +3,12 @@ package eval
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// hookedRepo makes dir a git repository whose .git/config runs a script
-// (core.fsmonitor) that creates the returned marker file whenever git
-// looks at the work tree.
-func hookedRepo(t *testing.T, dir string) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed: the fsmonitor attack needs a real git")
-	}
-	marker := filepath.Join(t.TempDir(), "marker")
-	hook := writeFile(t, t.TempDir(), "hook.sh", "#!/bin/sh\ntouch "+marker+"\n")
-	if err := os.Chmod(hook, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, dir, "a.txt", "x\n")
-	for _, args := range [][]string{{"init", "-q", "."}, {"add", "a.txt"},
-		{"-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"},
-		{"config", "core.fsmonitor", hook}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	return marker
-}
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+)
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
@@ -43,7 +18,7 @@ func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 // still runs git (proving the hook is live, so the untrusted half can fail).
 func TestUntrustedRunsNoProgram(t *testing.T) {
 	ws := t.TempDir()
-	marker := hookedRepo(t, ws)
+	marker, _ := testenv.HookedRepo(t, ws)
 	shMarker := filepath.Join(ws, "sh-marker")
 	cases := map[string]string{
 		"fetchgit.nix": "(builtins.fetchGit ./.).rev",

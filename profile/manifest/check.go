@@ -2,6 +2,8 @@ package manifest
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,20 +15,8 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
-// Stable problem codes shared with package diagnostics.
+// How much of a value a message quotes, and how many names it suggests.
 const (
-	CodeInvalidPath       = diagnostics.CodeInvalidPath
-	CodeInvalidArtifact   = diagnostics.CodeInvalidArtifact
-	CodeUnsupportedFormat = diagnostics.CodeUnsupportedFormat
-	CodeManifestAndConfig = diagnostics.CodeManifestAndConfig
-	CodeMissingRequired   = diagnostics.CodeMissingRequired
-	CodeTypeMismatch      = diagnostics.CodeTypeMismatch
-	CodeUnknownEnum       = diagnostics.CodeUnknownEnum
-	CodeUnknownField      = diagnostics.CodeUnknownField
-	CodeRemovedField      = diagnostics.CodeRemovedField
-	CodeAliasConflict     = diagnostics.CodeAliasConflict
-	CodeSnapshotSerialize = diagnostics.CodeSnapshotSerialize
-	CodeSchemaUnavailable = diagnostics.CodeSchemaUnavailable
 	maxQuotedValueLen     = 40
 	suggestionsPerProblem = 1
 )
@@ -49,7 +39,7 @@ type Problem struct {
 func Check(v any, prefix string, rawForm bool) []Problem {
 	s, err := schema()
 	if err != nil {
-		return []Problem{{Code: CodeSchemaUnavailable, Pointer: prefix, Message: err.Error()}}
+		return []Problem{{Code: diagnostics.CodeSchemaUnavailable, Pointer: prefix, Message: err.Error()}}
 	}
 	var out []Problem
 	w := walker{s: s, out: &out}
@@ -91,7 +81,7 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 	if props == nil && !hasExtra {
 		return
 	}
-	for _, key := range sortedKeys(obj) {
+	for _, key := range slices.Sorted(maps.Keys(obj)) {
 		kptr := ptr + "/" + EscapePointer(key)
 		kpath := append(append([]string(nil), path...), key)
 		raw, known := props[key].(map[string]any)
@@ -100,19 +90,19 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 			continue
 		case known && node(raw).str("x-removed") != "":
 			repl := node(raw).str("x-removed")
-			w.add(Problem{Code: CodeRemovedField, Pointer: kptr, Warning: true,
+			w.add(Problem{Code: diagnostics.CodeRemovedField, Pointer: kptr, Warning: true,
 				Message: fmt.Sprintf("%s was removed; profiles silently ignore it (TOML manifests reject it); use %s",
 					Dotted(kpath), repl),
 				Fix: &diagnostics.Fix{Title: "Rename to " + repl, NewText: repl, Replaces: key}})
 		case known && node(raw).str("x-alias-of") != "":
 			canon := node(raw).str("x-alias-of")
 			if _, both := obj[canon]; both {
-				w.add(Problem{Code: CodeAliasConflict, Pointer: kptr,
+				w.add(Problem{Code: diagnostics.CodeAliasConflict, Pointer: kptr,
 					Message: fmt.Sprintf("%s is an alias of %s; set only one (the runtime rejects the duplicate field)", key, canon)})
 			}
 			w.walk(obj[key], raw, kptr, kpath, false)
 		case known && !inVariant(node(raw), obj["kind"]):
-			w.add(Problem{Code: CodeUnknownField, Pointer: kptr, Warning: true,
+			w.add(Problem{Code: diagnostics.CodeUnknownField, Pointer: kptr, Warning: true,
 				Message: fmt.Sprintf("%s is not read when kind is %s: the runtime ignores it", Dotted(kpath), QuoteValue(fmt.Sprint(obj["kind"])))})
 		case known:
 			w.walk(obj[key], raw, kptr, kpath, false)
@@ -152,12 +142,12 @@ func (w walker) unknown(key, ptr string, path []string, props map[string]any) Pr
 		msg += fmt.Sprintf(" (did you mean %s?)", near[0])
 		fix = diagnostics.Suggest(key, near[0])
 	}
-	return Problem{Code: CodeUnknownField, Pointer: ptr, Message: msg, Warning: true, Fix: fix}
+	return Problem{Code: diagnostics.CodeUnknownField, Pointer: ptr, Message: msg, Warning: true, Fix: fix}
 }
 
 func canonicalKeys(props map[string]any) []string {
 	var out []string
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		n := node(props[k].(map[string]any))
 		if n.str("x-alias-of") == "" && n.str("x-removed") == "" {
 			out = append(out, k)
@@ -190,7 +180,7 @@ func (s *schemaSet) fromLeaf(e *jsonschema.ValidationError, prefix string, root 
 	at := Dotted(e.InstanceLocation)
 	switch k := e.ErrorKind.(type) {
 	case *kind.Type:
-		return []Problem{{Code: CodeTypeMismatch, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be %s, not %s", at, typePhrase(k.Want), article(k.Got))}}
 	case *kind.Enum:
 		return []Problem{enumProblem(ptr, at, k)}
@@ -205,18 +195,18 @@ func (s *schemaSet) fromLeaf(e *jsonschema.ValidationError, prefix string, root 
 		}
 		return out
 	case *kind.MinItems:
-		return []Problem{{Code: CodeMissingRequired, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeMissingRequired, Pointer: ptr,
 			Message: fmt.Sprintf("missing required field: %s (the list is empty; add at least one rule)", at)}}
 	case *kind.Minimum:
-		return []Problem{{Code: CodeTypeMismatch, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be at least %s", at, k.Want.RatString())}}
 	case *kind.Maximum:
-		return []Problem{{Code: CodeTypeMismatch, Pointer: ptr,
+		return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be at most %s", at, k.Want.RatString())}}
 	case *kind.Const, *kind.Group, *kind.AllOf, *kind.AnyOf, *kind.OneOf:
 		return nil
 	}
-	return []Problem{{Code: CodeTypeMismatch, Pointer: ptr, Message: fmt.Sprintf("%s has an invalid value", at)}}
+	return []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: ptr, Message: fmt.Sprintf("%s has an invalid value", at)}}
 }
 
 // missing names the deepest required key: a missing `pod` is reported as
@@ -238,7 +228,7 @@ func (s *schemaSet) missing(ptr string, loc []string, key string) Problem {
 		sch, key = next, req[0]
 		path = append(path, key)
 	}
-	return Problem{Code: CodeMissingRequired, Pointer: ptr + "/" + EscapePointer(path[len(loc)]),
+	return Problem{Code: diagnostics.CodeMissingRequired, Pointer: ptr + "/" + EscapePointer(path[len(loc)]),
 		Message: "missing required field: " + Dotted(path)}
 }
 
@@ -285,7 +275,7 @@ func enumProblem(ptr, at string, k *kind.Enum) Problem {
 	}
 	got, isString := k.Got.(string)
 	if !isString {
-		return Problem{Code: CodeTypeMismatch, Pointer: ptr,
+		return Problem{Code: diagnostics.CodeTypeMismatch, Pointer: ptr,
 			Message: fmt.Sprintf("%s must be one of %s", at, orList(want))}
 	}
 	msg := fmt.Sprintf("unknown value %s for %s; expected %s", QuoteValue(got), at, orList(want))
@@ -294,7 +284,7 @@ func enumProblem(ptr, at string, k *kind.Enum) Problem {
 		msg += fmt.Sprintf(" (did you mean %q?)", near[0])
 		fix = diagnostics.Suggest(strconv.Quote(got), strconv.Quote(near[0]))
 	}
-	return Problem{Code: CodeUnknownEnum, Pointer: ptr, Message: msg, Fix: fix}
+	return Problem{Code: diagnostics.CodeUnknownEnum, Pointer: ptr, Message: msg, Fix: fix}
 }
 
 // nullRequired catches required keys set to null, which the schema allows
@@ -304,13 +294,13 @@ func nullRequired(v any, prefix string) []Problem {
 	var out []Problem
 	if pod, ok := root["pod"].(map[string]any); ok {
 		if name, has := pod["name"]; has && name == nil {
-			out = append(out, Problem{Code: CodeMissingRequired, Pointer: prefix + "/pod/name",
+			out = append(out, Problem{Code: diagnostics.CodeMissingRequired, Pointer: prefix + "/pod/name",
 				Message: "missing required field: pod.name"})
 		}
 	}
 	if perm, ok := root["permissions"].(map[string]any); ok {
 		if da, has := perm["default_action"]; has && da == nil {
-			out = append(out, Problem{Code: CodeMissingRequired, Pointer: prefix + "/permissions/default_action",
+			out = append(out, Problem{Code: diagnostics.CodeMissingRequired, Pointer: prefix + "/permissions/default_action",
 				Message: "missing required field: permissions.default_action"})
 		}
 	}
@@ -328,7 +318,7 @@ func withNullRequired(out, nulls []Problem) []Problem {
 	}
 	kept := out[:0]
 	for _, p := range out {
-		if !(at[p.Pointer] && p.Code == CodeTypeMismatch) {
+		if !(at[p.Pointer] && p.Code == diagnostics.CodeTypeMismatch) {
 			kept = append(kept, p)
 		}
 	}

@@ -1,5 +1,7 @@
 package manifest
 
+import "github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+
 // mergeDefaults is builtin_defaults().merge(cfg) (contract §2.3). The
 // builtin layer sets only the two byte caps, so merging reduces to filling
 // them where the profile left them unset.
@@ -35,7 +37,7 @@ func mergeDefaults(cfg *PodManifestConfig) *PodManifestConfig {
 func tryFrom(cfg *PodManifestConfig, at string) (*PodManifest, []Problem) {
 	var problems []Problem
 	missing := func(ptr, field string) {
-		problems = append(problems, Problem{Code: CodeMissingRequired, Pointer: at + ptr,
+		problems = append(problems, Problem{Code: diagnostics.CodeMissingRequired, Pointer: at + ptr,
 			Message: "missing required field: " + field})
 	}
 	m := &PodManifest{}

@@ -2,6 +2,8 @@ package manifest
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -63,7 +65,7 @@ func Field(path []string) (FieldDoc, bool) {
 			return FieldDoc{}, false
 		}
 		if i == len(path)-1 {
-			return s.doc(raw, contains(parent.requiredKeys(), key)), true
+			return s.doc(raw, slices.Contains(parent.requiredKeys(), key)), true
 		}
 		parent = raw
 	}
@@ -100,9 +102,9 @@ func Children(path []string) []NamedField {
 	}
 	req := n.requiredKeys()
 	var out []NamedField
-	for _, name := range sortedKeys(n.props()) {
+	for _, name := range slices.Sorted(maps.Keys(n.props())) {
 		raw := n.props()[name].(map[string]any)
-		d := s.doc(raw, contains(req, name))
+		d := s.doc(raw, slices.Contains(req, name))
 		if d.AliasOf != "" || d.Removed != "" {
 			continue
 		}
@@ -165,15 +167,6 @@ func (s *schemaSet) doc(raw node, required bool) FieldDoc {
 		}
 	}
 	return d
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // LibFunction documents one export of resources/nix/profile-lib.nix.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // minimalManifest is the smallest manifest upstream resolves.
@@ -93,26 +95,26 @@ func TestOptionFieldsAcceptNull(t *testing.T) {
 // config.rs:120 + lib.rs:413 (default_action: Option, then required).
 func TestNullsUpstreamRejects(t *testing.T) {
 	cases := []struct{ field, raw, code string }{
-		{"pod", "null", CodeTypeMismatch},
-		{"model", "null", CodeTypeMismatch},
-		{"worker", "null", CodeTypeMismatch},
-		{"scope", "null", CodeTypeMismatch},
-		{"worker.tool_output", "null", CodeTypeMismatch},
-		{"worker.file_upload", "null", CodeTypeMismatch},
-		{"worker.tool_output.per_tool", "null", CodeTypeMismatch},
-		{"scope.deny", "null", CodeTypeMismatch},
-		{"skills.directories", "null", CodeTypeMismatch},
-		{"permissions", `{"default_action":"allow","rule":null}`, CodeTypeMismatch},
-		{"pod.name", "null", CodeMissingRequired},
-		{"permissions", `{"default_action":null}`, CodeMissingRequired},
-		{"model.capability", `{"tool_calling":"none","structured_output":"none","prompt_caching":{"kind":"auto"},"vision":null}`, CodeTypeMismatch},
+		{"pod", "null", diagnostics.CodeTypeMismatch},
+		{"model", "null", diagnostics.CodeTypeMismatch},
+		{"worker", "null", diagnostics.CodeTypeMismatch},
+		{"scope", "null", diagnostics.CodeTypeMismatch},
+		{"worker.tool_output", "null", diagnostics.CodeTypeMismatch},
+		{"worker.file_upload", "null", diagnostics.CodeTypeMismatch},
+		{"worker.tool_output.per_tool", "null", diagnostics.CodeTypeMismatch},
+		{"scope.deny", "null", diagnostics.CodeTypeMismatch},
+		{"skills.directories", "null", diagnostics.CodeTypeMismatch},
+		{"permissions", `{"default_action":"allow","rule":null}`, diagnostics.CodeTypeMismatch},
+		{"pod.name", "null", diagnostics.CodeMissingRequired},
+		{"permissions", `{"default_action":null}`, diagnostics.CodeMissingRequired},
+		{"model.capability", `{"tool_calling":"none","structured_output":"none","prompt_caching":{"kind":"auto"},"vision":null}`, diagnostics.CodeTypeMismatch},
 	}
 	for _, c := range cases {
 		res, problems := Resolve(withField(t, c.field, c.raw), "/w", ProfileSource{Kind: "path", Path: "/w/p.nix"})
 		if res != nil || len(problems) == 0 || problems[0].Code != c.code {
 			t.Errorf("%s = %s: want %s, got %+v", c.field, c.raw, c.code, problems)
 		}
-		if c.code == CodeMissingRequired && len(problems) != 1 {
+		if c.code == diagnostics.CodeMissingRequired && len(problems) != 1 {
 			t.Errorf("%s = %s: upstream reports only the missing field, we report %+v", c.field, c.raw, problems)
 		}
 	}
@@ -128,11 +130,11 @@ func TestEnvelopeNulls(t *testing.T) {
 	cases := []struct {
 		name, artifact, code string
 	}{
-		{"manifest null", `{"manifest":null}`, CodeTypeMismatch},
-		{"manifest null, raw keys beside", `{"manifest":null,` + minimalManifest + `}`, CodeTypeMismatch},
-		{"config null beside manifest", `{"manifest":{` + minimalManifest + `},"config":null}`, CodeManifestAndConfig},
-		{"manifest null beside config", `{"manifest":null,"config":{` + minimalManifest + `}}`, CodeManifestAndConfig},
-		{"config null", `{"config":null}`, CodeTypeMismatch},
+		{"manifest null", `{"manifest":null}`, diagnostics.CodeTypeMismatch},
+		{"manifest null, raw keys beside", `{"manifest":null,` + minimalManifest + `}`, diagnostics.CodeTypeMismatch},
+		{"config null beside manifest", `{"manifest":{` + minimalManifest + `},"config":null}`, diagnostics.CodeManifestAndConfig},
+		{"manifest null beside config", `{"manifest":null,"config":{` + minimalManifest + `}}`, diagnostics.CodeManifestAndConfig},
+		{"config null", `{"config":null}`, diagnostics.CodeTypeMismatch},
 	}
 	for _, c := range cases {
 		res, problems := Resolve(json.RawMessage(c.artifact), "/w", src)
@@ -171,7 +173,7 @@ func TestFirstMissingFieldInDeclarationOrder(t *testing.T) {
 		_, problems := Resolve(withField(t, c.field, c.raw), "/w", ProfileSource{Kind: "path", Path: "/w/p.nix"})
 		var got []string
 		for _, p := range problems {
-			if p.Code == CodeMissingRequired {
+			if p.Code == diagnostics.CodeMissingRequired {
 				got = append(got, p.Message)
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/rustpath"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // ProfileFormat is the only artifact format upstream accepts.
@@ -53,7 +55,7 @@ type Artifact struct {
 // (unknown and removed keys) come back with a successful result too.
 func Resolve(artifact json.RawMessage, base string, source ProfileSource) (*Resolved, []Problem) {
 	if !filepath.IsAbs(base) {
-		return nil, []Problem{{Code: CodeInvalidPath, Message: fmt.Sprintf("invalid profile path %s: base directory is not absolute", base)}}
+		return nil, []Problem{{Code: diagnostics.CodeInvalidPath, Message: fmt.Sprintf("invalid profile path %s: base directory is not absolute", base)}}
 	}
 	art, problems := SplitArtifact(artifact)
 	if art == nil {
@@ -65,7 +67,7 @@ func Resolve(artifact json.RawMessage, base string, source ProfileSource) (*Reso
 	}
 	cfg, err := decodeConfig(art.Manifest, art.RawForm)
 	if err != nil {
-		return nil, append(problems, Problem{Code: CodeTypeMismatch, Pointer: art.Pointer,
+		return nil, append(problems, Problem{Code: diagnostics.CodeTypeMismatch, Pointer: art.Pointer,
 			Message: "failed to decode profile manifest/config"})
 	}
 	resolvePaths(cfg, base)
@@ -76,11 +78,11 @@ func Resolve(artifact json.RawMessage, base string, source ProfileSource) (*Reso
 	m.Profile = &ManifestProfile{Source: source, Profile: art.Profile}
 	snap, err := marshalNoEscape(m)
 	if err != nil {
-		return nil, append(problems, Problem{Code: CodeSnapshotSerialize, Message: "failed to serialize resolved manifest snapshot"})
+		return nil, append(problems, Problem{Code: diagnostics.CodeSnapshotSerialize, Message: "failed to serialize resolved manifest snapshot"})
 	}
 	hash, err := Hash(snap)
 	if err != nil {
-		return nil, append(problems, Problem{Code: CodeSnapshotSerialize, Message: "failed to hash resolved manifest snapshot"})
+		return nil, append(problems, Problem{Code: diagnostics.CodeSnapshotSerialize, Message: "failed to hash resolved manifest snapshot"})
 	}
 	return &Resolved{Manifest: m, SnapshotJSON: snap, Hash: hash, ProfileMeta: art.Profile}, problems
 }
@@ -100,11 +102,11 @@ func hasError(ps []Problem) bool {
 func SplitArtifact(artifact json.RawMessage) (*Artifact, []Problem) {
 	root, err := decodeValue(artifact)
 	if err != nil {
-		return nil, []Problem{{Code: CodeInvalidArtifact, Message: "invalid profile artifact: not valid JSON"}}
+		return nil, []Problem{{Code: diagnostics.CodeInvalidArtifact, Message: "invalid profile artifact: not valid JSON"}}
 	}
 	obj, ok := root.(map[string]any)
 	if !ok {
-		return nil, []Problem{{Code: CodeInvalidArtifact,
+		return nil, []Problem{{Code: diagnostics.CodeInvalidArtifact,
 			Message: fmt.Sprintf("invalid profile artifact: expected an attribute set (JSON object), got %s", article(jsonType(root)))}}
 	}
 	meta, problems := profileMeta(obj["profile"])
@@ -119,7 +121,7 @@ func SplitArtifact(artifact json.RawMessage) (*Artifact, []Problem) {
 	config, hasConfig := obj["config"]
 	switch {
 	case hasManifest && hasConfig:
-		return nil, []Problem{{Code: CodeManifestAndConfig, Pointer: "/config",
+		return nil, []Problem{{Code: diagnostics.CodeManifestAndConfig, Pointer: "/config",
 			Message: "invalid profile artifact: both manifest and config are set; keep only manifest"}}
 	case hasManifest:
 		art.Manifest, art.Pointer = manifest, "/manifest"
@@ -129,7 +131,7 @@ func SplitArtifact(artifact json.RawMessage) (*Artifact, []Problem) {
 		art.Manifest, art.RawForm = obj, true
 	}
 	if _, ok := art.Manifest.(map[string]any); !ok {
-		return nil, []Problem{{Code: CodeTypeMismatch, Pointer: art.Pointer,
+		return nil, []Problem{{Code: diagnostics.CodeTypeMismatch, Pointer: art.Pointer,
 			Message: fmt.Sprintf("failed to decode profile manifest/config: %s must be an attribute set, not %s",
 				strings.TrimPrefix(art.Pointer, "/"), article(jsonType(art.Manifest)))}}
 	}
@@ -142,7 +144,7 @@ func profileMeta(v any) (*ProfileMetadata, []Problem) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, []Problem{{Code: CodeInvalidArtifact, Pointer: "/profile",
+		return nil, []Problem{{Code: diagnostics.CodeInvalidArtifact, Pointer: "/profile",
 			Message: "failed to decode profile artifact envelope: profile must be an attribute set"}}
 	}
 	meta := &ProfileMetadata{}
@@ -152,12 +154,12 @@ func profileMeta(v any) (*ProfileMetadata, []Problem) {
 		case string:
 			*dst = &s
 		default:
-			return nil, []Problem{{Code: CodeInvalidArtifact, Pointer: "/profile/" + key,
+			return nil, []Problem{{Code: diagnostics.CodeInvalidArtifact, Pointer: "/profile/" + key,
 				Message: fmt.Sprintf("failed to decode profile artifact envelope: profile.%s must be a string", key)}}
 		}
 	}
 	if meta.Format != nil && *meta.Format != ProfileFormat {
-		return nil, []Problem{{Code: CodeUnsupportedFormat, Pointer: "/profile/format",
+		return nil, []Problem{{Code: diagnostics.CodeUnsupportedFormat, Pointer: "/profile/format",
 			Message: fmt.Sprintf("unsupported profile artifact format: %s (expected %s)", QuoteValue(*meta.Format), ProfileFormat)}}
 	}
 	return meta, nil

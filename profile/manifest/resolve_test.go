@@ -4,31 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// evalNix evaluates a Nix file with real Nix, as the server does.
-func evalNix(t testing.TB, file string) []byte {
-	t.Helper()
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate not on PATH; install nix-bin to run resolution tests")
-	}
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", file).Output()
-	if err != nil {
-		t.Fatalf("nix-instantiate %s: %v", file, err)
-	}
-	return out
-}
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+)
 
 func defaultProfile(t testing.TB) []byte {
 	abs, err := filepath.Abs("../../resources/nix/profiles/default.nix")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return evalNix(t, abs)
+	return testenv.Evaluate(t, abs)
 }
 
 // The builtin profile resolves to contract §1.4's values plus the builtin
@@ -141,16 +130,16 @@ func TestResolveProblems(t *testing.T) {
 	cases := []struct {
 		name, artifact, base, code, pointer, msg string
 	}{
-		{"relative base", `{}`, "rel", CodeInvalidPath, "", "base directory is not absolute"},
-		{"scalar", `42`, "/b", CodeInvalidArtifact, "", "got a number"},
-		{"empty array", `[]`, "/b", CodeInvalidArtifact, "", "got an array"},
-		{"both keys", `{"manifest":{},"config":{}}`, "/b", CodeManifestAndConfig, "/config", "both manifest and config"},
-		{"format", `{"profile":{"format":"v2"},"manifest":{}}`, "/b", CodeUnsupportedFormat, "/profile/format", `unsupported profile artifact format: "v2"`},
-		{"profile shape", `{"profile":[1],"manifest":{}}`, "/b", CodeInvalidArtifact, "/profile", "envelope"},
-		{"no pod name", `{"manifest":{"scope":{"allow":[{"target":".","permission":"read"}]}}}`, "/b", CodeMissingRequired, "/manifest/pod", "missing required field: pod.name"},
-		{"empty allow", `{"manifest":{"pod":{"name":"x"},"scope":{"allow":[]}}}`, "/b", CodeMissingRequired, "/manifest/scope/allow", "missing required field: scope.allow"},
-		{"permissions", `{"manifest":{"pod":{"name":"x"},"scope":{"allow":[{"target":".","permission":"read"}]},"permissions":{"rule":[]}}}`, "/b", CodeMissingRequired, "/manifest/permissions/default_action", "permissions.default_action"},
-		{"raw form null name", `{"pod":{"name":null},"scope":{"allow":[{"target":".","permission":"read"}]}}`, "/b", CodeMissingRequired, "/pod/name", "pod.name"},
+		{"relative base", `{}`, "rel", diagnostics.CodeInvalidPath, "", "base directory is not absolute"},
+		{"scalar", `42`, "/b", diagnostics.CodeInvalidArtifact, "", "got a number"},
+		{"empty array", `[]`, "/b", diagnostics.CodeInvalidArtifact, "", "got an array"},
+		{"both keys", `{"manifest":{},"config":{}}`, "/b", diagnostics.CodeManifestAndConfig, "/config", "both manifest and config"},
+		{"format", `{"profile":{"format":"v2"},"manifest":{}}`, "/b", diagnostics.CodeUnsupportedFormat, "/profile/format", `unsupported profile artifact format: "v2"`},
+		{"profile shape", `{"profile":[1],"manifest":{}}`, "/b", diagnostics.CodeInvalidArtifact, "/profile", "envelope"},
+		{"no pod name", `{"manifest":{"scope":{"allow":[{"target":".","permission":"read"}]}}}`, "/b", diagnostics.CodeMissingRequired, "/manifest/pod", "missing required field: pod.name"},
+		{"empty allow", `{"manifest":{"pod":{"name":"x"},"scope":{"allow":[]}}}`, "/b", diagnostics.CodeMissingRequired, "/manifest/scope/allow", "missing required field: scope.allow"},
+		{"permissions", `{"manifest":{"pod":{"name":"x"},"scope":{"allow":[{"target":".","permission":"read"}]},"permissions":{"rule":[]}}}`, "/b", diagnostics.CodeMissingRequired, "/manifest/permissions/default_action", "permissions.default_action"},
+		{"raw form null name", `{"pod":{"name":null},"scope":{"allow":[{"target":".","permission":"read"}]}}`, "/b", diagnostics.CodeMissingRequired, "/pod/name", "pod.name"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -173,7 +162,7 @@ func TestResolveProblems(t *testing.T) {
 func TestResolveKeepsWarnings(t *testing.T) {
 	art := `{"pod":{"name":"x","colour":"red"},"scope":{"allow":[{"target":"/a","permission":"read"}]},"profile":{"name":"n"}}`
 	res, problems := Resolve(json.RawMessage(art), "/b", ProfileSource{Kind: "path", Path: "/b/p.nix"})
-	if res == nil || len(problems) != 1 || problems[0].Code != CodeUnknownField || problems[0].Pointer != "/pod/colour" {
+	if res == nil || len(problems) != 1 || problems[0].Code != diagnostics.CodeUnknownField || problems[0].Pointer != "/pod/colour" {
 		t.Fatalf("res=%v problems=%+v", res, problems)
 	}
 	if strings.Contains(string(res.SnapshotJSON), "colour") {
@@ -217,7 +206,7 @@ func TestVariantFields(t *testing.T) {
 	v, _ := decodeValue([]byte(`{"model":{"auth":{"kind":"api_key","ref":"x","env":"E"}},"compaction":{"model":{"capability":{"tool_calling":"none","structured_output":"none","prompt_caching":{"kind":"auto","max_breakpoints":2}}}}}`))
 	var got []string
 	for _, p := range Check(v, "", false) {
-		if p.Code == CodeUnknownField {
+		if p.Code == diagnostics.CodeUnknownField {
 			got = append(got, p.Pointer+" "+p.Message)
 		}
 	}

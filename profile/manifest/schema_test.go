@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -85,13 +86,13 @@ func checkLeafKind(t *testing.T, n node, typ reflect.Type, at string) {
 	var ok bool
 	switch typ.Kind() {
 	case reflect.String:
-		ok = contains(want, "string")
+		ok = slices.Contains(want, "string")
 	case reflect.Bool:
-		ok = contains(want, "boolean")
+		ok = slices.Contains(want, "boolean")
 	case reflect.Uint8, reflect.Uint32, reflect.Uint64, reflect.Int32:
-		ok = contains(want, "integer")
+		ok = slices.Contains(want, "integer")
 	case reflect.Float32, reflect.Float64:
-		ok = contains(want, "number")
+		ok = slices.Contains(want, "number")
 	case reflect.Struct:
 		ok = typ == reflect.TypeOf(Reasoning{}) // untagged string-or-integer
 	}
@@ -110,7 +111,7 @@ func TestFieldDocs(t *testing.T) {
 		t.Errorf("recursive = %+v", d)
 	}
 	d, ok = Field([]string{"compaction", "model", "auth", "kind"})
-	if !ok || !contains(d.Enum, "secret_ref") {
+	if !ok || !slices.Contains(d.Enum, "secret_ref") {
 		t.Errorf("compaction.model.auth.kind = %+v", d)
 	}
 	d, _ = Field([]string{"compaction", "compact_threshold"})

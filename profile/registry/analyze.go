@@ -105,14 +105,14 @@ func (v *fileView) checkDefault(add addFunc) {
 		if strings.HasPrefix(d.Default, "path:") {
 			msg += "; `path:` selectors are not allowed in default"
 		}
-		add(d.DefaultSpan, diagnostics.Error, CodeDefaultUnresolved, msg)
+		add(d.DefaultSpan, diagnostics.Error, diagnostics.CodeDefaultUnresolved, msg)
 	case 1:
 	default:
 		q := make([]string, len(m))
 		for i, e := range m {
 			q[i] = e.QualifiedName()
 		}
-		add(d.DefaultSpan, diagnostics.Error, CodeDefaultAmbiguous, fmt.Sprintf(
+		add(d.DefaultSpan, diagnostics.Error, diagnostics.CodeDefaultAmbiguous, fmt.Sprintf(
 			"default %q matches several profiles %s, so no profile is the default and launches without --profile fail", d.Default, strings.Join(q, ", ")))
 	}
 	if v.src == User && v.reg != nil {

@@ -31,35 +31,24 @@ type Dirs struct {
 }
 
 // UserRegistry is <config_dir>/profiles.toml ("" when config is unknown).
-func (d Dirs) UserRegistry() string {
-	if d.Config == "" {
-		return ""
-	}
-	return joinIfRelative(d.Config, "profiles.toml")
-}
+func (d Dirs) UserRegistry() string { return under(d.Config, "profiles.toml") }
 
 // BuiltinDir is <resource_dir>/nix/profiles.
-func (d Dirs) BuiltinDir() string {
-	if d.Resource == "" {
-		return ""
-	}
-	return joinIfRelative(d.Resource, "nix/profiles")
-}
+func (d Dirs) BuiltinDir() string { return under(d.Resource, "nix/profiles") }
 
 // ProfileLib is <resource_dir>/nix/profile-lib.nix.
-func (d Dirs) ProfileLib() string {
-	if d.Resource == "" {
-		return ""
-	}
-	return joinIfRelative(d.Resource, "nix/profile-lib.nix")
-}
+func (d Dirs) ProfileLib() string { return under(d.Resource, "nix/profile-lib.nix") }
 
 // SecretStore is <data_dir>/secrets/store.json (contract §8).
-func (d Dirs) SecretStore() string {
-	if d.Data == "" {
+func (d Dirs) SecretStore() string { return under(d.Data, "secrets/store.json") }
+
+// under is rel below dir, or "" when dir is unknown (""): a file of an
+// undetermined directory is undetermined too.
+func under(dir, rel string) string {
+	if dir == "" {
 		return ""
 	}
-	return joinIfRelative(d.Data, "secrets/store.json")
+	return joinIfRelative(dir, rel)
 }
 
 // firstOf returns the first rule whose variable is set: each rule is a

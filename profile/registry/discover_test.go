@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 func TestBuiltinScan(t *testing.T) {
@@ -124,8 +126,8 @@ func TestRegistryErrorsFailWholeDiscovery(t *testing.T) {
 			if s, serr := reg.Select("./x.nix"); serr != nil || s.Path != w.path("home/proj/sub")+"/./x.nix" {
 				t.Fatalf("path selector: %+v %v", s, serr)
 			}
-			if len(reg.Warnings) == 0 || reg.Warnings[0].Code != CodeDiscoveryBlocked {
-				t.Fatalf("want a %s warning, got %+v", CodeDiscoveryBlocked, reg.Warnings)
+			if len(reg.Warnings) == 0 || reg.Warnings[0].Code != diagnostics.CodeDiscoveryBlocked {
+				t.Fatalf("want a %s warning, got %+v", diagnostics.CodeDiscoveryBlocked, reg.Warnings)
 			}
 		})
 	}
@@ -182,8 +184,8 @@ func TestProjectRegistryWalk(t *testing.T) {
 	if reg.ProjectFile != w.path("home/.insomnia/profiles.toml") || strings.Join(qualified(reg), " ") != "project:home" {
 		t.Fatalf("home registry: %s %v", reg.ProjectFile, qualified(reg))
 	}
-	if !hasWarning(reg, CodeHomeProjectRegistry) {
-		t.Fatalf("want %s warning, got %+v", CodeHomeProjectRegistry, reg.Warnings)
+	if !hasWarning(reg, diagnostics.CodeHomeProjectRegistry) {
+		t.Fatalf("want %s warning, got %+v", diagnostics.CodeHomeProjectRegistry, reg.Warnings)
 	}
 	// Outside HOME, nothing.
 	w.mkdir("elsewhere")
@@ -211,14 +213,14 @@ func TestDefaultPrecedence(t *testing.T) {
 	}{
 		{"no file sets one: builtin:default", "", "", "builtin:default", "", ""},
 		{"user bare name is user-scoped", `default = "coder"` + "\n[profile]\ncoder = \"c.nix\"", "", "user:coder", "", ""},
-		{"user bare name does not find project entries", `default = "pc"`, "[profile]\npc = \"pc.nix\"", "", "profile not found: user:pc", CodeDefaultUnresolved},
+		{"user bare name does not find project entries", `default = "pc"`, "[profile]\npc = \"pc.nix\"", "", "profile not found: user:pc", diagnostics.CodeDefaultUnresolved},
 		{"qualified builtin", `default = "builtin:default"` + "\n[profile]\ndefault = \"d.nix\"", "", "builtin:default", "", ""},
 		{"project beats user", `default = "coder"` + "\n[profile]\ncoder = \"c.nix\"", `default = "rev"` + "\n[profile]\nrev = \"r.nix\"", "project:rev", "", ""},
 		{"project may point at user", "[profile]\ncoder = \"c.nix\"", `default = "user:coder"`, "user:coder", "", ""},
-		{"unresolved default: no builtin fallback", `default = "missing"`, "", "", "profile not found: user:missing", CodeDefaultUnresolved},
-		{"path: is not allowed in default", `default = "path:/x.nix"`, "", "", "profile not found: user:path:/x.nix", CodeDefaultUnresolved},
+		{"unresolved default: no builtin fallback", `default = "missing"`, "", "", "profile not found: user:missing", diagnostics.CodeDefaultUnresolved},
+		{"path: is not allowed in default", `default = "path:/x.nix"`, "", "", "profile not found: user:path:/x.nix", diagnostics.CodeDefaultUnresolved},
 		{"ambiguous default marks nothing", "", `default = "builtin:dup"`, "",
-			"ambiguous profile name `dup`; use a source-qualified selector such as [\"builtin:dup\", \"builtin:dup\"]", CodeDefaultAmbiguous},
+			"ambiguous profile name `dup`; use a source-qualified selector such as [\"builtin:dup\", \"builtin:dup\"]", diagnostics.CodeDefaultAmbiguous},
 		{"name with colon", "[profile]\n\"a:b\" = \"ab.nix\"\n", `default = "user:a:b"`, "user:a:b", "", ""},
 	}
 	for _, c := range cases {

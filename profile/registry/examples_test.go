@@ -2,11 +2,12 @@ package registry
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // examplesRegistry discovers from the repository's examples/ with an empty
@@ -56,17 +57,9 @@ project:reviewer — Reviews changes read-only and asks before running tools
 		doc.ProjectFile != filepath.Join(ex, ".insomnia/profiles.toml") || !doc.Entries[2].IsDefault {
 		t.Fatalf("json: %+v", doc)
 	}
-	if ds := AnalyzeRegistryFile(reg.ProjectFile, mustRead(t, reg.ProjectFile), reg); len(ds) != 0 {
+	if ds := AnalyzeRegistryFile(reg.ProjectFile, testenv.Read(t, reg.ProjectFile), reg); len(ds) != 0 {
 		t.Fatalf("examples/.insomnia/profiles.toml should be clean: %+v", ds)
 	}
-}
-
-func mustRead(t *testing.T, p string) []byte {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func TestFormatSelectionOnExamples(t *testing.T) {

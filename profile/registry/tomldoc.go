@@ -3,6 +3,8 @@ package registry
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -261,7 +263,7 @@ func (d *regDoc) readEntry(name string, v any, keys map[string]keyInfo) docEntry
 }
 
 func (d *regDoc) unknownEntryKeys(name string, x map[string]any, at func(...string) keyInfo) {
-	for _, k := range sortedKeys(x) {
+	for _, k := range slices.Sorted(maps.Keys(x)) {
 		if k == "path" || k == "description" {
 			continue
 		}
@@ -272,7 +274,7 @@ func (d *regDoc) unknownEntryKeys(name string, x map[string]any, at func(...stri
 }
 
 func (d *regDoc) readUnknown(top map[string]any, keys map[string]keyInfo) {
-	for _, k := range sortedKeys(top) {
+	for _, k := range slices.Sorted(maps.Keys(top)) {
 		switch k {
 		case "default", "profile", "entries":
 			continue
@@ -296,15 +298,6 @@ func firstUnder(keys map[string]keyInfo, prefix string) span {
 		}
 	}
 	return best
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // tomlType names a decoded TOML value's type for messages (never its value,

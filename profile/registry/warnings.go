@@ -9,15 +9,8 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
-// Warning codes for the quirks of contract §7 (see DECISIONS.md).
-const (
-	CodeResourcesUnavailable = diagnostics.CodeResourcesUnavailable
-	CodeDiscoveryBlocked     = diagnostics.CodeDiscoveryBlocked
-	CodeDefaultUnresolved    = diagnostics.CodeDefaultUnresolved
-	CodeDefaultAmbiguous     = diagnostics.CodeDefaultAmbiguous
-	CodeHomeProjectRegistry  = diagnostics.CodeHomeProjectRegistry
-	CodeTargetInProfileDir   = diagnostics.CodeTargetInProfileDir
-)
+// The quirks of contract §7 (see DECISIONS.md) are warnings with the codes
+// of package diagnostics.
 
 func fileWarning(file, code, msg string) diagnostics.Diagnostic {
 	return diagnostics.Diagnostic{File: file, Severity: diagnostics.Warning, Code: code, Message: msg}
@@ -35,7 +28,7 @@ func (r *Registry) warnBlocked() {
 	if !ok {
 		return
 	}
-	w := fileWarning(e.Path, CodeDiscoveryBlocked, fmt.Sprintf(
+	w := fileWarning(e.Path, diagnostics.CodeDiscoveryBlocked, fmt.Sprintf(
 		"insomnia cannot discover any profile while %s is broken: every --profile name and the default (even builtin:default) fail with %q; only path selectors still work", e.Path, e.Error()))
 	if d := r.docs[e.Path]; d != nil {
 		if p := d.fatal(); p != nil {
@@ -57,9 +50,9 @@ func (r *Registry) warnDefault() {
 	if !ok {
 		return
 	}
-	code := CodeDefaultUnresolved
+	code := diagnostics.CodeDefaultUnresolved
 	if e.Kind == AmbiguousProfileName {
-		code = CodeDefaultAmbiguous
+		code = diagnostics.CodeDefaultAmbiguous
 	}
 	w := fileWarning(r.Default.Origin.File, code, fmt.Sprintf(
 		"default %q (%s) does not resolve: %s; insomnia does not fall back to builtin:default, so every launch without --profile fails",
@@ -79,7 +72,7 @@ func (r *Registry) warnHomeProject(env Env) {
 	if !pathkey.Same(projRoot, home) || pathkey.Same(r.Start, home) {
 		return
 	}
-	r.Warnings = append(r.Warnings, fileWarning(r.ProjectFile, CodeHomeProjectRegistry, fmt.Sprintf(
+	r.Warnings = append(r.Warnings, fileWarning(r.ProjectFile, diagnostics.CodeHomeProjectRegistry, fmt.Sprintf(
 		"%s acts as the project registry for %s because insomnia walks up to / without stopping at $HOME; its entries are project: entries everywhere under %s (and ~/.insomnia is also insomnia's default data dir)",
 		r.ProjectFile, r.Start, home)))
 }
@@ -89,7 +82,7 @@ func (r *Registry) warnHomeProject(env Env) {
 // joined to the profile's folder, does not cover the workspace, the pod's
 // launch directory falls out of scope ("pwd is not readable"). It returns ""
 // when nothing bites. The caller places the message at the target's source
-// position (code CodeTargetInProfileDir).
+// position (code diagnostics.CodeTargetInProfileDir).
 func (r *Registry) TargetWarning(e Entry, target string) string {
 	if e.Source == Builtin || target == "" || filepath.IsAbs(target) || r.Workspace == "" {
 		return ""

@@ -20,7 +20,7 @@ package rules
 //
 // A pointer missing from Positions is placed at its nearest ancestor in the
 // map ("/manifest/pod/name" -> "/manifest/pod" -> "/manifest" -> ""), else at
-// Fallback. Codes are stable (see the Code* constants); a plaintext-secret
+// Fallback. Codes are stable (the Code* constants of package diagnostics); a plaintext-secret
 // diagnostic carries a Fix whose NewText (`secrets.ref "<id>"`) replaces the
 // string literal: apply it only when Range covers the literal (always true
 // for Static; for Manifest only if the position map gives value ranges).
@@ -34,27 +34,6 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
-)
-
-// Stable diagnostic codes for the resolved manifest.
-const (
-	CodeInvalidArtifact    = manifest.CodeInvalidArtifact
-	CodeUnsupportedFormat  = manifest.CodeUnsupportedFormat
-	CodeManifestAndConfig  = manifest.CodeManifestAndConfig
-	CodeMissingRequired    = manifest.CodeMissingRequired
-	CodeTypeMismatch       = manifest.CodeTypeMismatch
-	CodeUnknownEnum        = manifest.CodeUnknownEnum
-	CodeUnknownField       = manifest.CodeUnknownField
-	CodeRemovedField       = manifest.CodeRemovedField
-	CodeAliasConflict      = manifest.CodeAliasConflict
-	CodeModelIncomplete    = diagnostics.CodeModelIncomplete
-	CodeUnknownProvider    = diagnostics.CodeUnknownProvider
-	CodeScopeOutsideLaunch = diagnostics.CodeScopeOutsideLaunch
-	CodeStorePath          = diagnostics.CodeStorePath
-	CodeSecretUnknown      = diagnostics.CodeSecretUnknown
-	CodeSecretInvalidID    = diagnostics.CodeSecretInvalidID
-	CodePlaintextSecret    = diagnostics.CodePlaintextSecret
-	CodeEnvNameInvalid     = diagnostics.CodeEnvNameInvalid
 )
 
 // BuiltinProviders is upstream's builtin model catalog (contract §2.2).
@@ -128,13 +107,13 @@ func fromProblems(ps []manifest.Problem) []finding {
 func suppressShadowed(fs []finding) []finding {
 	secretAt := map[string]bool{}
 	for _, f := range fs {
-		if f.code == CodePlaintextSecret {
+		if f.code == diagnostics.CodePlaintextSecret {
 			secretAt[f.pointer] = true
 		}
 	}
 	out := fs[:0]
 	for _, f := range fs {
-		if f.code == CodeTypeMismatch && secretAt[f.pointer] {
+		if f.code == diagnostics.CodeTypeMismatch && secretAt[f.pointer] {
 			continue
 		}
 		out = append(out, f)
@@ -197,8 +176,8 @@ func locate(pos diagnostics.PosMap, pointer string, fallback diagnostics.Locatio
 // smallest wrong expression is the value, not its key).
 func onValue(code string) bool {
 	switch code {
-	case CodeTypeMismatch, diagnostics.CodeUnknownEnum, CodeUnknownProvider, CodePlaintextSecret,
-		CodeSecretUnknown, CodeSecretInvalidID, diagnostics.CodeEnvNameInvalid, diagnostics.CodeStorePath:
+	case diagnostics.CodeTypeMismatch, diagnostics.CodeUnknownEnum, diagnostics.CodeUnknownProvider, diagnostics.CodePlaintextSecret,
+		diagnostics.CodeSecretUnknown, diagnostics.CodeSecretInvalidID, diagnostics.CodeEnvNameInvalid, diagnostics.CodeStorePath:
 		return true
 	}
 	return false

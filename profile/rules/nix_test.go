@@ -1,22 +1,19 @@
 package rules
 
 import (
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
-
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // A profile evaluated by real Nix: a path literal copied to the store, the
 // preset nested one level too deep, and a pasted key under an unknown field.
 func TestManifestOnRealNixOutput(t *testing.T) {
-	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix-instantiate not on PATH; install nix-bin to run this test")
-	}
+	testenv.NeedNix(t)
 	lib, err := filepath.Abs("../../resources/nix/profile-lib.nix")
 	if err != nil {
 		t.Fatal(err)
@@ -34,13 +31,7 @@ lib.mkProfile {
   };
 }
 `
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", file).Output()
-	if err != nil {
-		t.Fatalf("nix-instantiate: %v", err)
-	}
+	out := testenv.Evaluate(t, testenv.Write(t, file, src))
 	ds := Manifest(ManifestInput{Artifact: out, Positions: diagnostics.PosMap{"/manifest/model": lineLoc(6)},
 		Fallback: fallback, SecretIDs: []string{}, Workspace: dir, ProfileDir: dir, Registry: true})
 	// The store path is the temp folder copied into the store, so the

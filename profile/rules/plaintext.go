@@ -1,14 +1,13 @@
 package rules
 
 import (
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
-	"strconv"
-
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
@@ -103,7 +102,7 @@ func stringFinding(ptr string, path []string, v string, parent map[string]any, p
 		return plaintext(ptr, path, v, provider), true
 	case isEnvField(key, parentKey, parent):
 		if !envName.MatchString(v) {
-			return finding{code: CodeEnvNameInvalid, pointer: ptr, sev: diagnostics.Error,
+			return finding{code: diagnostics.CodeEnvNameInvalid, pointer: ptr, sev: diagnostics.Error,
 				message: fmt.Sprintf("%s must name an environment variable (letters, digits and _, not starting with a digit), e.g. %s",
 					manifest.Dotted(path), exampleEnv(path))}, true
 		}
@@ -162,7 +161,7 @@ func plaintext(ptr string, path []string, v, provider string) finding {
 	if where == "" {
 		where = "the profile"
 	}
-	return finding{code: CodePlaintextSecret, pointer: ptr, sev: diagnostics.Error,
+	return finding{code: diagnostics.CodePlaintextSecret, pointer: ptr, sev: diagnostics.Error,
 		message: fmt.Sprintf("plaintext credential in %s (%s): store it in the secret store and write secrets.ref %q",
 			where, secrets.Mask(v), id),
 		fix: &diagnostics.Fix{Title: fmt.Sprintf("Replace with secrets.ref %q", id), NewText: fmt.Sprintf("secrets.ref %q", id)}}
@@ -231,7 +230,7 @@ func refFindings(ptr, id string, ids []string) []finding {
 		return nil // reported as plaintext-secret by the string walk
 	}
 	if err := secrets.ValidateID(id); err != nil {
-		return []finding{{code: CodeSecretInvalidID, pointer: ptr, sev: diagnostics.Error,
+		return []finding{{code: diagnostics.CodeSecretInvalidID, pointer: ptr, sev: diagnostics.Error,
 			message: fmt.Sprintf("invalid secret id %s: %v", manifest.QuoteValue(id), err)}}
 	}
 	if ids == nil || slices.Contains(ids, id) {
@@ -241,7 +240,7 @@ func refFindings(ptr, id string, ids []string) []finding {
 	if near := secrets.Closest(id, ids, 3); len(near) > 0 {
 		fix = diagnostics.Suggest(strconv.Quote(id), strconv.Quote(near[0]))
 	}
-	return []finding{{code: CodeSecretUnknown, pointer: ptr, sev: diagnostics.Error, message: unknownSecretMessage(id, ids), fix: fix}}
+	return []finding{{code: diagnostics.CodeSecretUnknown, pointer: ptr, sev: diagnostics.Error, message: unknownSecretMessage(id, ids), fix: fix}}
 }
 
 func unknownSecretMessage(id string, ids []string) string {

@@ -55,7 +55,7 @@ func modelFindings(root map[string]any, at, ptr, name string, providers []string
 	v, present := lookup(root, ptr)
 	if !present || v == nil {
 		if ptr == "/model" {
-			return []finding{{code: CodeModelIncomplete, pointer: at, sev: diagnostics.Error,
+			return []finding{{code: diagnostics.CodeModelIncomplete, pointer: at, sev: diagnostics.Error,
 				message: "no model is set: set model.ref = \"<provider>/<model>\" or model.scheme, model.model_id and model.auth"}}
 		}
 		return nil
@@ -81,7 +81,7 @@ func modelFindings(root map[string]any, at, ptr, name string, providers []string
 	}
 	msg := fmt.Sprintf("%s has no ref and no %s: set ref = \"<provider>/<model>\" or all of scheme, model_id and auth (use auth = { kind = \"none\"; } for backends without auth)",
 		name, strings.Join(missing, ", "))
-	return []finding{{code: CodeModelIncomplete, pointer: at + ptr, message: msg, sev: diagnostics.Error}}
+	return []finding{{code: diagnostics.CodeModelIncomplete, pointer: at + ptr, message: msg, sev: diagnostics.Error}}
 }
 
 func providerFinding(ref, ptr, name string, providers []string) []finding {
@@ -90,7 +90,7 @@ func providerFinding(ref, ptr, name string, providers []string) []finding {
 	}
 	provider, model, found := strings.Cut(ref, "/")
 	if !found || provider == "" || model == "" {
-		return []finding{{code: CodeUnknownProvider, pointer: ptr, sev: diagnostics.Error,
+		return []finding{{code: diagnostics.CodeUnknownProvider, pointer: ptr, sev: diagnostics.Error,
 			message: fmt.Sprintf("%s.ref must be \"<provider>/<model>\", got %s", name, manifest.QuoteValue(ref))}}
 	}
 	for _, p := range providers {
@@ -104,7 +104,7 @@ func providerFinding(ref, ptr, name string, providers []string) []finding {
 		msg += fmt.Sprintf(" (did you mean %q?)", near[0])
 		fix = diagnostics.Suggest(strconv.Quote(ref), strconv.Quote(near[0]+"/"+model))
 	}
-	return []finding{{code: CodeUnknownProvider, pointer: ptr, message: msg, sev: diagnostics.Error, fix: fix}}
+	return []finding{{code: diagnostics.CodeUnknownProvider, pointer: ptr, message: msg, sev: diagnostics.Error, fix: fix}}
 }
 
 // scopeFinding warns when no allow rule covers the launch directory: the
@@ -147,7 +147,7 @@ func scopeFinding(root map[string]any, at string, in ManifestInput) []finding {
 			msg += fmt.Sprintf(`; in a registry profile relative targets such as "." are joined to the profile's folder %s`, filepath.Clean(in.ProfileDir))
 		}
 	}
-	return []finding{{code: CodeScopeOutsideLaunch, pointer: ptr, message: msg, sev: diagnostics.Warning}}
+	return []finding{{code: diagnostics.CodeScopeOutsideLaunch, pointer: ptr, message: msg, sev: diagnostics.Warning}}
 }
 
 func covers(target, dir string, recursive bool) bool {
@@ -169,7 +169,7 @@ func storePaths(root map[string]any, at string) []finding {
 		if d, ok := manifest.Field(l.path); !ok || d.Path == "" {
 			return
 		}
-		out = append(out, finding{code: CodeStorePath, pointer: l.pointer, sev: diagnostics.Warning,
+		out = append(out, finding{code: diagnostics.CodeStorePath, pointer: l.pointer, sev: diagnostics.Warning,
 			message: fmt.Sprintf("%s is a Nix store path (%s): a path literal such as ./. is copied into the store; write the path as a string (\".\") to mean the folder itself",
 				manifest.Dotted(l.path), storeName(l.value))})
 	})

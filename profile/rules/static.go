@@ -88,7 +88,7 @@ func Static(in StaticInput) []diagnostics.Diagnostic {
 // plaintextName reports a credential written as a bare name. There is no
 // quick fix: a name cannot become a secrets.ref call in every position.
 func plaintextName(n StaticName) diagnostics.Diagnostic {
-	return diagnostics.Diagnostic{File: n.File, Range: n.Range, Severity: diagnostics.Error, Code: CodePlaintextSecret,
+	return diagnostics.Diagnostic{File: n.File, Range: n.Range, Severity: diagnostics.Error, Code: diagnostics.CodePlaintextSecret,
 		Message: Redact(fmt.Sprintf("plaintext credential written as a name (%s): remove it, store it in the secret store and write secrets.ref \"<id>\"",
 			secrets.Mask(n.Name)))}
 }

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 func lit(line int, value string, path ...string) StaticString {
@@ -34,11 +36,11 @@ func TestStatic(t *testing.T) {
 		message string
 		fix     string
 	}{
-		{2, CodePlaintextSecret, `plaintext credential in model.auth (sk-a…(39 chars)): store it in the secret store and write secrets.ref "llm.anthropic.default"`, `secrets.ref "llm.anthropic.default"`},
-		{3, CodeEnvNameInvalid, "web.search.api_key_env must name an environment variable (letters, digits and _, not starting with a digit), e.g. BRAVE_SEARCH_API_KEY", ""},
-		{7, CodePlaintextSecret, `plaintext credential in the profile (ghp_…(40 chars)): store it in the secret store and write secrets.ref "profile.secret"`, `secrets.ref "profile.secret"`},
-		{9, CodeSecretUnknown, `secret "llm.antropic.default" is not in the secret store; did you mean "llm.anthropic.default"?`, `"llm.anthropic.default"`},
-		{10, CodeSecretInvalidID, `invalid secret id "bad id": secret id may contain only ASCII letters, digits, '.', '_', '-' and '/'`, ""},
+		{2, diagnostics.CodePlaintextSecret, `plaintext credential in model.auth (sk-a…(39 chars)): store it in the secret store and write secrets.ref "llm.anthropic.default"`, `secrets.ref "llm.anthropic.default"`},
+		{3, diagnostics.CodeEnvNameInvalid, "web.search.api_key_env must name an environment variable (letters, digits and _, not starting with a digit), e.g. BRAVE_SEARCH_API_KEY", ""},
+		{7, diagnostics.CodePlaintextSecret, `plaintext credential in the profile (ghp_…(40 chars)): store it in the secret store and write secrets.ref "profile.secret"`, `secrets.ref "profile.secret"`},
+		{9, diagnostics.CodeSecretUnknown, `secret "llm.antropic.default" is not in the secret store; did you mean "llm.anthropic.default"?`, `"llm.anthropic.default"`},
+		{10, diagnostics.CodeSecretInvalidID, `invalid secret id "bad id": secret id may contain only ASCII letters, digits, '.', '_', '-' and '/'`, ""},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d diagnostics, want %d: %+v", len(got), len(want), got)
@@ -59,7 +61,7 @@ func TestStatic(t *testing.T) {
 // Without store ids the unknown-id check is off, the syntax check is not.
 func TestStaticWithoutStore(t *testing.T) {
 	got := Static(StaticInput{SecretCalls: []SecretCall{{ID: "x.y"}, {ID: "/abs"}}})
-	if len(got) != 1 || got[0].Code != CodeSecretInvalidID {
+	if len(got) != 1 || got[0].Code != diagnostics.CodeSecretInvalidID {
 		t.Errorf("got %+v", got)
 	}
 }
@@ -118,7 +120,7 @@ func TestStaticJudgesValues(t *testing.T) {
 	}
 	for _, c := range cases {
 		got := Static(StaticInput{Strings: []StaticString{c.lit}})
-		if (len(got) == 1 && got[0].Code == CodePlaintextSecret) != c.want || len(got) > 1 {
+		if (len(got) == 1 && got[0].Code == diagnostics.CodePlaintextSecret) != c.want || len(got) > 1 {
 			t.Errorf("%v = %q: got %+v, want a plaintext-secret finding: %v", c.lit.AttrPath, c.lit.Value, got, c.want)
 		}
 	}

@@ -1,12 +1,11 @@
 package secrets
 
 import (
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 )
 
@@ -28,24 +27,13 @@ func literalSet(t testing.TB, dir string) []literal {
 		t.Skipf("%s is absent (the shared corpus is not part of the repository): %v", dir, err)
 	}
 	var out []literal
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".nix") {
-			return err
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	testenv.EachNixFile(t, dir, func(p string, src []byte) {
 		for _, s := range nixsyntax.Strings(nixsyntax.Parse(src)) {
 			if s.Literal {
 				out = append(out, literal{file: p, path: s.Path, value: s.Value})
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(out) == 0 {
 		t.Fatalf("no string literals under %s", dir)
 	}

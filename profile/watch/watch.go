@@ -10,9 +10,10 @@ package watch
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -113,7 +114,7 @@ func (w *Watcher) Set(paths []string) error {
 func (w *Watcher) Watched() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return sortedKeys(w.dirs)
+	return slices.Sorted(maps.Keys(w.dirs))
 }
 
 // syncLocked makes the watched folders match the wanted paths.
@@ -242,7 +243,7 @@ func (w *Watcher) loop() {
 		case <-timer:
 			timer = nil
 			if len(pending) > 0 {
-				batch := sortedKeys(pending)
+				batch := slices.Sorted(maps.Keys(pending))
 				pending = map[string]bool{}
 				w.onBatch(batch)
 			}
@@ -287,13 +288,4 @@ func rel(root, path string) string {
 		return ""
 	}
 	return r
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
 
 // collector gathers batches; waitFor blocks until a batch holds path.
@@ -53,16 +55,6 @@ func (c *collector) everSeen(path string) bool {
 	return false
 }
 
-func write(t *testing.T, p, s string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func realTemp(t *testing.T) string {
 	d, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
@@ -74,16 +66,16 @@ func realTemp(t *testing.T) string {
 func TestAtomicSaveDeleteAndNoise(t *testing.T) {
 	dir := realTemp(t)
 	target := filepath.Join(dir, "profiles.toml")
-	write(t, target, "a")
+	testenv.Write(t, target, "a")
 	c, w := newCollector(t)
 	if err := w.Set([]string{target}); err != nil {
 		t.Fatal(err)
 	}
 	// Noise in the same folder is not reported.
-	write(t, filepath.Join(dir, "unrelated.txt"), "x")
+	testenv.Write(t, filepath.Join(dir, "unrelated.txt"), "x")
 	// Atomic save: write a temp file, rename it over the target.
 	tmp := filepath.Join(dir, ".profiles.toml.tmp")
-	write(t, tmp, "b")
+	testenv.Write(t, tmp, "b")
 	if err := os.Rename(tmp, target); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +84,7 @@ func TestAtomicSaveDeleteAndNoise(t *testing.T) {
 		t.Fatalf("unrelated paths reported: %v", c.seen)
 	}
 	// The target keeps being watched after the rename replaced it.
-	write(t, target, "c")
+	testenv.Write(t, target, "c")
 	c.waitFor(target)
 	if err := os.Remove(target); err != nil {
 		t.Fatal(err)
@@ -110,20 +102,20 @@ func TestNewFoldersOnTheWay(t *testing.T) {
 	if got := w.Watched(); !slices.Equal(got, []string{root}) {
 		t.Fatalf("watched %v, want only the nearest existing folder", got)
 	}
-	write(t, target, "default = \"x\"\n")
+	testenv.Write(t, target, "default = \"x\"\n")
 	c.waitFor(target)
 	// Now its own folder is watched, and later edits are seen.
 	if got := w.Watched(); !slices.Contains(got, filepath.Dir(target)) {
 		t.Fatalf("watched %v", got)
 	}
-	write(t, target, "default = \"y\"\n")
+	testenv.Write(t, target, "default = \"y\"\n")
 	c.waitFor(target)
 	// The folder is removed and re-created: still followed.
 	if err := os.RemoveAll(filepath.Join(root, "proj")); err != nil {
 		t.Fatal(err)
 	}
 	c.waitFor(target)
-	write(t, target, "again")
+	testenv.Write(t, target, "again")
 	c.waitFor(target)
 }
 
@@ -137,7 +129,7 @@ func TestWantedFolderReportsChildren(t *testing.T) {
 		t.Fatal(err)
 	}
 	nix := filepath.Join(builtin, "coder.nix")
-	write(t, nix, "{}")
+	testenv.Write(t, nix, "{}")
 	c.waitFor(nix)
 	// A new subfolder and then its profile.nix (builtin dir convention).
 	sub := filepath.Join(builtin, "team", "profile.nix")
@@ -145,15 +137,15 @@ func TestWantedFolderReportsChildren(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.waitFor(filepath.Dir(sub))
-	write(t, sub, "{}")
+	testenv.Write(t, sub, "{}")
 	c.waitFor(sub)
 }
 
 func TestSetReplacesAndStaysBounded(t *testing.T) {
 	root := realTemp(t)
 	a, b := filepath.Join(root, "a", "x.nix"), filepath.Join(root, "b", "y.nix")
-	write(t, a, "{}")
-	write(t, b, "{}")
+	testenv.Write(t, a, "{}")
+	testenv.Write(t, b, "{}")
 	c, w := newCollector(t)
 	var many []string
 	for i := 0; i < 500; i++ {
@@ -171,8 +163,8 @@ func TestSetReplacesAndStaysBounded(t *testing.T) {
 	if got := w.Watched(); !slices.Equal(got, []string{filepath.Join(root, "b")}) {
 		t.Fatalf("after replace: %v", got)
 	}
-	write(t, a, "changed") // no longer wanted
-	write(t, b, "changed")
+	testenv.Write(t, a, "changed") // no longer wanted
+	testenv.Write(t, b, "changed")
 	c.waitFor(b)
 	if c.everSeen(a) {
 		t.Fatalf("a is no longer watched: %v", c.seen)
@@ -211,7 +203,7 @@ func TestBurstIsOneBatch(t *testing.T) {
 	}
 	for round := 0; round < 3; round++ { // every file written 3 times
 		for _, p := range paths {
-			write(t, p, "x")
+			testenv.Write(t, p, "x")
 		}
 	}
 	select {

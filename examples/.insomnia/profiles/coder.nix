@@ -4,13 +4,14 @@ let
   common = import ./common.nix;
   inherit (common) lib workspace;
 in
-common.mkRole {
-  name = "coder";
+common.mkRole "coder" {
   description = "Writes and tests code in the workspace";
   # The preset gives an inline model: scheme, model_id and a secret_ref auth.
   manifest = common.recursiveUpdate
     (lib.semanticPresets.codingAssistant { authRef = "llm.anthropic.default"; })
     {
+      # mkRole names the pod too; spelled out, it is the line the editors'
+      # end-to-end tests hover.
       pod.name = "coder";
       scope.allow = [
         { target = workspace; permission = "write"; recursive = true; }

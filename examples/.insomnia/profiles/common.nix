@@ -34,13 +34,14 @@ let
   };
 in
 {
-  inherit lib workspace recursiveUpdate;
+  inherit lib workspace recursiveUpdate base;
 
-  # mkRole { name, description, manifest }: a profile whose manifest is
-  # `base` with the role's settings merged over it.
-  mkRole = { name, description, manifest }:
+  # mkRole name { description, manifest }: the profile `name`, its pod
+  # named after it, its manifest `base` with the role's settings merged over
+  # it.
+  mkRole = name: { description, manifest }:
     lib.mkProfile {
       inherit name description;
-      manifest = recursiveUpdate base manifest;
+      manifest = recursiveUpdate (recursiveUpdate base { pod.name = name; }) manifest;
     };
 }

@@ -1,12 +1,7 @@
 # Plans work and hands it to the other roles; reads the workspace only.
-let
-  common = import ./common.nix;
-in
-common.mkRole {
-  name = "orchestrator";
+(import ./common.nix).mkRole "orchestrator" {
   description = "Plans work and delegates it to coder, researcher and reviewer";
   manifest = {
-    pod.name = "orchestrator";
     worker.reasoning = "high";
     model.ref = "codex-oauth/gpt-5.5";
     memory = {

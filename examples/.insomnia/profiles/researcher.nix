@@ -1,12 +1,7 @@
 # Searches the web and reads the workspace; writes nothing.
-let
-  common = import ./common.nix;
-in
-common.mkRole {
-  name = "researcher";
+(import ./common.nix).mkRole "researcher" {
   description = "Reads the web and the workspace; writes nothing";
   manifest = {
-    pod.name = "researcher";
     model.ref = "openrouter/google/gemini-2.5-pro";
     web = {
       enabled = true;

@@ -1,12 +1,7 @@
 # Reviews changes without touching them; every tool call asks first.
-let
-  common = import ./common.nix;
-in
-common.mkRole {
-  name = "reviewer";
+(import ./common.nix).mkRole "reviewer" {
   description = "Reviews changes read-only and asks before running tools";
   manifest = {
-    pod.name = "reviewer";
     worker.reasoning = "high";
     model.ref = "anthropic/claude-sonnet-4-20250514";
     permissions = {

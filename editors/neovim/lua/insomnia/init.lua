@@ -46,13 +46,7 @@ function M.root_dir(fname)
   end
 end
 
--- Client methods take self from 0.11 on (client:request), not before.
-local function call(client, method, ...)
-  if vim.fn.has('nvim-0.11') == 1 then
-    return client[method](client, ...)
-  end
-  return client[method](...)
-end
+local call = require('insomnia.client').call
 
 -- The insomnia client attached to bufnr, else any running insomnia client
 -- (so :InsomniaProfiles works from any buffer).

@@ -6,13 +6,7 @@ local M = {}
 local ns = vim.api.nvim_create_namespace('insomnia_inlay')
 local attached = {} -- bufnr -> client id, for buffers that show hints
 
--- Client methods take self from 0.11 on (client:request), not before.
-local function call(client, method, ...)
-  if vim.fn.has('nvim-0.11') == 1 then
-    return client[method](client, ...)
-  end
-  return client[method](...)
-end
+local call = require('insomnia.client').call
 
 local function label_text(label)
   if type(label) == 'string' then
