@@ -32,6 +32,13 @@ type lexer struct {
 
 // lex splits src into tokens covering every byte, ending with a TEOF token.
 func lex(src []byte) ([]Token, []lexError) {
+	lx := lexAll(src)
+	return lx.toks, lx.errors
+}
+
+// lexAll lexes src and returns the lexer, whose mode stack tells Reparse
+// whether a region closed every string and brace it opened.
+func lexAll(src []byte) *lexer {
 	lx := &lexer{src: src}
 	// One allocation of about the right size: growing by append from a
 	// guess allocated five times the final slice on big inputs (Go grows
@@ -51,7 +58,7 @@ func lex(src []byte) ([]Token, []lexError) {
 		lx.errors = append(lx.errors, lexError{len(src), "path has a trailing slash"})
 	}
 	lx.toks = append(lx.toks, Token{Kind: TEOF, Start: int32(len(src)), End: int32(len(src))})
-	return lx.toks, lx.errors
+	return lx
 }
 
 // tokenEstimate is a little over the number of tokens in src, counted in

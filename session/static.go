@@ -7,8 +7,10 @@ import (
 )
 
 // parse parses a .nix buffer and keeps the tree for the editor features.
+// A keystroke's text is reparsed from the buffer's last tree: only the
+// bindings the edit touches are parsed again (the tree is Parse's).
 func (w *Session) parse(doc *Document) *nixsyntax.File {
-	f := nixsyntax.Parse(doc.Text)
+	f := nixsyntax.Reparse(w.parsedTree(doc.Path), doc.Text)
 	w.mu.Lock()
 	w.parsed[doc.Path] = f
 	w.mu.Unlock()

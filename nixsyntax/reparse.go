@@ -1,0 +1,317 @@
+package nixsyntax
+
+import (
+	"sort"
+	"unsafe"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
+
+// Reparse is Parse(src) for src, a new text of the buffer old was parsed
+// from. When the edit lies among the bindings of one attribute set or let
+// of a tree without syntax errors, only those bindings are lexed and
+// parsed again and the rest of old is copied with shifted offsets and ids:
+// a keystroke in a 1,000-line profile reparses a line, not the file. The
+// result is the tree Parse(src) builds, node for node (TestReparse and
+// FuzzReparse compare them); whenever that cannot be shown from old, it is
+// Parse(src). old is only read: readers may hold it.
+func Reparse(old *File, src []byte) *File {
+	if old != nil {
+		if f := splice(old, src); f != nil {
+			return f
+		}
+	}
+	return Parse(src)
+}
+
+// edit is where two texts differ: old bytes [at, oldEnd) became new bytes
+// [at, oldEnd+delta).
+type edit struct{ at, oldEnd, delta int }
+
+// diffOf is the edit between a and b (false when they are equal).
+func diffOf(a, b []byte) (edit, bool) {
+	n := min(len(a), len(b))
+	pre := 0
+	for pre < n && a[pre] == b[pre] {
+		pre++
+	}
+	if pre == len(a) && pre == len(b) {
+		return edit{}, false
+	}
+	suf := 0
+	for suf < n-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	return edit{at: pre, oldEnd: len(a) - suf, delta: len(b) - len(a)}, true
+}
+
+// listScope is a binding list the edit lies in: an attribute set, a let or
+// a legacy let, with how many nodes enclose it.
+type listScope struct {
+	id        NodeID
+	ancestors int
+}
+
+// splice is Reparse's incremental path, or nil.
+func splice(old *File, src []byte) *File {
+	if len(old.errs) > 0 {
+		return nil // error recovery looks further than a binding: parse it all
+	}
+	e, ok := diffOf(old.Src, src)
+	if !ok {
+		return nil
+	}
+	lists := listsAround(old, e)
+	for i := len(lists) - 1; i >= 0; i-- { // innermost first: the smallest region
+		if f := spliceList(old, src, e, lists[i]); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// listsAround are the binding lists whose node contains the edit,
+// outermost first.
+func listsAround(f *File, e edit) []listScope {
+	var out []listScope
+	cur, depth := f.Root, 0
+	for cur != NoNode {
+		n := &f.Nodes[cur]
+		if n.Kind == NAttrSet || n.Kind == NLet || n.Kind == NLetLegacy {
+			out = append(out, listScope{id: cur, ancestors: depth})
+		}
+		next := NoNode
+		for _, k := range f.Kids(cur) {
+			if kn := &f.Nodes[k]; int(kn.Start) <= e.at && e.oldEnd <= int(kn.End) {
+				next = k
+				break
+			}
+		}
+		cur, depth = next, depth+1
+	}
+	return out
+}
+
+// region is the part of a binding list a splice replaces: the affected
+// bindings bs[first:last+1] (none when last < first) and the bytes between
+// their unaffected neighbours, [start, end) in the old text.
+type region struct {
+	bs          []NodeID
+	first, last int
+	start, end  int
+}
+
+// regionOf finds the bindings of list x the edit touches (a binding that
+// merely ends where the edit starts counts: what follows its ';' changes).
+func regionOf(f *File, x NodeID, e edit) (region, bool) {
+	bs := f.Kids(x)
+	if f.Nodes[x].Kind == NLet {
+		bs = bs[:len(bs)-1] // the body
+	}
+	r := region{bs: bs}
+	r.first = sort.Search(len(bs), func(i int) bool { return int(f.Nodes[bs[i]].End) >= e.at })
+	r.last = sort.Search(len(bs), func(i int) bool { return int(f.Nodes[bs[i]].Start) > e.oldEnd }) - 1
+	open, close, ok := listBounds(f, x, bs)
+	if !ok {
+		return r, false
+	}
+	r.start, r.end = open, close
+	if r.first > 0 {
+		r.start = int(f.Nodes[bs[r.first-1]].End)
+	}
+	if r.last+1 < len(bs) {
+		r.end = int(f.Nodes[bs[r.last+1]].Start)
+	}
+	// Unchanged bytes on both sides of the edit keep the tokens around the
+	// region as they were (a name typed right after `let` or right before
+	// the next binding's name would join it).
+	return r, r.start < e.at && e.oldEnd < r.end
+}
+
+// listBounds are the end of a list's opening token (`{`, `let`) and the
+// start of its closing one (`}`, `in`).
+func listBounds(f *File, x NodeID, bs []NodeID) (open, close int, ok bool) {
+	n := &f.Nodes[x]
+	i := tokenAt(f, int(n.Start))
+	if n.Kind != NLet {
+		for i < len(f.Tokens) && f.Tokens[i].Kind != TLBrace {
+			i++
+		}
+		last := tokenAt(f, int(n.End)-1)
+		if i == len(f.Tokens) || last == len(f.Tokens) || f.Tokens[last].Kind != TRBrace {
+			return 0, 0, false
+		}
+		return int(f.Tokens[i].End), int(f.Tokens[last].Start), true
+	}
+	open = int(f.Tokens[i].End) // `let`
+	from := open
+	if len(bs) > 0 {
+		from = int(f.Nodes[bs[len(bs)-1]].End)
+	}
+	j := tokenAt(f, from)
+	for j < len(f.Tokens) && f.Tokens[j].Kind.Trivia() {
+		j++
+	}
+	if j == len(f.Tokens) || f.Tokens[j].Kind != TIn {
+		return 0, 0, false
+	}
+	return open, int(f.Tokens[j].Start), true
+}
+
+// tokenAt is the index of the first token starting at or after off.
+func tokenAt(f *File, off int) int {
+	return sort.Search(len(f.Tokens), func(i int) bool { return int(f.Tokens[i].Start) >= off })
+}
+
+// spliceList reparses region r of list x, or returns nil.
+func spliceList(old *File, src []byte, e edit, x listScope) *File {
+	r, ok := regionOf(old, x.id, e)
+	if !ok || 2*(r.end-r.start+e.delta) > len(src) {
+		return nil // a region of half the file is no cheaper than the file
+	}
+	sub, binds := parseRegion(src, r.start, r.end+e.delta, x.ancestors)
+	if sub == nil || r.first == 0 && len(binds) == 0 {
+		// An emptied list can turn `{ }:` into a lambda: the parser looks
+		// past the `{` to choose.
+		return nil
+	}
+	return join(old, src, e, x.id, r, sub, binds)
+}
+
+// parseRegion lexes and parses src[start:end] as a binding list, with node
+// offsets in src. It is nil unless that is certainly what Parse(src) does
+// there: no lexing or syntax error, every string and brace closed, and a
+// last token (';' or white space) that cannot run on into the next one.
+func parseRegion(src []byte, start, end, ancestors int) (*File, []NodeID) {
+	lx := lexAll(src[start:end])
+	toks := lx.toks
+	if len(lx.errors) > 0 || len(lx.modes) > 0 || len(toks) < 2 {
+		return nil, nil
+	}
+	if k := toks[len(toks)-2].Kind; k != TSemi && k != TWhitespace {
+		return nil, nil
+	}
+	for i := range toks {
+		toks[i].Start += int32(start)
+		toks[i].End += int32(start)
+	}
+	sub := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Tokens: toks}
+	n := nodeEstimate(toks)
+	sub.Nodes, sub.kids = make([]Node, 0, n), make([]NodeID, 0, n)
+	// depth: Parse's nesting at the list is at most one level per
+	// enclosing node (each open expr() or list() returns one of them); the
+	// bound is generous, and an overflow only falls back to Parse.
+	p := &parser{f: sub, toks: toks, lastEnd: int32(start), depth: 2*ancestors + 8}
+	p.skipTrivia()
+	p.binds(TEOF)
+	if p.peek() != TEOF || len(sub.errs) > 0 || p.aborted {
+		return nil, nil
+	}
+	return sub, p.stack
+}
+
+// firstNode is the smallest id in id's subtree (nodes are numbered in the
+// order they are finished, children first).
+func firstNode(f *File, id NodeID) NodeID {
+	for {
+		ks := f.Kids(id)
+		if len(ks) == 0 {
+			return id
+		}
+		id = ks[0]
+	}
+}
+
+// join builds the new tree: old's nodes and tokens before the region, the
+// region's, and old's after it with offsets moved by the edit and ids by
+// the change in node count.
+func join(old *File, src []byte, e edit, x NodeID, r region, sub *File, binds []NodeID) *File {
+	lo := firstNode(old, x)
+	if r.first > 0 {
+		lo = r.bs[r.first-1] + 1
+	}
+	hi := lo
+	if r.last >= r.first {
+		if firstNode(old, r.bs[r.first]) != lo {
+			return nil // not the contiguous numbering join relies on
+		}
+		hi = r.bs[r.last] + 1
+	}
+	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Lines: diagnostics.NewLines(src)}
+	dn := NodeID(len(sub.Nodes)) - (hi - lo)
+	k0 := old.Nodes[lo].kids // the children lists of nodes before lo come first
+	f.Nodes = make([]Node, 0, len(old.Nodes)+int(dn))
+	f.kids = make([]NodeID, 0, len(old.kids)+len(sub.kids)+len(binds))
+	f.Nodes = append(f.Nodes, old.Nodes[:lo]...)
+	f.kids = append(f.kids, old.kids[:k0]...)
+	for _, n := range sub.Nodes {
+		n.kids += k0
+		f.Nodes = append(f.Nodes, n)
+	}
+	for _, k := range sub.kids {
+		f.kids = append(f.kids, k+lo)
+	}
+	moved := func(id NodeID) NodeID {
+		if id >= hi {
+			return id + dn
+		}
+		return id
+	}
+	for id := hi; int(id) < len(old.Nodes); id++ {
+		n := old.Nodes[id]
+		n.Start, n.End = shifted(n.Start, r.end, e.delta), shifted(n.End, r.end, e.delta)
+		n.kids = int32(len(f.kids))
+		f.kids = appendKids(f.kids, old, id, x, r, binds, lo, moved)
+		n.nkids = int32(len(f.kids)) - n.kids
+		f.Nodes = append(f.Nodes, n)
+	}
+	f.Root = moved(old.Root)
+	f.Tokens = joinTokens(old, sub, r, e)
+	return f
+}
+
+// appendKids appends old node id's children, renumbered; x's affected
+// bindings give way to the region's.
+func appendKids(dst []NodeID, old *File, id, x NodeID, r region, binds []NodeID, lo NodeID, moved func(NodeID) NodeID) []NodeID {
+	ks := old.Kids(id)
+	if id != x {
+		for _, k := range ks {
+			dst = append(dst, moved(k))
+		}
+		return dst
+	}
+	for _, k := range ks[:r.first] {
+		dst = append(dst, k)
+	}
+	for _, b := range binds {
+		dst = append(dst, b+lo)
+	}
+	for _, k := range ks[r.last+1:] {
+		dst = append(dst, moved(k))
+	}
+	return dst
+}
+
+// shifted moves an old offset at or after the region's end by delta.
+func shifted(off int32, end, delta int) int32 {
+	if int(off) >= end {
+		return off + int32(delta)
+	}
+	return off
+}
+
+// joinTokens is old's tokens before the region, the region's (without its
+// end-of-file token) and old's from the region's end on, moved.
+func joinTokens(old, sub *File, r region, e edit) []Token {
+	ti, tj := tokenAt(old, r.start), tokenAt(old, r.end)
+	region := sub.Tokens[:len(sub.Tokens)-1]
+	out := make([]Token, 0, ti+len(region)+len(old.Tokens)-tj)
+	out = append(out, old.Tokens[:ti]...)
+	out = append(out, region...)
+	for _, t := range old.Tokens[tj:] {
+		t.Start += int32(e.delta)
+		t.End += int32(e.delta)
+		out = append(out, t)
+	}
+	return out
+}

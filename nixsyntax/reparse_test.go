@@ -1,0 +1,141 @@
+package nixsyntax
+
+import (
+	"fmt"
+	"math/rand"
+	"reflect"
+	"testing"
+
+	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
+)
+
+// sameTree fails unless got is the tree want is, node for node.
+func sameTree(t *testing.T, what string, got, want *File) {
+	t.Helper()
+	type view struct {
+		Src    string
+		Tokens []Token
+		Nodes  []Node
+		Root   NodeID
+		Kids   []NodeID
+		Errs   []synErr
+		Lines  any
+	}
+	g := view{string(got.Src), got.Tokens, got.Nodes, got.Root, got.kids, got.errs, got.Lines}
+	w := view{string(want.Src), want.Tokens, want.Nodes, want.Root, want.kids, want.errs, want.Lines}
+	if !reflect.DeepEqual(g, w) {
+		t.Fatalf("%s: Reparse differs from Parse (nodes %d/%d, tokens %d/%d, root %d/%d)", what,
+			len(got.Nodes), len(want.Nodes), len(got.Tokens), len(want.Tokens), got.Root, want.Root)
+	}
+	if !reflect.DeepEqual(got.Diagnostics("p.nix"), want.Diagnostics("p.nix")) {
+		t.Fatalf("%s: diagnostics differ", what)
+	}
+}
+
+// runEdits applies n random edits to src in turn, each reparsed from the
+// previous reparse (as the session does), and compares each with Parse.
+// It returns how many took the incremental path.
+func runEdits(t *testing.T, name, src string, n int, seed int64) int {
+	r := rand.New(rand.NewSource(seed))
+	prev, spliced := Parse([]byte(src)), 0
+	for i := 0; i < n; i++ {
+		base := string(prev.Src)
+		if prev.HasSyntaxErrors() && r.Intn(3) == 0 {
+			base = src // the user fixed it (a reparse from a broken tree)
+		}
+		next := testenv.RandomEdit(r, base)
+		b := []byte(next)
+		got := Reparse(prev, b)
+		if splice(prev, b) != nil {
+			spliced++
+		}
+		sameTree(t, fmt.Sprintf("%s edit %d", name, i), got, Parse(b))
+		prev = got
+	}
+	return spliced
+}
+
+// TestReparse: for random edits of the benchmark profile and the bench's
+// own toggle, Reparse builds exactly Parse's tree and diagnostics.
+func TestReparse(t *testing.T) {
+	src, dupSrc := testenv.TableProfile(200)
+	n := 400
+	if testing.Short() {
+		n = 100
+	}
+	spliced := runEdits(t, "bench", src, n, 1)
+	t.Logf("bench profile: %d of %d edits spliced", spliced, n)
+	if spliced == 0 {
+		t.Fatalf("no edit took the incremental path")
+	}
+	texts := []string{src, dupSrc}
+	prev := Parse([]byte(src))
+	for i := 1; i <= 6; i++ {
+		b := []byte(texts[i%2])
+		if splice(prev, b) == nil {
+			t.Fatalf("toggle %d: the duplicate line did not splice", i)
+		}
+		got := Reparse(prev, b)
+		sameTree(t, fmt.Sprintf("toggle %d", i), got, Parse(b))
+		prev = got
+	}
+}
+
+// TestReparseSnippets: edits at the edges of lists (after `let`, before
+// `in` and `}`, emptying a set before `:`) and inside nested sets.
+func TestReparseSnippets(t *testing.T) {
+	for _, c := range [][2]string{
+		{"let a = 1; in a", "leta = 1; in a"},
+		{"let a = 1; in a", "let a = 1; b = 2; in a"},
+		{"{ a = 1; }: 1", "{ }: 1"},
+		{"{ a = 1; b = 2; }", "{ a = 1;b = 2; }"},
+		{"{ a = 1; b = 2; }", "{ a = 1; c = 3; b = 2; }"},
+		{"{ a = 1; b = 2; }", "{ a = 1; bb = 2; }"},
+		{"{ a = { x = 1; }; b = 2; }", "{ a = { x = 1; y = \"${b}\"; }; b = 2; }"},
+		{"{ a = 1; # c\n b = 2; }", "{ a = 1; # c b = 2; }"},
+		{"\"${ { a = 1; } }\"", "\"${ { a = 1; b = 2; } }\""},
+		{"let { a = 1; body = a; }", "let { a = 1; c = 2; body = a; }"},
+		{"{ a = 1; b = 2; }", "{ a = 1; b = ./p; }"},
+		{"{ a = 1; b = 2; }", "{ a = 1; b = \"x; }"},
+	} {
+		prev := Parse([]byte(c[0]))
+		b := []byte(c[1])
+		sameTree(t, fmt.Sprintf("%q -> %q", c[0], c[1]), Reparse(prev, b), Parse(b))
+	}
+}
+
+// TestReparseCorpus: random edits over a sample of the corpus.
+func TestReparseCorpus(t *testing.T) {
+	files := sample(corpusFiles(t, "", "*.nix"), 40)
+	if testing.Short() {
+		files = files[:min(len(files), 8)]
+	}
+	total, spliced := 0, 0
+	for i, p := range files {
+		src := readFile(t, p)
+		if len(src) > 64<<10 {
+			continue
+		}
+		spliced += runEdits(t, p, string(src), 60, int64(i))
+		total += 60
+	}
+	t.Logf("corpus: %d of %d edits spliced", spliced, total)
+}
+
+// FuzzReparse: an edit of any text (src with data inserted at a point and
+// cut bytes removed) reparses to Parse's tree.
+func FuzzReparse(f *testing.F) {
+	addCorpusSeeds(f)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) < 2 {
+			return
+		}
+		at, cut := int(src[0])%len(src), int(src[1])%8
+		old := src[2:]
+		at = min(at, len(old))
+		next := append(append([]byte{}, old[:at]...), old[min(at+cut, len(old)):]...)
+		next = append(next[:at:at], append([]byte("x = 1; "), next[at:]...)...)
+		prev := Parse(old)
+		sameTree(t, "fuzz", Reparse(prev, next), Parse(next))
+	})
+}
