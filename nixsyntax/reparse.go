@@ -1,6 +1,7 @@
 package nixsyntax
 
 import (
+	"bytes"
 	"sort"
 	"unsafe"
 
@@ -32,6 +33,9 @@ type edit struct{ at, oldEnd, delta int }
 func diffOf(a, b []byte) (edit, bool) {
 	n := min(len(a), len(b))
 	pre := 0
+	for pre+64 <= n && bytes.Equal(a[pre:pre+64], b[pre:pre+64]) { // a block at a time: memeq is vectorised
+		pre += 64
+	}
 	for pre < n && a[pre] == b[pre] {
 		pre++
 	}
@@ -39,6 +43,9 @@ func diffOf(a, b []byte) (edit, bool) {
 		return edit{}, false
 	}
 	suf := 0
+	for suf+64 <= n-pre && bytes.Equal(a[len(a)-suf-64:len(a)-suf], b[len(b)-suf-64:len(b)-suf]) {
+		suf += 64
+	}
 	for suf < n-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
 		suf++
 	}
@@ -198,9 +205,11 @@ func parseRegion(src []byte, start, end, ancestors int) (*File, []NodeID) {
 	sub := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Tokens: toks}
 	n := nodeEstimate(toks)
 	sub.Nodes, sub.kids = make([]Node, 0, n), make([]NodeID, 0, n)
-	// depth: Parse's nesting at the list is at most one level per
-	// enclosing node (each open expr() or list() returns one of them); the
-	// bound is generous, and an overflow only falls back to Parse.
+	// depth: each open enter() (expr, binary, list, select's default)
+	// returns an enclosing node, and at most two (expr and its binary)
+	// return the same one, so Parse's depth at the list is at most
+	// 2*(ancestors+1); starting above it, an overflow here only ever
+	// falls back to Parse (TestReparseDepthLimit).
 	p := &parser{f: sub, toks: toks, lastEnd: int32(start), depth: 2*ancestors + 8}
 	p.skipTrivia()
 	p.binds(TEOF)
@@ -224,7 +233,9 @@ func firstNode(f *File, id NodeID) NodeID {
 
 // join builds the new tree: old's nodes and tokens before the region, the
 // region's, and old's after it with offsets moved by the edit and ids by
-// the change in node count.
+// the change in node count. Children lists are laid out in node order, so
+// those of the nodes after the region are old's from hi's on, renumbered,
+// with x's own list rebuilt.
 func join(old *File, src []byte, e edit, x NodeID, r region, sub *File, binds []NodeID) *File {
 	lo := firstNode(old, x)
 	if r.first > 0 {
@@ -239,7 +250,8 @@ func join(old *File, src []byte, e edit, x NodeID, r region, sub *File, binds []
 	}
 	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Lines: diagnostics.NewLines(src)}
 	dn := NodeID(len(sub.Nodes)) - (hi - lo)
-	k0 := old.Nodes[lo].kids // the children lists of nodes before lo come first
+	k0, k1 := old.Nodes[lo].kids, old.Nodes[hi].kids
+	xn := old.Nodes[x]
 	f.Nodes = make([]Node, 0, len(old.Nodes)+int(dn))
 	f.kids = make([]NodeID, 0, len(old.kids)+len(sub.kids)+len(binds))
 	f.Nodes = append(f.Nodes, old.Nodes[:lo]...)
@@ -248,46 +260,40 @@ func join(old *File, src []byte, e edit, x NodeID, r region, sub *File, binds []
 		n.kids += k0
 		f.Nodes = append(f.Nodes, n)
 	}
-	for _, k := range sub.kids {
-		f.kids = append(f.kids, k+lo)
-	}
-	moved := func(id NodeID) NodeID {
-		if id >= hi {
-			return id + dn
-		}
-		return id
-	}
+	f.kids = appendMoved(f.kids, sub.kids, 0, lo)
+	base := int32(len(f.kids)) - k1 // where old's lists from k1 on now start, less k1
+	f.kids = appendMoved(f.kids, old.kids[k1:xn.kids], hi, dn)
+	xKids := int32(len(f.kids))
+	ks := old.kids[xn.kids : xn.kids+xn.nkids]
+	f.kids = append(f.kids, ks[:r.first]...)
+	f.kids = appendMoved(f.kids, binds, 0, lo)
+	f.kids = appendMoved(f.kids, ks[r.last+1:], hi, dn)
+	grown := int32(len(f.kids)) - xKids - xn.nkids // x's list is longer by this
+	f.kids = appendMoved(f.kids, old.kids[xn.kids+xn.nkids:], hi, dn)
 	for id := hi; int(id) < len(old.Nodes); id++ {
 		n := old.Nodes[id]
 		n.Start, n.End = shifted(n.Start, r.end, e.delta), shifted(n.End, r.end, e.delta)
-		n.kids = int32(len(f.kids))
-		f.kids = appendKids(f.kids, old, id, x, r, binds, lo, moved)
-		n.nkids = int32(len(f.kids)) - n.kids
+		n.kids += base
+		switch {
+		case id == x:
+			n.nkids += grown
+		case id > x:
+			n.kids += grown
+		}
 		f.Nodes = append(f.Nodes, n)
 	}
-	f.Root = moved(old.Root)
+	f.Root = appendMoved(nil, []NodeID{old.Root}, hi, dn)[0]
 	f.Tokens = joinTokens(old, sub, r, e)
 	return f
 }
 
-// appendKids appends old node id's children, renumbered; x's affected
-// bindings give way to the region's.
-func appendKids(dst []NodeID, old *File, id, x NodeID, r region, binds []NodeID, lo NodeID, moved func(NodeID) NodeID) []NodeID {
-	ks := old.Kids(id)
-	if id != x {
-		for _, k := range ks {
-			dst = append(dst, moved(k))
+// appendMoved appends ids to dst, those at or after from moved by dn.
+func appendMoved(dst, ids []NodeID, from, dn NodeID) []NodeID {
+	for _, k := range ids {
+		if k >= from {
+			k += dn
 		}
-		return dst
-	}
-	for _, k := range ks[:r.first] {
 		dst = append(dst, k)
-	}
-	for _, b := range binds {
-		dst = append(dst, b+lo)
-	}
-	for _, k := range ks[r.last+1:] {
-		dst = append(dst, moved(k))
 	}
 	return dst
 }

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
@@ -138,4 +141,47 @@ func FuzzReparse(f *testing.F) {
 		prev := Parse(old)
 		sameTree(t, "fuzz", Reparse(prev, next), Parse(next))
 	})
+}
+
+// TestReparseDepthLimit: an edit deep in a nest reparses to Parse's tree,
+// and one that takes the nest past the parser's depth limit overflows it
+// exactly as Parse does (the splice's depth bound must not hide it).
+func TestReparseDepthLimit(t *testing.T) {
+	nest := func(levels int, inner string) string {
+		return strings.Repeat("{ a = ", levels) + inner + strings.Repeat("; }", levels)
+	}
+	// the deepest nest Parse accepts
+	deepest := sort.Search(maxDepth, func(n int) bool { return Parse([]byte(nest(n+1, "1"))).HasSyntaxErrors() })
+	for _, c := range []struct {
+		levels, inner int
+		splices       bool
+	}{{deepest / 3, 1, true}, {deepest / 3, deepest, false}, {deepest - 1, 1, false}} {
+		prev := Parse([]byte(nest(c.levels, "{ b = 1; }")))
+		b := []byte(nest(c.levels, "{ b = 1; c = "+nest(c.inner, "2")+"; }"))
+		if got := splice(prev, b) != nil; got != c.splices {
+			t.Errorf("depth %d + %d: spliced %v, want %v", c.levels, c.inner, got, c.splices)
+		}
+		sameTree(t, fmt.Sprintf("depth %d + %d", c.levels, c.inner), Reparse(prev, b), Parse(b))
+	}
+}
+
+// TestReparseSharedOld: the session reparses from a tree that hovers and
+// the previous version's checks may still read (run with -race).
+func TestReparseSharedOld(t *testing.T) {
+	text, dup := testenv.TableProfile(100)
+	old := Parse([]byte(text))
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			old.Diagnostics("p.nix")
+			Strings(old)
+		}()
+	}
+	for range 3 {
+		b := []byte(dup)
+		sameTree(t, "shared", Reparse(old, b), Parse(b))
+	}
+	wg.Wait()
 }

@@ -337,8 +337,11 @@ func (w *Session) Changed(doc *Document, saved bool) {
 		f := w.parsedTree(doc.Path)
 		if !saved || f == nil || !bytes.Equal(f.Src, doc.Text) {
 			f = w.parse(doc)
-			w.graph.setImports(doc.Path, importsOf(doc.Path, f))
+			// Queued before the imports are read: the static pass starts on
+			// the syntax queue while this goroutine resolves the imports
+			// (the scope check both need runs once, on whichever is first).
 			w.publishStatic(doc, f, w.Ours(doc.Path))
+			w.graph.setImports(doc.Path, importsOf(doc.Path, f))
 			w.scheduleChanged(doc, saved)
 			return
 		}

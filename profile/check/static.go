@@ -14,7 +14,10 @@ import (
 // sites. The server and `insomnia-lsp check` both call it, so the editor and
 // CI report the same static problems. ids as in Profile.SecretIDs.
 func Static(path string, f *nixsyntax.File, ids []string) []diagnostics.Diagnostic {
-	return append(Syntax(path, f), rules.Static(StaticInput(path, f, ids))...)
+	// The secret checks first: they need no scopes, which the server's read
+	// loop computes for the file's imports meanwhile (on a second core).
+	secret := rules.Static(StaticInput(path, f, ids))
+	return append(Syntax(path, f), secret...)
 }
 
 // Syntax is the parser's syntax and scope diagnostics alone, redacted: what
