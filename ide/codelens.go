@@ -1,8 +1,12 @@
 package ide
 
 import (
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 	"github.com/insomnia-lsp/insomnia-lsp/spawn"
 )
+
+// NixNotFound is the head lens of every profile while Nix cannot be run.
+const NixNotFound = "Nix not found"
 
 // Lens is a code lens on a profile's first line; a nil Command makes it a label.
 type Lens struct {
@@ -28,6 +32,10 @@ func Lenses(src Source, path string, pods PodLister) []Lens {
 	}
 	arg := URIArg{URI: uriOf(path)}
 	lenses := []Lens{{Title: "profile: " + n.Label()}}
+	if st, _ := src.Profile(path); st.Readiness().Reason == session.NixMissing {
+		// First, where the eye lands: why nothing below was evaluated.
+		lenses = append([]Lens{{Title: NixNotFound}}, lenses...)
+	}
 	switch {
 	case src.RegistryFor(path) == nil: // before discovery nobody knows whether the file is listed
 	case n.Listed && !n.Default:

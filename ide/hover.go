@@ -156,6 +156,8 @@ func statusNote(st session.ProfileState) string {
 		note = "_evaluating…_"
 	case session.NotEvaluated:
 		note = "_not evaluated yet_"
+	case session.NixMissing:
+		note = "_not evaluated: Nix not found_"
 	case session.NixFailed:
 		note = "_last evaluation failed; see the diagnostics_"
 	case session.HasErrors:

@@ -25,6 +25,8 @@ func (e *NotReadyError) Error() string {
 		return fmt.Sprintf("profile %s is still evaluating: try again when it finishes", l)
 	case session.NotEvaluated:
 		return fmt.Sprintf("profile %s has not been evaluated yet: try again when its evaluation finishes", l)
+	case session.NixMissing:
+		return fmt.Sprintf("profile %s is not evaluated: Nix not found (install Nix or set insomnia.nixPath)", l)
 	case session.NixFailed:
 		return fmt.Sprintf("profile %s does not evaluate (%s): fix it before spawning", l, e.Detail)
 	case session.HasErrors:
@@ -50,6 +52,8 @@ func SpawnTitle(r session.Readiness) string {
 		return "Spawn pod (evaluating…)"
 	case session.NotEvaluated:
 		return "Spawn pod (not evaluated yet)"
+	case session.NixMissing:
+		return "Spawn pod (" + NixNotFound + ")"
 	case session.NixFailed:
 		return "Spawn pod (fix the evaluation error first)"
 	case session.HasErrors:

@@ -3,6 +3,8 @@ package lsp
 import (
 	"encoding/json"
 
+	"go.lsp.dev/protocol"
+
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
@@ -28,6 +30,11 @@ func (c sessionClient) ProgressBegin(key, title string) { c.s.progress.begin(key
 func (c sessionClient) ProgressEnd(key string)          { c.s.progress.end(key) }
 func (c sessionClient) RefreshLenses()                  { c.s.refreshLenses() }
 func (c sessionClient) RefreshInlayHints()              { c.s.refreshInlayHints() }
+
+// NixMissing is one warning notification: the fix is in its text.
+func (c sessionClient) NixMissing(message string) {
+	c.s.showMessage(protocol.MessageTypeWarning, message)
+}
 
 // refreshLenses asks the editor to re-request code lenses (when it can).
 func (s *Server) refreshLenses() {

@@ -107,23 +107,6 @@ func TestHoverShowsResolvedManifest(t *testing.T) {
 	}
 }
 
-func TestNixMissingGivesOneClearDiagnostic(t *testing.T) {
-	dir := t.TempDir()
-	path := writeFile(t, filepath.Join(dir, "p.nix"), profileText("./lib.nix", "  pod.name = \"x\";\n"))
-	t.Setenv("PATH", dir) // no nix here
-	c := lsptest.Start(t, lsp.Options{})
-	c.InitializeTrusted(dir, nil)
-	c.Open(path)
-	d := c.AwaitCode(path, "nix-missing")
-	if !strings.Contains(lsptest.Message(d), "needs Nix") {
-		t.Errorf("message %q does not say evaluation needs Nix", lsptest.Message(d))
-	}
-	// The server keeps running: a hover still answers.
-	if h := c.Hover(path, 0, 0); !strings.Contains(h, "profile") {
-		t.Errorf("hover after nix-missing: %q", h)
-	}
-}
-
 func TestServerExitsWhenTheEditorDies(t *testing.T) {
 	editor := exec.Command("sleep", "60")
 	if err := editor.Start(); err != nil {

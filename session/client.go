@@ -18,7 +18,15 @@ type Client interface {
 	RefreshLenses()
 	// RefreshInlayHints says an evaluation finished: resolved values changed.
 	RefreshInlayHints()
+	// NixMissing says, once per session (again after a settings change
+	// that still leaves Nix missing), that Nix cannot be run: message is
+	// NixMissingMessage. It is not a diagnostic: no file is wrong.
+	NixMissing(message string)
 }
+
+// NixMissingMessage is what the user is told when Nix cannot be run: the
+// editor's one notification and the CLI's one line on stderr.
+const NixMissingMessage = "Nix not found: profiles are not evaluated, static checks go on. Install Nix (e.g. apt-get install nix-bin) or set insomnia.nixPath."
 
 // Status is the typed evaluation status of one profile
 // (insomnia/evaluationStatus, docs/server-contract.md).
@@ -41,3 +49,4 @@ func (NopClient) ProgressBegin(string, string)                        {}
 func (NopClient) ProgressEnd(string)                                  {}
 func (NopClient) RefreshLenses()                                      {}
 func (NopClient) RefreshInlayHints()                                  {}
+func (NopClient) NixMissing(string)                                   {}

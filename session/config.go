@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/json"
+	"reflect"
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
@@ -84,18 +85,24 @@ func (w *Session) Settings() Settings {
 // workspace/configuration answer) onto the current ones.
 func (w *Session) MergeSettings(raw []byte) {
 	w.cfgMu.Lock()
+	old := w.settings
 	w.settings = w.settings.merge(raw)
+	changed := !reflect.DeepEqual(old, w.settings)
 	w.cfgMu.Unlock()
+	w.forgetNixMissing(changed)
 }
 
 // MergeConfiguration merges a workspace/configuration answer. It cannot
 // grant trust: a trust key there is ignored, and logged once.
 func (w *Session) MergeConfiguration(raw []byte) {
 	w.cfgMu.Lock()
+	old := w.settings
 	w.settings = w.settings.merge(raw)
+	changed := !reflect.DeepEqual(old, w.settings)
 	warn := mentionsTrust(raw) && !w.trustIgnoredLogged
 	w.trustIgnoredLogged = w.trustIgnoredLogged || warn
 	w.cfgMu.Unlock()
+	w.forgetNixMissing(changed)
 	if warn {
 		w.log.Info("ignoring trusted/trustedRoots from workspace/configuration: trust only comes from initializationOptions")
 	}
@@ -123,3 +130,34 @@ func (s Settings) EnvPolicy() eval.EnvPolicy {
 
 // prestart says whether evaluations use pre-started Nix processes.
 func (s Settings) prestart() bool { return s.Evaluation.Prestart == nil || *s.Evaluation.Prestart }
+
+// forgetNixMissing: after a settings change (insomnia.nixPath, PATH of the
+// evaluation environment) a Nix still missing is told again; the same
+// settings sent again (the editor's first configuration answer) are no change.
+func (w *Session) forgetNixMissing(changed bool) {
+	if !changed {
+		return
+	}
+	w.mu.Lock()
+	w.nixMissing = false
+	w.mu.Unlock()
+}
+
+// tellNixMissing tells the client once that Nix cannot be run.
+func (w *Session) tellNixMissing() {
+	w.mu.Lock()
+	told := w.nixMissing
+	w.nixMissing = true
+	w.mu.Unlock()
+	if !told {
+		w.client.NixMissing(NixMissingMessage)
+	}
+}
+
+// NixWasMissing says whether an evaluation found Nix missing since the
+// start or the last settings change (the CLI prints NixMissingMessage).
+func (w *Session) NixWasMissing() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.nixMissing
+}

@@ -20,18 +20,39 @@ const (
 // the client only when it changed since the last time.
 type diagStore struct {
 	client Client
-	mu     sync.Mutex                                     // guards layers and sent
+	mu     sync.Mutex                                     // guards layers, texts, bases and sent
 	layers map[string]map[string][]diagnostics.Diagnostic // file -> layer -> diags
+	texts  map[string][]byte                              // file -> text of its newest syntax layer
+	bases  map[string]map[string][]byte                   // file -> layer -> text the layer was computed on
 	sent   map[string]string                              // file -> fingerprint last handed out
 }
 
 func newDiagStore(c Client) *diagStore {
-	return &diagStore{client: c, layers: map[string]map[string][]diagnostics.Diagnostic{}, sent: map[string]string{}}
+	return &diagStore{client: c, layers: map[string]map[string][]diagnostics.Diagnostic{},
+		texts: map[string][]byte{}, bases: map[string]map[string][]byte{}, sent: map[string]string{}}
 }
 
 // set replaces one layer of one file and publishes the file if its set changed.
 func (p *diagStore) set(file, layer string, diags []diagnostics.Diagnostic) {
+	p.setOn(file, layer, nil, diags)
+}
+
+// setSyntax replaces a file's syntax layer, computed on text: the text
+// stale evaluation findings are moved onto (mergeLayers).
+func (p *diagStore) setSyntax(file string, text []byte, diags []diagnostics.Diagnostic) {
 	p.mu.Lock()
+	p.texts[file] = text
+	p.mu.Unlock()
+	p.set(file, LayerSyntax, diags)
+}
+
+// setOn replaces one layer computed on base (nil: the current text).
+func (p *diagStore) setOn(file, layer string, base []byte, diags []diagnostics.Diagnostic) {
+	p.mu.Lock()
+	if p.bases[file] == nil {
+		p.bases[file] = map[string][]byte{}
+	}
+	p.bases[file][layer] = base
 	m := p.layers[file]
 	if m == nil {
 		m = map[string][]diagnostics.Diagnostic{}
@@ -57,10 +78,11 @@ func (p *diagStore) set(file, layer string, diags []diagnostics.Diagnostic) {
 
 // replaceOwned sets layer for every file in byFile and clears it on files
 // that had it from the same owner before (owner is usually a profile path).
-func (p *diagStore) replaceOwned(owner, layer string, byFile map[string][]diagnostics.Diagnostic, prev []string) []string {
+// bases gives the text each file's findings were computed on (may be nil).
+func (p *diagStore) replaceOwned(owner, layer string, byFile map[string][]diagnostics.Diagnostic, bases map[string][]byte, prev []string) []string {
 	files := make([]string, 0, len(byFile))
 	for f, d := range byFile {
-		p.set(f, layer+"@"+owner, d)
+		p.setOn(f, layer+"@"+owner, bases[f], d)
 		files = append(files, f)
 	}
 	for _, f := range prev {
@@ -99,11 +121,7 @@ func (p *diagStore) merged(file string) []diagnostics.Diagnostic {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var all []diagnostics.Diagnostic
-	for _, n := range names {
-		all = append(all, p.layers[file][n]...)
-	}
-	return all
+	return mergeLayers(names, p.layers[file], p.texts[file], p.bases[file])
 }
 
 func fingerprint(d []diagnostics.Diagnostic) string {

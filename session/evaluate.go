@@ -107,15 +107,32 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 	}
 	prev := st.diagFiles
 	w.mu.Unlock()
-	files := w.diags.replaceOwned(path, LayerEval, byFile, prev)
+	files := w.diags.replaceOwned(path, LayerEval, byFile, w.evaluatedTexts(path, out.Text, byFile), prev)
 	w.mu.Lock()
 	st.diagFiles = files
 	w.settleLocked(path)
 	w.mu.Unlock()
 	w.logEvaluation(path, r, out)
+	if out.NixMissing {
+		w.tellNixMissing()
+	}
 	w.notifyStatus(path)
 	w.client.RefreshLenses()
 	w.client.RefreshInlayHints()
+}
+
+// evaluatedTexts is the text each file's findings were computed on: the
+// profile's as Nix read it, an imported file's as it is now (its buffer or
+// disk text was what the evaluation read, unless it changed meanwhile: then
+// a newer evaluation is already on its way).
+func (w *Session) evaluatedTexts(path string, text []byte, byFile map[string][]diagnostics.Diagnostic) map[string][]byte {
+	out := map[string][]byte{path: text}
+	for f := range byFile {
+		if f != path {
+			out[f] = w.Text(f)
+		}
+	}
+	return out
 }
 
 // logEvaluation writes the one info line of an evaluation, readable as it
@@ -123,6 +140,8 @@ func (w *Session) onEvalResult(path string, r eval.Result) {
 func (w *Session) logEvaluation(path string, r eval.Result, out *check.Outcome) {
 	result := "ok"
 	switch st := (ProfileState{Latest: out}).Readiness(); st.Reason {
+	case NixMissing:
+		result = "Nix not found"
 	case NixFailed:
 		result = "nix error"
 	case HasErrors:

@@ -9,6 +9,7 @@ const (
 	Ready        Reason = iota // the latest evaluation is good and resolves
 	Evaluating                 // an evaluation is running
 	NotEvaluated               // no evaluation has finished yet
+	NixMissing                 // Nix could not be run: not evaluated, static checks only
 	NixFailed                  // Nix failed: there is no manifest at all
 	HasErrors                  // the manifest has error diagnostics
 	Unresolved                 // the manifest does not resolve to a pod snapshot
@@ -32,6 +33,8 @@ func (st ProfileState) Readiness() Readiness {
 		r.Reason = Evaluating
 	case l == nil:
 		r.Reason = NotEvaluated
+	case l.NixMissing:
+		r.Reason = NixMissing
 	case l.NixError:
 		r.Reason = NixFailed
 	case l.Errors > 0:
@@ -43,9 +46,11 @@ func (st ProfileState) Readiness() Readiness {
 }
 
 // Word is the status one word for editors (insomnia/evaluationStatus
-// state): evaluating, unknown, error or ok.
+// state): evaluating, unknown, nix-missing, error or ok.
 func (r Readiness) Word() string {
 	switch r.Reason {
+	case NixMissing:
+		return "nix-missing"
 	case Evaluating:
 		return "evaluating"
 	case NotEvaluated:
@@ -56,5 +61,5 @@ func (r Readiness) Word() string {
 	return "error"
 }
 
-// Status is the one word for editors: evaluating, ok, error or unknown.
+// Status is the one word for editors: evaluating, ok, error, nix-missing or unknown.
 func (st ProfileState) Status() string { return st.Readiness().Word() }

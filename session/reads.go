@@ -81,7 +81,7 @@ func (w *Session) refuse(path, msg string, byFile map[string][]diagnostics.Diagn
 	st.Latest = &check.Outcome{NixError: true, Errors: 1, Message: msg, Finished: time.Now()}
 	prev := st.diagFiles
 	w.mu.Unlock()
-	files := w.diags.replaceOwned(path, LayerEval, byFile, prev)
+	files := w.diags.replaceOwned(path, LayerEval, byFile, nil, prev)
 	w.mu.Lock()
 	st.diagFiles = files
 	w.settleLocked(path)

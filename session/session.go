@@ -75,6 +75,9 @@ type Session struct {
 	parsed    map[string]*nixsyntax.File // latest parse of each open .nix buffer
 	pending   map[string]bool            // profiles submitted and not yet delivered
 	idle      *sync.Cond                 // broadcast when pending empties (on mu)
+	// nixMissing: the user was told Nix cannot be run (Client.NixMissing),
+	// since the start or the last settings change.
+	nixMissing bool
 }
 
 // ProfileState is everything known about one profile file.
@@ -392,7 +395,7 @@ func (w *Session) ClosedDoc(path string) {
 	w.mu.Unlock()
 	// Syntax diagnostics of a closed file go away; evaluation results stay
 	// because other profiles may import it.
-	w.diags.set(path, LayerSyntax, nil)
+	w.diags.setSyntax(path, nil, nil) // no current text: evaluation findings stay as computed
 }
 
 // IsProfile says whether a .nix file evaluates to a profile: an entry of

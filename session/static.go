@@ -41,17 +41,17 @@ func (w *Session) Tree(path string) *nixsyntax.File {
 // file that is not ours gets nothing (its old diagnostics are cleared).
 func (w *Session) publishStatic(doc *Document, f *nixsyntax.File, ours bool) {
 	if !ours {
-		w.diags.set(doc.Path, LayerSyntax, nil)
+		w.diags.setSyntax(doc.Path, doc.Text, nil)
 		return
 	}
 	w.mu.Lock()
 	ids := w.secretIDs
 	w.mu.Unlock()
-	w.diags.set(doc.Path, LayerSyntax, append(check.Static(doc.Path, f, ids), libDiagnostics(doc.Path, f)...))
+	w.diags.setSyntax(doc.Path, doc.Text, append(check.Static(doc.Path, f, ids), libDiagnostics(doc.Path, f)...))
 }
 
 // publishSyntax sends only the parser's syntax and scope checks: for a
 // file named on the command line that is not ours (check --no-eval a.nix).
 func (w *Session) publishSyntax(doc *Document, f *nixsyntax.File) {
-	w.diags.set(doc.Path, LayerSyntax, check.Syntax(doc.Path, f))
+	w.diags.setSyntax(doc.Path, doc.Text, check.Syntax(doc.Path, f))
 }

@@ -53,7 +53,7 @@ func cliProfiles(t *testing.T, root string) []string {
 	o := checkOptions{trusted: true, timeout: 20 * time.Second, format: "text"}
 	var all []string
 	for _, g := range groups {
-		_, checked := runCheck(context.Background(), g, o, readableDirs(root, nil))
+		_, checked, _ := runCheck(context.Background(), g, o, readableDirs(root, nil))
 		all = append(all, checked...)
 	}
 	return cleanSorted(all)

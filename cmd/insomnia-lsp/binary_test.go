@@ -34,7 +34,7 @@ func TestBinaryCheckExamples(t *testing.T) {
 	if stdout.String() != want.stdout || stderr.String() != want.stderr {
 		t.Errorf("binary output differs from run():\n%s%s\nvs\n%s%s", stdout.String(), stderr.String(), want.stdout, want.stderr)
 	}
-	if len(linesWith(stdout.String(), "[nix-error]")) != 1 {
-		t.Errorf("no nix-error line in %q", stdout.String())
+	if len(linesWith(stdout.String(), "[syntax-error]")) != 1 || len(linesWith(stdout.String(), "[nix-error]")) != 0 {
+		t.Errorf("want broken.nix's one syntax-error line and no nix-error line in %q", stdout.String())
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	profcheck "github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
+	"github.com/insomnia-lsp/insomnia-lsp/session"
 )
 
 // checkOptions are the flags of `insomnia-lsp check`.
@@ -49,11 +50,15 @@ func check(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	var diags []diagnostics.Diagnostic
-	n := 0
+	n, nixMissing := 0, false
 	for _, g := range groups {
-		ds, checked := runCheck(ctx, g, opts, readableDirs(cwd, opts.paths))
+		ds, checked, missing := runCheck(ctx, g, opts, readableDirs(cwd, opts.paths))
 		diags = append(diags, ds...)
 		n += len(checked)
+		nixMissing = nixMissing || missing
+	}
+	if nixMissing { // once, whatever the number of profiles and launch directories
+		fmt.Fprintln(stderr, session.NixMissingMessage)
 	}
 	out := newPrinter(cwd).convert(diags)
 	if err := writeFormat(stdout, opts.format, out, cwd); err != nil {
@@ -66,7 +71,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 		what = "files"
 	}
 	fmt.Fprintf(stderr, "checked %d %s: %d errors, %d warnings\n", n, what, errs, warns)
-	if errs > 0 {
+	// Exit 1 without Nix, as when it was an error on every profile: CI
+	// that meant to evaluate must not pass on static checks alone.
+	if errs > 0 || nixMissing {
 		return 1
 	}
 	return 0

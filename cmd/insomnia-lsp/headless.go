@@ -68,8 +68,9 @@ func registryRoot(path, cwd string) string {
 }
 
 // runCheck runs one headless session over a group and returns its
-// diagnostics and the profiles (files, with --no-eval) it checked.
-func runCheck(ctx context.Context, g checkGroup, o checkOptions, readable []string) ([]diagnostics.Diagnostic, []string) {
+// diagnostics, the profiles (files, with --no-eval) it checked, and whether
+// Nix was missing.
+func runCheck(ctx context.Context, g checkGroup, o checkOptions, readable []string) ([]diagnostics.Diagnostic, []string, bool) {
 	sess := session.New(session.Options{Cwd: g.root, Headless: true, Lazy: true, NoEval: o.noEval, Readable: readable,
 		Timeout: o.timeout})
 	defer sess.Close()
@@ -91,9 +92,9 @@ func runCheck(ctx context.Context, g checkGroup, o checkOptions, readable []stri
 		out = append(out, sess.Diagnostics(f)...)
 	}
 	if o.noEval {
-		return out, sess.Parsed()
+		return out, sess.Parsed(), false
 	}
-	return out, sess.Evaluated()
+	return out, sess.Evaluated(), sess.NixWasMissing()
 }
 
 // cliSettings are the session settings of a check run: no debounce (the

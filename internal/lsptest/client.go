@@ -32,16 +32,17 @@ type Client struct {
 	conn   jsonrpc2.Conn
 	done   chan int
 
-	mu       sync.Mutex // guards the fields below up to settings (cond waits on it)
-	cond     *sync.Cond
-	diags    map[string][]protocol.Diagnostic // by path
-	diagSeq  map[string]int                   // publishes seen per path
-	messages []string                         // window/showMessage texts
-	notes    []Notification                   // custom notifications
-	progress []json.RawMessage                // $/progress values
-	edits    []*protocol.ApplyWorkspaceEditParams
-	versions map[string]int32
-	settings json.RawMessage
+	mu           sync.Mutex // guards the fields below up to settings (cond waits on it)
+	cond         *sync.Cond
+	diags        map[string][]protocol.Diagnostic // by path
+	diagSeq      map[string]int                   // publishes seen per path
+	messages     []string                         // window/showMessage texts
+	messageTypes []protocol.MessageType           // and their types, same index
+	notes        []Notification                   // custom notifications
+	progress     []json.RawMessage                // $/progress values
+	edits        []*protocol.ApplyWorkspaceEditParams
+	versions     map[string]int32
+	settings     json.RawMessage
 	// ApplyEdits, when true, writes applied workspace edits to disk.
 	ApplyEdits bool
 	// EditorPID is the processId sent in initialize (default: this process).
@@ -361,6 +362,19 @@ func (c *Client) Messages() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.messages...)
+}
+
+// MessagesOf returns the window/showMessage texts of one type received so far.
+func (c *Client) MessagesOf(t protocol.MessageType) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for i, m := range c.messages {
+		if c.messageTypes[i] == t {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Notifications returns custom notifications received so far.

@@ -64,3 +64,19 @@ func folderList(folders []string) []map[string]string {
 // ApplyEdit applies a workspace edit to the files on disk, as an editor
 // would, then saving (CreateFile and text edits).
 func ApplyEdit(e protocol.WorkspaceEdit) error { return applyToDisk(e) }
+
+// ChangeSettings makes settings the editor's `insomnia` section and sends
+// workspace/didChangeConfiguration (the server pulls the new section).
+func (c *Client) ChangeSettings(settings map[string]any) {
+	c.t.Helper()
+	b, err := json.Marshal(settings)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.mu.Lock()
+	c.settings = b
+	c.mu.Unlock()
+	if err := c.Server.DidChangeConfiguration(c.ctx(), &protocol.DidChangeConfigurationParams{}); err != nil {
+		c.t.Fatalf("didChangeConfiguration: %v", err)
+	}
+}

@@ -28,7 +28,10 @@ func (h *handler) PublishDiagnostics(ctx context.Context, p *protocol.PublishDia
 }
 
 func (h *handler) ShowMessage(ctx context.Context, p *protocol.ShowMessageParams) error {
-	h.c.record(func() { h.c.messages = append(h.c.messages, p.Message) })
+	h.c.record(func() {
+		h.c.messages = append(h.c.messages, p.Message)
+		h.c.messageTypes = append(h.c.messageTypes, p.Type)
+	})
 	return nil
 }
 

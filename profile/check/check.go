@@ -39,8 +39,11 @@ type Outcome struct {
 	Snapshot   json.RawMessage // upstream's resolved_manifest_snapshot (nil when unresolvable)
 	Hash       string          // sha256 of the canonical snapshot
 	NixError   bool            // Nix failed: there is no manifest at all
-	Errors     int             // error diagnostics
-	Message    string          // short status line, never a secret
+	// NixMissing: Nix could not be run at all. Not a problem of the
+	// profile: no diagnostic, the session tells the user once.
+	NixMissing bool
+	Errors     int    // error diagnostics
+	Message    string // short status line, never a secret
 	Finished   time.Time
 	Duration   time.Duration
 	Base       string
@@ -59,6 +62,10 @@ func (o *Outcome) Failed() bool { return o.NixError || o.Errors > 0 || o.Snapsho
 func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagnostic) {
 	out := &Outcome{Finished: time.Now(), Duration: r.Duration, Base: p.Base, Positions: r.Positions}
 	byFile := map[string][]diagnostics.Diagnostic{}
+	if r.Failure != nil && r.Failure.Kind == eval.KindNixMissing {
+		out.NixError, out.NixMissing, out.Message = true, true, "Nix not found"
+		return out, byFile
+	}
 	if r.Failure != nil {
 		out.NixError, out.Errors = true, 1
 		out.Message = firstLine(secrets.Redact(r.Failure.Message))

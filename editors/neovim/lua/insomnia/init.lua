@@ -264,10 +264,14 @@ function M.restricted(bufnr)
 end
 
 -- The last evaluation status of a buffer, for statuslines: "project:coder (default) ok",
--- with " restricted" after it while its root is not trusted.
+-- with " restricted" after it while its root is not trusted; while Nix cannot be run
+-- (state nix-missing) the warning instead: nothing is evaluated, the state means nothing.
 function M.status(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local s = statuses[key(vim.api.nvim_buf_get_name(bufnr))]
+  if s and s.state == 'nix-missing' then
+    return 'Insomnia: Nix not found'
+  end
   local text = s and string.format('%s%s %s', str(s.qualifiedName) or NAME,
     s.isDefault == true and ' (default)' or '', tostring(s.state)) or ''
   if M.restricted(bufnr) then

@@ -19,15 +19,21 @@ export function languageStatus(st: ProfileStatus | undefined): LanguageStatusMod
   if (!st) return { text: 'profile: …', detail: 'waiting for the language server', busy: false, severity: 'info' };
   const state = st.state ?? 'unknown';
   const busy = state === 'evaluating';
-  const severity = state === 'error' ? 'error' : 'info';
+  // Nix missing is the machine's problem, not the profile's: a warning.
+  const severity = state === 'error' ? 'error' : state === nixMissing ? 'warning' : 'info';
   const detail = st.message ? st.message : stateText(state);
   return { text: profileLabel(st.qualifiedName, st.isDefault), detail, busy, severity };
 }
+
+// nixMissing is the server's state word when Nix cannot be run.
+export const nixMissing = 'nix-missing';
 
 export function stateText(state: string | undefined): string {
   switch (state) {
     case 'ok':
       return 'evaluated';
+    case nixMissing:
+      return 'Nix not found';
     case 'error':
       return 'evaluation failed';
     case 'evaluating':
@@ -43,6 +49,8 @@ export function stateIcon(state: string | undefined): string {
       return '$(pass)';
     case 'error':
       return '$(error)';
+    case nixMissing:
+      return '$(warning)';
     case 'evaluating':
       return '$(sync~spin)';
     default:
@@ -50,8 +58,16 @@ export function stateIcon(state: string | undefined): string {
   }
 }
 
-// statusBarText is the project's default profile in the status bar.
-export function statusBarText(profiles: ProfileInfo[] | undefined): { text: string; tooltip: string } {
+// statusBarText is the project's default profile in the status bar, or,
+// while Nix cannot be run, that warning (warning: show the warning background).
+export function statusBarText(profiles: ProfileInfo[] | undefined): { text: string; tooltip: string; warning?: boolean } {
+  if (profiles?.some((p) => p.status === nixMissing)) {
+    return {
+      text: '$(warning) Insomnia: Nix not found',
+      tooltip: 'Nix not found: profiles are not evaluated, static checks go on. Install Nix or set insomnia.nixPath.',
+      warning: true,
+    };
+  }
   const def = profiles?.find((p) => p.isDefault);
   if (!def) return { text: '$(server-environment) insomnia: no default', tooltip: 'Choose the default insomnia profile' };
   return {

@@ -2,7 +2,7 @@
 // Every field is optional on reading: a newer or older server may omit some, and the
 // UI must degrade rather than throw.
 
-export type EvalState = 'ok' | 'error' | 'evaluating' | 'unknown';
+export type EvalState = 'ok' | 'error' | 'evaluating' | 'unknown' | 'nix-missing';
 
 export interface ProfileInfo {
   qualifiedName: string;

@@ -93,7 +93,11 @@ export class ProfileStatusUI implements vscode.Disposable {
     this.lang.detail = m.detail;
     this.lang.busy = m.busy;
     this.lang.severity =
-      m.severity === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+      m.severity === 'error'
+        ? vscode.LanguageStatusSeverity.Error
+        : m.severity === 'warning'
+          ? vscode.LanguageStatusSeverity.Warning
+          : vscode.LanguageStatusSeverity.Information;
   }
 
   private showBar(): void {
@@ -104,6 +108,7 @@ export class ProfileStatusUI implements vscode.Disposable {
     const t = statusBarText(this.profiles);
     this.bar.text = t.text;
     this.bar.tooltip = t.tooltip;
+    this.bar.backgroundColor = t.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.bar.show();
   }
 

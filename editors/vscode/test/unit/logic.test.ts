@@ -191,6 +191,16 @@ test('status bar shows the default profile', () => {
   assert.match(statusBarText([]).text, /no default/);
 });
 
+test('without Nix the status bar and language status warn', () => {
+  const bar = statusBarText([{ qualifiedName: 'project:coder', isDefault: true, status: 'nix-missing' }]);
+  assert.equal(bar.text, '$(warning) Insomnia: Nix not found');
+  assert.equal(bar.warning, true);
+  assert.notEqual(statusBarText(profiles).warning, true);
+  const lang = languageStatus({ qualifiedName: 'project:coder', state: 'nix-missing', message: 'Nix not found' });
+  assert.equal(lang.severity, 'warning');
+  assert.equal(lang.detail, 'Nix not found');
+});
+
 test('pod quick pick shows drift', () => {
   const items = podPickItems([
     { name: 'c1', state: 'running', profile: 'project:coder', drift: [] },

@@ -1,0 +1,145 @@
+package session
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+)
+
+// One diagnostic per mistake (issue 17 point 1): a file's layers are merged
+// by meaning, not just concatenated.
+//
+//   - Nix's syntax error is dropped while our parser reports one in the
+//     same file: both describe the same broken text, ours is where the user
+//     typed and carries the fix.
+//   - A static and an evaluated finding of the same problem (same code, on
+//     the same line or overlapping) become one: the smaller range wins, the
+//     static one on a tie (it carries the quick fix the user knows).
+//   - An evaluation's findings were computed on an older text: on lines the
+//     user has edited since they are dropped, below an insertion or deletion
+//     they move with it, until the next result replaces them.
+
+// evalLayer says whether a layer name is an evaluation layer (eval@owner).
+func evalLayer(name string) bool { return strings.HasPrefix(name, LayerEval) }
+
+// mergeLayers merges one file's layers. cur is the file's current text and
+// bases the text each layer was computed on (either may be nil: no shift).
+func mergeLayers(names []string, layers map[string][]diagnostics.Diagnostic, cur []byte, bases map[string][]byte) []diagnostics.Diagnostic {
+	static := layers[LayerSyntax]
+	oursSyntax := hasCode(static, diagnostics.CodeSyntax)
+	var all []diagnostics.Diagnostic
+	seen := map[string]bool{}
+	for _, n := range names {
+		ds := layers[n]
+		if !evalLayer(n) {
+			all = append(all, ds...)
+			continue
+		}
+		for _, d := range shiftStale(ds, bases[n], cur) {
+			if oursSyntax && nixSyntaxError(d) || seen[sameKey(d)] {
+				continue
+			}
+			seen[sameKey(d)] = true
+			all = append(all, d)
+		}
+	}
+	return dedupeFindings(all, len(static))
+}
+
+func hasCode(ds []diagnostics.Diagnostic, code string) bool {
+	for _, d := range ds {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// nixSyntaxError is Nix's own parse failure (a nix-error whose headline is
+// Nix's "syntax error, ..."), as opposed to an evaluation error.
+func nixSyntaxError(d diagnostics.Diagnostic) bool {
+	return d.Code == diagnostics.CodeNixError && strings.HasPrefix(d.Message, "syntax error")
+}
+
+// sameKey identifies a finding two profiles importing one file both report.
+func sameKey(d diagnostics.Diagnostic) string {
+	return d.Code + "\x00" + d.Message + "\x00" + fingerprint([]diagnostics.Diagnostic{{Range: d.Range}})
+}
+
+// dedupeFindings keeps one of a static finding (all[:nStatic], the syntax
+// layer comes first: "syntax" sorts before "eval@") and an evaluated one of
+// the same problem.
+func dedupeFindings(all []diagnostics.Diagnostic, nStatic int) []diagnostics.Diagnostic {
+	if nStatic > len(all) {
+		nStatic = len(all)
+	}
+	out := append([]diagnostics.Diagnostic(nil), all[:nStatic]...)
+	for _, e := range all[nStatic:] {
+		i := sameProblem(out[:nStatic], e)
+		if i < 0 {
+			out = append(out, e)
+			continue
+		}
+		if size(e.Range) < size(out[i].Range) {
+			out[i].Range = e.Range
+		}
+	}
+	return out
+}
+
+// sameProblem is the index of the static finding e repeats, or -1. Only
+// codes both layers compute count (secrets checked before and after
+// evaluation); a syntax or scope code never comes from Nix.
+func sameProblem(static []diagnostics.Diagnostic, e diagnostics.Diagnostic) int {
+	for i, s := range static {
+		if s.Code == e.Code && s.File == e.File && (s.Range.Start.Line == e.Range.Start.Line || overlap(s.Range, e.Range)) {
+			return i
+		}
+	}
+	return -1
+}
+
+func overlap(a, b diagnostics.Range) bool {
+	return !before(a.End, b.Start) && !before(b.End, a.Start)
+}
+
+func before(a, b diagnostics.Pos) bool {
+	return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+}
+
+// size orders ranges by extent: lines first, then columns.
+func size(r diagnostics.Range) int {
+	return (r.End.Line-r.Start.Line)*1_000_000 + r.End.Col - r.Start.Col
+}
+
+// shiftStale moves ds, computed on base, onto cur: findings on the common
+// head stay, those on the common tail move by the change in line count,
+// those on the lines in between (edited since) are dropped.
+func shiftStale(ds []diagnostics.Diagnostic, base, cur []byte) []diagnostics.Diagnostic {
+	if base == nil || cur == nil || bytes.Equal(base, cur) {
+		return ds
+	}
+	b, c := bytes.Split(base, []byte("\n")), bytes.Split(cur, []byte("\n"))
+	head := 0
+	for head < len(b) && head < len(c) && bytes.Equal(b[head], c[head]) {
+		head++
+	}
+	tail := 0
+	for tail < len(b)-head && tail < len(c)-head && bytes.Equal(b[len(b)-1-tail], c[len(c)-1-tail]) {
+		tail++
+	}
+	delta, tailStart := len(c)-len(b), len(b)-tail
+	out := make([]diagnostics.Diagnostic, 0, len(ds))
+	for _, d := range ds {
+		switch {
+		case d.Range.End.Line < head:
+			out = append(out, d)
+		case d.Range.Start.Line >= tailStart:
+			d.Range.Start.Line += delta
+			d.Range.End.Line += delta
+			out = append(out, d)
+		}
+	}
+	return out
+}
