@@ -41,7 +41,7 @@ local function test()
   end, 30000)
   local head = 'Nix not found'
   local lens_ok = u.wait_lenses(coder, function(t)
-    return vim.tbl_contains(t, head)
+    return t[1] == head
   end, 30000)
   local broken = open(env.E2E_BROKEN)
   local ds = u.settled_diagnostics(broken, 3000)
@@ -54,7 +54,7 @@ local function test()
   local st = require('insomnia').status(coder)
   out('  require("insomnia").status() = "%s"', st)
   check(st == 'Insomnia: Nix not found', 'point 5: the statusline function returns "Insomnia: Nix not found"', st)
-  check(lens_ok, 'point 5: coder.nix has the lens "' .. head .. '"', table.concat(u.lens_titles(coder), ' | '))
+  check(lens_ok, 'point 5: coder.nix\'s head lens reads exactly "' .. head .. '"', table.concat(u.lens_titles(coder), ' | '))
   local virt = u.virt_text(coder)[0] or ''
   check(virt:find(head, 1, true) ~= nil, 'point 5: line 1 shows the lens "' .. head .. '" as virtual text', virt)
   u.snapshot('nix-missing', 'coder-lens-statusline', { '-- statusline: ' .. st })
