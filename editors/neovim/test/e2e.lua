@@ -903,8 +903,7 @@ local function pasted_key()
   return 'sk-ant-CANARY' .. table.concat(hex) .. 'AAAA'
 end
 
--- The plaintext-secret message for a key at model.auth (the id the server suggests
--- is captured: it names it again in the fix's title).
+-- The plaintext-secret message for a key at model.auth (the id it suggests captured).
 local function plaintext_pattern(key)
   return '^' .. vim.pesc(string.format('plaintext credential in model.auth (%s…(%d chars)): store it in the secret store and write secrets.ref "',
     key:sub(1, 4), #key)) .. '([%w%.%-_]+)"$'
@@ -928,9 +927,12 @@ local function test_plaintext()
   local pt = vim.tbl_filter(function(x)
     return x.code == 'plaintext-secret'
   end, ds)
-  local id = pt[1] and pt[1].message:match(plaintext_pattern(key))
-  check(#pt == 1 and id ~= nil, string.format('point 1: a pasted key at model.auth: exactly one plaintext-secret diagnostic "%s"',
-    pt[1] and pt[1].message or ''), #pt .. ': ' .. diag_lines(ds))
+  -- The id the store has (llm.anthropic.default): the fix then leaves no error.
+  local id = 'llm.anthropic.default'
+  local got = pt[1] and pt[1].message:match(plaintext_pattern(key))
+  check(#pt == 1 and got == id, string.format('point 1: a pasted key at model.auth: exactly one plaintext-secret diagnostic "%s"',
+    string.format('plaintext credential in model.auth (%s…(%d chars)): store it in the secret store and write secrets.ref "%s"',
+      key:sub(1, 4), #key, id)), #pt .. ': ' .. diag_lines(ds))
   check(#ds == 1, 'point 1: and no other diagnostic for that one mistake', diag_lines(ds))
   check(not find(ds, function(x)
     return x.message:find(key, 1, true) ~= nil

@@ -251,7 +251,12 @@ async function problemsOf(base) {
     const out = [];
     let inFile = false;
     for (const r of rows) {
-      const text = r.innerText.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+      // The parentheses of "insomnia(code)" are drawn by CSS, not in the text.
+      const text = r.innerText
+        .replace(/\u00a0/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/ insomnia ([\w-]+) (\[Ln \d+, Col \d+\])$/, ' insomnia($1) $2');
       if (r.getAttribute('aria-level') === '1') {
         inFile = (r.querySelector('.label-name')?.innerText ?? text.split(' ')[0]).trim() === base;
         continue;
@@ -374,6 +379,15 @@ function pastedKey() {
   return `sk-ant-CANARY${hex}AAAA`;
 }
 
+// resetProfile puts a profile back as it was (on disk and in its editor), so a
+// failed check does not leave its edit to the next one.
+async function resetProfile(rel, original) {
+  if (fs.readFileSync(path.join(WS, rel), 'utf8') !== original) fs.writeFileSync(path.join(WS, rel), original);
+  await openFile(rel);
+  await runCommand('File: Revert File');
+  await focusEditor();
+}
+
 async function savedAndClean(rel, original) {
   const end = Date.now() + 10_000;
   while (fs.readFileSync(path.join(WS, rel), 'utf8') !== original) {
@@ -488,6 +502,7 @@ async function steps() {
   const coderText = fs.readFileSync(path.join(WS, CODER), 'utf8');
 
   await check('missing-semicolon-one-problem', async () => {
+    await resetProfile(CODER, coderText);
     // Point 1: delete the ';' after pod.name = "coder": one entry in Problems.
     const [line, col] = findInProfile(CODER, 'pod.name = "coder";');
     const semi = col + 'pod.name = "coder"'.length;
@@ -520,6 +535,7 @@ async function steps() {
   const KEY = pastedKey();
   let pastedLine = 0;
   await check('pasted-key-one-problem', async () => {
+    await resetProfile(CODER, coderText);
     // Point 1: a pasted key as a string value: one plaintext-secret entry; the
     // Spawn lens says why it is refused (point 7).
     const [line] = findInProfile(CODER, 'pod.name = "coder";');
@@ -561,6 +577,7 @@ async function steps() {
   });
 
   await check('unknown-secret-one-problem', async () => {
+    await resetProfile(CODER, coderText);
     // Point 1: an unknown secret id: one secret-unknown entry.
     const [line, col] = findInProfile(CODER, '"llm.anthropic.default"');
     await openFile(CODER);
@@ -577,6 +594,7 @@ async function steps() {
   });
 
   await check('lenses-exact-texts', async () => {
+    await resetProfile(CODER, coderText);
     // Point 7: the default profile's lenses, exactly.
     await openFile(CODER);
     const want = [`profile: project:${defaultName} (default)`, 'Spawn pod'];
