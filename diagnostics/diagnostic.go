@@ -76,4 +76,14 @@ type Diagnostic struct {
 type Fix struct {
 	Title   string `json:"title"`
 	NewText string `json:"newText"`
+	// Replaces, when set, is the text the diagnostic's range must hold for
+	// the fix to apply (a range placed elsewhere, say on a parent key when
+	// the source could not be followed, gets no fix rather than a wrong edit).
+	Replaces string `json:"replaces,omitempty"`
+}
+
+// Suggest is the fix of a "did you mean ...?": written, the text under the
+// diagnostic's range, becomes suggested (both as they appear in Nix source).
+func Suggest(written, suggested string) *Fix {
+	return &Fix{Title: "Replace with " + suggested, NewText: suggested, Replaces: written}
 }

@@ -1,40 +1,84 @@
 package ide
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 )
 
-// Fix is a quick fix: replace the diagnostic's range by NewText.
+// Fix is a quick fix: replace Range (in the diagnostic's file) by NewText.
+// Preferred marks the first fix of a diagnostic (the one to apply blindly).
 type Fix struct {
 	Title      string
 	NewText    string
+	Range      diagnostics.Range
+	Preferred  bool
 	Diagnostic diagnostics.Diagnostic
 }
 
-// QuickFixes turns the file's current diagnostics that carry a Fix into
-// edits: those the editor sent (sent says which) and those touching the
-// requested range.
+// QuickFixes turns the file's current diagnostics into edits: the fix a
+// diagnostic carries, and those its code implies on the syntax tree
+// (treeFixes), for the diagnostics the editor sent (sent says which) and
+// those touching the requested range. One mistake found twice (the static
+// and evaluation layers) offers its fix once.
 func QuickFixes(src Source, path string, requested diagnostics.Range, sent func(diagnostics.Diagnostic) bool) []Fix {
 	var out []Fix
-	literals := stringLiterals(nixTree(src, path))
-	done := map[diagnostics.Range]bool{}
+	tree := nixTree(src, path)
+	literals := stringLiterals(tree)
+	done := map[string]bool{}
 	for _, d := range src.Diagnostics(path) {
-		// A fix replaces a string literal; a diagnostic placed elsewhere (a
-		// key, when Nix gave no value position) or one already offered (the
-		// static and evaluation layers both find a plaintext key) is skipped.
-		if d.Fix == nil || !literals[d.Range] || done[d.Range] {
-			continue
-		}
-		done[d.Range] = true
 		if !sent(d) && !overlaps(d.Range, requested) {
 			continue
 		}
-		out = append(out, fixOf(src, path, d))
+		for i, f := range fixesOf(src, path, tree, literals, d) {
+			key := fingerprintFix(f)
+			if done[key] {
+				continue
+			}
+			done[key] = true
+			f.Preferred = i == 0
+			out = append(out, f)
+		}
 	}
 	return out
+}
+
+// fixesOf is every fix of one diagnostic, the carried one first.
+func fixesOf(src Source, path string, tree *nixsyntax.File, literals map[diagnostics.Range]bool, d diagnostics.Diagnostic) []Fix {
+	var out []Fix
+	if d.Fix != nil && carriedApplies(src.Text(path), literals, d) {
+		out = append(out, fixOf(src, path, d))
+	}
+	return append(out, treeFixes(tree, d)...)
+}
+
+// carriedApplies: a secrets.ref replaces a string literal (a diagnostic
+// placed elsewhere, a key when Nix gave no value position, gets none); a
+// fix naming the text it replaces applies only where that text is.
+func carriedApplies(text []byte, literals map[diagnostics.Range]bool, d diagnostics.Diagnostic) bool {
+	switch {
+	case strings.HasPrefix(d.Fix.NewText, "secrets.ref "):
+		return literals[d.Range]
+	case d.Fix.Replaces != "":
+		return text != nil && textAt(text, d.Range) == d.Fix.Replaces
+	}
+	return true
+}
+
+// textAt is the source text of r.
+func textAt(text []byte, r diagnostics.Range) string {
+	lines := diagnostics.NewLines(text)
+	start, end := lines.Offset(r.Start), lines.Offset(r.End)
+	if start > end || end > len(text) {
+		return ""
+	}
+	return string(text[start:end])
+}
+
+func fingerprintFix(f Fix) string {
+	return fmt.Sprint(f.Range, "\x00", f.Title, "\x00", f.NewText)
 }
 
 // stringLiterals is the set of ranges of the string literals in a file.
@@ -54,7 +98,7 @@ func fixOf(src Source, path string, d diagnostics.Diagnostic) Fix {
 	if prefix := strings.TrimSuffix(newText, d.Fix.NewText); prefix != "" {
 		title = strings.Replace(title, "secrets.ref", prefix+"secrets.ref", 1)
 	}
-	return Fix{Title: title, NewText: newText, Diagnostic: d}
+	return Fix{Title: title, NewText: newText, Range: d.Range, Diagnostic: d}
 }
 
 func overlaps(a, b diagnostics.Range) bool {

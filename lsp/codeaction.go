@@ -12,8 +12,8 @@ import (
 	"github.com/insomnia-lsp/insomnia-lsp/ide"
 )
 
-// CodeAction offers quick fixes for diagnostics that carry a Fix (a
-// plaintext secret becomes a secrets.ref call) and, in a profile, "Set as
+// CodeAction offers quick fixes (ide.QuickFixes: a missing ';', "did you
+// mean", unused bindings, a plaintext secret becoming a secrets.ref call, ...) and, in a profile, "Set as
 // default profile" or "Add to project profiles" (ide.ProfileActions).
 func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
 	if s.notOurs(p.TextDocument.URI) {
@@ -59,14 +59,14 @@ func fixAction(u uri.URI, fix ide.Fix, sent []protocol.Diagnostic) *protocol.Cod
 		pd = toProtoDiagnostic(fix.Diagnostic)
 	}
 	kind := protocol.CodeActionKindQuickFix
-	preferred := true
+	preferred := fix.Preferred
 	return &protocol.CodeAction{
 		Title:       fix.Title,
 		Kind:        &kind,
 		Diagnostics: []protocol.Diagnostic{pd},
 		IsPreferred: &preferred,
 		Edit: &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{
-			u: {{Range: toProtoRange(fix.Diagnostic.Range), NewText: fix.NewText}},
+			u: {{Range: toProtoRange(fix.Range), NewText: fix.NewText}},
 		}},
 	}
 }

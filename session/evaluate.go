@@ -167,7 +167,7 @@ func (w *Session) checkProfile(path string) check.Profile {
 	ids := w.secretIDs
 	w.mu.Unlock()
 	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.launchDir(path),
-		Tree: func() *nixsyntax.File { return w.Tree(path) }}
+		Tree: func() *nixsyntax.File { return w.Tree(path) }, TreeOf: w.Tree}
 }
 
 // launchDir is the folder scope checks judge a profile against: its

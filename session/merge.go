@@ -14,8 +14,9 @@ import (
 //     same file: both describe the same broken text, ours is where the user
 //     typed and carries the fix.
 //   - A static and an evaluated finding of the same problem (same code, on
-//     the same line or overlapping) become one: the smaller range wins, the
-//     static one on a tie (it carries the quick fix the user knows).
+//     the same line or overlapping) become one: the static one, with the
+//     evaluated range when that lies inside it (more precise); the static
+//     one carries the quick fix the user knows.
 //   - An evaluation's findings were computed on an older text: on lines the
 //     user has edited since they are dropped, below an insertion or deletion
 //     they move with it, until the next result replaces them.
@@ -81,7 +82,9 @@ func dedupeFindings(all []diagnostics.Diagnostic, nStatic int) []diagnostics.Dia
 			out = append(out, e)
 			continue
 		}
-		if size(e.Range) < size(out[i].Range) {
+		// The evaluated range is more precise only inside the static one
+		// (a key next to the literal is not: the static fix replaces it).
+		if within(e.Range, out[i].Range) && size(e.Range) < size(out[i].Range) {
 			out[i].Range = e.Range
 		}
 	}
@@ -102,6 +105,11 @@ func sameProblem(static []diagnostics.Diagnostic, e diagnostics.Diagnostic) int 
 
 func overlap(a, b diagnostics.Range) bool {
 	return !before(a.End, b.Start) && !before(b.End, a.Start)
+}
+
+// within says a lies inside b.
+func within(a, b diagnostics.Range) bool {
+	return !before(a.Start, b.Start) && !before(b.End, a.End)
 }
 
 func before(a, b diagnostics.Pos) bool {

@@ -28,6 +28,9 @@ type Profile struct {
 	// Tree, when set, gives the profile's parse; it is called only when a
 	// problem has no position from Nix, to place it (see Fallback).
 	Tree func() *nixsyntax.File
+	// TreeOf, when set, gives the parse of a file the profile imports, to
+	// place a problem Nix located there where the user wrote it.
+	TreeOf func(path string) *nixsyntax.File
 }
 
 // Outcome is a finished evaluation as hover, lenses and commands read it.
@@ -70,6 +73,9 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 		out.NixError, out.Errors = true, 1
 		out.Message = firstLine(secrets.Redact(r.Failure.Message))
 		for _, d := range FailureDiagnostics(p.Path, r.Failure) {
+			if d.Code == diagnostics.CodeImportError && d.Range == (diagnostics.Range{}) {
+				d.Range = p.importExpr(d.Related[0].Location.File)
+			}
 			byFile[d.File] = append(byFile[d.File], d)
 		}
 		return out, byFile
@@ -88,6 +94,7 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 		Registry:   p.Source.Kind == "path" || p.Source.Source != "builtin",
 		ProfileDir: filepath.Dir(p.Path),
 		Workspace:  p.Workspace,
+		Written:    p.written(),
 	})
 	if r.Depth > 0 {
 		diags = append(diags, tooDeep(p.Path, r.Depth))
@@ -99,12 +106,56 @@ func Result(p Profile, r eval.Result) (*Outcome, map[string][]diagnostics.Diagno
 		}
 		byFile[d.File] = append(byFile[d.File], d)
 	}
-	addImportPointers(p.Path, byFile)
+	p.addImportPointers(byFile)
 	out.Message = "ok"
 	if out.Errors > 0 {
 		out.Message = plural(out.Errors, "error") + " in the resolved manifest"
 	}
 	return out, byFile
+}
+
+// written follows a finding from the key Nix's position map gave (often
+// an ancestor: `manifest` for a value merged by recursiveUpdate) down the
+// syntax tree to the key the user wrote, or its value for a wrong value.
+// Each file is parsed at most once per result, and only when a finding
+// needs it.
+func (p Profile) written() func(diagnostics.Location, []string, int, bool) (diagnostics.Location, bool) {
+	trees := map[string]*nixsyntax.File{}
+	return func(at diagnostics.Location, names []string, mapped int, value bool) (diagnostics.Location, bool) {
+		tree, seen := trees[at.File]
+		if !seen {
+			tree = p.treeOf(at.File)
+			trees[at.File] = tree
+		}
+		if tree == nil {
+			return at, false
+		}
+		var w nixsyntax.Written
+		var ok bool
+		if at.Range == (diagnostics.Range{}) { // no position: from the file's value
+			w, ok = nixsyntax.WrittenAt(tree, names)
+		} else {
+			w, ok = nixsyntax.WrittenBelow(tree, tree.Lines.Offset(at.Range.Start), names, mapped)
+		}
+		if !ok {
+			return at, false
+		}
+		if value && w.HasValue {
+			return diagnostics.Location{File: at.File, Range: w.Value}, true
+		}
+		return diagnostics.Location{File: at.File, Range: w.Key}, true
+	}
+}
+
+// treeOf is the parse of the profile or of a file it imports (nil: unknown).
+func (p Profile) treeOf(path string) *nixsyntax.File {
+	switch {
+	case filepath.Clean(path) == filepath.Clean(p.Path) && p.Tree != nil:
+		return p.Tree()
+	case p.TreeOf != nil && path != "":
+		return p.TreeOf(path)
+	}
+	return nil
 }
 
 // tooDeep says the value Nix printed was cut at eval.MaxArtifactDepth (the
@@ -119,7 +170,10 @@ const CodeTooDeep = diagnostics.CodeTooDeep
 
 // FailureDiagnostics places a Nix failure: at the innermost position Nix
 // gave (the imported file when it is there, with a pointer on the profile),
-// else at the start of the profile.
+// else at the start of the profile. The pointer names the file and line,
+// not the message again (one mistake, one message: it is in Related and on
+// the file); it sits where the profile's chain into the import starts when
+// Nix's trace says so (else Result puts it on the import expression).
 func FailureDiagnostics(path string, f *eval.Failure) []diagnostics.Diagnostic {
 	msg := secrets.Redact(f.Message)
 	d := diagnostics.Diagnostic{File: path, Severity: diagnostics.Error, Code: f.Kind, Message: msg}
@@ -130,7 +184,7 @@ func FailureDiagnostics(path string, f *eval.Failure) []diagnostics.Diagnostic {
 	out := []diagnostics.Diagnostic{d}
 	if filepath.Clean(d.File) != filepath.Clean(path) {
 		ptr := diagnostics.Diagnostic{File: path, Severity: diagnostics.Error, Code: diagnostics.CodeImportError,
-			Message: fmt.Sprintf("evaluation failed in %s:%d: %s", filepath.Base(d.File), d.Range.Start.Line+1, firstLine(msg)),
+			Message: fmt.Sprintf("evaluation fails in %s:%d, which this profile imports", filepath.Base(d.File), d.Range.Start.Line+1),
 			Related: []diagnostics.Related{{Location: *f.Location, Message: firstLine(msg)}}}
 		if loc := importSite(path, f.Trace); loc != nil {
 			ptr.Range = Widen(loc.Range)
@@ -152,8 +206,11 @@ func importSite(path string, trace []diagnostics.Location) *diagnostics.Location
 }
 
 // addImportPointers adds, for manifest errors located in imported files, a
-// short pointer on the profile so the user sees why it is red.
-func addImportPointers(path string, byFile map[string][]diagnostics.Diagnostic) {
+// short pointer on the profile's import expression so the user sees why it
+// is red: a count and the file, not a copy of the messages (each is on the
+// imported file, where it was written).
+func (p Profile) addImportPointers(byFile map[string][]diagnostics.Diagnostic) {
+	path := p.Path
 	for file, ds := range byFile {
 		if file == path {
 			continue
@@ -171,10 +228,31 @@ func addImportPointers(path string, byFile map[string][]diagnostics.Diagnostic) 
 		if errs == 0 {
 			continue
 		}
-		byFile[path] = append(byFile[path], diagnostics.Diagnostic{File: path, Severity: diagnostics.Error,
+		byFile[path] = append(byFile[path], diagnostics.Diagnostic{File: path, Range: p.importExpr(file), Severity: diagnostics.Error,
 			Code: diagnostics.CodeImportError, Message: fmt.Sprintf("%s in %s, which this profile imports", plural(errs, "error"), filepath.Base(file)),
 			Related: []diagnostics.Related{{Location: diagnostics.Location{File: file, Range: first.Range}, Message: first.Message}}})
 	}
+}
+
+// importExpr is where the profile imports file: the path of its import
+// of that file, else of its first import (the file is imported through
+// it, the profile's own imports are what the user can follow); the zero
+// range when the profile has no parse or no literal import.
+func (p Profile) importExpr(file string) diagnostics.Range {
+	tree := p.treeOf(p.Path)
+	if tree == nil {
+		return diagnostics.Range{}
+	}
+	refs := nixsyntax.ImportRefs(tree)
+	for _, r := range refs {
+		if filepath.Clean(nixsyntax.ResolveImport(filepath.Dir(p.Path), r.Path)) == filepath.Clean(file) {
+			return r.Range
+		}
+	}
+	if len(refs) > 0 {
+		return refs[0].Range
+	}
+	return diagnostics.Range{}
 }
 
 // Widen makes an empty range cover one character, so editors show it.

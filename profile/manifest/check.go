@@ -39,6 +39,7 @@ type Problem struct {
 	Pointer string
 	Message string
 	Warning bool
+	Fix     *diagnostics.Fix // the quick fix, when the problem knows it
 }
 
 // Check validates a decoded manifest value (from json.Decoder.UseNumber)
@@ -98,9 +99,11 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 		case rawForm && key == "profile" && len(path) == 0:
 			continue
 		case known && node(raw).str("x-removed") != "":
+			repl := node(raw).str("x-removed")
 			w.add(Problem{Code: CodeRemovedField, Pointer: kptr, Warning: true,
 				Message: fmt.Sprintf("%s was removed; profiles silently ignore it (TOML manifests reject it); use %s",
-					Dotted(kpath), node(raw).str("x-removed"))})
+					Dotted(kpath), repl),
+				Fix: &diagnostics.Fix{Title: "Rename to " + repl, NewText: repl, Replaces: key}})
 		case known && node(raw).str("x-alias-of") != "":
 			canon := node(raw).str("x-alias-of")
 			if _, both := obj[canon]; both {
@@ -144,10 +147,12 @@ func (w walker) unknown(key, ptr string, path []string, props map[string]any) Pr
 		where = Dotted(path)
 	}
 	msg := fmt.Sprintf("unknown field %s in %s: the runtime ignores it", quoteKey(key), where)
+	var fix *diagnostics.Fix
 	if near := secrets.Closest(key, canonicalKeys(props), suggestionsPerProblem); len(near) > 0 {
 		msg += fmt.Sprintf(" (did you mean %s?)", near[0])
+		fix = diagnostics.Suggest(key, near[0])
 	}
-	return Problem{Code: CodeUnknownField, Pointer: ptr, Message: msg, Warning: true}
+	return Problem{Code: CodeUnknownField, Pointer: ptr, Message: msg, Warning: true, Fix: fix}
 }
 
 func canonicalKeys(props map[string]any) []string {
@@ -284,10 +289,12 @@ func enumProblem(ptr, at string, k *kind.Enum) Problem {
 			Message: fmt.Sprintf("%s must be one of %s", at, orList(want))}
 	}
 	msg := fmt.Sprintf("unknown value %s for %s; expected %s", QuoteValue(got), at, orList(want))
+	var fix *diagnostics.Fix
 	if near := secrets.Closest(got, want, suggestionsPerProblem); len(near) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", near[0])
+		fix = diagnostics.Suggest(strconv.Quote(got), strconv.Quote(near[0]))
 	}
-	return Problem{Code: CodeUnknownEnum, Pointer: ptr, Message: msg}
+	return Problem{Code: CodeUnknownEnum, Pointer: ptr, Message: msg, Fix: fix}
 }
 
 // nullRequired catches required keys set to null, which the schema allows

@@ -80,6 +80,12 @@ type ManifestInput struct {
 	Workspace string
 	// Providers replaces BuiltinProviders when a user catalog is known.
 	Providers []string
+	// Written, when set, moves a finding from where the position map put
+	// it (at: where names[:mapped], the pointer's nearest mapped ancestor,
+	// is set, or Fallback with mapped 0) to where the user wrote all of
+	// names (the pointer's attribute names), on the value when value (ok
+	// false: stay at at).
+	Written func(at diagnostics.Location, names []string, mapped int, value bool) (diagnostics.Location, bool)
 }
 
 // finding is a problem before it is placed in the source.
@@ -102,7 +108,7 @@ func Manifest(in ManifestInput) []diagnostics.Diagnostic {
 		fs = append(fs, semantic(root, art.Pointer, in)...)
 		fs = append(fs, credentialFindings(art, in.SecretIDs)...)
 	}
-	return place(suppressShadowed(fs), in.Positions, in.Fallback)
+	return place(suppressShadowed(fs), in)
 }
 
 func fromProblems(ps []manifest.Problem) []finding {
@@ -112,7 +118,7 @@ func fromProblems(ps []manifest.Problem) []finding {
 		if p.Warning {
 			sev = diagnostics.Warning
 		}
-		out = append(out, finding{code: p.Code, pointer: p.Pointer, message: p.Message, sev: sev})
+		out = append(out, finding{code: p.Code, pointer: p.Pointer, message: p.Message, sev: sev, fix: p.Fix})
 	}
 	return out
 }
@@ -138,10 +144,16 @@ func suppressShadowed(fs []finding) []finding {
 
 // place turns findings into diagnostics at their source locations, with
 // every message redacted, sorted by file, position and code.
-func place(fs []finding, pos diagnostics.PosMap, fallback diagnostics.Location) []diagnostics.Diagnostic {
+func place(fs []finding, in ManifestInput) []diagnostics.Diagnostic {
 	out := make([]diagnostics.Diagnostic, 0, len(fs))
 	for _, f := range fs {
-		loc := Locate(pos, f.pointer, fallback)
+		loc, mapped := locate(in.Positions, f.pointer, in.Fallback)
+		if in.Written != nil {
+			names := pointerNames(f.pointer)
+			if w, ok := in.Written(loc, names, len(pointerNames(mapped)), onValue(f.code)); ok {
+				loc = w
+			}
+		}
 		out = append(out, diagnostics.Diagnostic{File: loc.File, Range: loc.Range, Severity: f.sev,
 			Code: f.code, Message: Redact(f.message), Fix: redactFix(f.fix)})
 	}
@@ -154,25 +166,55 @@ func redactFix(f *diagnostics.Fix) *diagnostics.Fix {
 	if f == nil {
 		return nil
 	}
-	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText)}
+	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText), Replaces: Redact(f.Replaces)}
 }
 
 // Locate finds the location of pointer or of its nearest mapped ancestor.
 func Locate(pos diagnostics.PosMap, pointer string, fallback diagnostics.Location) diagnostics.Location {
+	loc, _ := locate(pos, pointer, fallback)
+	return loc
+}
+
+// locate is Locate and the pointer prefix it found ("" for fallback).
+func locate(pos diagnostics.PosMap, pointer string, fallback diagnostics.Location) (diagnostics.Location, string) {
 	p := pointer
 	for {
 		if loc, ok := pos[p]; ok {
-			return loc
+			return loc, p
 		}
 		if p == "" {
-			return fallback
+			return fallback, ""
 		}
 		i := strings.LastIndexByte(p, '/')
 		if i < 0 {
-			return fallback
+			return fallback, ""
 		}
 		p = p[:i]
 	}
+}
+
+// onValue says whether a code's problem is a value the user wrote (the
+// smallest wrong expression is the value, not its key).
+func onValue(code string) bool {
+	switch code {
+	case CodeTypeMismatch, diagnostics.CodeUnknownEnum, CodeUnknownProvider, CodePlaintextSecret,
+		CodeSecretUnknown, CodeSecretInvalidID, diagnostics.CodeEnvNameInvalid, diagnostics.CodeStorePath:
+		return true
+	}
+	return false
+}
+
+// pointerNames splits a JSON pointer ("/manifest/worker/reasonning") into
+// attribute names, unescaped.
+func pointerNames(rest string) []string {
+	if rest == "" {
+		return nil
+	}
+	names := strings.Split(strings.TrimPrefix(rest, "/"), "/")
+	for i, n := range names {
+		names[i] = strings.ReplaceAll(strings.ReplaceAll(n, "~1", "/"), "~0", "~")
+	}
+	return names
 }
 
 func sortDiagnostics(ds []diagnostics.Diagnostic) {

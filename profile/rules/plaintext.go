@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
+	"strconv"
 
 	"fmt"
 	"regexp"
@@ -236,7 +237,11 @@ func refFindings(ptr, id string, ids []string) []finding {
 	if ids == nil || slices.Contains(ids, id) {
 		return nil
 	}
-	return []finding{{code: CodeSecretUnknown, pointer: ptr, sev: diagnostics.Error, message: unknownSecretMessage(id, ids)}}
+	var fix *diagnostics.Fix
+	if near := secrets.Closest(id, ids, 3); len(near) > 0 {
+		fix = diagnostics.Suggest(strconv.Quote(id), strconv.Quote(near[0]))
+	}
+	return []finding{{code: CodeSecretUnknown, pointer: ptr, sev: diagnostics.Error, message: unknownSecretMessage(id, ids), fix: fix}}
 }
 
 func unknownSecretMessage(id string, ids []string) string {

@@ -99,10 +99,12 @@ func providerFinding(ref, ptr, name string, providers []string) []finding {
 		}
 	}
 	msg := fmt.Sprintf("unknown provider %s in %s.ref; known providers: %s", manifest.QuoteValue(provider), name, strings.Join(providers, ", "))
+	var fix *diagnostics.Fix
 	if near := secrets.Closest(provider, providers, 1); len(near) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", near[0])
+		fix = diagnostics.Suggest(strconv.Quote(ref), strconv.Quote(near[0]+"/"+model))
 	}
-	return []finding{{code: CodeUnknownProvider, pointer: ptr, message: msg, sev: diagnostics.Error}}
+	return []finding{{code: CodeUnknownProvider, pointer: ptr, message: msg, sev: diagnostics.Error, fix: fix}}
 }
 
 // scopeFinding warns when no allow rule covers the launch directory: the

@@ -75,7 +75,7 @@ func Static(in StaticInput) []diagnostics.Diagnostic {
 	for _, c := range in.SecretCalls {
 		for _, f := range refFindings("", c.ID, in.SecretIDs) {
 			out = append(out, diagnostics.Diagnostic{File: c.File, Range: c.Range, Severity: f.sev, Code: f.code,
-				Message: Redact(f.message)})
+				Message: Redact(f.message), Fix: redactFix(f.fix)})
 		}
 	}
 	for _, n := range in.Names {

@@ -37,7 +37,7 @@ func TestStatic(t *testing.T) {
 		{2, CodePlaintextSecret, `plaintext credential in model.auth (sk-a…(39 chars)): store it in the secret store and write secrets.ref "llm.anthropic.default"`, `secrets.ref "llm.anthropic.default"`},
 		{3, CodeEnvNameInvalid, "web.search.api_key_env must name an environment variable (letters, digits and _, not starting with a digit), e.g. BRAVE_SEARCH_API_KEY", ""},
 		{7, CodePlaintextSecret, `plaintext credential in the profile (ghp_…(40 chars)): store it in the secret store and write secrets.ref "profile.secret"`, `secrets.ref "profile.secret"`},
-		{9, CodeSecretUnknown, `secret "llm.antropic.default" is not in the secret store; did you mean "llm.anthropic.default"?`, ""},
+		{9, CodeSecretUnknown, `secret "llm.antropic.default" is not in the secret store; did you mean "llm.anthropic.default"?`, `"llm.anthropic.default"`},
 		{10, CodeSecretInvalidID, `invalid secret id "bad id": secret id may contain only ASCII letters, digits, '.', '_', '-' and '/'`, ""},
 	}
 	if len(got) != len(want) {
