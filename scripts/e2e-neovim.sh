@@ -144,18 +144,48 @@ export INSOMNIA_LSP=$TMP/bin/insomnia-lsp INSOMNIA_NVIM_PLUGIN=$ROOT/editors/neo
 passed=0 failed=0
 run_nvim() {
   local name=$1 init=$2 lua=$3 secs=$4 out=$TMP/nvim-$1.out err=$TMP/nvim-$1.err
-  log "nvim --headless: $name (timeout ${secs}s)"
-  setsid env ${E2E_NVIM_PATH:+PATH="$E2E_NVIM_PATH"} "$NVIM" --headless -n -i NONE -u "$init" -c "luafile $lua" </dev/null >"$out" 2>"$err" &
-  NVIM_PGID=$!
   local deadline=$((SECONDS + secs)) timed_out= nvim_rc=0 p f
-  while kill -0 "$NVIM_PGID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
-  if kill -0 "$NVIM_PGID" 2>/dev/null; then
-    timed_out=1
-    kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true
+  if [[ -n $USE_TMUX ]]; then
+    # A real screen: Neovim's TUI in a detached tmux pane; the Lua test writes its
+    # lines to $out and asks for a screenshot by creating SHOTS/NAME.req, which
+    # becomes SHOTS/NAME.ansi (capture-pane with colours) here.
+    log "nvim in tmux (200x50): $name (timeout ${secs}s)"
+    local sock=e2e-nvim-$$-$name shots=$E2E_ART/screens req
+    mkdir -p "$shots" && : >"$out"
+    cat >"$TMP/run-$name.sh" <<SH
+#!/bin/sh
+export TERM=tmux-256color E2E_OUT='$out' E2E_SHOTS='$shots'
+${E2E_NVIM_PATH:+export PATH='$E2E_NVIM_PATH'}
+'$NVIM' -n -i NONE -u '$init' -c 'luafile $lua' 2>'$err'
+echo \$? >'$TMP/rc-$name'
+SH
+    rm -f "$TMP/rc-$name"
+    tmux -L "$sock" -f /dev/null new-session -d -s nvim -x 200 -y 50 "sh $TMP/run-$name.sh"
+    while tmux -L "$sock" has-session -t nvim 2>/dev/null && ((SECONDS < deadline)); do
+      for req in "$shots"/*.req; do
+        [[ -e $req ]] || continue
+        sleep 0.3
+        tmux -L "$sock" capture-pane -e -p -t nvim >"${req%.req}.ansi" 2>/dev/null || true
+        rm -f "$req"
+      done
+      sleep 0.2
+    done
+    if tmux -L "$sock" has-session -t nvim 2>/dev/null; then timed_out=1; fi
+    tmux -L "$sock" kill-server 2>/dev/null || true
+    [[ -f $TMP/rc-$name ]] && nvim_rc=$(cat "$TMP/rc-$name")
+  else
+    log "nvim --headless: $name (timeout ${secs}s)"
+    setsid env ${E2E_NVIM_PATH:+PATH="$E2E_NVIM_PATH"} "$NVIM" --headless -n -i NONE -u "$init" -c "luafile $lua" </dev/null >"$out" 2>"$err" &
+    NVIM_PGID=$!
+    while kill -0 "$NVIM_PGID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+    if kill -0 "$NVIM_PGID" 2>/dev/null; then
+      timed_out=1
+      kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true
+    fi
+    wait "$NVIM_PGID" || nvim_rc=$?
+    kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true # a server or Nix left behind
+    NVIM_PGID=
   fi
-  wait "$NVIM_PGID" || nvim_rc=$?
-  kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true # a server or Nix left behind
-  NVIM_PGID=
   cat "$out"
   p=$(grep -c '^PASS: ' "$out" || true)
   f=$(grep -c '^FAIL: ' "$out" || true)
@@ -181,6 +211,10 @@ run_nvim() {
 }
 
 NVIM=$(command -v nvim)
+# Screenshots: with tmux, each run drives Neovim's real TUI and the text snapshots
+# get a picture of the screen (E2E_NVIM_SCREEN=0: headless, text snapshots only).
+USE_TMUX=
+if [[ ${E2E_NVIM_SCREEN:-1} != 0 ]] && command -v tmux >/dev/null; then USE_TMUX=1; fi
 export E2E_NVIM_TEST=$ROOT/editors/neovim/test
 cd "$WS"
 run_nvim plugin "$E2E_NVIM_TEST/minimal_init.lua" "$E2E_NVIM_TEST/e2e.lua" "$NVIM_TIMEOUT"
@@ -217,5 +251,10 @@ printf '{"trusted": ["%s"]}\n' "$E2E_ROOT_REAL" >"$E2E_TRUST_FILE"
 cd "$WS"
 E2E_NVIM_PATH=$TMP/nonix-bin run_nvim nix-missing "$E2E_NVIM_TEST/minimal_init.lua" "$E2E_NVIM_TEST/e2e_nix_missing.lua" 120
 
+# The screens as PNG (headless Chromium via the VS Code e2e's playwright-core; HTML
+# only when that is not installed).
+if [[ -n $USE_TMUX ]] && compgen -G "$E2E_ART/screens/*.ansi" >/dev/null; then
+  node "$E2E_NVIM_TEST/screen2png.mjs" "$E2E_ART/screens" 2>&1 | tail -3 || log "screen2png failed"
+fi
 echo "$passed passed, $failed failed"
 ((failed == 0))

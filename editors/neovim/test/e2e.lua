@@ -6,12 +6,41 @@ local env = vim.env
 local TIMEOUT = tonumber(env.E2E_TIMEOUT_MS) or 60000
 local failed = 0
 
+-- E2E_OUT: the file the lines go to when Neovim runs with a screen (in tmux, for
+-- screenshots; scripts/e2e-neovim.sh), else stdout.
+local out_file = env.E2E_OUT and assert(io.open(env.E2E_OUT, 'a'))
 local function out(fmt, ...)
-  io.stdout:write(string.format(fmt, ...) .. '\n')
-  io.stdout:flush()
+  local f = out_file or io.stdout
+  f:write(string.format(fmt, ...) .. '\n')
+  f:flush()
 end
 
+-- With a screen (E2E_SHOTS set): the statusline shows the plugin's item, as the
+-- README suggests, and messages stay on one line (no hit-enter prompt).
+if env.E2E_SHOTS then
+  vim.o.statusline = "%f %{luaeval(\"require'insomnia'.status()\")} %=%l:%c"
+  vim.o.laststatus = 2
+  vim.o.more = false
+  vim.o.shortmess = vim.o.shortmess .. 'F'
+end
+
+-- capture asks the script for a screenshot of the screen now (tmux capture-pane),
+-- and waits until it was taken.
+local function capture(name)
+  if not env.E2E_SHOTS then
+    return
+  end
+  vim.cmd('redraw!')
+  local req = env.E2E_SHOTS .. '/' .. name .. '.req'
+  vim.fn.writefile({}, req)
+  vim.wait(5000, function()
+    return vim.loop.fs_stat(req) == nil
+  end, 50)
+end
+
+local last_check = 'the start'
 local function check(ok, what, detail)
+  last_check = what
   if ok then
     out('PASS: %s', what)
   else
@@ -26,6 +55,10 @@ local notes = {}
 vim.notify = function(msg, level)
   table.insert(notes, tostring(msg))
   out('  nvim notify [%s]: %s', tostring(level), tostring(msg))
+  if env.E2E_SHOTS then -- on the screen too, on one line
+    local line = tostring(msg):gsub('\n', ' ')
+    vim.api.nvim_echo({ { line:sub(1, vim.o.columns - 12), level == vim.log.levels.WARN and 'WarningMsg' or 'Normal' } }, false, {})
+  end
 end
 
 local function wait(pred, ms)
@@ -126,6 +159,7 @@ local function snapshot(name, extra)
   end
   vim.fn.mkdir(env.E2E_ART, 'p')
   vim.fn.writefile(lines, string.format('%s/%02d-%s.txt', env.E2E_ART, snaps, name))
+  capture(string.format('%02d-%s', snaps, name))
 end
 
 -- Waits for an evaluation that ends after `since` (a status table the plugin kept:
@@ -413,7 +447,7 @@ local function lens_titles(buf)
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
     if l.command then
       table.insert(titles, l.command.title)
-      seen_titles[l.command.title] = true
+      seen_titles[l.command.title] = seen_titles[l.command.title] or last_check
     end
   end
   return titles
@@ -831,6 +865,10 @@ end
 -- gives one diagnostic; its quick fix "Insert ';'" is offered and, applied, leaves the
 -- file without diagnostics; saved, the Spawn lens is back.
 local function test_missing_semicolon()
+  -- One window from here on (the pod terminals stay, hidden), so a screenshot shows
+  -- the whole profile.
+  vim.o.hidden = true
+  pcall(vim.cmd, 'silent! only')
   local buf = open(env.E2E_HOVER_FILE)
   local orig = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   local row, e
@@ -1022,9 +1060,9 @@ local function test_lens_texts()
     'point 7: coder.nix\'s lenses begin exactly "profile: project:coder (default) | Spawn pod"', table.concat(t, ' | '))
   snapshot('lenses-coder')
   local abs = {}
-  for title in pairs(seen_titles) do
+  for title, after in pairs(seen_titles) do
     if title:find('^/') or title:find('[%s:(]/') or title:find(env.INSOMNIA_HOME, 1, true) then
-      table.insert(abs, title)
+      table.insert(abs, '"' .. title .. '" (first seen after the check "' .. after .. '")')
     end
   end
   local n = vim.tbl_count(seen_titles)

@@ -8,9 +8,32 @@ M.failed = 0
 M.notes = {} -- every vim.notify message
 M.writes = {} -- every nvim_out_write / nvim_err_write (0.7 prints showMessage there)
 
+-- E2E_OUT: where the lines go with a screen (tmux, for screenshots), else stdout.
+local out_file = env.E2E_OUT and assert(io.open(env.E2E_OUT, 'a'))
 function M.out(fmt, ...)
-  io.stdout:write(string.format(fmt, ...) .. '\n')
-  io.stdout:flush()
+  local f = out_file or io.stdout
+  f:write(string.format(fmt, ...) .. '\n')
+  f:flush()
+end
+
+if env.E2E_SHOTS then
+  vim.o.statusline = "%f %{luaeval(\"pcall(require, 'insomnia') and require'insomnia'.status() or ''\")} %=%l:%c"
+  vim.o.laststatus = 2
+  vim.o.more = false
+  vim.o.shortmess = vim.o.shortmess .. 'F'
+end
+
+-- capture asks the script for a screenshot (tmux capture-pane) and waits for it.
+function M.capture(name)
+  if not env.E2E_SHOTS then
+    return
+  end
+  vim.cmd('redraw!')
+  local req = env.E2E_SHOTS .. '/' .. name .. '.req'
+  vim.fn.writefile({}, req)
+  vim.wait(5000, function()
+    return vim.loop.fs_stat(req) == nil
+  end, 50)
 end
 
 function M.check(ok, what, detail)
@@ -26,6 +49,10 @@ end
 vim.notify = function(msg, level)
   table.insert(M.notes, tostring(msg))
   M.out('  nvim notify [%s]: %s', tostring(level), tostring(msg))
+  if env.E2E_SHOTS then -- on the screen too, on one line
+    local line = tostring(msg):gsub('\n', ' ')
+    vim.api.nvim_echo({ { line:sub(1, vim.o.columns - 12), level == vim.log.levels.WARN and 'WarningMsg' or 'Normal' } }, false, {})
+  end
 end
 for _, f in ipairs({ 'nvim_out_write', 'nvim_err_write', 'nvim_err_writeln' }) do
   local real = vim.api[f]
@@ -162,6 +189,7 @@ function M.snapshot(prefix, name, extra)
   end
   vim.fn.mkdir(env.E2E_ART, 'p')
   vim.fn.writefile(lines, string.format('%s/%s-%02d-%s.txt', env.E2E_ART, prefix, snaps, name))
+  M.capture(string.format('%s-%02d-%s', prefix, snaps, name))
 end
 
 function M.finish(ok, err)
