@@ -5,6 +5,7 @@
 local env = vim.env
 local TIMEOUT = tonumber(env.E2E_TIMEOUT_MS) or 60000
 local failed = 0
+local notes = {} -- every vim.notify message
 
 -- E2E_OUT: the file the lines go to when Neovim runs with a screen (in tmux, for
 -- screenshots; scripts/e2e-neovim.sh), else stdout.
@@ -22,6 +23,7 @@ if env.E2E_SHOTS then
   vim.o.laststatus = 2
   vim.o.more = false
   vim.o.shortmess = vim.o.shortmess .. 'F'
+  vim.cmd('syntax on')
 end
 
 -- capture asks the script for a screenshot of the screen now (tmux capture-pane),
@@ -31,6 +33,12 @@ local function capture(name)
     return
   end
   vim.cmd('redraw!')
+  -- The redraw clears the message line: the last message (shown when it came) is
+  -- shown again for the picture.
+  local last = notes[#notes]
+  if last then
+    vim.api.nvim_echo({ { (last:gsub('\n', ' ')):sub(1, vim.o.columns - 12) } }, false, {})
+  end
   local req = env.E2E_SHOTS .. '/' .. name .. '.req'
   vim.fn.writefile({}, req)
   vim.wait(5000, function()
@@ -51,7 +59,6 @@ local function check(ok, what, detail)
 end
 
 -- Messages the plugin shows (vim.notify) go to the test output too.
-local notes = {}
 vim.notify = function(msg, level)
   table.insert(notes, tostring(msg))
   out('  nvim notify [%s]: %s', tostring(level), tostring(msg))
@@ -226,7 +233,8 @@ local function test_broken()
   local wl, wc = missing_semicolon_at(env.E2E_ERR_FILE, line, col)
   out('expect: %s:%d:%d "%s" (nix-instantiate stops at %d:%d: "%s")', env.E2E_ERR_FILE, wl + 1, wc + 1, MISSING_SEMI,
     line, col, msg)
-  local since = require('insomnia').status_info(vim.fn.bufnr(env.E2E_BROKEN))
+  local known = vim.fn.bufnr(env.E2E_BROKEN) -- -1 until a buffer (or its diagnostics) exists
+  local since = known ~= -1 and require('insomnia').status_info(known) or nil
   local buf, attached = open(env.E2E_BROKEN)
   if not attached then
     return

@@ -21,6 +21,7 @@ if env.E2E_SHOTS then
   vim.o.laststatus = 2
   vim.o.more = false
   vim.o.shortmess = vim.o.shortmess .. 'F'
+  vim.cmd('syntax on')
 end
 
 -- capture asks the script for a screenshot (tmux capture-pane) and waits for it.
@@ -29,6 +30,12 @@ function M.capture(name)
     return
   end
   vim.cmd('redraw!')
+  -- The redraw clears the message line: the last message (shown when it came) is
+  -- shown again for the picture.
+  local last = M.notes[#M.notes]
+  if last then
+    vim.api.nvim_echo({ { (last:gsub('\n', ' ')):sub(1, vim.o.columns - 12) } }, false, {})
+  end
   local req = env.E2E_SHOTS .. '/' .. name .. '.req'
   vim.fn.writefile({}, req)
   vim.wait(5000, function()
