@@ -299,12 +299,26 @@ async function settledProblems(base, pred, timeout, what) {
 const seenLenses = new Set();
 
 // lensTitles: the code lens titles of the active editor, in order.
+// The profile's lenses sit above line 1: the editor is scrolled to its top (with
+// the wheel, the cursor stays) and only lenses on screen count (Monaco keeps the
+// DOM of lenses scrolled away, with their old titles).
 async function lensTitles() {
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  const box = await lines.boundingBox().catch(() => null);
+  if (box) {
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 100));
+    await page.mouse.wheel(0, -5000);
+  }
   const t = await page.evaluate(() => {
     const ed = document.querySelector('.editor-group-container.active .monaco-editor');
-    return [...(ed?.querySelectorAll('.codelens-decoration') ?? [])].map((d) =>
-      [...d.children].map((c) => c.innerText.replace(/\u00a0/g, ' ').trim()).filter((x) => x !== '|' && x !== ''),
-    );
+    const edBox = ed?.getBoundingClientRect();
+    const shown = (d) => {
+      const r = d.getBoundingClientRect();
+      return r.height > 0 && r.bottom > edBox.top && r.top < edBox.bottom && getComputedStyle(d).visibility !== 'hidden';
+    };
+    return [...(ed?.querySelectorAll('.codelens-decoration') ?? [])]
+      .filter(shown)
+      .map((d) => [...d.children].map((c) => c.innerText.replace(/\u00a0/g, ' ').trim()).filter((x) => x !== '|' && x !== ''));
   });
   for (const line of t) for (const x of line) seenLenses.add(x);
   return t.flat();
