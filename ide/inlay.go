@@ -204,20 +204,7 @@ func freshLines(evaluated, current []byte) func(first, last int) bool {
 	if evaluated == nil {
 		return func(int, int) bool { return false }
 	}
-	old, cur := bytes.Split(evaluated, []byte("\n")), bytes.Split(current, []byte("\n"))
-	prefix := 0
-	for prefix < len(old) && prefix < len(cur) && bytes.Equal(old[prefix], cur[prefix]) {
-		prefix++
-	}
-	suffix := 0
-	for suffix < len(old)-prefix && suffix < len(cur)-prefix &&
-		bytes.Equal(old[len(old)-1-suffix], cur[len(cur)-1-suffix]) {
-		suffix++
-	}
-	staleFrom, staleTo := prefix, len(cur)-suffix // current lines [staleFrom, staleTo) changed
-	return func(first, last int) bool {
-		return last < staleFrom || first >= staleTo
-	}
+	return diagnostics.CompareLines(evaluated, current).Unchanged
 }
 
 // hintValueAt is the raw JSON at path in a display manifest.

@@ -7,6 +7,10 @@ import "github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 type Written struct {
 	Key, Value diagnostics.Range
 	HasValue   bool
+	// Partial: the path goes on inside a value that is no set (a call
+	// such as secrets.ref "id" makes the rest): Key and Value are the
+	// binding that holds it.
+	Partial bool
 }
 
 // WrittenBelow finds where names (an attribute path) is set, given that
@@ -40,7 +44,9 @@ func WrittenBelow(f *File, keyStart int, names []string, mapped int) (Written, b
 	}
 	key, ok := f.findIn(kids[1], rest[i:], 0)
 	if !ok {
-		return Written{}, false
+		w := f.written(keys[len(keys)-1], true, kids[1])
+		w.Partial = true
+		return w, true
 	}
 	return f.writtenKey(key), true
 }

@@ -29,11 +29,14 @@ func evalLayer(name string) bool { return strings.HasPrefix(name, LayerEval) }
 func mergeLayers(names []string, layers map[string][]diagnostics.Diagnostic, cur []byte, bases map[string][]byte) []diagnostics.Diagnostic {
 	static := layers[LayerSyntax]
 	oursSyntax := hasCode(static, diagnostics.CodeSyntax)
-	var all []diagnostics.Diagnostic
+	all := append([]diagnostics.Diagnostic(nil), static...) // first: dedupeFindings keeps these
 	seen := map[string]bool{}
 	for _, n := range names {
 		ds := layers[n]
-		if !evalLayer(n) {
+		switch {
+		case n == LayerSyntax:
+			continue
+		case !evalLayer(n):
 			all = append(all, ds...)
 			continue
 		}
@@ -68,9 +71,8 @@ func sameKey(d diagnostics.Diagnostic) string {
 	return d.Code + "\x00" + d.Message + "\x00" + fingerprint([]diagnostics.Diagnostic{{Range: d.Range}})
 }
 
-// dedupeFindings keeps one of a static finding (all[:nStatic], the syntax
-// layer comes first: "syntax" sorts before "eval@") and an evaluated one of
-// the same problem.
+// dedupeFindings keeps one of a static finding (all[:nStatic]: the syntax
+// layer) and a later one of the same problem.
 func dedupeFindings(all []diagnostics.Diagnostic, nStatic int) []diagnostics.Diagnostic {
 	if nStatic > len(all) {
 		nStatic = len(all)
@@ -128,24 +130,12 @@ func shiftStale(ds []diagnostics.Diagnostic, base, cur []byte) []diagnostics.Dia
 	if base == nil || cur == nil || bytes.Equal(base, cur) {
 		return ds
 	}
-	b, c := bytes.Split(base, []byte("\n")), bytes.Split(cur, []byte("\n"))
-	head := 0
-	for head < len(b) && head < len(c) && bytes.Equal(b[head], c[head]) {
-		head++
-	}
-	tail := 0
-	for tail < len(b)-head && tail < len(c)-head && bytes.Equal(b[len(b)-1-tail], c[len(c)-1-tail]) {
-		tail++
-	}
-	delta, tailStart := len(c)-len(b), len(b)-tail
+	lc := diagnostics.CompareLines(base, cur)
 	out := make([]diagnostics.Diagnostic, 0, len(ds))
 	for _, d := range ds {
-		switch {
-		case d.Range.End.Line < head:
-			out = append(out, d)
-		case d.Range.Start.Line >= tailStart:
-			d.Range.Start.Line += delta
-			d.Range.End.Line += delta
+		if shift, ok := lc.Moved(d.Range.Start.Line, d.Range.End.Line); ok {
+			d.Range.Start.Line += shift
+			d.Range.End.Line += shift
 			out = append(out, d)
 		}
 	}

@@ -137,7 +137,10 @@ func (p Profile) written() func(diagnostics.Location, []string, int, bool) (diag
 		} else {
 			w, ok = nixsyntax.WrittenBelow(tree, tree.Lines.Offset(at.Range.Start), names, mapped)
 		}
-		if !ok {
+		// A partial path ends in the value that makes the rest: that value
+		// is what is wrong, when it is a short one (a call on one line, not
+		// a merge of sets over many).
+		if !ok || w.Partial && (!value || w.Value.Start.Line != w.Value.End.Line) {
 			return at, false
 		}
 		if value && w.HasValue {
