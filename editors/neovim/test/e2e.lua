@@ -201,8 +201,16 @@ local function settled_diagnostics(buf, quiet_ms)
   return vim.diagnostic.get(buf)
 end
 
+-- The namespace names the client that published it (vim.lsp:<client id> and its
+-- name): a stopped client's diagnostics would show its id.
 local function diag_line(d)
-  return string.format('%d:%d [%s] %s', d.lnum + 1, d.col + 1, tostring(d.code), d.message)
+  local ns = ''
+  for name, id in pairs(vim.api.nvim_get_namespaces()) do
+    if id == d.namespace then
+      ns = ' (' .. name .. ')'
+    end
+  end
+  return string.format('%d:%d [%s] %s%s', d.lnum + 1, d.col + 1, tostring(d.code), d.message, ns)
 end
 
 local function diag_lines(ds)
@@ -247,6 +255,9 @@ local function test_broken()
   await_eval(buf, since)
   local ds = settled_diagnostics(target)
   show_diagnostics(target)
+  out('  live insomnia clients: %s', table.concat(vim.tbl_map(function(c)
+    return tostring(c.id)
+  end, vim.lsp.get_active_clients()), ', '))
   local d = ds[1]
   check(#ds == 1 and d.message == MISSING_SEMI and d.code == 'syntax-error' and d.lnum == wl and d.col == wc,
     string.format('broken.nix: exactly one diagnostic, %d:%d [syntax-error] "%s"', wl + 1, wc + 1, MISSING_SEMI),
@@ -877,6 +888,7 @@ local function test_missing_semicolon()
   -- the whole profile.
   vim.o.hidden = true
   pcall(vim.cmd, 'silent! only')
+  vim.cmd('stopinsert') -- left by a pod terminal's startinsert
   local buf = open(env.E2E_HOVER_FILE)
   local orig = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   local row, e
