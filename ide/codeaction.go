@@ -29,7 +29,7 @@ func QuickFixes(src Source, path string, requested diagnostics.Range, sent func(
 	literals := stringLiterals(tree)
 	done := map[string]bool{}
 	for _, d := range src.Diagnostics(path) {
-		if !sent(d) && !overlaps(d.Range, requested) {
+		if !sent(d) && !overlaps(widened(d.Range), requested) {
 			continue
 		}
 		for i, f := range fixesOf(src, path, tree, literals, d) {
@@ -99,6 +99,17 @@ func fixOf(src Source, path string, d diagnostics.Diagnostic) Fix {
 		title = strings.Replace(title, "secrets.ref", prefix+"secrets.ref", 1)
 	}
 	return Fix{Title: title, NewText: newText, Range: d.Range, Diagnostic: d}
+}
+
+// widened makes an empty range (a missing ';' sits between two
+// characters) cover the character on each side, so a cursor next to it
+// finds its fix; editors draw such a diagnostic over a character too.
+func widened(r diagnostics.Range) diagnostics.Range {
+	if r.Start == r.End {
+		r.Start.Col = max(r.Start.Col-1, 0)
+		r.End.Col++
+	}
+	return r
 }
 
 func overlaps(a, b diagnostics.Range) bool {

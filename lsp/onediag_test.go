@@ -309,3 +309,22 @@ func TestImportedErrorOnTheFileAndAPointerOnTheImport(t *testing.T) {
 		t.Errorf("pointer message %q", msg)
 	}
 }
+
+// The missing ';' sits between two characters: a cursor on either side of
+// it gets Insert ';' without the editor sending the diagnostic.
+func TestInsertSemicolonNextToTheCursor(t *testing.T) {
+	dir := t.TempDir()
+	text := "{\n  a = 1\n  b = 2;\n}\n"
+	path := writeFile(t, filepath.Join(dir, ".insomnia", "x.nix"), text)
+	writeFile(t, filepath.Join(dir, ".insomnia", "profiles.toml"), "[profile]\n")
+	c := lsptest.Start(t, lsp.Options{Env: featEnv(t)})
+	c.InitializeTrusted(dir, nil)
+	c.Open(path)
+	d := c.AwaitCode(path, "syntax-error")
+	for _, col := range []uint32{d.Range.Start.Character - 1, d.Range.Start.Character + 1} {
+		at := protocol.Position{Line: d.Range.Start.Line, Character: col}
+		if actionTitled(codeActions(t, c, path, protocol.Range{Start: at, End: at}, nil), "Insert ';'") == nil {
+			t.Errorf("no Insert ';' with the cursor at %d:%d (the ';' belongs at %d)", at.Line, col, d.Range.Start.Character)
+		}
+	}
+}

@@ -24,31 +24,38 @@ import (
 // evalLayer says whether a layer name is an evaluation layer (eval@owner).
 func evalLayer(name string) bool { return strings.HasPrefix(name, LayerEval) }
 
-// mergeLayers merges one file's layers. cur is the file's current text and
+// mergeLayers merges one file's layers, in the order of names (layer
+// names sorted, as published before). cur is the file's current text and
 // bases the text each layer was computed on (either may be nil: no shift).
 func mergeLayers(names []string, layers map[string][]diagnostics.Diagnostic, cur []byte, bases map[string][]byte) []diagnostics.Diagnostic {
-	static := layers[LayerSyntax]
+	static := append([]diagnostics.Diagnostic(nil), layers[LayerSyntax]...) // narrowed in place
 	oursSyntax := hasCode(static, diagnostics.CodeSyntax)
-	all := append([]diagnostics.Diagnostic(nil), static...) // first: dedupeFindings keeps these
+	kept := map[string][]diagnostics.Diagnostic{}
 	seen := map[string]bool{}
 	for _, n := range names {
-		ds := layers[n]
-		switch {
-		case n == LayerSyntax:
-			continue
-		case !evalLayer(n):
-			all = append(all, ds...)
+		if n == LayerSyntax || !evalLayer(n) {
 			continue
 		}
-		for _, d := range shiftStale(ds, bases[n], cur) {
-			if oursSyntax && nixSyntaxError(d) || seen[sameKey(d)] {
+		for _, d := range shiftStale(layers[n], bases[n], cur) {
+			if oursSyntax && nixSyntaxError(d) || seen[sameKey(d)] || sameAsStatic(static, d) {
 				continue
 			}
 			seen[sameKey(d)] = true
-			all = append(all, d)
+			kept[n] = append(kept[n], d)
 		}
 	}
-	return dedupeFindings(all, len(static))
+	var all []diagnostics.Diagnostic
+	for _, n := range names {
+		switch {
+		case n == LayerSyntax:
+			all = append(all, static...)
+		case evalLayer(n):
+			all = append(all, kept[n]...)
+		default:
+			all = append(all, layers[n]...)
+		}
+	}
+	return all
 }
 
 func hasCode(ds []diagnostics.Diagnostic, code string) bool {
@@ -71,26 +78,18 @@ func sameKey(d diagnostics.Diagnostic) string {
 	return d.Code + "\x00" + d.Message + "\x00" + fingerprint([]diagnostics.Diagnostic{{Range: d.Range}})
 }
 
-// dedupeFindings keeps one of a static finding (all[:nStatic]: the syntax
-// layer) and a later one of the same problem.
-func dedupeFindings(all []diagnostics.Diagnostic, nStatic int) []diagnostics.Diagnostic {
-	if nStatic > len(all) {
-		nStatic = len(all)
+// sameAsStatic says whether e repeats a static finding; that one stays,
+// taking e's range when it lies inside its own (more precise; a key next
+// to the literal is not: the static fix replaces the literal).
+func sameAsStatic(static []diagnostics.Diagnostic, e diagnostics.Diagnostic) bool {
+	i := sameProblem(static, e)
+	if i < 0 {
+		return false
 	}
-	out := append([]diagnostics.Diagnostic(nil), all[:nStatic]...)
-	for _, e := range all[nStatic:] {
-		i := sameProblem(out[:nStatic], e)
-		if i < 0 {
-			out = append(out, e)
-			continue
-		}
-		// The evaluated range is more precise only inside the static one
-		// (a key next to the literal is not: the static fix replaces it).
-		if within(e.Range, out[i].Range) && size(e.Range) < size(out[i].Range) {
-			out[i].Range = e.Range
-		}
+	if within(e.Range, static[i].Range) && size(e.Range) < size(static[i].Range) {
+		static[i].Range = e.Range
 	}
-	return out
+	return true
 }
 
 // sameProblem is the index of the static finding e repeats, or -1. Only

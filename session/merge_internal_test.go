@@ -25,14 +25,15 @@ func TestMergeLayersOnePerMistake(t *testing.T) {
 			{Range: rng(20, 4, 9), Code: diagnostics.CodeUnknownField, Message: "unknown field"},
 		},
 	}
+	// In the layers' order (evaluation first, as the names sort).
 	got := mergeLayers([]string{LayerEval + "@p", LayerSyntax}, layers, nil, nil)
-	if len(got) != 3 || got[0].Code != diagnostics.CodeSyntax || got[1].Message != "static" || got[1].Fix == nil ||
-		got[1].Range != rng(13, 13, 60) || got[2].Code != diagnostics.CodeUnknownField {
+	if len(got) != 3 || got[0].Code != diagnostics.CodeUnknownField || got[1].Code != diagnostics.CodeSyntax ||
+		got[2].Message != "static" || got[2].Fix == nil || got[2].Range != rng(13, 13, 60) {
 		t.Errorf("merged: %+v", got)
 	}
 	// Without our syntax error, Nix's stays (it is all there is).
 	layers[LayerSyntax] = layers[LayerSyntax][1:]
-	if got := mergeLayers([]string{LayerEval + "@p", LayerSyntax}, layers, nil, nil); len(got) != 3 || got[1].Code != diagnostics.CodeNixError {
+	if got := mergeLayers([]string{LayerEval + "@p", LayerSyntax}, layers, nil, nil); len(got) != 3 || got[0].Code != diagnostics.CodeNixError {
 		t.Errorf("without our syntax error: %+v", got)
 	}
 }
