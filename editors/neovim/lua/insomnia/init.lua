@@ -412,6 +412,11 @@ local function clear_lenses(client_id)
       end
     end
   end
+  -- Its diagnostics too: 0.7 keeps a stopped client's (broken.nix showed the
+  -- restricted server's old Nix error beside the new server's one).
+  if vim.lsp.diagnostic and vim.lsp.diagnostic.get_namespace then
+    pcall(vim.diagnostic.reset, vim.lsp.diagnostic.get_namespace(client_id))
+  end
 end
 M._clear_lenses = clear_lenses
 

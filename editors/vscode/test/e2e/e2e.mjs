@@ -343,7 +343,7 @@ const spawnLens = (t) => t.find((x) => x.startsWith('Spawn pod'));
 async function quickFix(want, shotName) {
   await page.keyboard.press('Control+.');
   const rows = page.locator('.action-widget .monaco-list-row');
-  const match = (t) => (typeof want === 'string' ? t === want : want.test(t));
+  const match = (t) => (typeof want === 'string' ? t === want : typeof want === 'function' ? want(t) : want.test(t));
   const end = Date.now() + 20_000;
   let titles = [];
   while (Date.now() < end) {
@@ -574,8 +574,12 @@ async function steps() {
     // Point 2: the key's quick fix from the Quick Fix menu removes its entry;
     // saved, "Spawn pod (fix 1 error first)" turns into "Spawn pod" (point 7).
     await goTo(pastedLine, 22);
-    const { title, titles } = await quickFix(/^Replace with (lib\.)?secrets\.ref "llm\.anthropic\.default"$/, 'quick-fix-menu-pasted-key');
-    const rows = await settledProblems('coder.nix', (r) => r.length === 0, 30_000, 'want no entries after the fix');
+    // The fix naming the store's id; without it the fix offered is applied all the
+    // same (what a user would pick), so the check says what it leads to, and fails.
+    const exact = /^Replace with (lib\.)?secrets\.ref "llm\.anthropic\.default"$/;
+    const { title, titles } = await quickFix((t) => exact.test(t) || /^Replace with (lib\.)?secrets\.ref "/.test(t), 'quick-fix-menu-pasted-key');
+    const missing = titles.some((t) => exact.test(t)) ? '' : `the Quick Fix menu has no ${exact} (applied "${title}"); `;
+    const rows = await settledProblems('coder.nix', (r) => r.length === 0, 30_000, `${missing}want no entries after the fix`);
     await screenshot('problems-pasted-key-after-fix');
     await page.keyboard.press('Control+S');
     const t0 = Date.now();
@@ -587,6 +591,7 @@ async function steps() {
     await page.keyboard.press('Control+Shift+K');
     await page.keyboard.press('Control+S');
     await savedAndClean(CODER, coderText);
+    if (missing) throw new Error(missing + `then: Problems ${JSON.stringify(rows)}, lens "${spawnLens(lenses)}"`);
     return `menu ${JSON.stringify(titles)}; applied "${title}": line ${pastedLine} reads ${fixed}; Problems for coder.nix ${JSON.stringify(rows)}; lens "${spawnLens(lenses)}" ${ms} ms after saving`;
   });
 
