@@ -32,11 +32,12 @@ func mergeLayers(names []string, layers map[string][]diagnostics.Diagnostic, cur
 	oursSyntax := hasCode(static, diagnostics.CodeSyntax)
 	kept := map[string][]diagnostics.Diagnostic{}
 	seen := map[string]bool{}
+	lines := &lineCache{cur: cur}
 	for _, n := range names {
 		if n == LayerSyntax || !evalLayer(n) {
 			continue
 		}
-		for _, d := range shiftStale(layers[n], bases[n], cur) {
+		for _, d := range lines.shiftStale(layers[n], bases[n]) {
 			if oursSyntax && nixSyntaxError(d) || seen[sameKey(d)] || sameAsStatic(static, d) {
 				continue
 			}
@@ -122,17 +123,28 @@ func size(r diagnostics.Range) int {
 	return (r.End.Line-r.Start.Line)*1_000_000 + r.End.Col - r.Start.Col
 }
 
-// shiftStale moves ds, computed on base, onto cur: findings on the common
-// head stay, those on the common tail move by the change in line count,
-// those on the lines in between (edited since) are dropped.
-func shiftStale(ds []diagnostics.Diagnostic, base, cur []byte) []diagnostics.Diagnostic {
-	if base == nil || cur == nil || bytes.Equal(base, cur) {
+// lineCache compares evaluated texts with the current one, once per
+// distinct text: a file many profiles import has one evaluation layer per
+// profile, mostly computed on the same text.
+type lineCache struct {
+	cur  []byte
+	base []byte
+	lc   diagnostics.LineChange
+}
+
+// shiftStale moves ds, computed on base, onto the current text: findings
+// on the common head stay, those on the common tail move by the change in
+// line count, those on the lines in between (edited since) are dropped.
+func (c *lineCache) shiftStale(ds []diagnostics.Diagnostic, base []byte) []diagnostics.Diagnostic {
+	if base == nil || c.cur == nil || bytes.Equal(base, c.cur) {
 		return ds
 	}
-	lc := diagnostics.CompareLines(base, cur)
+	if c.base == nil || !bytes.Equal(base, c.base) {
+		c.base, c.lc = base, diagnostics.CompareLines(base, c.cur)
+	}
 	out := make([]diagnostics.Diagnostic, 0, len(ds))
 	for _, d := range ds {
-		if shift, ok := lc.Moved(d.Range.Start.Line, d.Range.End.Line); ok {
+		if shift, ok := c.lc.Moved(d.Range.Start.Line, d.Range.End.Line); ok {
 			d.Range.Start.Line += shift
 			d.Range.End.Line += shift
 			out = append(out, d)
