@@ -36,6 +36,7 @@ function M.capture(name)
   if last then
     vim.api.nvim_echo({ { (last:gsub('\n', ' ')):sub(1, vim.o.columns - 12) } }, false, {})
   end
+  vim.cmd('redraw') -- flushes the screen (vim.wait alone does not), the message kept
   local req = env.E2E_SHOTS .. '/' .. name .. '.req'
   vim.fn.writefile({}, req)
   vim.wait(5000, function()
