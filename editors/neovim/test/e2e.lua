@@ -916,10 +916,12 @@ local function test_missing_semicolon()
   check(not find(ds, function(x)
     return x.message:find("unexpected '='", 1, true) ~= nil
   end), "point 1: Nix's \"syntax error, unexpected '=', expecting ';'\" is not published", diag_lines(ds))
-  wait_lenses(buf, function(t)
-    return spawn_lens(t) ~= nil and spawn_lens(t) ~= 'Spawn pod'
-  end)
-  out('  spawn lens while broken: %s', tostring(spawn_lens(lens_titles(buf))))
+  -- Point 7 (current, consistent): the Spawn lens says why a spawn is refused, in
+  -- the words of the one diagnostic.
+  local refused = 'Spawn pod (fix 1 error first)'
+  check(wait_lenses(buf, function(t)
+    return spawn_lens(t) == refused
+  end), 'point 7: while the ";" is missing the lens reads exactly "' .. refused .. '"', table.concat(lens_titles(buf), ' | '))
   snapshot('missing-semicolon-one-diagnostic')
 
   vim.api.nvim_win_set_cursor(0, { row + 1, 0 })

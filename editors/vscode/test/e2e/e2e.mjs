@@ -531,6 +531,14 @@ async function steps() {
     return `Problems for coder.nix: ${JSON.stringify(rows)}; lens ${JSON.stringify(spawnLens(await lensTitles()))}`;
   });
 
+  await check('missing-semicolon-spawn-lens-refused', async () => {
+    // Point 7 (current, consistent): while the ';' is missing the Spawn lens says
+    // why a spawn is refused, in the words of the Problems panel's one entry.
+    const want = 'Spawn pod (fix 1 error first)';
+    const t = await waitLenses((x) => spawnLens(x) === want, 15_000, `want the lens "${want}"`);
+    return JSON.stringify(t);
+  });
+
   await check('missing-semicolon-quick-fix', async () => {
     // Point 2: Ctrl+. on the error shows "Insert ';'"; Enter applies it; the
     // file has no problems; saved, the Spawn lens is back (point 7).
