@@ -28,14 +28,13 @@ end
 
 -- capture asks the script for a screenshot of the screen now (tmux capture-pane),
 -- and waits until it was taken.
-local function capture(name)
+local function capture(name, last)
   if not env.E2E_SHOTS then
     return
   end
   vim.cmd('redraw!')
-  -- The redraw clears the message line: the last message (shown when it came) is
-  -- shown again for the picture.
-  local last = notes[#notes]
+  -- The redraw clears the message line: the last message since the previous
+  -- picture (shown when it came) is shown again.
   if last then
     vim.api.nvim_echo({ { (last:gsub('\n', ' ')):sub(1, vim.o.columns - 12) } }, false, {})
   end
@@ -158,6 +157,7 @@ local function snapshot(name, extra)
     table.insert(lines, string.format('%3d  %s%s', i, l, virt[i - 1] or ''))
   end
   table.insert(lines, '-- messages:')
+  local last = #notes > seen_notes and notes[#notes] or nil
   for i = seen_notes + 1, #notes do
     table.insert(lines, 'insomnia-notify: ' .. notes[i])
   end
@@ -167,7 +167,7 @@ local function snapshot(name, extra)
   end
   vim.fn.mkdir(env.E2E_ART, 'p')
   vim.fn.writefile(lines, string.format('%s/%02d-%s.txt', env.E2E_ART, snaps, name))
-  capture(string.format('%02d-%s', snaps, name))
+  capture(string.format('%02d-%s', snaps, name), last)
 end
 
 -- Waits for an evaluation that ends after `since` (a status table the plugin kept:

@@ -25,14 +25,13 @@ if env.E2E_SHOTS then
 end
 
 -- capture asks the script for a screenshot (tmux capture-pane) and waits for it.
-function M.capture(name)
+function M.capture(name, last)
   if not env.E2E_SHOTS then
     return
   end
   vim.cmd('redraw!')
-  -- The redraw clears the message line: the last message (shown when it came) is
-  -- shown again for the picture.
-  local last = M.notes[#M.notes]
+  -- The redraw clears the message line: the last message since the previous
+  -- picture (shown when it came) is shown again.
   if last then
     vim.api.nvim_echo({ { (last:gsub('\n', ' ')):sub(1, vim.o.columns - 12) } }, false, {})
   end
@@ -185,6 +184,7 @@ function M.snapshot(prefix, name, extra)
     table.insert(lines, string.format('%3d  %s%s', i, l, virt[i - 1] or ''))
   end
   table.insert(lines, '-- messages:')
+  local last = #M.notes > seen_notes and M.notes[#M.notes] or nil
   for i = seen_notes + 1, #M.notes do
     table.insert(lines, 'vim.notify: ' .. M.notes[i])
   end
@@ -197,7 +197,7 @@ function M.snapshot(prefix, name, extra)
   end
   vim.fn.mkdir(env.E2E_ART, 'p')
   vim.fn.writefile(lines, string.format('%s/%s-%02d-%s.txt', env.E2E_ART, prefix, snaps, name))
-  M.capture(string.format('%s-%02d-%s', prefix, snaps, name))
+  M.capture(string.format('%s-%02d-%s', prefix, snaps, name), last)
 end
 
 function M.finish(ok, err)
