@@ -477,9 +477,12 @@ async function steps() {
   await check('code-lens-profile', async () => {
     await openFile('.insomnia/profiles/coder.nix');
     const want = `profile: project:${defaultName} (default)`;
-    // Issue 15: the repository root is the workspace folder; the head lens is exact.
+    // Issue 15: the repository root is the workspace folder; the head lens is
+    // exact, and coder.nix evaluates clean (no entry in Problems).
     const t = await waitLenses((x) => x[0] === want, 30_000, `want the head lens "${want}"`);
-    return JSON.stringify(t);
+    await showProblems();
+    await settledProblems('coder.nix', (r) => r.length === 0, 30_000, 'want coder.nix without entries');
+    return `${JSON.stringify(t)}; Problems: no entry for coder.nix`;
   });
 
   await check('language-status-item', async () => {
