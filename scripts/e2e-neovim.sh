@@ -16,13 +16,17 @@ export E2E_TIMEOUT_MS=${E2E_TIMEOUT_MS:-60000}
 log() { printf '[e2e-neovim] %s\n' "$*"; }
 die() { log "error: $*"; echo "0 passed, 1 failed"; exit 1; }
 
+# Neovim, and tmux for the screenshots (the TUI runs in a detached pane).
 install_neovim() {
-  command -v nvim >/dev/null && return
-  log "nvim not found: apt-get install neovim"
+  local need=()
+  command -v nvim >/dev/null || need+=(neovim)
+  [[ ${E2E_NVIM_SCREEN:-1} != 0 ]] && ! command -v tmux >/dev/null && need+=(tmux)
+  ((${#need[@]})) || return 0
+  log "apt-get install ${need[*]}"
   local sudo=()
   [[ $(id -u) -ne 0 ]] && sudo=(sudo -n)
   "${sudo[@]}" apt-get update -qq </dev/null
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq neovim </dev/null >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${need[@]}" </dev/null >/dev/null
 }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/e2e-neovim.XXXXXX")
