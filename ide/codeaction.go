@@ -2,6 +2,7 @@ package ide
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
@@ -128,12 +129,29 @@ func inScope(src Source, path string, r diagnostics.Range, newText string) strin
 	if text == nil || !strings.HasPrefix(newText, "secrets.ref ") || !undefinedAt(text, r, newText) {
 		return newText
 	}
-	if lib, ok := nixsyntax.CalleeOf(nixsyntax.Parse(text), "mkProfile"); ok {
+	for _, lib := range libraryNames(nixsyntax.Parse(text)) {
 		if q := lib + "." + newText; !undefinedAt(text, r, q) {
 			return q
 		}
 	}
 	return newText
+}
+
+// libraryNames are the expressions a profile reaches the profile library
+// through: what it calls mkProfile, mkManifest or a preset on (a role
+// built by a helper, `common.mkRole "x" { … lib.semanticPresets… }`,
+// calls no mkProfile itself), then the conventional `lib`.
+func libraryNames(f *nixsyntax.File) []string {
+	var out []string
+	for _, fn := range []string{"mkProfile", "mkManifest", "semanticPresets"} {
+		if lib, ok := nixsyntax.CalleeOf(f, fn); ok && !slices.Contains(out, lib) {
+			out = append(out, lib)
+		}
+	}
+	if !slices.Contains(out, "lib") {
+		out = append(out, "lib")
+	}
+	return out
 }
 
 // undefinedAt says whether replacing r by newText leaves an undefined

@@ -112,6 +112,7 @@ func (f *fake) IsProfile(path string, text []byte) bool {
 
 func (f *fake) Dependents(path string) []string               { return f.deps[path] }
 func (f *fake) RegistryFor(string) *registry.Registry         { return f.reg }
+func (f *fake) Name(path string) session.Name                 { return session.NameWithin(f.reg, ws, path) }
 func (f *fake) SecretIDs() []string                           { return f.secretIDs }
 func (f *fake) Dirs() registry.Dirs                           { return f.dirs }
 func (f *fake) Settings() session.Settings                    { return session.DefaultSettings() }

@@ -96,17 +96,28 @@ func TestDefinitionOfImport(t *testing.T) {
 }
 
 func TestQuickFixGoesThroughTheLibVariable(t *testing.T) {
-	src, path, _ := load(t, "-- p.nix --\nlet lib = import ./l.nix { }; in\nlib.mkProfile {\n  model.auth = \"sk-ant-x$0\";\n}\n")
-	lit := src.rangeOf(t, path, `"sk-ant-x"`)
-	src.diags[path] = []diagnostics.Diagnostic{{File: path, Range: lit, Code: "plaintext-secret",
-		Fix: &diagnostics.Fix{Title: `Replace with secrets.ref "anthropic"`, NewText: `secrets.ref "anthropic"`}}}
-	fixes := QuickFixes(src, path, lit, func(diagnostics.Diagnostic) bool { return false })
-	if len(fixes) != 1 || fixes[0].NewText != `lib.secrets.ref "anthropic"` || fixes[0].Title != `Replace with lib.secrets.ref "anthropic"` {
-		t.Fatalf("fixes: %+v", fixes)
-	}
-	far := diagnostics.Range{Start: diagnostics.Pos{Line: 0}, End: diagnostics.Pos{Line: 0, Col: 1}}
-	if fixes := QuickFixes(src, path, far, func(diagnostics.Diagnostic) bool { return false }); len(fixes) != 0 {
-		t.Errorf("a fix offered far from its diagnostic: %+v", fixes)
+	for _, tc := range []struct{ name, text, lib string }{
+		{"mkProfile's callee", "let lib = import ./l.nix { }; in\nlib.mkProfile {\n  model.auth = \"sk-ant-x$0\";\n}\n", "lib"},
+		// A role built by a helper calls no mkProfile: the library is what
+		// its preset is called on.
+		{"a preset's callee", "let pl = import ./l.nix { }; in\n{ manifest = pl.semanticPresets.codingAssistant { } // {\n  model.auth = \"sk-ant-x$0\"; }; }\n", "pl"},
+		{"an inherited lib", "let common = import ./common.nix; inherit (common) lib; in\ncommon.mkRole \"c\" {\n  model.auth = \"sk-ant-x$0\";\n}\n", "lib"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src, path, _ := load(t, "-- p.nix --\n"+tc.text)
+			lit := src.rangeOf(t, path, `"sk-ant-x"`)
+			src.diags[path] = []diagnostics.Diagnostic{{File: path, Range: lit, Code: "plaintext-secret",
+				Fix: &diagnostics.Fix{Title: `Replace with secrets.ref "anthropic"`, NewText: `secrets.ref "anthropic"`}}}
+			fixes := QuickFixes(src, path, lit, func(diagnostics.Diagnostic) bool { return false })
+			want := tc.lib + `.secrets.ref "anthropic"`
+			if len(fixes) != 1 || fixes[0].NewText != want || fixes[0].Title != "Replace with "+want {
+				t.Fatalf("fixes: %+v, want %s", fixes, want)
+			}
+			far := diagnostics.Range{Start: diagnostics.Pos{Line: 0}, End: diagnostics.Pos{Line: 0, Col: 1}}
+			if fixes := QuickFixes(src, path, far, func(diagnostics.Diagnostic) bool { return false }); len(fixes) != 0 {
+				t.Errorf("a fix offered far from its diagnostic: %+v", fixes)
+			}
+		})
 	}
 }
 

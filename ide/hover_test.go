@@ -36,7 +36,7 @@ func TestHover(t *testing.T) {
 		{"attribute with resolved value", "worker_max_turns", 0,
 			[]string{"**`compaction.worker_max_turns`**", "resolved value:\n```json\n7\n```"}, "worker_max_turns"},
 		{"enum field", "default_action", 0, []string{"**`permissions.default_action`**", "values: `", "\"ask\""}, "default_action"},
-		{"whole profile on line 0", "let lib", 0, []string{"**profile** `path:/ws/p.nix` · ok", "snapshot `sha256:abc`", "\"worker_max_turns\": 7"}, ""},
+		{"whole profile on line 0", "let lib", 0, []string{"**profile** `path:p.nix` · ok", "snapshot `sha256:abc`", "\"worker_max_turns\": 7"}, ""},
 		{"failed evaluation: the note", "let lib", 2, []string{"· error", "_2 manifest errors; see the diagnostics_"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -54,10 +54,10 @@ func SpawnTitle(r session.Readiness) string {
 		return "Spawn pod (not evaluated yet)"
 	case session.NixMissing:
 		return "Spawn pod (" + NixNotFound + ")"
-	case session.NixFailed:
-		return "Spawn pod (fix the evaluation error first)"
-	case session.HasErrors:
-		return "Spawn pod (fix " + Plural(r.Errors, "error") + " first)"
+	case session.NixFailed, session.HasErrors:
+		// Nix's failure is one diagnostic in the file (or ours in its
+		// place): the lens counts what the user sees.
+		return "Spawn pod (fix " + Plural(max(r.Errors, 1), "error") + " first)"
 	case session.Unresolved:
 		return "Spawn pod (the manifest does not resolve)"
 	}

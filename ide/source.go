@@ -30,6 +30,9 @@ type Source interface {
 	// RegistryFor is the registry of the project path belongs to; nil
 	// before discovery.
 	RegistryFor(path string) *registry.Registry
+	// Name names a profile file (session.NameWithin: by its project's
+	// registry, else relative to its project or workspace folder).
+	Name(path string) session.Name
 	// SecretIDs are the secret store's ids (never values).
 	SecretIDs() []string
 	// Dirs are the insomnia directories.
@@ -46,8 +49,8 @@ type Source interface {
 
 var _ Source = (*session.Session)(nil)
 
-// name names a profile file by the source's registry (one rule: session.NameIn).
-func name(src Source, path string) session.Name { return session.NameIn(src.RegistryFor(path), path) }
+// name names a profile file as the session does (one rule: session.NameWithin).
+func name(src Source, path string) session.Name { return src.Name(path) }
 
 // offsetIn converts a position to a byte offset in text, reusing the open
 // document's line index when it holds the same text.

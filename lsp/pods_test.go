@@ -238,7 +238,7 @@ func TestPodsSpawnRefusedOnBrokenProfile(t *testing.T) {
 	c.Open(e.reviewer(), strings.Replace(e.profileNix("reviewer", "anthropic/claude-haiku"), `worker.reasoning = "high";`, "worker.reasoning = nope;", 1))
 	awaitStatus(t, c, "project:reviewer", "error")
 	l := awaitLens(t, c, e.reviewer(), "Spawn pod")
-	if l.Title != "Spawn pod (fix the evaluation error first)" || l.Command != "insomnia.client.spawnPod" {
+	if l.Title != "Spawn pod (fix 1 error first)" || l.Command != "insomnia.client.spawnPod" {
 		t.Errorf("spawn lens on a broken profile: %+v", l)
 	}
 	err := c.Command("insomnia.spawnPod", map[string]string{"profile": "project:reviewer"}, nil)

@@ -16,13 +16,17 @@ export E2E_TIMEOUT_MS=${E2E_TIMEOUT_MS:-60000}
 log() { printf '[e2e-neovim] %s\n' "$*"; }
 die() { log "error: $*"; echo "0 passed, 1 failed"; exit 1; }
 
+# Neovim, and tmux for the screenshots (the TUI runs in a detached pane).
 install_neovim() {
-  command -v nvim >/dev/null && return
-  log "nvim not found: apt-get install neovim"
+  local need=()
+  command -v nvim >/dev/null || need+=(neovim)
+  [[ ${E2E_NVIM_SCREEN:-1} != 0 ]] && ! command -v tmux >/dev/null && need+=(tmux)
+  ((${#need[@]})) || return 0
+  log "apt-get install ${need[*]}"
   local sudo=()
   [[ $(id -u) -ne 0 ]] && sudo=(sudo -n)
   "${sudo[@]}" apt-get update -qq </dev/null
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq neovim </dev/null >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${need[@]}" </dev/null >/dev/null
 }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/e2e-neovim.XXXXXX")
@@ -118,6 +122,11 @@ export INSOMNIA_HOME=$TMP/insomnia-home XDG_CONFIG_HOME=$TMP/xdg/config XDG_DATA
 unset INSOMNIA_CONFIG_DIR INSOMNIA_DATA_DIR INSOMNIA_RUNTIME_DIR
 mkdir -p "$INSOMNIA_HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+# coder.nix refers to the secret llm.anthropic.default: a user who runs it has that id in
+# the store (as in the VS Code e2e). The entry is dummy bytes; only its id is ever read.
+mkdir -p "$INSOMNIA_HOME/secrets"
+printf '{"version": 1, "entries": {"llm.anthropic.default": {"nonce": "00", "ciphertext": "00", "tag": "00"}}}\n' \
+  >"$INSOMNIA_HOME/secrets/store.json"
 # Trust (editors/neovim/lua/insomnia/trust.lua): the list starts corrupt, which must
 # count as empty without breaking startup. A second root, reached through a symlink,
 # is trusted from the prompt; the list must name its real path.
@@ -134,37 +143,85 @@ rm -rf "$E2E_ART" && mkdir -p "$E2E_ART"
 export INSOMNIA_LSP=$TMP/bin/insomnia-lsp INSOMNIA_NVIM_PLUGIN=$ROOT/editors/neovim \
   INSOMNIA_POD_COMMAND=$TMP/bin/insomnia-pod PATH=$TMP/bin:$PATH
 
-log "nvim --headless (timeout ${NVIM_TIMEOUT}s)"
-cd "$WS"
-setsid nvim --headless -n -i NONE -u "$ROOT/editors/neovim/test/minimal_init.lua" \
-  -c "luafile $ROOT/editors/neovim/test/e2e.lua" </dev/null >"$TMP/nvim.out" 2>"$TMP/nvim.err" &
-NVIM_PGID=$!
-deadline=$((SECONDS + NVIM_TIMEOUT))
-while kill -0 "$NVIM_PGID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
-timed_out=
-if kill -0 "$NVIM_PGID" 2>/dev/null; then
-  timed_out=1
-  kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true
-fi
-nvim_rc=0
-wait "$NVIM_PGID" || nvim_rc=$?
-kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true # a server or Nix left behind
-NVIM_PGID=
+# run_nvim NAME INIT LUA SECONDS: one headless Neovim; its PASS/FAIL lines are added to
+# the totals (a timeout, a bad exit or a script that did not finish counts as a failure).
+passed=0 failed=0
+run_nvim() {
+  local name=$1 init=$2 lua=$3 secs=$4 out=$TMP/nvim-$1.out err=$TMP/nvim-$1.err
+  local deadline=$((SECONDS + secs)) timed_out= nvim_rc=0 p f
+  if [[ -n $USE_TMUX ]]; then
+    # A real screen: Neovim's TUI in a detached tmux pane; the Lua test writes its
+    # lines to $out and asks for a screenshot by creating SHOTS/NAME.req, which
+    # becomes SHOTS/NAME.ansi (capture-pane with colours) here.
+    log "nvim in tmux (200x50): $name (timeout ${secs}s)"
+    local sock=e2e-nvim-$$-$name shots=$E2E_ART/screens req
+    mkdir -p "$shots" && : >"$out"
+    cat >"$TMP/run-$name.sh" <<SH
+#!/bin/sh
+export TERM=tmux-256color E2E_OUT='$out' E2E_SHOTS='$shots'
+${E2E_NVIM_PATH:+export PATH='$E2E_NVIM_PATH'}
+'$NVIM' -n -i NONE -u '$init' -c 'luafile $lua' 2>'$err'
+echo \$? >'$TMP/rc-$name'
+SH
+    rm -f "$TMP/rc-$name"
+    tmux -L "$sock" -f /dev/null new-session -d -s nvim -x 200 -y 50 "sh $TMP/run-$name.sh"
+    while tmux -L "$sock" has-session -t nvim 2>/dev/null && ((SECONDS < deadline)); do
+      for req in "$shots"/*.req; do
+        [[ -e $req ]] || continue
+        sleep 0.3
+        tmux -L "$sock" capture-pane -e -p -t nvim >"${req%.req}.ansi" 2>/dev/null || true
+        rm -f "$req"
+      done
+      sleep 0.2
+    done
+    if tmux -L "$sock" has-session -t nvim 2>/dev/null; then timed_out=1; fi
+    tmux -L "$sock" kill-server 2>/dev/null || true
+    [[ -f $TMP/rc-$name ]] && nvim_rc=$(cat "$TMP/rc-$name")
+  else
+    log "nvim --headless: $name (timeout ${secs}s)"
+    setsid env ${E2E_NVIM_PATH:+PATH="$E2E_NVIM_PATH"} "$NVIM" --headless -n -i NONE -u "$init" -c "luafile $lua" </dev/null >"$out" 2>"$err" &
+    NVIM_PGID=$!
+    while kill -0 "$NVIM_PGID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+    if kill -0 "$NVIM_PGID" 2>/dev/null; then
+      timed_out=1
+      kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true
+    fi
+    wait "$NVIM_PGID" || nvim_rc=$?
+    kill -KILL -- "-$NVIM_PGID" 2>/dev/null || true # a server or Nix left behind
+    NVIM_PGID=
+  fi
+  cat "$out"
+  p=$(grep -c '^PASS: ' "$out" || true)
+  f=$(grep -c '^FAIL: ' "$out" || true)
+  if [[ -n $timed_out ]]; then
+    log "FAIL: nvim ($name) did not finish within ${secs}s and was killed"
+    f=$((f + 1))
+  elif ((nvim_rc != 0 && f == 0)); then
+    log "FAIL: nvim ($name) exited with status $nvim_rc"
+    f=$((f + 1))
+  fi
+  if ! grep -q '^PASS: test script ran to the end' "$out" && [[ -z $timed_out ]] && ((f == 0)); then
+    log "FAIL: the Lua test ($name) did not run (see stderr below)"
+    f=$((f + 1))
+  fi
+  if ((f > 0)); then
+    log "nvim stderr ($name):"
+    sed 's/^/  /' "$err" | tail -40
+    echo
+    log "LSP log ($XDG_CACHE_HOME/nvim/lsp.log, last 60 lines):"
+    tail -60 "$XDG_CACHE_HOME/nvim/lsp.log" 2>/dev/null | sed 's/^/  /' || true
+  fi
+  passed=$((passed + p)) failed=$((failed + f))
+}
 
-cat "$TMP/nvim.out"
-passed=$(grep -c '^PASS: ' "$TMP/nvim.out" || true)
-failed=$(grep -c '^FAIL: ' "$TMP/nvim.out" || true)
-if [[ -n $timed_out ]]; then
-  log "FAIL: nvim did not finish within ${NVIM_TIMEOUT}s and was killed"
-  failed=$((failed + 1))
-elif ((nvim_rc != 0 && failed == 0)); then
-  log "FAIL: nvim exited with status $nvim_rc"
-  failed=$((failed + 1))
-fi
-if ! grep -q '^PASS: test script ran to the end' "$TMP/nvim.out" && [[ -z $timed_out ]] && ((failed == 0)); then
-  log "FAIL: the Lua test did not run (see stderr below)"
-  failed=$((failed + 1))
-fi
+NVIM=$(command -v nvim)
+# Screenshots: with tmux, each run drives Neovim's real TUI and the text snapshots
+# get a picture of the screen (E2E_NVIM_SCREEN=0: headless, text snapshots only).
+USE_TMUX=
+if [[ ${E2E_NVIM_SCREEN:-1} != 0 ]] && command -v tmux >/dev/null; then USE_TMUX=1; fi
+export E2E_NVIM_TEST=$ROOT/editors/neovim/test
+cd "$WS"
+run_nvim plugin "$E2E_NVIM_TEST/minimal_init.lua" "$E2E_NVIM_TEST/e2e.lua" "$NVIM_TIMEOUT"
 
 # Independent of Neovim: the rewritten profiles.toml still parses and names the new default.
 if now=$(nix-instantiate --eval --json -E "(builtins.fromTOML (builtins.readFile $TOML)).default or \"\"" 2>&1); then
@@ -181,12 +238,27 @@ else
   failed=$((failed + 1))
 fi
 
-if ((failed > 0)); then
-  log "nvim stderr:"
-  sed 's/^/  /' "$TMP/nvim.err" | tail -40
-  echo
-  log "LSP log ($XDG_CACHE_HOME/nvim/lsp.log, last 60 lines):"
-  tail -60 "$XDG_CACHE_HOME/nvim/lsp.log" 2>/dev/null | sed 's/^/  /' || true
+# Issue 15: the repository root as the client's root and only workspace folder (a plain
+# client rooted at the nearest .git, as a user's lspconfig with that pattern starts it).
+# The registry starts as examples/ has it (default = "coder").
+git init -q "$TMP/repo"
+cp "$EXAMPLES/.insomnia/profiles.toml" "$TOML"
+export E2E_REPO=$TMP/repo
+cd "$TMP/repo"
+run_nvim repo-root "$E2E_NVIM_TEST/repo_root_init.lua" "$E2E_NVIM_TEST/e2e_repo_root.lua" 120
+
+# Issue 17 point 5: the plugin started with a PATH without Nix (the tools the test
+# needs, no nix-instantiate), the root trusted so nixPath is sent.
+mkdir -p "$TMP/nonix-bin"
+ln -sf "$TMP/bin/insomnia-lsp" "$TMP/bin/insomnia-pod" "$TMP/nonix-bin/"
+printf '{"trusted": ["%s"]}\n' "$E2E_ROOT_REAL" >"$E2E_TRUST_FILE"
+cd "$WS"
+E2E_NVIM_PATH=$TMP/nonix-bin run_nvim nix-missing "$E2E_NVIM_TEST/minimal_init.lua" "$E2E_NVIM_TEST/e2e_nix_missing.lua" 120
+
+# The screens as PNG (headless Chromium via the VS Code e2e's playwright-core; HTML
+# only when that is not installed).
+if [[ -n $USE_TMUX ]] && compgen -G "$E2E_ART/screens/*.ansi" >/dev/null; then
+  node "$E2E_NVIM_TEST/screen2png.mjs" "$E2E_ART/screens" 2>&1 | tail -3 || log "screen2png failed"
 fi
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -140,18 +140,22 @@ make_workspace() {
 JSON
 }
 
+# start_code_server [UD]: code-server on a free port with user-data dir UD ($WORK/ud);
+# the extension is installed once.
 start_code_server() {
+  local ud=${1:-$WORK/ud}
   PORT=$(free_port)
   local entry=$CS_DIR/node_modules/code-server/out/node/entry.js
-  node "$entry" --extensions-dir "$WORK/ext" --user-data-dir "$WORK/ud" \
-    --install-extension "$EXT_DIR/insomnia-lsp.vsix" >"$ART/install-extension.log" 2>&1
+  [[ -d $WORK/ext/insomnia-lsp.insomnia-lsp-0.1.0 ]] ||
+    node "$entry" --extensions-dir "$WORK/ext" --user-data-dir "$ud" \
+      --install-extension "$EXT_DIR/insomnia-lsp.vsix" >"$ART/install-extension.log" 2>&1
   log "code-server on 127.0.0.1:$PORT"
   # setsid: the server and everything it starts (extension host, language
   # server, terminals) share one process group, ended as one at exit.
   PATH="$WORK/bin:$PATH" INSOMNIA_HOME="$WORK/home" INSOMNIA_POD_COMMAND="$WORK/bin/insomnia-pod" \
     setsid node "$entry" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry \
     --disable-update-check --extensions-dir "$WORK/ext" \
-    --user-data-dir "$WORK/ud" "$WORK/repo" >"$ART/code-server.log" 2>&1 </dev/null &
+    --user-data-dir "$ud" "$WORK/repo" >>"$ART/code-server.log" 2>&1 </dev/null &
   CS_PID=$!
   for _ in $(seq 120); do
     curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
@@ -161,10 +165,34 @@ start_code_server() {
   log "code-server did not start"; tail -20 "$ART/code-server.log" >&2; return 1
 }
 
+stop_code_server() {
+  [[ -n ${CS_PID:-} ]] || return 0
+  kill -TERM -- "-$CS_PID" 2>/dev/null || true
+  sleep 2
+  kill -KILL -- "-$CS_PID" 2>/dev/null || true
+  wait "$CS_PID" 2>/dev/null || true
+  CS_PID=
+}
+
+# The second session (issue 17 point 5): insomnia.nixPath names no program;
+# Workspace Trust off, so the workspace is trusted and the setting honoured at start.
+make_nix_missing_ud() {
+  mkdir -p "$WORK/ud-nonix/User"
+  node -e '
+    const fs = require("fs");
+    const s = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    s["insomnia.nixPath"] = process.argv[3];
+    s["security.workspace.trust.enabled"] = false;
+    delete s["security.workspace.trust.startupPrompt"];
+    fs.writeFileSync(process.argv[2], JSON.stringify(s, null, 2));
+  ' "$WORK/ud/User/settings.json" "$WORK/ud-nonix/User/settings.json" "$WORK/no-such-dir/nix-instantiate"
+}
+
 cleanup() {
   local rc=$?
   # VS Code's logs (the Insomnia output channel among them) are test artefacts.
   [[ -d ${WORK:-}/ud/logs ]] && cp -r "$WORK/ud/logs" "$ART/vscode-logs" 2>/dev/null
+  [[ -d ${WORK:-}/ud-nonix/logs ]] && cp -r "$WORK/ud-nonix/logs" "$ART/vscode-logs-nix-missing" 2>/dev/null
   # Any early exit still ends with the closing line CI reads.
   if [[ -z ${SUMMARY_PRINTED:-} && ${INSTALL_ONLY:-} != 1 ]]; then echo "0 passed, 1 failed"; fi
   if [[ -n ${CS_PID:-} ]]; then kill -TERM -- "-$CS_PID" 2>/dev/null || true; fi
@@ -203,10 +231,34 @@ log "nix reports broken.nix at $POS"
 set +e
 # The repository root is the workspace folder (as users open it); the
 # examples project lives in its examples/ folder (E2E_WS: where its files are).
-E2E_URL="http://127.0.0.1:$PORT/?folder=$WORK/repo" E2E_WS="$WORK/repo/examples" \
-  E2E_HOME="$WORK/home" E2E_UD="$WORK/ud" E2E_ART="$ART" E2E_CRASH_SERVER="$WORK/bin/crashing-insomnia-lsp" E2E_BROKEN_POS="$POS" \
-  node "$EXT_DIR/test/e2e/e2e.mjs"
-rc=$?
+# Each session prints "N passed, N failed"; the total is printed last.
+run_session() { # PHASE UD
+  E2E_PHASE=$1 E2E_URL="http://127.0.0.1:$PORT/?folder=$WORK/repo" E2E_WS="$WORK/repo/examples" \
+    E2E_HOME="$WORK/home" E2E_UD="$2" E2E_ART="$ART" E2E_CRASH_SERVER="$WORK/bin/crashing-insomnia-lsp" E2E_BROKEN_POS="$POS" \
+    node "$EXT_DIR/test/e2e/e2e.mjs" | tee "$WORK/session-$1.out"
+}
+total_p=0 total_f=0
+add_counts() {
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$WORK/session-$1.out" | tail -1)
+  [[ -n $line ]] || line="0 passed, 1 failed"
+  total_p=$((total_p + ${line%% passed*}))
+  line=${line#*, }
+  total_f=$((total_f + ${line%% failed}))
+}
+run_session main "$WORK/ud"
+add_counts main
+stop_code_server
+make_nix_missing_ud
+if start_code_server "$WORK/ud-nonix"; then
+  log "session 2: insomnia.nixPath = $WORK/no-such-dir/nix-instantiate"
+  run_session nix-missing "$WORK/ud-nonix"
+  add_counts nix-missing
+else
+  log "code-server did not start for the nix-missing session"
+  total_f=$((total_f + 1))
+fi
+echo "$total_p passed, $total_f failed"
 SUMMARY_PRINTED=1
 set -e
-exit $rc
+((total_f == 0))

@@ -3,6 +3,7 @@ package session
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
@@ -59,11 +60,20 @@ func (s Settings) merge(raw []byte) Settings {
 	}
 	// Some clients wrap the section in {"insomnia": {...}}.
 	raw = unwrapSection(raw)
-	out := s
+	out := s.clone()
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return s.clamped()
 	}
 	return out.clamped()
+}
+
+// clone copies s with slices of its own: json.Unmarshal reuses a slice's
+// backing array, which readers of the old Settings (a formatter being
+// started, an evaluation's environment) still hold.
+func (s Settings) clone() Settings {
+	s.Evaluation.PassEnv = slices.Clone(s.Evaluation.PassEnv)
+	s.Formatting.Command = slices.Clone(s.Formatting.Command)
+	return s
 }
 
 func (s Settings) timeout() time.Duration {

@@ -12,7 +12,8 @@ import (
 //
 //   - Nix's syntax error is dropped while our parser reports one in the
 //     same file: both describe the same broken text, ours is where the user
-//     typed and carries the fix.
+//     typed and carries the fix. So is Nix's "undefined variable 'x'" when
+//     our scope check reports x.
 //   - A static and an evaluated finding of the same problem (same code, on
 //     the same line or overlapping) become one: the static one, with the
 //     evaluated range when that lies inside it (more precise); the static
@@ -38,7 +39,7 @@ func mergeLayers(names []string, layers map[string][]diagnostics.Diagnostic, cur
 			continue
 		}
 		for _, d := range lines.shiftStale(layers[n], bases[n]) {
-			if oursSyntax && nixSyntaxError(d) || seen[sameKey(d)] || sameAsStatic(static, d) {
+			if oursSyntax && nixSyntaxError(d) || nixUndefined(static, d) || seen[sameKey(d)] || sameAsStatic(static, d) {
 				continue
 			}
 			seen[sameKey(d)] = true
@@ -72,6 +73,21 @@ func hasCode(ds []diagnostics.Diagnostic, code string) bool {
 // Nix's "syntax error, ..."), as opposed to an evaluation error.
 func nixSyntaxError(d diagnostics.Diagnostic) bool {
 	return d.Code == diagnostics.CodeNixError && strings.HasPrefix(d.Message, "syntax error")
+}
+
+// nixUndefined is Nix's "undefined variable 'x'" for a name our scope
+// check already reports in the file (with its position where the name is
+// written; Nix stops at the first one).
+func nixUndefined(static []diagnostics.Diagnostic, d diagnostics.Diagnostic) bool {
+	if d.Code != diagnostics.CodeNixError || !strings.HasPrefix(d.Message, "undefined variable '") {
+		return false
+	}
+	for _, s := range static {
+		if s.Code == diagnostics.CodeUndefined && s.File == d.File && strings.HasPrefix(d.Message, s.Message) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameKey identifies a finding two profiles importing one file both report.

@@ -37,3 +37,20 @@ func TestMergeLayersOnePerMistake(t *testing.T) {
 		t.Errorf("without our syntax error: %+v", got)
 	}
 }
+
+// Nix stops at an undefined variable our scope check reports too: one
+// diagnostic, ours (where the name is written); another name stays.
+func TestMergeLayersUndefinedOnce(t *testing.T) {
+	layers := map[string][]diagnostics.Diagnostic{
+		LayerSyntax:      {{Range: rng(14, 19, 26), Code: diagnostics.CodeUndefined, Message: "undefined variable 'secrets'"}},
+		LayerEval + "@p": {{Range: rng(14, 19, 30), Code: diagnostics.CodeNixError, Message: "undefined variable 'secrets'"}},
+	}
+	names := []string{LayerEval + "@p", LayerSyntax}
+	if got := mergeLayers(names, layers, nil, nil); len(got) != 1 || got[0].Code != diagnostics.CodeUndefined {
+		t.Errorf("merged: %+v", got)
+	}
+	layers[LayerSyntax][0].Message = "undefined variable 'lib'"
+	if got := mergeLayers(names, layers, nil, nil); len(got) != 2 {
+		t.Errorf("a different name merged away: %+v", got)
+	}
+}

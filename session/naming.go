@@ -38,7 +38,7 @@ func NameIn(reg *registry.Registry, path string) Name {
 // unlisted file's display name is relative to when reg gives none.
 func NameWithin(reg *registry.Registry, root, path string) Name {
 	n := Name{Qualified: "path:" + path, Selector: path}
-	n.Display = "path:" + displayPath(path, projectDirs(reg, root)...)
+	n.Display = "path:" + displayPath(path, projectDirs(reg, root, path)...)
 	if reg == nil {
 		return n
 	}
@@ -56,9 +56,16 @@ func NameWithin(reg *registry.Registry, root, path string) Name {
 
 // projectDirs are the folders a display name may be relative to, nearest
 // first: the project's folder as written (the parent of .insomnia/), as
-// the runtime resolved it, then root.
-func projectDirs(reg *registry.Registry, root string) []string {
+// the runtime resolved it, then root; before discovery (no registry, and
+// no root for the ide's features) the folder above a .insomnia/ the path
+// lies in, so no lens ever shows an absolute path.
+func projectDirs(reg *registry.Registry, root, path string) []string {
 	var dirs []string
+	if reg == nil {
+		if dir, ok := aboveInsomnia(path); ok {
+			dirs = append(dirs, dir)
+		}
+	}
 	if reg != nil && reg.ProjectFile != "" {
 		dirs = append(dirs, filepath.Dir(filepath.Dir(reg.ProjectFile)))
 	}
@@ -69,6 +76,17 @@ func projectDirs(reg *registry.Registry, root string) []string {
 		dirs = append(dirs, root)
 	}
 	return dirs // never "": Real("") would be the process's folder
+}
+
+// aboveInsomnia is the folder holding the nearest .insomnia/ on path's
+// way up (lexically: the file may not exist yet).
+func aboveInsomnia(path string) (string, bool) {
+	for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if filepath.Base(dir) == ".insomnia" {
+			return filepath.Dir(dir), true
+		}
+	}
+	return "", false
 }
 
 // displayPath is path relative to the first dir that holds it (lexically,

@@ -30,8 +30,8 @@ func credentialFindings(art *manifest.Artifact, ids []string) []finding {
 		if art.RawForm && len(l.path) > 0 && l.path[0] == "profile" {
 			return // envelope metadata, scanned below
 		}
-		provider := modelProvider(root, l.path)
-		if f, ok := stringFinding(l.pointer, l.path, l.value, l.parent, provider); ok {
+		hint := secretHint{provider: modelProvider(root, l.path), ids: ids}
+		if f, ok := stringFinding(l.pointer, l.path, l.value, l.parent, hint); ok {
 			out = append(out, f)
 		}
 	})
@@ -44,7 +44,7 @@ func credentialFindings(art *manifest.Artifact, ids []string) []finding {
 		}
 		eachString(v, "/"+manifest.EscapePointer(key), []string{key}, func(l leaf) {
 			if secrets.LooksSecret(l.value) {
-				out = append(out, plaintext(l.pointer, l.path, l.value, ""))
+				out = append(out, plaintext(l.pointer, l.path, l.value, secretHint{ids: ids}))
 			}
 		})
 	}
@@ -87,7 +87,7 @@ func providerName(ref, scheme string) string {
 // it is (secrets.Plaintext); only in a credential position of the schema
 // (model.auth, web.search.api_key...) is any value taken for a key, so a
 // `keybind = "q"` or a `password = "hunter2"` elsewhere is not reported.
-func stringFinding(ptr string, path []string, v string, parent map[string]any, provider string) (finding, bool) {
+func stringFinding(ptr string, path []string, v string, parent map[string]any, hint secretHint) (finding, bool) {
 	path = stripEnvelope(path)
 	key, parentKey := lastKeys(path)
 	isRef := key == "ref" && parent != nil && parent["kind"] == "secret_ref"
@@ -95,11 +95,11 @@ func stringFinding(ptr string, path []string, v string, parent map[string]any, p
 	case v == "":
 		return finding{}, false
 	case secrets.Plaintext(v, key, false):
-		return plaintext(ptr, path, v, provider), true
+		return plaintext(ptr, path, v, hint), true
 	case isRef:
 		return finding{}, false // checked by refFindings
 	case key == "base_url" && secrets.URLCredential(v):
-		return plaintext(ptr, path, v, provider), true
+		return plaintext(ptr, path, v, hint), true
 	case isEnvField(key, parentKey, parent):
 		if !envName.MatchString(v) {
 			return finding{code: diagnostics.CodeEnvNameInvalid, pointer: ptr, sev: diagnostics.Error,
@@ -107,7 +107,7 @@ func stringFinding(ptr string, path []string, v string, parent map[string]any, p
 					manifest.Dotted(path), exampleEnv(path))}, true
 		}
 	case manifest.CredentialPosition(path) && secrets.Plaintext(v, key, true):
-		return plaintext(ptr, path, v, provider), true
+		return plaintext(ptr, path, v, hint), true
 	}
 	return finding{}, false
 }
@@ -155,8 +155,8 @@ func isIndex(k string) bool {
 
 // plaintext reports a credential written in the profile. The message shows
 // only the masked form; the fix proposes a store reference.
-func plaintext(ptr string, path []string, v, provider string) finding {
-	id := SuggestSecretID(path, provider)
+func plaintext(ptr string, path []string, v string, hint secretHint) finding {
+	id := storeID(SuggestSecretID(path, hint.provider), hint.ids)
 	where := manifest.Dotted(path)
 	if where == "" {
 		where = "the profile"
@@ -165,6 +165,37 @@ func plaintext(ptr string, path []string, v, provider string) finding {
 		message: fmt.Sprintf("plaintext credential in %s (%s): store it in the secret store and write secrets.ref %q",
 			where, secrets.Mask(v), id),
 		fix: &diagnostics.Fix{Title: fmt.Sprintf("Replace with secrets.ref %q", id), NewText: fmt.Sprintf("secrets.ref %q", id)}}
+}
+
+// secretHint is what a plaintext finding's proposed store id is chosen
+// from: the provider of the model it lies in, and the ids the store holds.
+type secretHint struct {
+	provider string
+	ids      []string // nil: the store is unknown
+}
+
+// storeID prefers an id the store holds: the suggestion itself, else the
+// closest id of the same kind (`llm.…` for a model's key), else the only
+// one of that kind, so the fix applied leaves no secret-unknown behind.
+// Otherwise the suggestion stands: it names what to add to the store.
+func storeID(suggested string, ids []string) string {
+	if len(ids) == 0 || slices.Contains(ids, suggested) {
+		return suggested
+	}
+	kind, _, _ := strings.Cut(suggested, ".")
+	var same []string
+	for _, id := range ids {
+		if strings.HasPrefix(id, kind+".") {
+			same = append(same, id)
+		}
+	}
+	if near := secrets.Closest(suggested, same, 1); len(near) > 0 {
+		return near[0]
+	}
+	if len(same) == 1 {
+		return same[0]
+	}
+	return suggested // none, or several to choose from: the user knows which
 }
 
 // SuggestSecretID derives a store id from where a credential was found:

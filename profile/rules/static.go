@@ -65,7 +65,7 @@ func Static(in StaticInput) []diagnostics.Diagnostic {
 			continue // a secrets.ref id, checked below
 		}
 		prov := providers[prefixes[i]]
-		f, ok := stringFinding("", s.AttrPath, s.Value, nil, prov)
+		f, ok := stringFinding("", s.AttrPath, s.Value, nil, secretHint{provider: prov, ids: in.SecretIDs})
 		if !ok {
 			continue
 		}

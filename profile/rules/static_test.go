@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
@@ -122,6 +123,28 @@ func TestStaticJudgesValues(t *testing.T) {
 		got := Static(StaticInput{Strings: []StaticString{c.lit}})
 		if (len(got) == 1 && got[0].Code == diagnostics.CodePlaintextSecret) != c.want || len(got) > 1 {
 			t.Errorf("%v = %q: got %+v, want a plaintext-secret finding: %v", c.lit.AttrPath, c.lit.Value, got, c.want)
+		}
+	}
+}
+
+// A key in a model whose provider the syntax does not show (the model
+// comes from a preset) is proposed the store's id of that kind, so the fix
+// leaves no secret-unknown; with no such id the suggestion stands.
+func TestPlaintextProposesAStoreID(t *testing.T) {
+	key := "sk-ant-api03-" + strings.Repeat("Zx9Qw", 8)
+	for _, tc := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"brave.search.default", "llm.anthropic.default"}, `secrets.ref "llm.anthropic.default"`},
+		{[]string{"llm.openai.work", "llm.anthropic.default"}, `secrets.ref "llm.default"`}, // which one is the user's call
+		{[]string{"llm.defualt", "llm.anthropic.default"}, `secrets.ref "llm.defualt"`},
+		{[]string{"brave.search.default"}, `secrets.ref "llm.default"`},
+		{nil, `secrets.ref "llm.default"`},
+	} {
+		got := Static(StaticInput{Strings: []StaticString{lit(1, key, "manifest", "model", "auth")}, SecretIDs: tc.ids})
+		if len(got) != 1 || got[0].Fix == nil || got[0].Fix.NewText != tc.want {
+			t.Errorf("store %q: got %+v, want one finding with the fix %s", tc.ids, got, tc.want)
 		}
 	}
 }

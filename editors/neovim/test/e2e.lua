@@ -5,13 +5,50 @@
 local env = vim.env
 local TIMEOUT = tonumber(env.E2E_TIMEOUT_MS) or 60000
 local failed = 0
+local notes = {} -- every vim.notify message
 
+-- E2E_OUT: the file the lines go to when Neovim runs with a screen (in tmux, for
+-- screenshots; scripts/e2e-neovim.sh), else stdout.
+local out_file = env.E2E_OUT and assert(io.open(env.E2E_OUT, 'a'))
 local function out(fmt, ...)
-  io.stdout:write(string.format(fmt, ...) .. '\n')
-  io.stdout:flush()
+  local f = out_file or io.stdout
+  f:write(string.format(fmt, ...) .. '\n')
+  f:flush()
 end
 
+-- With a screen (E2E_SHOTS set): the statusline shows the plugin's item, as the
+-- README suggests, and messages stay on one line (no hit-enter prompt).
+if env.E2E_SHOTS then
+  vim.o.statusline = "%f %{luaeval(\"require'insomnia'.status()\")} %=%l:%c"
+  vim.o.laststatus = 2
+  vim.o.more = false
+  vim.o.shortmess = vim.o.shortmess .. 'F'
+  vim.cmd('syntax on')
+end
+
+-- capture asks the script for a screenshot of the screen now (tmux capture-pane),
+-- and waits until it was taken.
+local function capture(name, last)
+  if not env.E2E_SHOTS then
+    return
+  end
+  vim.cmd('redraw!')
+  -- The redraw clears the message line: the last message since the previous
+  -- picture (shown when it came) is shown again.
+  if last then
+    vim.api.nvim_echo({ { (last:gsub('\n', ' ')):sub(1, vim.o.columns - 12) } }, false, {})
+  end
+  vim.cmd('redraw') -- flushes the screen (vim.wait alone does not), the message kept
+  local req = env.E2E_SHOTS .. '/' .. name .. '.req'
+  vim.fn.writefile({}, req)
+  vim.wait(5000, function()
+    return vim.loop.fs_stat(req) == nil
+  end, 50)
+end
+
+local last_check = 'the start'
 local function check(ok, what, detail)
+  last_check = what
   if ok then
     out('PASS: %s', what)
   else
@@ -22,10 +59,13 @@ local function check(ok, what, detail)
 end
 
 -- Messages the plugin shows (vim.notify) go to the test output too.
-local notes = {}
 vim.notify = function(msg, level)
   table.insert(notes, tostring(msg))
   out('  nvim notify [%s]: %s', tostring(level), tostring(msg))
+  if env.E2E_SHOTS then -- on the screen too, on one line
+    local line = tostring(msg):gsub('\n', ' ')
+    vim.api.nvim_echo({ { line:sub(1, vim.o.columns - 12), level == vim.log.levels.WARN and 'WarningMsg' or 'Normal' } }, false, {})
+  end
 end
 
 local function wait(pred, ms)
@@ -113,10 +153,11 @@ local function snapshot(name, extra)
       end
     end
   end
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, 12, false)) do
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, 60, false)) do
     table.insert(lines, string.format('%3d  %s%s', i, l, virt[i - 1] or ''))
   end
   table.insert(lines, '-- messages:')
+  local last = #notes > seen_notes and notes[#notes] or nil
   for i = seen_notes + 1, #notes do
     table.insert(lines, 'insomnia-notify: ' .. notes[i])
   end
@@ -126,36 +167,110 @@ local function snapshot(name, extra)
   end
   vim.fn.mkdir(env.E2E_ART, 'p')
   vim.fn.writefile(lines, string.format('%s/%02d-%s.txt', env.E2E_ART, snaps, name))
+  capture(string.format('%02d-%s', snaps, name), last)
 end
 
--- 1. The broken profile: the diagnostic Nix reports, at the place Nix reports it.
+-- Waits for an evaluation that ends after `since` (a status table the plugin kept:
+-- each insomnia/evaluationStatus is a new table), false when none came.
+local function await_eval(buf, since, ms)
+  return wait(function()
+    local s = require('insomnia').status_info(buf)
+    return s ~= nil and s ~= since and s.state ~= 'evaluating'
+  end, ms or 30000)
+end
+
+local function now_ms()
+  return vim.loop.hrtime() / 1e6
+end
+
+-- The buffer's diagnostics once they stopped changing for quiet_ms (both layers,
+-- the parser's and the evaluation's, have reported).
+local function settled_diagnostics(buf, quiet_ms)
+  local function sig()
+    return table.concat(vim.tbl_map(function(d)
+      return string.format('%d:%d:%s:%s', d.lnum, d.col, tostring(d.code), d.message)
+    end, vim.diagnostic.get(buf)), '|')
+  end
+  local last, since = sig(), now_ms()
+  wait(function()
+    local cur = sig()
+    if cur ~= last then
+      last, since = cur, now_ms()
+    end
+    return now_ms() - since >= (quiet_ms or 2000)
+  end, 30000)
+  return vim.diagnostic.get(buf)
+end
+
+-- The namespace names the client that published it (vim.lsp:<client id> and its
+-- name): a stopped client's diagnostics would show its id.
+local function diag_line(d)
+  local ns = ''
+  for name, id in pairs(vim.api.nvim_get_namespaces()) do
+    if id == d.namespace then
+      ns = ' (' .. name .. ')'
+    end
+  end
+  return string.format('%d:%d [%s] %s%s', d.lnum + 1, d.col + 1, tostring(d.code), d.message, ns)
+end
+
+local function diag_lines(ds)
+  return table.concat(vim.tbl_map(diag_line, ds), ' | ')
+end
+
+-- Where the missing ';' is, from where Nix stops: Nix reports the token after the
+-- binding that lacks it (`=` of the next `name = ...`); the ';' belongs right after the
+-- last token before that binding's name. 0-based line and column.
+local function missing_semicolon_at(file, line, col)
+  local lines = vim.fn.readfile(file)
+  local l = line
+  local text = lines[l]:sub(1, col - 1):gsub('%s+$', ''):gsub("[%w_'%-]+$", ''):gsub('%s+$', '')
+  while text == '' and l > 1 do
+    l = l - 1
+    text = lines[l]:gsub('%s+$', '')
+  end
+  return l - 1, #text
+end
+
+local MISSING_SEMI = "syntax error, missing ';' before identifier"
+
+-- 1. The broken profile (issue 17 point 1): one diagnostic for its one mistake, our
+-- parser's "missing ';'" where the ';' belongs, derived from where real Nix stops;
+-- Nix's own headline for the same mistake is not published beside it.
 local function test_broken()
   local line, col, msg = tonumber(env.E2E_ERR_LINE), tonumber(env.E2E_ERR_COL), env.E2E_ERR_MSG
-  out('expect: %s:%d:%d "%s" (from nix-instantiate)', env.E2E_ERR_FILE, line, col, msg)
-  local _, attached = open(env.E2E_BROKEN)
+  local wl, wc = missing_semicolon_at(env.E2E_ERR_FILE, line, col)
+  out('expect: %s:%d:%d "%s" (nix-instantiate stops at %d:%d: "%s")', env.E2E_ERR_FILE, wl + 1, wc + 1, MISSING_SEMI,
+    line, col, msg)
+  local known = vim.fn.bufnr(env.E2E_BROKEN) -- -1 until a buffer (or its diagnostics) exists
+  local since = known ~= -1 and require('insomnia').status_info(known) or nil
+  local buf, attached = open(env.E2E_BROKEN)
   if not attached then
     return
   end
   -- The error may sit in an imported file: its diagnostics land on that file's buffer.
   local target = vim.uri_to_bufnr(vim.uri_from_fname(env.E2E_ERR_FILE))
-  local function match()
-    for _, d in ipairs(vim.diagnostic.get(target)) do
-      if d.lnum == line - 1 and d.col == col - 1 and d.message:find(msg, 1, true) then
-        return d
-      end
-    end
-  end
   wait(function()
-    return match() ~= nil
+    return #vim.diagnostic.get(target) > 0
   end)
+  await_eval(buf, since)
+  local ds = settled_diagnostics(target)
   show_diagnostics(target)
-  local d = match()
-  check(d ~= nil, string.format('diagnostic at %d:%d containing "%s"', line, col, msg),
-    'no such diagnostic within ' .. TIMEOUT .. ' ms')
+  out('  live insomnia clients: %s', table.concat(vim.tbl_map(function(c)
+    return tostring(c.id)
+  end, vim.lsp.get_active_clients()), ', '))
+  local d = ds[1]
+  check(#ds == 1 and d.message == MISSING_SEMI and d.code == 'syntax-error' and d.lnum == wl and d.col == wc,
+    string.format('broken.nix: exactly one diagnostic, %d:%d [syntax-error] "%s"', wl + 1, wc + 1, MISSING_SEMI),
+    #ds .. ': ' .. diag_lines(ds))
+  check(not find(ds, function(x)
+    return x.message:find(msg, 1, true) ~= nil
+  end), 'broken.nix: Nix\'s "' .. msg .. '" is not published', diag_lines(ds))
   if d then
     check(d.source == 'insomnia', 'diagnostic source is "insomnia"', 'source=' .. tostring(d.source))
     check(d.severity == vim.diagnostic.severity.ERROR, 'diagnostic severity is Error', 'severity=' .. tostring(d.severity))
   end
+  snapshot('broken-one-diagnostic')
 end
 
 local function hover_text(buf)
@@ -345,11 +460,14 @@ end
 -- "Spawn pod" lens (client command: asks a name, opens a terminal) and resumed with
 -- :InsomniaResume. The pod is the test double; `insomnia` is a shim saying it attached
 -- (editors/vscode/test/e2e/insomnia-attach-shim.sh).
+-- Every lens title shown in this run (point 7: none may show an absolute path).
+local seen_titles = {}
 local function lens_titles(buf)
   local titles = {}
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
     if l.command then
       table.insert(titles, l.command.title)
+      seen_titles[l.command.title] = seen_titles[l.command.title] or last_check
     end
   end
   return titles
@@ -676,6 +794,310 @@ local function test_new_profile()
   snapshot('added-to-project-profiles', { '-- profiles.toml on disk:', read(env.E2E_TOML) })
 end
 
+-- Issue 17. Runs the lens titled `title` on line 1 (codelens.run asks which when the
+-- line has several, as a user picks in the list).
+local function run_lens(buf, title)
+  vim.cmd('buffer ' .. buf)
+  local real = vim.ui.select
+  vim.ui.select = function(items, o, on_choice)
+    if o.prompt ~= 'Code lenses:' then
+      return real(items, o, on_choice)
+    end
+    on_choice(find(items, function(it)
+      return o.format_item(it) == title
+    end))
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.lsp.codelens.run()
+  vim.ui.select = real
+end
+
+-- Point 3: the "Set as default" lens writes profiles.toml to disk (applyEdit, then
+-- the plugin saves the buffer it edited), and the head lens follows.
+local function lens_set_default(file, name)
+  local buf = open(file)
+  local ok = wait_lenses(buf, function(t)
+    return vim.tbl_contains(t, 'Set as default')
+  end)
+  if not check(ok, vim.fn.fnamemodify(file, ':t') .. ' has the lens "Set as default"') then
+    return
+  end
+  run_lens(buf, 'Set as default')
+  check(wait(function()
+    return toml_default() == name
+  end, 20000), 'point 3: the "Set as default" lens on ' .. vim.fn.fnamemodify(file, ':t') .. ' wrote default = "'
+    .. name .. '" to profiles.toml on disk', 'profiles.toml on disk:\n' .. tostring(read(env.E2E_TOML)))
+  local tbuf = vim.fn.bufnr(env.E2E_TOML)
+  check(tbuf == -1 or not vim.bo[tbuf].modified, 'profiles.toml buffer has no unsaved changes after the lens')
+  local head = 'profile: project:' .. name .. ' (default)'
+  check(wait_lenses(buf, function(t)
+    return t[1] == head
+  end), 'point 7: the head lens now reads exactly "' .. head .. '"', table.concat(lens_titles(buf), ' | '))
+  snapshot('set-default-lens-' .. name, { '-- profiles.toml on disk:', read(env.E2E_TOML) })
+end
+
+-- Edits buf (unsaved) with fn, then returns the diagnostics once an evaluation of the
+-- edited text ended and they stopped changing.
+local function edit_and_settle(buf, fn)
+  local since = require('insomnia').status_info(buf)
+  fn()
+  await_eval(buf, since)
+  return settled_diagnostics(buf)
+end
+
+-- Asks for code actions where the cursor is (vim.lsp.buf.code_action(), as a user
+-- does) and picks `choose`; returns every title offered (nil: none came).
+local function code_actions(choose)
+  local labels
+  local real = vim.ui.select
+  vim.ui.select = function(items, o, on_choice)
+    if o.prompt ~= 'Code actions:' then
+      return real(items, o, on_choice)
+    end
+    labels = vim.tbl_map(o.format_item, items)
+    out('  vim.ui.select "%s": %s -> %s', o.prompt, table.concat(labels, ' | '), tostring(choose))
+    on_choice(find(items, function(it)
+      return o.format_item(it) == choose
+    end))
+  end
+  local n = #notes
+  vim.lsp.buf.code_action()
+  wait(function()
+    return labels ~= nil or note_since(n, 'No code actions') ~= nil
+  end, 20000)
+  vim.ui.select = real
+  return labels
+end
+
+local function restore(buf, lines)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.cmd('buffer ' .. buf)
+  vim.cmd('silent write')
+end
+
+local function spawn_lens(t)
+  return find(t, function(x)
+    return x:find('^Spawn pod') ~= nil
+  end)
+end
+
+-- Points 1, 2, 7 on the missing ';': deleting the ';' after `pod.name = "coder"`
+-- gives one diagnostic; its quick fix "Insert ';'" is offered and, applied, leaves the
+-- file without diagnostics; saved, the Spawn lens is back.
+local function test_missing_semicolon()
+  -- One window from here on (the pod terminals stay, hidden), so a screenshot shows
+  -- the whole profile.
+  vim.o.hidden = true
+  pcall(vim.cmd, 'silent! only')
+  vim.cmd('stopinsert') -- left by a pod terminal's startinsert
+  local buf = open(env.E2E_HOVER_FILE)
+  local orig = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local row, e
+  for i, l in ipairs(orig) do
+    local _, stop = l:find('pod.name = "coder";', 1, true)
+    if stop and not row then
+      row, e = i - 1, stop
+    end
+  end
+  if not check(row ~= nil, 'coder.nix has `pod.name = "coder";`') then
+    return
+  end
+  wait_lenses(buf, function(t)
+    return spawn_lens(t) == 'Spawn pod'
+  end)
+  local ds = edit_and_settle(buf, function()
+    vim.api.nvim_buf_set_text(buf, row, e - 1, row, e, { '' })
+  end)
+  show_diagnostics(buf)
+  local d = ds[1]
+  check(#ds == 1 and d.message == MISSING_SEMI and d.code == 'syntax-error' and d.lnum == row and d.col == e - 1,
+    string.format('point 1: without the ";" after pod.name = "coder": exactly one diagnostic, %d:%d [syntax-error] "%s"',
+      row + 1, e, MISSING_SEMI), #ds .. ': ' .. diag_lines(ds))
+  check(not find(ds, function(x)
+    return x.message:find("unexpected '='", 1, true) ~= nil
+  end), "point 1: Nix's \"syntax error, unexpected '=', expecting ';'\" is not published", diag_lines(ds))
+  -- Point 7 (current, consistent): the Spawn lens says why a spawn is refused, in
+  -- the words of the one diagnostic.
+  local refused = 'Spawn pod (fix 1 error first)'
+  check(wait_lenses(buf, function(t)
+    return spawn_lens(t) == refused
+  end), 'point 7: while the ";" is missing the lens reads exactly "' .. refused .. '"', table.concat(lens_titles(buf), ' | '))
+  snapshot('missing-semicolon-one-diagnostic')
+
+  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+  local labels = code_actions("Insert ';'")
+  check(labels ~= nil and vim.tbl_contains(labels, "Insert ';'"),
+    "point 2: the code actions on that line offer \"Insert ';'\"", table.concat(labels or { 'none' }, ' | '))
+  snapshot('missing-semicolon-code-actions', vim.tbl_map(function(l)
+    return 'vim.ui.select "Code actions:": ' .. l
+  end, labels or {}))
+  local fixed = wait(function()
+    return vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1] == orig[row + 1]
+  end, 10000)
+  check(fixed, "point 2: applying \"Insert ';'\" puts the ';' back", vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1])
+  local since = require('insomnia').status_info(buf)
+  await_eval(buf, since)
+  ds = settled_diagnostics(buf)
+  show_diagnostics(buf)
+  check(#ds == 0, "point 2: after \"Insert ';'\" coder.nix has no diagnostics", diag_lines(ds))
+  snapshot('missing-semicolon-fixed')
+  local t0 = now_ms()
+  vim.cmd('silent write')
+  local back = wait_lenses(buf, function(t)
+    return spawn_lens(t) == 'Spawn pod'
+  end)
+  check(back, string.format('point 7: saved, the lens reads "Spawn pod" again (%.1f s)', (now_ms() - t0) / 1000),
+    table.concat(lens_titles(buf), ' | '))
+  if not fixed then
+    restore(buf, orig)
+  end
+end
+
+-- A key shaped like Anthropic's, made now (never a committed literal), as the
+-- hostile harness makes its canary.
+local function pasted_key()
+  math.randomseed(vim.loop.hrtime() % 2147483647)
+  local hex = {}
+  for i = 1, 32 do
+    hex[i] = string.format('%x', math.random(0, 15))
+  end
+  return 'sk-ant-CANARY' .. table.concat(hex) .. 'AAAA'
+end
+
+-- The plaintext-secret message for a key at model.auth (the id it suggests captured).
+local function plaintext_pattern(key)
+  return '^' .. vim.pesc(string.format('plaintext credential in model.auth (%s…(%d chars)): store it in the secret store and write secrets.ref "',
+    key:sub(1, 4), #key)) .. '([%w%.%-_]+)"$'
+end
+
+-- Points 1, 2, 7 on a pasted key: one plaintext-secret diagnostic, the lens says
+-- "Spawn pod (fix 1 error first)"; the quick fix applied removes the diagnostic and,
+-- saved, the Spawn lens is back.
+local function test_plaintext()
+  local buf = open(env.E2E_HOVER_FILE)
+  local orig = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local row
+  for i, l in ipairs(orig) do
+    row = row or (l:find('pod.name = "coder";', 1, true) and i)
+  end
+  local key = pasted_key()
+  local ds = edit_and_settle(buf, function()
+    vim.api.nvim_buf_set_lines(buf, row, row, false, { '      model.auth = "' .. key .. '";' })
+  end)
+  show_diagnostics(buf)
+  local pt = vim.tbl_filter(function(x)
+    return x.code == 'plaintext-secret'
+  end, ds)
+  -- The id the store has (llm.anthropic.default): the fix then leaves no error.
+  local id = 'llm.anthropic.default'
+  local got = pt[1] and pt[1].message:match(plaintext_pattern(key))
+  check(#pt == 1 and got == id, string.format('point 1: a pasted key at model.auth: exactly one plaintext-secret diagnostic "%s"',
+    string.format('plaintext credential in model.auth (%s…(%d chars)): store it in the secret store and write secrets.ref "%s"',
+      key:sub(1, 4), #key, id)), #pt .. ': ' .. diag_lines(ds))
+  check(#ds == 1, 'point 1: and no other diagnostic for that one mistake', diag_lines(ds))
+  check(not find(ds, function(x)
+    return x.message:find(key, 1, true) ~= nil
+  end), 'point 1: no diagnostic shows the key itself')
+  local broken_lens = 'Spawn pod (fix 1 error first)'
+  check(wait_lenses(buf, function(t)
+    return spawn_lens(t) == broken_lens
+  end), 'point 7: the lens reads exactly "' .. broken_lens .. '"', table.concat(lens_titles(buf), ' | '))
+  snapshot('plaintext-one-diagnostic')
+  if not pt[1] then
+    return restore(buf, orig)
+  end
+  local title_ok = function(l)
+    return l:match('^Replace with [%w%.]*secrets%.ref "' .. vim.pesc(id) .. '"$') ~= nil
+  end
+  -- The fix's title as the server words it (it names the store id again).
+  vim.api.nvim_win_set_cursor(0, { pt[1].lnum + 1, pt[1].col })
+  local labels = code_actions(nil)
+  local title = labels and find(labels, title_ok)
+  check(title ~= nil, 'point 2: the code actions offer "Replace with …secrets.ref \"' .. id .. '\"": ' .. tostring(title),
+    table.concat(labels or { 'none' }, ' | '))
+  -- Without that one, the fix offered is applied all the same (what a user would
+  -- pick), so the checks below say what it leads to.
+  title = title or (labels and find(labels, function(l)
+    return l:match('^Replace with [%w%.]*secrets%.ref "') ~= nil
+  end))
+  if title then
+    code_actions(title)
+  end
+  local since = require('insomnia').status_info(buf)
+  local gone = wait(function()
+    return not table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n'):find(key, 1, true)
+  end, 10000)
+  check(gone, 'point 2: the fix replaced the key in the buffer: ' .. tostring(vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]))
+  await_eval(buf, since)
+  ds = settled_diagnostics(buf)
+  show_diagnostics(buf)
+  check(not find(ds, function(x)
+    return x.code == 'plaintext-secret'
+  end), 'point 2: after the fix no plaintext-secret diagnostic is left', diag_lines(ds))
+  check(#ds == 0, 'point 2: after the fix coder.nix has no diagnostics', diag_lines(ds))
+  snapshot('plaintext-fixed')
+  local t0 = now_ms()
+  vim.cmd('silent write')
+  check(wait_lenses(buf, function(t)
+    return spawn_lens(t) == 'Spawn pod'
+  end), string.format('point 7: saved, "%s" turned into "Spawn pod" (%.1f s)', broken_lens, (now_ms() - t0) / 1000),
+    table.concat(lens_titles(buf), ' | '))
+  restore(buf, orig)
+  await_eval(buf, since)
+end
+
+-- Point 1 on an unknown secret id: one secret-unknown diagnostic, naming the id the
+-- store has.
+local function test_unknown_secret()
+  local buf = open(env.E2E_HOVER_FILE)
+  local orig = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local row, s, e
+  for i, l in ipairs(orig) do
+    local a, b = l:find('"llm.anthropic.default"', 1, true)
+    if a and not row then
+      row, s, e = i - 1, a, b
+    end
+  end
+  if not check(row ~= nil, 'coder.nix names the secret "llm.anthropic.default"') then
+    return
+  end
+  local ds = edit_and_settle(buf, function()
+    vim.api.nvim_buf_set_text(buf, row, s - 1, row, e, { '"llm.anthropic.team"' })
+  end)
+  show_diagnostics(buf)
+  local want = 'secret "llm.anthropic.team" is not in the secret store; did you mean "llm.anthropic.default"?'
+  check(#ds == 1 and ds[1].code == 'secret-unknown' and ds[1].message == want,
+    'point 1: an unknown secret id: exactly one diagnostic [secret-unknown] "' .. want .. '"', #ds .. ': ' .. diag_lines(ds))
+  snapshot('unknown-secret-one-diagnostic')
+  local since = require('insomnia').status_info(buf)
+  restore(buf, orig)
+  await_eval(buf, since)
+  ds = settled_diagnostics(buf)
+  check(#ds == 0, 'coder.nix restored: no diagnostics', diag_lines(ds))
+end
+
+-- Point 7: the lens texts of the default profile, exactly, and no lens of the run
+-- showed an absolute path.
+local function test_lens_texts()
+  local buf = open(env.E2E_HOVER_FILE)
+  wait_lenses(buf, function(t)
+    return t[1] == 'profile: project:coder (default)' and spawn_lens(t) == 'Spawn pod'
+  end)
+  local t = lens_titles(buf)
+  check(t[1] == 'profile: project:coder (default)' and t[2] == 'Spawn pod',
+    'point 7: coder.nix\'s lenses begin exactly "profile: project:coder (default) | Spawn pod"', table.concat(t, ' | '))
+  snapshot('lenses-coder')
+  local abs = {}
+  for title, after in pairs(seen_titles) do
+    if title:find('^/') or title:find('[%s:(]/') or title:find(env.INSOMNIA_HOME, 1, true) then
+      table.insert(abs, '"' .. title .. '" (first seen after the check "' .. after .. '")')
+    end
+  end
+  local n = vim.tbl_count(seen_titles)
+  check(n > 0 and #abs == 0, 'point 7: none of the ' .. n .. ' lens titles shown in this run has an absolute path',
+    table.concat(abs, ' | '))
+end
+
 -- 0. Trust (lua/insomnia/trust.lua). The plugin's question is answered by this stub;
 -- every time it is asked is recorded. Other vim.ui.select calls are the tests' own.
 local prompts, answer = {}, 'Stay restricted'
@@ -867,6 +1289,14 @@ local ok, err = pcall(function()
   test_profiles()
   test_set_default()
   test_new_profile()
+  -- Issue 17 (points 1, 2, 3, 7), on the default profile made default by its lens.
+  lens_set_default(env.E2E_HOVER_FILE, env.E2E_DEFAULT)
+  test_missing_semicolon()
+  test_plaintext()
+  test_unknown_secret()
+  test_lens_texts()
+  -- Issue 15 flow through the lens, leaving the default the shell script checks.
+  lens_set_default(env.E2E_SETDEF_FILE, env.E2E_SETDEF_NAME)
 end)
 check(ok, 'test script ran to the end', tostring(err))
 out('nvim checks: %d failed', failed)

@@ -322,6 +322,13 @@ end
 
 local handlers = {
   ['insomnia/evaluationStatus'] = on_status,
+  -- Through vim.notify (0.7 to 0.10 echo a warning with nvim_out_write), so the
+  -- server's one "Nix not found: …" warning reaches notification plugins too.
+  ['window/showMessage'] = function(_, params)
+    local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
+    notify(params.message, levels[params.type] or vim.log.levels.INFO)
+    return vim.NIL
+  end,
   ['workspace/applyEdit'] = on_apply_edit,
   -- 0.7 does not know this request; later versions refresh all buffers themselves.
   ['workspace/codeLens/refresh'] = function()
@@ -392,7 +399,17 @@ local function clear_lenses(client_id)
   for _, b in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(b) then
       vim.api.nvim_buf_clear_namespace(b, ns, 0, -1)
+      -- and from the cache codelens.run() offers (a stale entry failed with
+      -- "Client is required to execute lens").
+      if vim.lsp.codelens.save and #vim.lsp.codelens.get(b) > 0 then
+        pcall(vim.lsp.codelens.save, nil, b, client_id)
+      end
     end
+  end
+  -- Its diagnostics too: 0.7 keeps a stopped client's (broken.nix showed the
+  -- restricted server's old Nix error beside the new server's one).
+  if vim.lsp.diagnostic and vim.lsp.diagnostic.get_namespace then
+    pcall(vim.diagnostic.reset, vim.lsp.diagnostic.get_namespace(client_id))
   end
 end
 M._clear_lenses = clear_lenses
