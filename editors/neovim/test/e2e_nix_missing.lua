@@ -5,25 +5,8 @@
 -- (broken.nix's syntax error) and no nix-missing diagnostic.
 local u = dofile(vim.env.E2E_NVIM_TEST .. '/util.lua')
 local env, check, out, wait = vim.env, u.check, u.out, u.wait
+local client_of, open = u.client_of, u.open
 local MSG = 'Nix not found: profiles are not evaluated, static checks go on. Install Nix (e.g. apt-get install nix-bin) or set insomnia.nixPath.'
-
-local function client_of(buf)
-  for _, c in ipairs(vim.lsp.get_active_clients()) do
-    if c.name == 'insomnia' and vim.lsp.buf_is_attached(buf, c.id) then
-      return c
-    end
-  end
-end
-
-local function open(path)
-  vim.cmd('edit ' .. vim.fn.fnameescape(path))
-  local buf = vim.api.nvim_get_current_buf()
-  check(wait(function()
-    local c = client_of(buf)
-    return c and c.initialized
-  end, 20000), 'client attached to ' .. vim.fn.fnamemodify(path, ':t'))
-  return buf
-end
 
 local function mentions(list)
   return vim.tbl_filter(function(m)

@@ -5,30 +5,13 @@
 -- examples/.insomnia/profiles.toml. Run by scripts/e2e-neovim.sh after the plugin's run.
 local u = dofile(vim.env.E2E_NVIM_TEST .. '/util.lua')
 local env, check, out, wait = vim.env, u.check, u.out, u.wait
+local client_of, open = u.client_of, u.open
 local REPO, TOML = env.E2E_REPO, env.E2E_TOML
 local profiles = vim.fn.fnamemodify(TOML, ':h') .. '/profiles'
-
-local function client_of(buf)
-  for _, c in ipairs(vim.lsp.get_active_clients()) do
-    if c.name == 'insomnia' and vim.lsp.buf_is_attached(buf, c.id) then
-      return c
-    end
-  end
-end
 
 local function status(buf)
   local f = vim.api.nvim_buf_get_name(buf)
   return _G.e2e_statuses[vim.loop.fs_realpath(f) or f]
-end
-
-local function open(path)
-  vim.cmd('edit ' .. vim.fn.fnameescape(path))
-  local buf = vim.api.nvim_get_current_buf()
-  check(wait(function()
-    local c = client_of(buf)
-    return c and c.initialized
-  end, 20000), 'client attached to ' .. vim.fn.fnamemodify(path, ':t'))
-  return buf
 end
 
 local function test()

@@ -200,6 +200,26 @@ function M.snapshot(prefix, name, extra)
   M.capture(string.format('%s-%02d-%s', prefix, snaps, name), last)
 end
 
+-- client_of is the insomnia client attached to buf (nil when none).
+function M.client_of(buf)
+  for _, c in ipairs(vim.lsp.get_active_clients()) do
+    if c.name == 'insomnia' and vim.lsp.buf_is_attached(buf, c.id) then
+      return c
+    end
+  end
+end
+
+-- open edits path and waits until the insomnia client is attached and initialized.
+function M.open(path)
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  local buf = vim.api.nvim_get_current_buf()
+  M.check(M.wait(function()
+    local c = M.client_of(buf)
+    return c and c.initialized
+  end, 20000), 'client attached to ' .. vim.fn.fnamemodify(path, ':t'))
+  return buf
+end
+
 function M.finish(ok, err)
   M.check(ok, 'test script ran to the end', tostring(err))
   M.out('nvim checks: %d failed', M.failed)
