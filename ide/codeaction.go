@@ -49,8 +49,8 @@ func QuickFixes(src Source, path string, requested diagnostics.Range, sent func(
 // fixesOf is every fix of one diagnostic, the carried one first.
 func fixesOf(src Source, path string, tree *nixsyntax.File, literals map[diagnostics.Range]bool, d diagnostics.Diagnostic) []Fix {
 	var out []Fix
-	if d.Fix != nil && carriedApplies(src.Text(path), literals, d) {
-		out = append(out, fixOf(src, path, d))
+	if d.Fix != nil && carriedApplies(tree, literals, d) {
+		out = append(out, fixOf(src, path, tree, d))
 	}
 	return append(out, treeFixes(tree, d)...)
 }
@@ -58,24 +58,24 @@ func fixesOf(src Source, path string, tree *nixsyntax.File, literals map[diagnos
 // carriedApplies: a secrets.ref replaces a string literal (a diagnostic
 // placed elsewhere, a key when Nix gave no value position, gets none); a
 // fix naming the text it replaces applies only where that text is.
-func carriedApplies(text []byte, literals map[diagnostics.Range]bool, d diagnostics.Diagnostic) bool {
+func carriedApplies(tree *nixsyntax.File, literals map[diagnostics.Range]bool, d diagnostics.Diagnostic) bool {
 	switch {
 	case strings.HasPrefix(d.Fix.NewText, "secrets.ref "):
 		return literals[d.Range]
 	case d.Fix.Replaces != "":
-		return text != nil && textAt(text, d.Range) == d.Fix.Replaces
+		return tree != nil && textOf(tree, d.Range) == d.Fix.Replaces
 	}
 	return true
 }
 
-// textAt is the source text of r.
-func textAt(text []byte, r diagnostics.Range) string {
-	lines := diagnostics.NewLines(text)
-	start, end := lines.Offset(r.Start), lines.Offset(r.End)
-	if start > end || end > len(text) {
+// textOf is the source text of r in the tree's file (its line index, not
+// a new one per diagnostic).
+func textOf(f *nixsyntax.File, r diagnostics.Range) string {
+	start, end := f.Lines.Offset(r.Start), f.Lines.Offset(r.End)
+	if start > end || end > len(f.Src) {
 		return ""
 	}
-	return string(text[start:end])
+	return string(f.Src[start:end])
 }
 
 func fingerprintFix(f Fix) string {
@@ -94,8 +94,8 @@ func stringLiterals(f *nixsyntax.File) map[diagnostics.Range]bool {
 	return out
 }
 
-func fixOf(src Source, path string, d diagnostics.Diagnostic) Fix {
-	newText, title := inScope(src, path, d.Range, d.Fix.NewText), d.Fix.Title
+func fixOf(src Source, path string, tree *nixsyntax.File, d diagnostics.Diagnostic) Fix {
+	newText, title := inScope(tree, d.Range, d.Fix.NewText), d.Fix.Title
 	if prefix := strings.TrimSuffix(newText, d.Fix.NewText); prefix != "" {
 		title = strings.Replace(title, "secrets.ref", prefix+"secrets.ref", 1)
 	}
@@ -122,14 +122,17 @@ func overlaps(a, b diagnostics.Range) bool {
 
 // inScope makes a `secrets.ref "id"` replacement resolve where it lands:
 // when bare `secrets` would be undefined there (checked by reparsing the
-// edited text), it goes through the variable the profile calls mkProfile
-// on (`lib.secrets.ref "id"`).
-func inScope(src Source, path string, r diagnostics.Range, newText string) string {
-	text := src.Text(path)
-	if text == nil || !strings.HasPrefix(newText, "secrets.ref ") || !undefinedAt(text, r, newText) {
+// edited text), it goes through the variable the profile reaches the
+// library by (`lib.secrets.ref "id"`). tree is the file's current parse.
+func inScope(tree *nixsyntax.File, r diagnostics.Range, newText string) string {
+	if tree == nil || !strings.HasPrefix(newText, "secrets.ref ") {
 		return newText
 	}
-	for _, lib := range libraryNames(nixsyntax.Parse(text)) {
+	text := tree.Src
+	if !undefinedAt(text, r, newText) {
+		return newText
+	}
+	for _, lib := range libraryNames(tree) {
 		if q := lib + "." + newText; !undefinedAt(text, r, q) {
 			return q
 		}

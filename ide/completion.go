@@ -224,7 +224,7 @@ func authCompletions(src Source, path string, c nixsyntax.Cursor, mpath []string
 		return nil
 	}
 	probe := `secrets.ref "x"`
-	prefix := strings.TrimSuffix(inScope(src, path, c.WordRange, probe), probe)
+	prefix := strings.TrimSuffix(inScope(nixTree(src, path), c.WordRange, probe), probe)
 	out := make([]Completion, 0, len(ids))
 	for _, id := range ids {
 		call := prefix + "secrets.ref " + fmt.Sprintf("%q", id)

@@ -63,7 +63,3 @@ func podNameFix(f *nixsyntax.File, d diagnostics.Diagnostic) []Fix {
 	text := fmt.Sprintf(" pod.name = %q;", name)
 	return []Fix{{Title: "Insert" + text, NewText: text, Range: diagnostics.Range{Start: at, End: at}, Diagnostic: d}}
 }
-
-func textOf(f *nixsyntax.File, r diagnostics.Range) string {
-	return textAt(f.Src, r)
-}

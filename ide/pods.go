@@ -55,9 +55,9 @@ func SpawnTitle(r session.Readiness) string {
 	case session.NixMissing:
 		return "Spawn pod (" + NixNotFound + ")"
 	case session.NixFailed, session.HasErrors:
-		// Nix's failure is one diagnostic in the file (or ours in its
-		// place): the lens counts what the user sees.
-		return "Spawn pod (fix " + Plural(max(r.Errors, 1), "error") + " first)"
+		// Nix's failure counts as one error (check.Result): one diagnostic
+		// in the file, or ours in its place. The lens counts what is shown.
+		return "Spawn pod (fix " + Plural(r.Errors, "error") + " first)"
 	case session.Unresolved:
 		return "Spawn pod (the manifest does not resolve)"
 	}

@@ -95,20 +95,24 @@ func (w *Session) Settings() Settings {
 // workspace/configuration answer) onto the current ones.
 func (w *Session) MergeSettings(raw []byte) {
 	w.cfgMu.Lock()
-	old := w.settings
-	w.settings = w.settings.merge(raw)
-	changed := !reflect.DeepEqual(old, w.settings)
+	changed := w.mergeLocked(raw)
 	w.cfgMu.Unlock()
 	w.forgetNixMissing(changed)
+}
+
+// mergeLocked merges raw into the settings (cfgMu held) and says whether
+// they changed.
+func (w *Session) mergeLocked(raw []byte) bool {
+	old := w.settings
+	w.settings = w.settings.merge(raw)
+	return !reflect.DeepEqual(old, w.settings)
 }
 
 // MergeConfiguration merges a workspace/configuration answer. It cannot
 // grant trust: a trust key there is ignored, and logged once.
 func (w *Session) MergeConfiguration(raw []byte) {
 	w.cfgMu.Lock()
-	old := w.settings
-	w.settings = w.settings.merge(raw)
-	changed := !reflect.DeepEqual(old, w.settings)
+	changed := w.mergeLocked(raw)
 	warn := mentionsTrust(raw) && !w.trustIgnoredLogged
 	w.trustIgnoredLogged = w.trustIgnoredLogged || warn
 	w.cfgMu.Unlock()

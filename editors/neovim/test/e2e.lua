@@ -3,91 +3,16 @@
 -- passes them in E2E_* variables. Prints "PASS: ..." / "FAIL: ..." lines and the
 -- Neovim state it checks; every wait has a timeout.
 local env = vim.env
-local TIMEOUT = tonumber(env.E2E_TIMEOUT_MS) or 60000
-local failed = 0
-local notes = {} -- every vim.notify message
-
--- E2E_OUT: the file the lines go to when Neovim runs with a screen (in tmux, for
--- screenshots; scripts/e2e-neovim.sh), else stdout.
-local out_file = env.E2E_OUT and assert(io.open(env.E2E_OUT, 'a'))
-local function out(fmt, ...)
-  local f = out_file or io.stdout
-  f:write(string.format(fmt, ...) .. '\n')
-  f:flush()
-end
-
--- With a screen (E2E_SHOTS set): the statusline shows the plugin's item, as the
--- README suggests, and messages stay on one line (no hit-enter prompt).
-if env.E2E_SHOTS then
-  vim.o.statusline = "%f %{luaeval(\"require'insomnia'.status()\")} %=%l:%c"
-  vim.o.laststatus = 2
-  vim.o.more = false
-  vim.o.shortmess = vim.o.shortmess .. 'F'
-  vim.cmd('syntax on')
-end
-
--- capture asks the script for a screenshot of the screen now (tmux capture-pane),
--- and waits until it was taken.
-local function capture(name, last)
-  if not env.E2E_SHOTS then
-    return
-  end
-  vim.cmd('redraw!')
-  -- The redraw clears the message line: the last message since the previous
-  -- picture (shown when it came) is shown again.
-  if last then
-    vim.api.nvim_echo({ { (last:gsub('\n', ' ')):sub(1, vim.o.columns - 12) } }, false, {})
-  end
-  vim.cmd('redraw') -- flushes the screen (vim.wait alone does not), the message kept
-  local req = env.E2E_SHOTS .. '/' .. name .. '.req'
-  vim.fn.writefile({}, req)
-  vim.wait(5000, function()
-    return vim.loop.fs_stat(req) == nil
-  end, 50)
-end
+-- The output, screenshots, PASS/FAIL counting, vim.notify capture and waits are
+-- util.lua's, shared with the other two runs.
+local u = dofile(env.E2E_NVIM_TEST .. '/util.lua')
+local TIMEOUT, notes, out, capture, wait, find, read = u.TIMEOUT, u.notes, u.out, u.capture, u.wait, u.find, u.read
+local now_ms, settled_diagnostics = u.now_ms, u.settled_diagnostics
 
 local last_check = 'the start'
 local function check(ok, what, detail)
   last_check = what
-  if ok then
-    out('PASS: %s', what)
-  else
-    failed = failed + 1
-    out('FAIL: %s%s', what, detail and (' -- ' .. detail) or '')
-  end
-  return ok
-end
-
--- Messages the plugin shows (vim.notify) go to the test output too.
-vim.notify = function(msg, level)
-  table.insert(notes, tostring(msg))
-  out('  nvim notify [%s]: %s', tostring(level), tostring(msg))
-  if env.E2E_SHOTS then -- on the screen too, on one line
-    local line = tostring(msg):gsub('\n', ' ')
-    vim.api.nvim_echo({ { line:sub(1, vim.o.columns - 12), level == vim.log.levels.WARN and 'WarningMsg' or 'Normal' } }, false, {})
-  end
-end
-
-local function wait(pred, ms)
-  return vim.wait(ms or TIMEOUT, pred, 100)
-end
-
-local function find(list, pred)
-  for _, x in ipairs(list) do
-    if pred(x) then
-      return x
-    end
-  end
-end
-
-local function read(path)
-  local f = io.open(path)
-  if not f then
-    return nil
-  end
-  local s = f:read('*a')
-  f:close()
-  return s
+  return u.check(ok, what, detail)
 end
 
 -- The top-level `default = "..."` of profiles.toml as it is on disk now.
@@ -134,40 +59,10 @@ local function show_diagnostics(buf)
   end
 end
 
--- What a user sees, as text (headless Neovim has no screen to capture): the
--- buffer's first lines with the virtual text (lenses, diagnostics) after them,
--- and the messages since the last snapshot. Written to $E2E_ART/NN-name.txt.
-local snaps, seen_notes = 0, 0
+-- What a user sees, as text and (with a screen) as a picture: util.snapshot,
+-- written to $E2E_ART/NN-name.txt.
 local function snapshot(name, extra)
-  if not env.E2E_ART then
-    return
-  end
-  snaps = snaps + 1
-  local buf = vim.api.nvim_get_current_buf()
-  local lines = { '# ' .. vim.api.nvim_buf_get_name(buf) .. (vim.bo[buf].modified and ' [+]' or '') }
-  local virt = {}
-  for _, ns in pairs(vim.api.nvim_get_namespaces()) do
-    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
-      for _, chunk in ipairs((m[4] or {}).virt_text or {}) do
-        virt[m[2]] = (virt[m[2]] or '') .. '  ' .. chunk[1]
-      end
-    end
-  end
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, 60, false)) do
-    table.insert(lines, string.format('%3d  %s%s', i, l, virt[i - 1] or ''))
-  end
-  table.insert(lines, '-- messages:')
-  local last = #notes > seen_notes and notes[#notes] or nil
-  for i = seen_notes + 1, #notes do
-    table.insert(lines, 'insomnia-notify: ' .. notes[i])
-  end
-  seen_notes = #notes
-  for _, l in ipairs(extra or {}) do
-    vim.list_extend(lines, vim.split(l, '\n', { plain = true }))
-  end
-  vim.fn.mkdir(env.E2E_ART, 'p')
-  vim.fn.writefile(lines, string.format('%s/%02d-%s.txt', env.E2E_ART, snaps, name))
-  capture(string.format('%02d-%s', snaps, name), last)
+  u.snapshot(nil, name, extra)
 end
 
 -- Waits for an evaluation that ends after `since` (a status table the plugin kept:
@@ -177,29 +72,6 @@ local function await_eval(buf, since, ms)
     local s = require('insomnia').status_info(buf)
     return s ~= nil and s ~= since and s.state ~= 'evaluating'
   end, ms or 30000)
-end
-
-local function now_ms()
-  return vim.loop.hrtime() / 1e6
-end
-
--- The buffer's diagnostics once they stopped changing for quiet_ms (both layers,
--- the parser's and the evaluation's, have reported).
-local function settled_diagnostics(buf, quiet_ms)
-  local function sig()
-    return table.concat(vim.tbl_map(function(d)
-      return string.format('%d:%d:%s:%s', d.lnum, d.col, tostring(d.code), d.message)
-    end, vim.diagnostic.get(buf)), '|')
-  end
-  local last, since = sig(), now_ms()
-  wait(function()
-    local cur = sig()
-    if cur ~= last then
-      last, since = cur, now_ms()
-    end
-    return now_ms() - since >= (quiet_ms or 2000)
-  end, 30000)
-  return vim.diagnostic.get(buf)
 end
 
 -- The namespace names the client that published it (vim.lsp:<client id> and its
@@ -638,6 +510,24 @@ local function note_since(n, needle)
   end
 end
 
+-- Runs the lens titled `title` on line 1 (codelens.run asks which when the
+-- line has several, as a user picks in the list).
+local function run_lens(buf, title)
+  vim.cmd('buffer ' .. buf)
+  local real = vim.ui.select
+  vim.ui.select = function(items, o, on_choice)
+    if o.prompt ~= 'Code lenses:' then
+      return real(items, o, on_choice)
+    end
+    on_choice(find(items, function(it)
+      return o.format_item(it) == title
+    end))
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.lsp.codelens.run()
+  vim.ui.select = real
+end
+
 local function test_pod_verbs()
   local buf = open(env.E2E_HOVER_FILE)
   local pod, other = 'e2e-pod', 'e2e-pod-2'
@@ -696,21 +586,10 @@ local function test_pod_verbs()
   check(title ~= nil, 'the pods lens names both pods', title)
   if title then
     out('  pods lens: %s', title)
-    local real = vim.ui.select
-    vim.ui.select = function(items, o, on_choice) -- codelens.run asks when a line has several
-      if o.prompt ~= 'Code lenses:' then
-        return real(items, o, on_choice)
-      end
-      on_choice(find(items, function(it)
-        return o.format_item(it) == title
-      end))
-    end
-    vim.api.nvim_win_set_cursor(0, { 1, 0 })
-    vim.lsp.codelens.run()
+    run_lens(vim.api.nvim_get_current_buf(), title)
     wait(function()
       return asked
     end, 20000)
-    vim.ui.select = real
     check(asked and labels and #labels == 2, 'the pods lens asks which pod (' .. #(labels or {}) .. ' offered)',
       table.concat(labels or {}, ' | '))
     snapshot('pods-lens-asks', vim.tbl_map(function(l)
@@ -792,24 +671,6 @@ local function test_new_profile()
     end)
   end), 'the lens now names project:qa')
   snapshot('added-to-project-profiles', { '-- profiles.toml on disk:', read(env.E2E_TOML) })
-end
-
--- Issue 17. Runs the lens titled `title` on line 1 (codelens.run asks which when the
--- line has several, as a user picks in the list).
-local function run_lens(buf, title)
-  vim.cmd('buffer ' .. buf)
-  local real = vim.ui.select
-  vim.ui.select = function(items, o, on_choice)
-    if o.prompt ~= 'Code lenses:' then
-      return real(items, o, on_choice)
-    end
-    on_choice(find(items, function(it)
-      return o.format_item(it) == title
-    end))
-  end
-  vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  vim.lsp.codelens.run()
-  vim.ui.select = real
 end
 
 -- Point 3: the "Set as default" lens writes profiles.toml to disk (applyEdit, then
@@ -1299,5 +1160,5 @@ local ok, err = pcall(function()
   lens_set_default(env.E2E_SETDEF_FILE, env.E2E_SETDEF_NAME)
 end)
 check(ok, 'test script ran to the end', tostring(err))
-out('nvim checks: %d failed', failed)
-vim.cmd(failed == 0 and 'qa!' or 'cquit! 1')
+out('nvim checks: %d failed', u.failed)
+vim.cmd(u.failed == 0 and 'qa!' or 'cquit! 1')

@@ -1,6 +1,6 @@
--- Helpers shared by the second and third Neovim runs of scripts/e2e-neovim.sh
--- (e2e_repo_root.lua, e2e_nix_missing.lua): PASS/FAIL lines, waits, what the user
--- sees as text. e2e.lua (the first run) has its own.
+-- Helpers shared by the three Neovim runs of scripts/e2e-neovim.sh (e2e.lua,
+-- e2e_repo_root.lua, e2e_nix_missing.lua): PASS/FAIL lines, waits, what the user
+-- sees as text and as a screenshot.
 local M = {}
 local env = vim.env
 M.TIMEOUT = tonumber(env.E2E_TIMEOUT_MS) or 60000
@@ -196,8 +196,10 @@ function M.snapshot(prefix, name, extra)
     vim.list_extend(lines, vim.split(l, '\n', { plain = true }))
   end
   vim.fn.mkdir(env.E2E_ART, 'p')
-  vim.fn.writefile(lines, string.format('%s/%s-%02d-%s.txt', env.E2E_ART, prefix, snaps, name))
-  M.capture(string.format('%s-%02d-%s', prefix, snaps, name), last)
+  -- prefix names the run (nil for the first run's pictures: NN-name).
+  local base = string.format('%s%02d-%s', prefix and (prefix .. '-') or '', snaps, name)
+  vim.fn.writefile(lines, string.format('%s/%s.txt', env.E2E_ART, base))
+  M.capture(base, last)
 end
 
 -- client_of is the insomnia client attached to buf (nil when none).
