@@ -185,7 +185,9 @@ func storeID(suggested string, ids []string) string {
 	kind, _, _ := strings.Cut(suggested, ".")
 	var same []string
 	for _, id := range ids {
-		if strings.HasPrefix(id, kind+".") {
+		// A key pasted as an id is not proposed: the fix would insert its
+		// redacted form.
+		if strings.HasPrefix(id, kind+".") && !secrets.LooksSecret(id) {
 			same = append(same, id)
 		}
 	}

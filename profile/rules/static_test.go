@@ -141,6 +141,7 @@ func TestPlaintextProposesAStoreID(t *testing.T) {
 		{[]string{"llm.defualt", "llm.anthropic.default"}, `secrets.ref "llm.defualt"`},
 		{[]string{"brave.search.default"}, `secrets.ref "llm.default"`},
 		{nil, `secrets.ref "llm.default"`},
+		{[]string{"llm." + key}, `secrets.ref "llm.default"`}, // a key pasted as an id is not proposed
 	} {
 		got := Static(StaticInput{Strings: []StaticString{lit(1, key, "manifest", "model", "auth")}, SecretIDs: tc.ids})
 		if len(got) != 1 || got[0].Fix == nil || got[0].Fix.NewText != tc.want {
