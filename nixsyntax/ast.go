@@ -86,6 +86,10 @@ type File struct {
 	kids   []NodeID
 	errs   []synErr
 	scope  *scopeInfo // computed on first use by checks and queries
+	// results is what was computed on this tree, for the trees spliced
+	// from it; origin (spliced trees only) is the tree it was spliced from.
+	results *memo
+	origin  *origin
 	// scopeOnce guards scope: readers of a shared tree (the keystroke's
 	// checks, a concurrent hover) may compute it at the same time.
 	scopeOnce sync.Once

@@ -1,9 +1,12 @@
 package nixsyntax
 
 import (
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
@@ -55,9 +58,17 @@ func (s *scopeInfo) use(id NodeID) (int32, bool) {
 // variable uses resolve to which definition, and the problems found.
 type scopeInfo struct {
 	defs  []def
-	useOf []int32          // by NodeID: 1 + index in defs of what a variable use (NIdent, inherited name) means; 0 if none
-	defOf map[NodeID]int32 // binding name node -> index in defs (built on demand)
-	diags []checkDiag
+	useOf []int32 // by NodeID: 1 + index in defs of what a variable use (NIdent, inherited name) means; 0 if none
+	// defOfOnce guards defOf: concurrent queries of a shared tree build it.
+	defOfOnce sync.Once
+	defOf     map[NodeID]int32 // binding name node -> index in defs (built on demand)
+	diags     []checkDiag
+	// What the checker of a tree spliced from this one takes over (see
+	// walkSub), all in walk order.
+	subs   []subRec // the closed subtrees walked (by node id)
+	uses   []useRec // the variable uses a definition binds
+	free   []NodeID // the variable uses none binds (globals, undefined, under with)
+	walked int      // the nodes the checker walked (fewer than all when it reused)
 }
 
 type checkDiag struct {
@@ -65,6 +76,29 @@ type checkDiag struct {
 	sev        diagnostics.Severity
 	code, msg  string
 	related    NodeID // NoNode or the first definition
+	// atRelated: the message ends with related's line:col, written when
+	// the diagnostic is (a reused diagnostic's definition may have moved).
+	atRelated bool
+}
+
+// useRec is one variable use and the index in defs of what it means.
+type useRec struct {
+	node NodeID
+	def  int32
+}
+
+// subRec is a closed subtree (a binding's value or a list element whose
+// variables all mean definitions inside it, or none): its checks are a
+// function of its text alone, given the same unbound names, depth and
+// `with` around it. The ranges index the scopeInfo's lists: what its walk
+// appended.
+type subRec struct {
+	node                         NodeID
+	depth                        int32
+	with                         bool
+	subs0                        int32 // the closed subtrees inside it: subs[subs0:] up to itself
+	defs0, defs1, diags0, diags1 int32
+	uses0, uses1, free0, free1   int32
 }
 
 // Diagnostics returns syntax errors and static check results, sorted by
@@ -76,8 +110,12 @@ func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
 	out := make([]diagnostics.Diagnostic, 0, len(syntax)+len(checks))
 	out = append(out, syntax...)
 	for _, c := range checks {
+		msg := c.msg
+		if c.atRelated {
+			msg += f.posText(c.related)
+		}
 		d := diagnostics.Diagnostic{File: path, Range: f.Range(c.start, c.end), Severity: c.sev,
-			Code: c.code, Message: c.msg}
+			Code: c.code, Message: msg}
 		if c.related != NoNode {
 			d.Related = []diagnostics.Related{{Location: diagnostics.Location{File: path,
 				Range: f.NodeRange(c.related)}, Message: "first defined here"}}
@@ -97,9 +135,19 @@ func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
 func (f *File) scopes() *scopeInfo {
 	f.scopeOnce.Do(func() {
 		c := &checker{f: f, info: &scopeInfo{useOf: make([]int32, len(f.Nodes))}, tries: make([]*attrTrie, len(f.Nodes)),
-			owned: map[NodeID]frame{}, recHost: map[NodeID]NodeID{}}
+			owned: map[NodeID]frame{}, recHost: map[NodeID]NodeID{}, minUse: math.MaxInt32}
+		if f.origin != nil {
+			c.origin, c.prev = f.origin, f.origin.prev.scope.Load()
+		}
 		c.walk(f.Root)
+		if !slices.IsSortedFunc(c.info.subs, func(a, b subRec) int { return int(a.node - b.node) }) {
+			c.info.subs = nil // reuse looks them up by id
+		}
+		c.info.walked = c.walked
 		f.scope = c.info
+		if f.results != nil {
+			f.results.scope.Store(c.info)
+		}
 	})
 	return f.scope
 }
@@ -120,6 +168,12 @@ type checker struct {
 	owned   map[NodeID]frame  // scope frames of lets and rec sets
 	recHost map[NodeID]NodeID // value -> rec set it was merged into
 	depth   int
+	// Reuse of the closed subtrees of the tree f was spliced from (nil
+	// when it was not, or its checks are not known).
+	origin *origin
+	prev   *scopeInfo
+	minUse int32 // the smallest defs index a use in the current walkSub meant
+	walked int   // nodes walked so far
 	// Where the tries' parts come from (see slab).
 	entries slab[attrEntry]
 	tnodes  slab[attrTrie]
@@ -131,7 +185,7 @@ type checker struct {
 // knows nothing of secrets, so its one caller that publishes, profile/check
 // Static, redacts every message.
 func (c *checker) report(start, end int32, sev diagnostics.Severity, code, msg string, related NodeID) {
-	c.info.diags = append(c.info.diags, checkDiag{int(start), int(end), sev, code, msg, related})
+	c.info.diags = append(c.info.diags, checkDiag{start: int(start), end: int(end), sev: sev, code: code, msg: msg, related: related})
 }
 
 func (c *checker) reportNode(id NodeID, sev diagnostics.Severity, code, msg string) {
@@ -191,8 +245,11 @@ func (c *checker) use(id NodeID, name []byte) {
 	if d, ok := c.lookup(name); ok {
 		c.info.defs[d].used = true
 		c.info.useOf[id] = d + 1
+		c.info.uses = append(c.info.uses, useRec{id, d})
+		c.minUse = min(c.minUse, d)
 		return
 	}
+	c.info.free = append(c.info.free, id)
 	if IsGlobal(string(name)) || c.inWith() {
 		return
 	}
@@ -207,6 +264,7 @@ func (c *checker) walk(id NodeID) {
 		return
 	}
 	c.depth++
+	c.walked++
 	defer func() { c.depth-- }()
 	f := c.f
 	n := f.Node(id)
@@ -235,6 +293,15 @@ func (c *checker) walk(id NodeID) {
 			c.walk(k)
 		}
 		c.frames = c.frames[:len(c.frames)-1]
+	case NList:
+		kids := f.Kids(id)
+		for _, k := range kids {
+			if len(kids) == 1 {
+				c.walk(k) // reused only with the list: `[ [ [ … ] ] ]` would record every level
+				continue
+			}
+			c.walkSub(k)
+		}
 	default:
 		for _, k := range f.Kids(id) {
 			c.walk(k)
@@ -280,6 +347,10 @@ func (c *checker) walkBindings(owner NodeID, outer []frame) {
 					c.frames = append(c.frames, c.frameOf(host, defRec))
 					c.walk(k)
 					c.pop()
+					continue
+				}
+				if i == len(kids)-1 {
+					c.walkSub(k)
 					continue
 				}
 				c.walk(k) // keys: only ${} parts hold variables
@@ -530,12 +601,13 @@ func (c *checker) addInherit(t *attrTrie, b NodeID) {
 
 func (c *checker) dup(at NodeID, path string, first NodeID) {
 	n := c.f.Node(at)
-	c.report(n.Start, n.End, diagnostics.Error, CodeDuplicateAttr,
-		"attribute '"+path+"' already defined at "+c.posText(first), first)
+	c.report(n.Start, n.End, diagnostics.Error, CodeDuplicateAttr, "attribute '"+path+"' already defined at ", first)
+	c.info.diags[len(c.info.diags)-1].atRelated = true
 }
 
-func (c *checker) posText(id NodeID) string {
-	p := c.f.Lines.Pos(int(c.f.Nodes[id].Start))
+// posText is line:col of node id, for a message.
+func (f *File) posText(id NodeID) string {
+	p := f.Lines.Pos(int(f.Nodes[id].Start))
 	return strconv.Itoa(p.Line+1) + ":" + strconv.Itoa(p.Col+1)
 }
 

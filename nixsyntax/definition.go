@@ -41,12 +41,12 @@ func Definition(f *File, offset int) (Target, bool) {
 // defAt finds the definition whose binding name is node id.
 func (f *File) defAt(id NodeID) (int32, bool) {
 	info := f.scopes()
-	if info.defOf == nil {
+	info.defOfOnce.Do(func() {
 		info.defOf = make(map[NodeID]int32, len(info.defs))
 		for i, d := range info.defs {
 			info.defOf[d.node] = int32(i)
 		}
-	}
+	})
 	d, ok := info.defOf[id]
 	return d, ok
 }

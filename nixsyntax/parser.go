@@ -36,7 +36,7 @@ type parser struct {
 // or a file read).
 func Parse(src []byte) *File {
 	toks, lexErrs := lex(src)
-	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Tokens: toks, Lines: diagnostics.NewLines(src)}
+	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Tokens: toks, Lines: diagnostics.NewLines(src), results: new(memo)}
 	// A node per non-trivia token or a little under, in real code
 	// (home-manager: 0.94) and in profiles; an eighth more spares most
 	// files an append, which on big slices allocates 1.25x again.

@@ -248,18 +248,17 @@ func join(old *File, src []byte, e edit, x NodeID, r region, sub *File, binds []
 		}
 		hi = r.bs[r.last] + 1
 	}
-	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Lines: diagnostics.NewLines(src)}
 	dn := NodeID(len(sub.Nodes)) - (hi - lo)
+	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Lines: diagnostics.NewLines(src),
+		results: new(memo)}
+	if old.results != nil {
+		f.origin = &origin{prev: old.results, lo: lo, newHi: lo + NodeID(len(sub.Nodes)), dn: dn,
+			start: r.start, newEnd: r.end + e.delta, delta: e.delta}
+	}
 	k0, k1 := old.Nodes[lo].kids, old.Nodes[hi].kids
 	xn := old.Nodes[x]
-	f.Nodes = make([]Node, 0, len(old.Nodes)+int(dn))
 	f.kids = make([]NodeID, 0, len(old.kids)+len(sub.kids)+len(binds))
-	f.Nodes = append(f.Nodes, old.Nodes[:lo]...)
 	f.kids = append(f.kids, old.kids[:k0]...)
-	for _, n := range sub.Nodes {
-		n.kids += k0
-		f.Nodes = append(f.Nodes, n)
-	}
 	f.kids = appendMoved(f.kids, sub.kids, 0, lo)
 	base := int32(len(f.kids)) - k1 // where old's lists from k1 on now start, less k1
 	f.kids = appendMoved(f.kids, old.kids[k1:xn.kids], hi, dn)
@@ -270,30 +269,57 @@ func join(old *File, src []byte, e edit, x NodeID, r region, sub *File, binds []
 	f.kids = appendMoved(f.kids, ks[r.last+1:], hi, dn)
 	grown := int32(len(f.kids)) - xKids - xn.nkids // x's list is longer by this
 	f.kids = appendMoved(f.kids, old.kids[xn.kids+xn.nkids:], hi, dn)
-	for id := hi; int(id) < len(old.Nodes); id++ {
-		n := old.Nodes[id]
-		n.Start, n.End = shifted(n.Start, r.end, e.delta), shifted(n.End, r.end, e.delta)
-		n.kids += base
-		switch {
-		case id == x:
-			n.nkids += grown
-		case id > x:
-			n.kids += grown
-		}
-		f.Nodes = append(f.Nodes, n)
-	}
+	f.Nodes = joinNodes(old, sub, lo, hi, x, k0, base, grown, r.end, e.delta)
 	f.Root = appendMoved(nil, []NodeID{old.Root}, hi, dn)[0]
 	f.Tokens = joinTokens(old, sub, r, e)
 	return f
 }
 
+// joinNodes is old's nodes before the region (lo), the region's, and
+// old's from hi on: offsets past the region's end moved by delta, children
+// lists by base, and x's own list grown (the lists after it move again).
+// Copied, then moved in place: a keystroke copies every node.
+func joinNodes(old, sub *File, lo, hi, x NodeID, k0, base, grown int32, end, delta int) []Node {
+	nodes := make([]Node, int(lo)+len(sub.Nodes)+len(old.Nodes)-int(hi))
+	copy(nodes, old.Nodes[:lo])
+	mid := nodes[lo : int(lo)+len(sub.Nodes)]
+	copy(mid, sub.Nodes)
+	for i := range mid {
+		mid[i].kids += k0
+	}
+	tail := nodes[int(lo)+len(sub.Nodes):]
+	copy(tail, old.Nodes[hi:])
+	e, d := int32(end), int32(delta)
+	for i := range tail {
+		n := &tail[i]
+		if n.Start >= e {
+			n.Start += d
+		}
+		if n.End >= e {
+			n.End += d
+		}
+		n.kids += base
+	}
+	xi := x - hi
+	tail[xi].nkids += grown
+	for i := range tail[xi+1:] {
+		tail[int(xi)+1+i].kids += grown
+	}
+	return nodes
+}
+
 // appendMoved appends ids to dst, those at or after from moved by dn.
 func appendMoved(dst, ids []NodeID, from, dn NodeID) []NodeID {
-	for _, k := range ids {
+	n := len(dst)
+	dst = append(dst, ids...)
+	if dn == 0 {
+		return dst
+	}
+	moved := dst[n:]
+	for i, k := range moved {
 		if k >= from {
-			k += dn
+			moved[i] = k + dn
 		}
-		dst = append(dst, k)
 	}
 	return dst
 }
@@ -314,10 +340,12 @@ func joinTokens(old, sub *File, r region, e edit) []Token {
 	out := make([]Token, 0, ti+len(region)+len(old.Tokens)-tj)
 	out = append(out, old.Tokens[:ti]...)
 	out = append(out, region...)
-	for _, t := range old.Tokens[tj:] {
-		t.Start += int32(e.delta)
-		t.End += int32(e.delta)
-		out = append(out, t)
+	n := len(out)
+	out = append(out, old.Tokens[tj:]...)
+	moved, d := out[n:], int32(e.delta)
+	for i := range moved {
+		moved[i].Start += d
+		moved[i].End += d
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/insomnia-lsp/insomnia-lsp/internal/testenv"
 )
@@ -33,7 +34,42 @@ func sameTree(t *testing.T, what string, got, want *File) {
 	if !reflect.DeepEqual(got.Diagnostics("p.nix"), want.Diagnostics("p.nix")) {
 		t.Fatalf("%s: diagnostics differ", what)
 	}
+	sameResults(t, what, got, want)
 }
+
+// sameResults fails unless what a spliced tree took over from its
+// predecessor (the scope checks of closed subtrees, the subtrees with no
+// kept string) is what computing it all anew gives.
+func sameResults(t *testing.T, what string, got, want *File) {
+	t.Helper()
+	type view struct {
+		Defs  []def
+		UseOf []int32
+		Diags []checkDiag
+		Subs  []subRec
+		Uses  []useRec
+		Free  []NodeID
+	}
+	g, w := got.scopes(), want.scopes()
+	gv, wv := view{g.defs, g.useOf, g.diags, g.subs, g.uses, g.free}, view{w.defs, w.useOf, w.diags, w.subs, w.uses, w.free}
+	if !reflect.DeepEqual(gv, wv) {
+		t.Fatalf("%s: scope results differ from a fresh check (defs %d/%d, diags %d/%d, subs %d/%d)", what,
+			len(g.defs), len(w.defs), len(g.diags), len(w.diags), len(g.subs), len(w.subs))
+	}
+	gs, ws := KeptStrings(got, testFilter), KeptStrings(want, testFilter)
+	if !reflect.DeepEqual(gs, ws) {
+		t.Fatalf("%s: kept strings differ from a fresh walk (%d/%d)", what, len(gs), len(ws))
+	}
+	if gm, wm := got.results.kept.Load(), want.results.kept.Load(); !reflect.DeepEqual(gm.empty, wm.empty) {
+		t.Fatalf("%s: kept-strings records differ from a fresh walk (%d/%d)", what, len(gm.empty), len(wm.empty))
+	}
+}
+
+// testFilter keeps a few strings: those a random edit typed a k into, and
+// those bound to a name.
+var testFilter = StringFilter{Name: "test", Keep: func(path []string, v string) bool {
+	return strings.Contains(v, "k") || len(path) > 0 && path[len(path)-1] == "name"
+}}
 
 // runEdits applies n random edits to src in turn, each reparsed from the
 // previous reparse (as the session does), and compares each with Parse.
@@ -80,6 +116,18 @@ func TestReparse(t *testing.T) {
 		}
 		got := Reparse(prev, b)
 		sameTree(t, fmt.Sprintf("toggle %d", i), got, Parse(b))
+		// The checks looked at the changed entry, not at the 200 others
+		// (from the second toggle: the first one's old tree was not checked).
+		if i == 1 {
+			prev = got
+			continue
+		}
+		if w, all := got.scope.walked, Parse(b).scopes().walked; w*4 > all {
+			t.Fatalf("toggle %d: the scope check walked %d of %d nodes", i, w, all)
+		}
+		if w := got.results.kept.Load().walked; w*10 > len(got.Nodes) {
+			t.Fatalf("toggle %d: the string walk visited %d of %d nodes", i, w, len(got.Nodes))
+		}
 		prev = got
 	}
 }
@@ -100,10 +148,46 @@ func TestReparseSnippets(t *testing.T) {
 		{"let { a = 1; body = a; }", "let { a = 1; c = 2; body = a; }"},
 		{"{ a = 1; b = 2; }", "{ a = 1; b = ./p; }"},
 		{"{ a = 1; b = 2; }", "{ a = 1; b = \"x; }"},
+		// What the checks of closed subtrees take over: a duplicate (its
+		// message names a line that moved), a merge no longer there or
+		// new, a name now bound or unbound, a with, an inherit, a lambda,
+		// list elements. PAD makes the rest of the file big enough to
+		// splice.
+		{"{\n  a = { x = 1; y = [ 1 2 ]; x = 2; };\n  b = 1; PAD\n}", "{\n  c = 0;\n\n  a = { x = 1; y = [ 1 2 ]; x = 2; };\n  b = 1; PAD\n}"},
+		{"{ a = { x = 1; x = 2; y = [ 1 2 ]; }; PAD a = { z = 1; }; e = 0; }", "{ a = { x = 1; x = 2; y = [ 1 2 ]; }; PAD e = 0; }"},
+		{"{ a = { x = 1; x = 2; y = [ 1 2 ]; }; PAD e = 0; }", "{ a = { x = 1; x = 2; y = [ 1 2 ]; }; PAD a = { z = 1; }; e = 0; }"},
+		{"let _y = 0; a = { p = x; q = [ true 1 ]; r = 2; }; PAD in a", "let x = 1; _y = 0; a = { p = x; q = [ true 1 ]; r = 2; }; PAD in a"},
+		{"let x = 1; _y = 0; a = { p = x; q = [ true 1 ]; r = 2; }; PAD in a", "let _y = 0; a = { p = x; q = [ true 1 ]; r = 2; }; PAD in a"},
+		{"let _y = 0; a = { p = true; q = [ 1 2 ]; r = 2; }; PAD in a", "let true = 1; _y = 0; a = { p = true; q = [ 1 2 ]; r = 2; }; PAD in a"},
+		{"rec { a = { p = x; q = [ 1 2 ]; r = 2; }; PAD e = 0; }", "rec { a = { p = x; q = [ 1 2 ]; r = 2; }; PAD x = 1; e = 0; }"},
+		{"with z; { a = { p = u; q = [ 1 2 ]; r = 2; }; PAD b = 1; }", "with z; { a = { p = u; q = [ 1 2 ]; r = 2; }; PAD b = 2; }"},
+		{"{ a = let u = 1; v = 2; in { inherit u; w = [ v 1 ]; }; PAD b = 1; e = 0; }", "{ a = let u = 1; v = 2; in { inherit u; w = [ v 1 ]; }; PAD b = 1; c = 2; e = 0; }"},
+		{"{ a = { x, y ? 1, ... }@z: [ x z 1 ]; PAD b = 1; }", "{ b = 1; a = { x, y ? 1, ... }@z: [ x z 1 ]; PAD b = 1; }"},
+		{"[ { p = 1; q = [ 1 2 ]; s = 0; } { p = u; q = [ 1 2 ]; PAD } ]", "[ { p = 1; q = [ 1 2 ]; r = 3; s = 0; } { p = u; q = [ 1 2 ]; PAD } ]"},
+		{"rec { a = { p = b; q = [ 1 2 ]; r = 2; }; PAD b = 1; e = 0; }", "rec { a = { p = b; q = [ 1 2 ]; r = 2; }; PAD e = 0; }"},
 	} {
-		prev := Parse([]byte(c[0]))
-		b := []byte(c[1])
-		sameTree(t, fmt.Sprintf("%q -> %q", c[0], c[1]), Reparse(prev, b), Parse(b))
+		pad := func(s string) string {
+			var b strings.Builder
+			for i := range 40 {
+				fmt.Fprintf(&b, " _p%d = { v = %d; w = [ %d ]; };", i, i, i)
+			}
+			return strings.ReplaceAll(s, "PAD", b.String())
+		}
+		prev := Parse([]byte(pad(c[0])))
+		prev.Diagnostics("p.nix") // the old tree's results, for the new one to take over
+		KeptStrings(prev, testFilter)
+		b := []byte(pad(c[1]))
+		got := Reparse(prev, b)
+		sameTree(t, fmt.Sprintf("%q -> %q", c[0], c[1]), got, Parse(b))
+		if strings.Contains(c[0], "PAD") && got.origin == nil {
+			t.Errorf("%q -> %q: not spliced, so nothing was taken over", c[0], c[1])
+		}
+		for _, d := range got.scope.defs {
+			if p := uintptr(unsafe.Pointer(unsafe.StringData(d.name))); len(d.name) > 0 &&
+				p >= uintptr(unsafe.Pointer(&prev.Src[0])) && p < uintptr(unsafe.Pointer(&prev.Src[0]))+uintptr(len(prev.Src)) {
+				t.Errorf("%q -> %q: definition %q is a view of the old text (which it keeps alive)", c[0], c[1], d.name)
+			}
+		}
 	}
 }
 
@@ -139,6 +223,8 @@ func FuzzReparse(f *testing.F) {
 		next := append(append([]byte{}, old[:at]...), old[min(at+cut, len(old)):]...)
 		next = append(next[:at:at], append([]byte("x = 1; "), next[at:]...)...)
 		prev := Parse(old)
+		prev.Diagnostics("p.nix")
+		KeptStrings(prev, testFilter)
 		sameTree(t, "fuzz", Reparse(prev, next), Parse(next))
 	})
 }

@@ -39,12 +39,10 @@ func Syntax(path string, f *nixsyntax.File) []diagnostics.Diagnostic {
 // StaticInput collects from a parse what rules.Static needs.
 func StaticInput(path string, f *nixsyntax.File, ids []string) rules.StaticInput {
 	in := rules.StaticInput{SecretIDs: ids}
-	strs := nixsyntax.Strings(f)
-	in.Strings = make([]rules.StaticString, 0, len(strs)) // sized at once: appends doubled it
+	strs := nixsyntax.KeptStrings(f, relevantStrings)
+	in.Strings = make([]rules.StaticString, 0, len(strs))
 	for _, s := range strs {
-		if s.Literal {
-			in.Strings = append(in.Strings, rules.StaticString{File: path, Range: s.Range, Value: s.Value, AttrPath: s.Path})
-		}
+		in.Strings = append(in.Strings, rules.StaticString{File: path, Range: s.Range, Value: s.Value, AttrPath: s.Path})
 	}
 	for _, r := range nixsyntax.SecretRefs(f) {
 		in.SecretCalls = append(in.SecretCalls, rules.SecretCall{File: path, Range: r.Range, ID: r.ID})
@@ -52,6 +50,10 @@ func StaticInput(path string, f *nixsyntax.File, ids []string) rules.StaticInput
 	in.Names = keyNames(path, f)
 	return in
 }
+
+// relevantStrings are the literals rules.Static looks at: on a keystroke
+// only the touched bindings' are looked for (see nixsyntax.KeptStrings).
+var relevantStrings = nixsyntax.StringFilter{Name: "rules.Relevant", Keep: rules.Relevant}
 
 // keyNames are the identifiers of f shaped like a credential, one per
 // occurrence: no real name is a key, a key pasted without quotes is one.

@@ -85,6 +85,29 @@ func Static(in StaticInput) []diagnostics.Diagnostic {
 	return out
 }
 
+// Relevant reports whether Static can say anything of a literal with this
+// value and attribute path: a finding of its own, or a model's ref or
+// scheme (which choose the store id a finding's fix proposes). Static
+// gives the same with only the relevant literals, so the server drops the
+// rest before it (nixsyntax.KeptStrings).
+func Relevant(path []string, value string) bool {
+	if _, ok := stringFinding("", path, value, nil, secretHint{}); ok {
+		return true
+	}
+	key, _ := lastKeys(path)
+	return (key == "ref" || key == "scheme") && hasModelKey(path)
+}
+
+// hasModelKey: modelPrefix(path) != "", without building it.
+func hasModelKey(path []string) bool {
+	for _, k := range path {
+		if k == "model" || k == "extract_model" || k == "consolidation_model" {
+			return true
+		}
+	}
+	return false
+}
+
 // plaintextName reports a credential written as a bare name. There is no
 // quick fix: a name cannot become a secrets.ref call in every position.
 func plaintextName(n StaticName) diagnostics.Diagnostic {
