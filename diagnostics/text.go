@@ -28,6 +28,29 @@ func NewLines(text []byte) *Lines {
 	return &Lines{text: text, starts: starts}
 }
 
+// Edited is NewLines(text) for text made from l's by replacing old bytes
+// [at, oldEnd) with delta more: the line starts before the edit are kept,
+// those after it moved, and only the new bytes are scanned (a keystroke in
+// a long file re-indexes one line, not the file).
+func (l *Lines) Edited(text []byte, at, oldEnd, delta int) *Lines {
+	keep := sort.SearchInts(l.starts, at+1) // starts <= at: their '\n' is before the edit
+	after := sort.SearchInts(l.starts, oldEnd+1)
+	starts := make([]int, keep, len(l.starts)+bytes.Count(text[at:oldEnd+delta], []byte{'\n'})-(after-keep))
+	copy(starts, l.starts[:keep])
+	for i := at; ; {
+		j := bytes.IndexByte(text[i:oldEnd+delta], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		starts = append(starts, i)
+	}
+	for _, s := range l.starts[after:] {
+		starts = append(starts, s+delta)
+	}
+	return &Lines{text: text, starts: starts}
+}
+
 // Count is the number of lines (a final line without "\n" counts).
 func (l *Lines) Count() int { return len(l.starts) }
 

@@ -1,6 +1,10 @@
 package diagnostics
 
-import "testing"
+import (
+	"math/rand"
+	"reflect"
+	"testing"
+)
 
 func TestLinesConvertsBetweenOffsetsNixAndLSP(t *testing.T) {
 	// "é" is 2 bytes / 1 UTF-16 unit; "𝄞" is 4 bytes / 2 UTF-16 units.
@@ -35,5 +39,31 @@ func TestLinesConvertsBetweenOffsetsNixAndLSP(t *testing.T) {
 	}
 	if r := l.LineRange(1); r.End != (Pos{1, 5}) {
 		t.Errorf("LineRange(1) ends at %v, want {1 5} (\\r kept)", r.End)
+	}
+}
+
+// TestLinesEdited: for random edits (newlines typed, lines cut, text
+// replaced at the start, the end and across lines), Edited indexes the new
+// text as NewLines does.
+func TestLinesEdited(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	const alphabet = "ab\n\r é"
+	text := []byte("first\nsecond line\n\nthird\r\nlast")
+	for i := range 2000 {
+		at := r.Intn(len(text) + 1)
+		end := min(len(text), at+r.Intn(6))
+		ins := make([]byte, r.Intn(5))
+		for j := range ins {
+			ins[j] = alphabet[r.Intn(len(alphabet))]
+		}
+		next := append(append(append([]byte{}, text[:at]...), ins...), text[end:]...)
+		got, want := NewLines(text).Edited(next, at, end, len(ins)-(end-at)), NewLines(next)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("edit %d (%q at [%d,%d) of %q): starts %v, want %v", i, ins, at, end, text, got.starts, want.starts)
+		}
+		text = next
+		if len(text) > 400 {
+			text = text[:100]
+		}
 	}
 }

@@ -48,17 +48,35 @@ type def struct {
 // use returns the definition a variable use (NIdent or inherited name)
 // resolves to.
 func (s *scopeInfo) use(id NodeID) (int32, bool) {
-	if int(id) < 0 || int(id) >= len(s.useOf) || s.useOf[id] == 0 {
+	useOf := s.useIndex()
+	if int(id) < 0 || int(id) >= len(useOf) || useOf[id] == 0 {
 		return 0, false
 	}
-	return s.useOf[id] - 1, true
+	return useOf[id] - 1, true
+}
+
+// useIndex is uses by node, built for the first query that asks (the
+// keystroke's checks never do).
+func (s *scopeInfo) useIndex() []int32 {
+	s.useOfOnce.Do(func() {
+		s.useOf = make([]int32, s.nodes)
+		for _, u := range s.uses {
+			s.useOf[u.node] = u.def + 1
+		}
+	})
+	return s.useOf
 }
 
 // scopeInfo is what checking computes once per file: definitions, which
 // variable uses resolve to which definition, and the problems found.
 type scopeInfo struct {
 	defs  []def
-	useOf []int32 // by NodeID: 1 + index in defs of what a variable use (NIdent, inherited name) means; 0 if none
+	nodes int // the tree's
+	// useOfOnce guards useOf, built on demand from uses: by NodeID, 1 +
+	// index in defs of what a variable use (NIdent, inherited name)
+	// means; 0 if none.
+	useOfOnce sync.Once
+	useOf     []int32
 	// defOfOnce guards defOf: concurrent queries of a shared tree build it.
 	defOfOnce sync.Once
 	defOf     map[NodeID]int32 // binding name node -> index in defs (built on demand)
@@ -134,10 +152,11 @@ func (f *File) Diagnostics(path string) []diagnostics.Diagnostic {
 // first), hence the Once.
 func (f *File) scopes() *scopeInfo {
 	f.scopeOnce.Do(func() {
-		c := &checker{f: f, info: &scopeInfo{useOf: make([]int32, len(f.Nodes))}, tries: make([]*attrTrie, len(f.Nodes)),
+		c := &checker{f: f, info: &scopeInfo{nodes: len(f.Nodes)}, tries: make([]int32, len(f.Nodes)),
 			owned: map[NodeID]frame{}, recHost: map[NodeID]NodeID{}, minUse: math.MaxInt32}
 		if f.origin != nil {
 			c.origin, c.prev = f.origin, f.origin.prev.scope.Load()
+			c.info.sizedAs(c.prev)
 		}
 		c.walk(f.Root)
 		if !slices.IsSortedFunc(c.info.subs, func(a, b subRec) int { return int(a.node - b.node) }) {
@@ -152,6 +171,20 @@ func (f *File) scopes() *scopeInfo {
 	return f.scope
 }
 
+// sizedAs gives the lists the room prev's took: a keystroke's tree has
+// about as many, and growing them copied each a few times.
+func (s *scopeInfo) sizedAs(prev *scopeInfo) {
+	if prev == nil {
+		return
+	}
+	room := func(n int) int { return n + n/8 + 8 }
+	s.defs = make([]def, 0, room(len(prev.defs)))
+	s.diags = make([]checkDiag, 0, room(len(prev.diags)))
+	s.subs = make([]subRec, 0, room(len(prev.subs)))
+	s.uses = make([]useRec, 0, room(len(prev.uses)))
+	s.free = make([]NodeID, 0, room(len(prev.free)))
+}
+
 // frame is one scope: the definitions defs[lo:hi] (contiguous, as each
 // scope adds its names at once), indexed by a map only when large.
 type frame struct {
@@ -161,10 +194,14 @@ type frame struct {
 }
 
 type checker struct {
-	f       *File
-	info    *scopeInfo
-	frames  []frame
-	tries   []*attrTrie       // by NodeID: the trie of a set or let, once built
+	f      *File
+	info   *scopeInfo
+	frames []frame
+	// tries is by NodeID the trie of a set or let, once built: 1 + its
+	// index in built (an index, not a pointer: no pointers for the
+	// collector to scan in a slice the size of the tree).
+	tries   []int32
+	built   []*attrTrie
 	owned   map[NodeID]frame  // scope frames of lets and rec sets
 	recHost map[NodeID]NodeID // value -> rec set it was merged into
 	depth   int
@@ -244,7 +281,6 @@ func (c *checker) inWith() bool {
 func (c *checker) use(id NodeID, name []byte) {
 	if d, ok := c.lookup(name); ok {
 		c.info.defs[d].used = true
-		c.info.useOf[id] = d + 1
 		c.info.uses = append(c.info.uses, useRec{id, d})
 		c.minUse = min(c.minUse, d)
 		return
@@ -535,7 +571,9 @@ func (t *attrTrie) add(name string, e *attrEntry) {
 	case t.index != nil:
 		t.index[name] = e
 	case len(t.order) > trieScan:
-		t.index = make(map[string]*attrEntry, 2*len(t.order))
+		// Sized for all the set's bindings (the order's room): growing
+		// a map rehashes it.
+		t.index = make(map[string]*attrEntry, max(2*len(t.order), cap(t.order)))
 		for _, it := range t.order {
 			t.index[it.name] = it.e
 		}
@@ -559,12 +597,13 @@ func (t *attrTrie) get(name string) (*attrEntry, bool) {
 // trie builds (once) the attribute tree of a set or let node, reporting
 // duplicates the way Nix does while adding each binding.
 func (c *checker) trie(owner NodeID) *attrTrie {
-	if t := c.tries[owner]; t != nil {
-		return t
+	if i := c.tries[owner]; i != 0 {
+		return c.built[i-1]
 	}
 	f := c.f
 	t := c.newTrie(len(f.Kids(owner)))
-	c.tries[owner] = t
+	c.built = append(c.built, t)
+	c.tries[owner] = int32(len(c.built))
 	for _, b := range f.Kids(owner) {
 		switch f.Nodes[b].Kind {
 		case NBinding:

@@ -16,7 +16,7 @@ func (c *checker) walkSub(id NodeID) {
 	if c.reuse(id) {
 		return
 	}
-	if c.tries[c.f.unparen(id)] != nil {
+	if c.tries[c.f.unparen(id)] != 0 {
 		// An enclosing set merged into this one: its duplicates were
 		// reported there, so its walk alone is not all of its checks.
 		c.walk(id)
@@ -56,7 +56,7 @@ func (c *checker) reuse(id NodeID) bool {
 		return false
 	}
 	r := &subs[i]
-	if int(r.depth) != c.depth || r.with != c.inWith() || c.tries[c.f.unparen(id)] != nil {
+	if int(r.depth) != c.depth || r.with != c.inWith() || c.tries[c.f.unparen(id)] != 0 {
 		return false
 	}
 	for _, u := range c.prev.free[r.free0:r.free1] {
@@ -109,7 +109,6 @@ func (c *checker) copySub(rs []subRec, dID NodeID, dOff int) {
 	}
 	for _, u := range p.uses[r.uses0:r.uses1] {
 		u.node, u.def = u.node+dID, u.def-r.defs0+at.defs0
-		info.useOf[u.node] = u.def + 1
 		info.uses = append(info.uses, u)
 	}
 	for _, u := range p.free[r.free0:r.free1] {

@@ -74,9 +74,9 @@ func Highlights(f *File, offset int) []Highlight {
 		return nil
 	}
 	out := []Highlight{{Range: f.NodeRange(info.defs[def].node), Write: true}}
-	for use, d := range info.useOf {
-		if d == def+1 {
-			out = append(out, Highlight{Range: f.NodeRange(NodeID(use))})
+	for _, u := range info.uses {
+		if u.def == def {
+			out = append(out, Highlight{Range: f.NodeRange(u.node)})
 		}
 	}
 	sortHighlights(out[1:])

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"sort"
 	"unsafe"
-
-	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 )
 
 // Reparse is Parse(src) for src, a new text of the buffer old was parsed
@@ -249,7 +247,7 @@ func join(old *File, src []byte, e edit, x NodeID, r region, sub *File, binds []
 		hi = r.bs[r.last] + 1
 	}
 	dn := NodeID(len(sub.Nodes)) - (hi - lo)
-	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Lines: diagnostics.NewLines(src),
+	f := &File{Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), Lines: old.Lines.Edited(src, e.at, e.oldEnd, e.delta),
 		results: new(memo)}
 	if old.results != nil {
 		f.origin = &origin{prev: old.results, lo: lo, newHi: lo + NodeID(len(sub.Nodes)), dn: dn,

@@ -51,7 +51,8 @@ func sameResults(t *testing.T, what string, got, want *File) {
 		Free  []NodeID
 	}
 	g, w := got.scopes(), want.scopes()
-	gv, wv := view{g.defs, g.useOf, g.diags, g.subs, g.uses, g.free}, view{w.defs, w.useOf, w.diags, w.subs, w.uses, w.free}
+	gv := view{orEmpty(g.defs), g.useIndex(), orEmpty(g.diags), orEmpty(g.subs), orEmpty(g.uses), orEmpty(g.free)}
+	wv := view{orEmpty(w.defs), w.useIndex(), orEmpty(w.diags), orEmpty(w.subs), orEmpty(w.uses), orEmpty(w.free)}
 	if !reflect.DeepEqual(gv, wv) {
 		t.Fatalf("%s: scope results differ from a fresh check (defs %d/%d, diags %d/%d, subs %d/%d)", what,
 			len(g.defs), len(w.defs), len(g.diags), len(w.diags), len(g.subs), len(w.subs))
@@ -63,6 +64,15 @@ func sameResults(t *testing.T, what string, got, want *File) {
 	if gm, wm := got.results.kept.Load(), want.results.kept.Load(); !reflect.DeepEqual(gm.empty, wm.empty) {
 		t.Fatalf("%s: kept-strings records differ from a fresh walk (%d/%d)", what, len(gm.empty), len(wm.empty))
 	}
+}
+
+// orEmpty is s, or an empty slice for nil (a spliced tree's lists are
+// made with room, a fresh one's on the first append).
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // testFilter keeps a few strings: those a random edit typed a k into, and

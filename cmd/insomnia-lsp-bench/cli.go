@@ -92,23 +92,27 @@ func joinCorpus(dir, out string) (string, int, error) {
 	return out, b.Len(), os.WriteFile(out, []byte(b.String()), 0o644)
 }
 
-// inProcessStatic times what a keystroke costs inside the server (parse
-// and static checks of the whole buffer) on the bench's own edits, to put
-// beside the stdio figure.
-func inProcessStatic(prof bigProfile, n int) dist {
-	with := []byte(insertLine(prof.text, prof.dupLine, prof.dupText))
-	without := []byte(prof.text)
-	var samples []time.Duration
-	for i := 0; i < n; i++ {
-		src := without
-		if i%2 == 0 {
-			src = with
-		}
+// inProcessStatic times what a keystroke costs inside the server on the
+// bench's own edits, to put beside the stdio figure: the server's way
+// (reparse from the last tree, which takes over what did not change, then
+// the static checks) and, for comparison, a whole parse and check.
+func inProcessStatic(prof bigProfile, n int) (server, whole dist) {
+	texts := [2][]byte{[]byte(prof.text), []byte(insertLine(prof.text, prof.dupLine, prof.dupText))}
+	prev := nixsyntax.Parse(texts[0])
+	check.Static("/bench.nix", prev, nil)
+	var inc, full []time.Duration
+	for i := 1; i <= n; i++ {
+		src := texts[i%2]
 		t0 := time.Now()
+		f := nixsyntax.Reparse(prev, src)
+		check.Static("/bench.nix", f, nil)
+		inc = append(inc, time.Since(t0))
+		prev = f
+		t0 = time.Now()
 		check.Static("/bench.nix", nixsyntax.Parse(src), nil)
-		samples = append(samples, time.Since(t0))
+		full = append(full, time.Since(t0))
 	}
-	return summarize(samples)
+	return summarize(inc), summarize(full)
 }
 
 // insertLine puts text (a whole line) before line n (0-based).

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -68,11 +69,23 @@ func parseFlags(args []string) (config, error) {
 	return c, nil
 }
 
+// quietCollector paces the driver's own collector at 400% (unless GOGC
+// says otherwise; the server, a separate process, paces its own): the
+// driver decodes every message the server sends, and at the default pacing
+// its collections landed in the latencies it measures (on 2 cores, hover
+// p99 0.5-1.1 ms with them, 0.3 ms without).
+func quietCollector() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+}
+
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		os.Exit(2)
 	}
+	quietCollector()
 	if err := run(cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "insomnia-lsp-bench:", err)
 		os.Exit(1)
