@@ -2,7 +2,6 @@ package nixsyntax
 
 import (
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,7 +158,7 @@ func (f *File) scopes() *scopeInfo {
 			c.info.sizedAs(c.prev)
 		}
 		c.walk(f.Root)
-		if !slices.IsSortedFunc(c.info.subs, func(a, b subRec) int { return int(a.node - b.node) }) {
+		if !inNodeOrder(c.info.subs) {
 			c.info.subs = nil // reuse looks them up by id
 		}
 		c.info.walked = c.walked

@@ -1,9 +1,6 @@
 package nixsyntax
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // minReused is the nodes a subtree's walk must visit to be recorded:
 // copying a record costs about a walk of that many.
@@ -46,13 +43,9 @@ func (c *checker) reuse(id NodeID) bool {
 	if c.prev == nil {
 		return false
 	}
-	old, dID, dOff, ok := c.origin.unchanged(c.f, id)
-	if !ok {
-		return false
-	}
 	subs := c.prev.subs
-	i := sort.Search(len(subs), func(i int) bool { return subs[i].node >= old })
-	if i == len(subs) || subs[i].node != old {
+	i, dID, dOff, ok := recordOf(c.origin, c.f, id, subs)
+	if !ok {
 		return false
 	}
 	r := &subs[i]

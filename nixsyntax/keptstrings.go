@@ -1,10 +1,5 @@
 package nixsyntax
 
-import (
-	"slices"
-	"sort"
-)
-
 // StringFilter picks string literals by their value and attribute path
 // (as in StringLit). Name keys what a tree keeps for the trees spliced
 // from it: a Name must always come with the same Keep.
@@ -39,7 +34,7 @@ func KeptStrings(f *File, filter StringFilter) []StringLit {
 		}
 	}
 	w.walk(f.Root, nil)
-	if f.results != nil && slices.IsSortedFunc(w.empty, func(a, b emptyRec) int { return int(a.node - b.node) }) {
+	if f.results != nil && inNodeOrder(w.empty) {
 		f.results.kept.Store(&keptMemo{name: filter.Name, empty: w.empty, walked: w.walked})
 	}
 	return w.out
@@ -135,15 +130,8 @@ func (w *keptWalk) sub(id NodeID, path []string) {
 // kept string (its path, made of its ancestors' keys, is the same), and
 // then records it and those inside it for the next tree.
 func (w *keptWalk) reuse(id NodeID) bool {
-	if w.prev == nil {
-		return false
-	}
-	old, dID, _, ok := w.origin.unchanged(w.f, id)
+	i, dID, _, ok := recordOf(w.origin, w.f, id, w.prev)
 	if !ok {
-		return false
-	}
-	i := sort.Search(len(w.prev), func(i int) bool { return w.prev[i].node >= old })
-	if i == len(w.prev) || w.prev[i].node != old {
 		return false
 	}
 	rs, at := w.prev[w.prev[i].inner0:i+1], int32(len(w.empty))

@@ -1,6 +1,11 @@
 package nixsyntax
 
-import "sync/atomic"
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"sync/atomic"
+)
 
 // memo holds what was computed on one tree that the trees spliced from it
 // (Reparse) take over for their unchanged subtrees. It is its own
@@ -42,4 +47,34 @@ func (o *origin) unchanged(f *File, id NodeID) (old, idShift NodeID, offShift in
 		return 0, 0, 0, false // it encloses the region: its content changed
 	}
 	return old, idShift, offShift, true
+}
+
+// record is what a tree keeps of one subtree for the next tree (subRec,
+// emptyRec), looked up by the subtree's node id.
+type record interface{ subtree() NodeID }
+
+func (r subRec) subtree() NodeID   { return r.node }
+func (r emptyRec) subtree() NodeID { return r.node }
+
+// recordOf finds the record in prev (in node order) of the old copy of
+// subtree id, with how far the subtree's ids and offsets moved.
+func recordOf[R record](o *origin, f *File, id NodeID, prev []R) (i int, idShift NodeID, offShift int, ok bool) {
+	if o == nil || len(prev) == 0 {
+		return 0, 0, 0, false
+	}
+	old, idShift, offShift, ok := o.unchanged(f, id)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	i = sort.Search(len(prev), func(i int) bool { return prev[i].subtree() >= old })
+	if i == len(prev) || prev[i].subtree() != old {
+		return 0, 0, 0, false
+	}
+	return i, idShift, offShift, true
+}
+
+// inNodeOrder says whether records can be looked up by id (a walk records
+// subtrees as they end, which is their id order in the trees Parse builds).
+func inNodeOrder[R record](rs []R) bool {
+	return slices.IsSortedFunc(rs, func(a, b R) int { return cmp.Compare(a.subtree(), b.subtree()) })
 }

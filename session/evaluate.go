@@ -10,7 +10,6 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/internal/safefile"
-	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/check"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/eval"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/manifest"
@@ -167,7 +166,7 @@ func (w *Session) checkProfile(path string) check.Profile {
 	ids := w.secretIDs
 	w.mu.Unlock()
 	return check.Profile{Path: path, Source: src, Base: base, SecretIDs: ids, Workspace: w.launchDir(path),
-		Tree: func() *nixsyntax.File { return w.Tree(path) }, TreeOf: w.Tree}
+		TreeOf: w.Tree}
 }
 
 // launchDir is the folder scope checks judge a profile against: its

@@ -153,5 +153,5 @@ func (c *cliEnv) checkProfile(t target) profcheck.Profile {
 	// Only read the parse cache: this runs concurrently, and evaluateAll
 	// filled the cache for every profile before starting.
 	return profcheck.Profile{Path: t.path, Source: src, Base: base, SecretIDs: c.secretIDs, Workspace: t.workspace,
-		Tree: func() *nixsyntax.File { return c.trees[t.path] }}
+		TreeOf: func(path string) *nixsyntax.File { return c.trees[path] }}
 }

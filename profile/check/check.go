@@ -25,11 +25,10 @@ type Profile struct {
 	Base      string   // directory relative manifest paths join to
 	SecretIDs []string // nil: store unknown, unknown ids not reported
 	Workspace string   // launch directory ("" skips the scope check)
-	// Tree, when set, gives the profile's parse; it is called only when a
-	// problem has no position from Nix, to place it (see Fallback).
-	Tree func() *nixsyntax.File
-	// TreeOf, when set, gives the parse of a file the profile imports, to
-	// place a problem Nix located there where the user wrote it.
+	// TreeOf, when set, gives the parse of the profile or of a file it
+	// imports (nil: unknown). It is called only to place a problem: one
+	// Nix gave no position (see Fallback), or one Nix located at a key
+	// the user did not write.
 	TreeOf func(path string) *nixsyntax.File
 }
 
@@ -153,13 +152,10 @@ func (p Profile) written() func(diagnostics.Location, []string, int, bool) (diag
 
 // treeOf is the parse of the profile or of a file it imports (nil: unknown).
 func (p Profile) treeOf(path string) *nixsyntax.File {
-	switch {
-	case filepath.Clean(path) == filepath.Clean(p.Path) && p.Tree != nil:
-		return p.Tree()
-	case p.TreeOf != nil && path != "":
-		return p.TreeOf(path)
+	if p.TreeOf == nil || path == "" {
+		return nil
 	}
-	return nil
+	return p.TreeOf(path)
 }
 
 // tooDeep says the value Nix printed was cut at eval.MaxArtifactDepth (the
@@ -286,11 +282,7 @@ func (p Profile) placeUnlocated(ds []diagnostics.Diagnostic) {
 			continue
 		}
 		if at == nil {
-			var tree *nixsyntax.File
-			if p.Tree != nil {
-				tree = p.Tree()
-			}
-			loc := Fallback(p.Path, tree)
+			loc := Fallback(p.Path, p.treeOf(p.Path))
 			at = &loc
 		}
 		ds[i].Range = at.Range

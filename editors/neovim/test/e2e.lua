@@ -7,7 +7,7 @@ local env = vim.env
 -- util.lua's, shared with the other two runs.
 local u = dofile(env.E2E_NVIM_TEST .. '/util.lua')
 local TIMEOUT, notes, out, capture, wait, find, read = u.TIMEOUT, u.notes, u.out, u.capture, u.wait, u.find, u.read
-local now_ms, settled_diagnostics = u.now_ms, u.settled_diagnostics
+local now_ms, settled_diagnostics, run_lens = u.now_ms, u.settled_diagnostics, u.run_lens
 
 local last_check = 'the start'
 local function check(ok, what, detail)
@@ -387,19 +387,13 @@ local function test_lenses_and_pods()
   end), 'code lenses name ' .. label .. ' as the default and offer "Spawn pod"')
 
   local pod = 'e2e-pod'
-  local input, select = vim.ui.input, vim.ui.select
+  local input = vim.ui.input
   vim.ui.input = function(o, on_confirm)
     out('  vim.ui.input "%s" -> %s', o.prompt, pod)
     on_confirm(pod)
   end
-  vim.ui.select = function(items, o, on_choice) -- codelens.run asks when a line has several
-    on_choice(find(items, function(it)
-      return o.format_item(it) == 'Spawn pod'
-    end))
-  end
-  vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  vim.lsp.codelens.run()
-  vim.ui.input, vim.ui.select = input, select
+  run_lens(buf, 'Spawn pod')
+  vim.ui.input = input
   local term = wait_terminal('attached to pod ' .. pod)
   check(term ~= nil, '"Spawn pod" lens: pod ' .. pod .. ' started and a terminal attached to it')
 
@@ -508,24 +502,6 @@ local function note_since(n, needle)
       return notes[i]
     end
   end
-end
-
--- Runs the lens titled `title` on line 1 (codelens.run asks which when the
--- line has several, as a user picks in the list).
-local function run_lens(buf, title)
-  vim.cmd('buffer ' .. buf)
-  local real = vim.ui.select
-  vim.ui.select = function(items, o, on_choice)
-    if o.prompt ~= 'Code lenses:' then
-      return real(items, o, on_choice)
-    end
-    on_choice(find(items, function(it)
-      return o.format_item(it) == title
-    end))
-  end
-  vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  vim.lsp.codelens.run()
-  vim.ui.select = real
 end
 
 local function test_pod_verbs()
@@ -650,15 +626,7 @@ local function test_new_profile()
     return vim.tbl_contains(t, 'Add to project profiles')
   end), 'qa.nix has the lens "Add to project profiles"')
   snapshot('new-profile-lens')
-  local select = vim.ui.select
-  vim.ui.select = function(items, o, on_choice)
-    on_choice(find(items, function(it)
-      return o.format_item(it) == 'Add to project profiles'
-    end))
-  end
-  vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  vim.lsp.codelens.run()
-  vim.ui.select = select
+  run_lens(buf, 'Add to project profiles')
   local listed = wait(function()
     return (read(env.E2E_TOML) or ''):find('\nqa = "profiles/qa.nix"', 1, true) ~= nil
   end, 20000)

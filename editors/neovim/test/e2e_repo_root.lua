@@ -48,15 +48,7 @@ local function test()
     return t[1] == 'profile: project:reviewer' and vim.tbl_contains(t, 'Set as default')
   end), 'reviewer.nix: lenses "profile: project:reviewer" and "Set as default"', table.concat(u.lens_titles(reviewer), ' | '))
   local before = u.read(TOML)
-  local real = vim.ui.select
-  vim.ui.select = function(items, o, on_choice)
-    on_choice(u.find(items, function(it)
-      return o.format_item(it) == 'Set as default'
-    end))
-  end
-  vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  vim.lsp.codelens.run()
-  vim.ui.select = real
+  u.run_lens(reviewer, 'Set as default')
   -- Without the plugin, Neovim applies the server's edit to a buffer of that file and
   -- leaves it unsaved (the plugin saves it; see the first run): the buffer must be
   -- examples/.insomnia/profiles.toml, then the user writes it.

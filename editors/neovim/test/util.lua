@@ -82,6 +82,24 @@ function M.find(list, pred)
   end
 end
 
+-- Runs the lens titled `title` on line 1 of buf (codelens.run asks which
+-- when the line has several, as a user picks in the list).
+function M.run_lens(buf, title)
+  vim.cmd('buffer ' .. buf)
+  local real = vim.ui.select
+  vim.ui.select = function(items, o, on_choice)
+    if o.prompt ~= 'Code lenses:' then
+      return real(items, o, on_choice)
+    end
+    on_choice(M.find(items, function(it)
+      return o.format_item(it) == title
+    end))
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.lsp.codelens.run()
+  vim.ui.select = real
+end
+
 function M.read(path)
   local f = io.open(path)
   if not f then
