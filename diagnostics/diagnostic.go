@@ -80,6 +80,10 @@ type Fix struct {
 	// the fix to apply (a range placed elsewhere, say on a parent key when
 	// the source could not be followed, gets no fix rather than a wrong edit).
 	Replaces string `json:"replaces,omitempty"`
+	// Review: the edit may change what the value means (a removed field's
+	// replacement can count in other units): offered, never the fix an
+	// editor applies without asking.
+	Review bool `json:"review,omitempty"`
 }
 
 // Suggest is the fix of a "did you mean ...?": written, the text under the

@@ -10,13 +10,15 @@ import (
 )
 
 // Fix is a quick fix: replace Range (in the diagnostic's file) by NewText.
-// Preferred marks the first fix of a diagnostic (the one to apply blindly).
+// Preferred marks the first fix of a diagnostic (the one to apply
+// blindly), unless that one asks for review (diagnostics.Fix.Review).
 type Fix struct {
 	Title      string
 	NewText    string
 	Range      diagnostics.Range
 	Preferred  bool
 	Diagnostic diagnostics.Diagnostic
+	review     bool
 }
 
 // QuickFixes turns the file's current diagnostics into edits: the fix a
@@ -39,7 +41,7 @@ func QuickFixes(src Source, path string, requested diagnostics.Range, sent func(
 				continue
 			}
 			done[key] = true
-			f.Preferred = i == 0
+			f.Preferred = i == 0 && !f.review
 			out = append(out, f)
 		}
 	}
@@ -99,7 +101,7 @@ func fixOf(src Source, path string, tree *nixsyntax.File, d diagnostics.Diagnost
 	if prefix := strings.TrimSuffix(newText, d.Fix.NewText); prefix != "" {
 		title = strings.Replace(title, "secrets.ref", prefix+"secrets.ref", 1)
 	}
-	return Fix{Title: title, NewText: newText, Range: d.Range, Diagnostic: d}
+	return Fix{Title: title, NewText: newText, Range: d.Range, Diagnostic: d, review: d.Fix.Review}
 }
 
 // widened makes an empty range (a missing ';' sits between two

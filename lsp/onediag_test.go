@@ -329,3 +329,24 @@ func TestInsertSemicolonNextToTheCursor(t *testing.T) {
 		}
 	}
 }
+
+// A removed field's rename is offered but never preferred: the schema's
+// replacement counts in other units (turns then, tokens now), so an editor
+// must not apply it without the user reading it.
+func TestRemovedFieldRenameIsNotPreferred(t *testing.T) {
+	e := newDiagEnv(t, nil)
+	text := e.profile("  manifest = {\n    pod.name = \"p\";\n    scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n" +
+		"    model.ref = \"anthropic/x\";\n    compaction.prune_protected_turns = 3;\n  };\n")
+	path, _ := e.open(t, "removed.nix", text)
+	ds := withCode(e.c.Diagnostics(path), "removed-field")
+	if len(ds) != 1 {
+		t.Fatalf("want one removed-field, got%s", lsptest.Describe(e.c.Diagnostics(path)))
+	}
+	a := actionTitled(codeActions(t, e.c, path, ds[0].Range, ds), "Rename to prune_protected_tokens")
+	if a == nil {
+		t.Fatalf("the rename is not offered")
+	}
+	if a.IsPreferred != nil && *a.IsPreferred {
+		t.Errorf("the rename is a preferred action: editors would apply it blindly")
+	}
+}

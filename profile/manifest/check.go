@@ -93,7 +93,9 @@ func (w walker) walkObject(obj map[string]any, sch node, ptr string, path []stri
 			w.add(Problem{Code: diagnostics.CodeRemovedField, Pointer: kptr, Warning: true,
 				Message: fmt.Sprintf("%s was removed; profiles silently ignore it (TOML manifests reject it); use %s",
 					Dotted(kpath), repl),
-				Fix: &diagnostics.Fix{Title: "Rename to " + repl, NewText: repl, Replaces: key}})
+				// The schema's replacement is a hint: prune_protected_turns
+				// counted turns, prune_protected_tokens counts tokens.
+				Fix: &diagnostics.Fix{Title: "Rename to " + repl, NewText: repl, Replaces: key, Review: true}})
 		case known && node(raw).str("x-alias-of") != "":
 			canon := node(raw).str("x-alias-of")
 			if _, both := obj[canon]; both {

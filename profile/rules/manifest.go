@@ -145,7 +145,7 @@ func redactFix(f *diagnostics.Fix) *diagnostics.Fix {
 	if f == nil {
 		return nil
 	}
-	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText), Replaces: Redact(f.Replaces)}
+	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText), Replaces: Redact(f.Replaces), Review: f.Review}
 }
 
 // Locate finds the location of pointer or of its nearest mapped ancestor.
