@@ -1,7 +1,6 @@
 package ide
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -29,14 +28,14 @@ type Fix struct {
 func QuickFixes(src Source, path string, requested diagnostics.Range, sent func(diagnostics.Diagnostic) bool) []Fix {
 	var out []Fix
 	tree := nixTree(src, path)
-	literals := stringLiterals(tree)
-	done := map[string]bool{}
+	literals := literalRanges(tree)
+	done := map[fixKey]bool{}
 	for _, d := range src.Diagnostics(path) {
 		if !sent(d) && !overlaps(widened(d.Range), requested) {
 			continue
 		}
 		for i, f := range fixesOf(src, path, tree, literals, d) {
-			key := fingerprintFix(f)
+			key := fixKey{f.Range, f.Title, f.NewText}
 			if done[key] {
 				continue
 			}
@@ -49,7 +48,7 @@ func QuickFixes(src Source, path string, requested diagnostics.Range, sent func(
 }
 
 // fixesOf is every fix of one diagnostic, the carried one first.
-func fixesOf(src Source, path string, tree *nixsyntax.File, literals map[diagnostics.Range]bool, d diagnostics.Diagnostic) []Fix {
+func fixesOf(src Source, path string, tree *nixsyntax.File, literals func(diagnostics.Range) bool, d diagnostics.Diagnostic) []Fix {
 	var out []Fix
 	if d.Fix != nil && carriedApplies(tree, literals, d) {
 		out = append(out, fixOf(src, path, tree, d))
@@ -60,10 +59,10 @@ func fixesOf(src Source, path string, tree *nixsyntax.File, literals map[diagnos
 // carriedApplies: a secrets.ref replaces a string literal (a diagnostic
 // placed elsewhere, a key when Nix gave no value position, gets none); a
 // fix naming the text it replaces applies only where that text is.
-func carriedApplies(tree *nixsyntax.File, literals map[diagnostics.Range]bool, d diagnostics.Diagnostic) bool {
+func carriedApplies(tree *nixsyntax.File, literals func(diagnostics.Range) bool, d diagnostics.Diagnostic) bool {
 	switch {
 	case strings.HasPrefix(d.Fix.NewText, "secrets.ref "):
-		return literals[d.Range]
+		return literals(d.Range)
 	case d.Fix.Replaces != "":
 		return tree != nil && textOf(tree, d.Range) == d.Fix.Replaces
 	}
@@ -80,20 +79,29 @@ func textOf(f *nixsyntax.File, r diagnostics.Range) string {
 	return string(f.Src[start:end])
 }
 
-func fingerprintFix(f Fix) string {
-	return fmt.Sprint(f.Range, "\x00", f.Title, "\x00", f.NewText)
+// fixKey is what makes two fixes the same edit.
+type fixKey struct {
+	r              diagnostics.Range
+	title, newText string
 }
 
-// stringLiterals is the set of ranges of the string literals in a file.
-func stringLiterals(f *nixsyntax.File) map[diagnostics.Range]bool {
-	out := map[diagnostics.Range]bool{}
-	if f == nil {
-		return out
+// literalRanges says whether a range is a string literal of the file. The
+// literals are listed on the first question: editors ask for code actions
+// on every cursor move, and only a secrets.ref fix needs them.
+func literalRanges(f *nixsyntax.File) func(diagnostics.Range) bool {
+	var set map[diagnostics.Range]bool
+	return func(r diagnostics.Range) bool {
+		if f == nil {
+			return false
+		}
+		if set == nil {
+			set = map[diagnostics.Range]bool{}
+			for _, lit := range nixsyntax.Strings(f) {
+				set[lit.Range] = true
+			}
+		}
+		return set[r]
 	}
-	for _, lit := range nixsyntax.Strings(f) {
-		out[lit.Range] = true
-	}
-	return out
 }
 
 func fixOf(src Source, path string, tree *nixsyntax.File, d diagnostics.Diagnostic) Fix {
@@ -124,18 +132,17 @@ func overlaps(a, b diagnostics.Range) bool {
 
 // inScope makes a `secrets.ref "id"` replacement resolve where it lands:
 // when bare `secrets` would be undefined there (checked by reparsing the
-// edited text), it goes through the variable the profile reaches the
+// edited text from the tree: only the edited binding is parsed again), it goes through the variable the profile reaches the
 // library by (`lib.secrets.ref "id"`). tree is the file's current parse.
 func inScope(tree *nixsyntax.File, r diagnostics.Range, newText string) string {
 	if tree == nil || !strings.HasPrefix(newText, "secrets.ref ") {
 		return newText
 	}
-	text := tree.Src
-	if !undefinedAt(text, r, newText) {
+	if !undefinedAt(tree, r, newText) {
 		return newText
 	}
 	for _, lib := range libraryNames(tree) {
-		if q := lib + "." + newText; !undefinedAt(text, r, q) {
+		if q := lib + "." + newText; !undefinedAt(tree, r, q) {
 			return q
 		}
 	}
@@ -161,11 +168,11 @@ func libraryNames(f *nixsyntax.File) []string {
 
 // undefinedAt says whether replacing r by newText leaves an undefined
 // variable at the start of the replacement.
-func undefinedAt(text []byte, r diagnostics.Range, newText string) bool {
-	lines := diagnostics.NewLines(text)
-	start, end := lines.Offset(r.Start), lines.Offset(r.End)
+func undefinedAt(tree *nixsyntax.File, r diagnostics.Range, newText string) bool {
+	text := tree.Src
+	start, end := tree.Lines.Offset(r.Start), tree.Lines.Offset(r.End)
 	edited := append(append(append([]byte(nil), text[:start]...), newText...), text[end:]...)
-	for _, d := range nixsyntax.Parse(edited).Diagnostics("") {
+	for _, d := range nixsyntax.Reparse(tree, edited).Diagnostics("") {
 		if d.Code == diagnostics.CodeUndefined && d.Range.Start == r.Start {
 			return true
 		}

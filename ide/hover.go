@@ -108,7 +108,7 @@ func defaultsNote(o *check.Outcome) string {
 	}
 	var from []string
 	for ptr, def := range builtinDefaults() {
-		segs := splitPointer(strings.TrimPrefix(ptr, "/manifest/"))
+		segs := manifest.PointerNames(strings.TrimPrefix(ptr, "/manifest/"))
 		v, ok := outcomeValue(o, segs)
 		if _, set := o.Positions[ptr]; !set && ok && v == fmt.Sprint(def) {
 			from = append(from, markdown.Code(strings.Join(segs, ".")))
@@ -223,21 +223,13 @@ func importMount(src Source, path string, f *nixsyntax.File) (mount, session.Pro
 				continue
 			}
 			attr, ok := nixsyntax.AttrPathAt(f, f.Lines.Offset(loc.Range.Start))
-			segs := splitPointer(strings.TrimPrefix(ptr, "/manifest/"))
+			segs := manifest.PointerNames(strings.TrimPrefix(ptr, "/manifest/"))
 			if ok && len(attr) > 0 && len(attr) <= len(segs) && slices.Equal(segs[len(segs)-len(attr):], attr) {
 				return mount{imported: true, path: segs[:len(segs)-len(attr)]}, st, true
 			}
 		}
 	}
 	return mount{}, session.ProfileState{}, false
-}
-
-func splitPointer(p string) []string {
-	var out []string
-	for _, k := range strings.Split(p, "/") {
-		out = append(out, strings.ReplaceAll(strings.ReplaceAll(k, "~1", "/"), "~0", "~"))
-	}
-	return out
 }
 
 // ManifestPath is manifestPath for the protocol layer (inlay hints).
@@ -321,13 +313,13 @@ func writeFieldDoc(b *strings.Builder, d manifest.FieldDoc) {
 	}
 }
 
-// displayValue is the indented JSON at path in a display manifest (which is
-// already redacted), key order kept.
 // outcomeValue is displayValue of o's Display, rendered once per outcome.
 func outcomeValue(o *check.Outcome, path []string) (string, bool) {
 	return o.Rendered("value\x00"+strings.Join(path, "\x00"), func() (string, bool) { return displayValue(o.Display, path) })
 }
 
+// displayValue is the indented JSON at path in a display manifest (which is
+// already redacted), key order kept.
 func displayValue(display json.RawMessage, path []string) (string, bool) {
 	raw := display
 	for _, k := range path {

@@ -5,6 +5,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/insomnia-lsp/insomnia-lsp/ide"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
 	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
@@ -103,12 +104,8 @@ func toProtoSymbols(syms []nixsyntax.Symbol) []protocol.DocumentSymbol {
 // nixTree is the parse tree of a .nix file (the open buffer, else the file
 // on disk); nil for other files or unreadable ones.
 func (s *Server) nixTree(path string) *nixsyntax.File {
-	if !isNixFile(path) {
+	if !ide.IsNixFile(path) {
 		return nil
 	}
 	return s.sess.Tree(path)
-}
-
-func isNixFile(path string) bool {
-	return len(path) > 4 && path[len(path)-4:] == ".nix"
 }

@@ -371,6 +371,19 @@ func EscapePointer(key string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
 }
 
+// PointerNames splits a JSON pointer ("/manifest/worker/reasonning", the
+// leading '/' optional) into its tokens, unescaped; nil for "".
+func PointerNames(p string) []string {
+	if p == "" {
+		return nil
+	}
+	names := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, n := range names {
+		names[i] = strings.ReplaceAll(strings.ReplaceAll(n, "~1", "/"), "~0", "~")
+	}
+	return names
+}
+
 // QuoteValue quotes a user value for a message, masking it when it looks
 // like a secret or is too long to be useful.
 func QuoteValue(v string) string {

@@ -128,8 +128,8 @@ func place(fs []finding, in ManifestInput) []diagnostics.Diagnostic {
 	for _, f := range fs {
 		loc, mapped := locate(in.Positions, f.pointer, in.Fallback)
 		if in.Written != nil {
-			names := pointerNames(f.pointer)
-			if w, ok := in.Written(loc, names, len(pointerNames(mapped)), onValue(f.code)); ok {
+			names := manifest.PointerNames(f.pointer)
+			if w, ok := in.Written(loc, names, len(manifest.PointerNames(mapped)), onValue(f.code)); ok {
 				loc = w
 			}
 		}
@@ -148,13 +148,8 @@ func redactFix(f *diagnostics.Fix) *diagnostics.Fix {
 	return &diagnostics.Fix{Title: Redact(f.Title), NewText: Redact(f.NewText), Replaces: Redact(f.Replaces), Review: f.Review}
 }
 
-// Locate finds the location of pointer or of its nearest mapped ancestor.
-func Locate(pos diagnostics.PosMap, pointer string, fallback diagnostics.Location) diagnostics.Location {
-	loc, _ := locate(pos, pointer, fallback)
-	return loc
-}
-
-// locate is Locate and the pointer prefix it found ("" for fallback).
+// locate finds the location of pointer or of its nearest mapped ancestor,
+// and the pointer prefix it found ("" for fallback).
 func locate(pos diagnostics.PosMap, pointer string, fallback diagnostics.Location) (diagnostics.Location, string) {
 	p := pointer
 	for {
@@ -181,19 +176,6 @@ func onValue(code string) bool {
 		return true
 	}
 	return false
-}
-
-// pointerNames splits a JSON pointer ("/manifest/worker/reasonning") into
-// attribute names, unescaped.
-func pointerNames(rest string) []string {
-	if rest == "" {
-		return nil
-	}
-	names := strings.Split(strings.TrimPrefix(rest, "/"), "/")
-	for i, n := range names {
-		names[i] = strings.ReplaceAll(strings.ReplaceAll(n, "~1", "/"), "~0", "~")
-	}
-	return names
 }
 
 func sortDiagnostics(ds []diagnostics.Diagnostic) {

@@ -246,11 +246,11 @@ func TestLocate(t *testing.T) {
 	pm := posAt("", "/manifest/a")
 	cases := map[string]int{"/manifest/a/b/c": 1, "/manifest/a": 1, "/manifest/z": 0, "": 0}
 	for ptr, line := range cases {
-		if got := Locate(pm, ptr, fallback); got != lineLoc(line) {
+		if got, _ := locate(pm, ptr, fallback); got != lineLoc(line) {
 			t.Errorf("Locate(%q) = %+v", ptr, got)
 		}
 	}
-	if got := Locate(diagnostics.PosMap{}, "/manifest/x", fallback); got != fallback {
+	if got, _ := locate(diagnostics.PosMap{}, "/manifest/x", fallback); got != fallback {
 		t.Errorf("empty map: %+v", got)
 	}
 }
