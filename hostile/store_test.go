@@ -1,6 +1,7 @@
 package hostile
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,5 +31,43 @@ func TestKeyShapedStoreID(t *testing.T) {
 		t.Errorf("want the fix to propose llm.anthropic.default (from the model.ref), not the key-shaped id (masked): %s", res)
 	}
 	t.Logf("code actions: %.300s", res)
+	c.healthy(path)
+}
+
+// A key pasted as a let name is an unused binding too: the fixes offered
+// for it never show the key in their titles (an editor lists them), and
+// none keeps it in the file under another name (`_sk-ant-…`).
+func TestKeyShapedUnusedBinding(t *testing.T) {
+	c := start(t, caseOpts{})
+	pasted := "sk-ant-api03-" + randomHex(24) + "QQQQ"
+	text := strings.Replace(profile(t, "  pod.name = \"p\";\n"), "let ", "let\n  "+pasted+" = 1;\n  ", 1)
+	path := c.open("p.nix", text)
+	d := c.expect(path, "unused-binding")
+	res, err := c.p.Call("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uriOf(path)},
+		"range": d.Range, "context": map[string]any{"diagnostics": []any{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []struct {
+		Title string `json:"title"`
+		Edit  any    `json:"edit"`
+	}
+	if err := json.Unmarshal(res, &actions); err != nil {
+		t.Fatalf("code actions %s: %v", res, err)
+	}
+	removes := false
+	for _, a := range actions {
+		if strings.Contains(a.Title, pasted[8:]) {
+			t.Errorf("a fix title shows the key: %q", a.Title)
+		}
+		if strings.HasPrefix(a.Title, "Rename to _") {
+			t.Errorf("a fix keeps the key in the file: %q", a.Title)
+		}
+		removes = removes || strings.HasPrefix(a.Title, "Remove the unused binding")
+	}
+	if !removes {
+		t.Errorf("no fix removes the binding: %s", res)
+	}
+	t.Logf("code actions: %.400s", res)
 	c.healthy(path)
 }

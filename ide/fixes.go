@@ -7,6 +7,7 @@ import (
 
 	"github.com/insomnia-lsp/insomnia-lsp/diagnostics"
 	"github.com/insomnia-lsp/insomnia-lsp/nixsyntax"
+	"github.com/insomnia-lsp/insomnia-lsp/profile/secrets"
 )
 
 // treeFixes are the fixes a diagnostic's code implies on the syntax tree,
@@ -33,14 +34,15 @@ func treeFixes(f *nixsyntax.File, d diagnostics.Diagnostic) []Fix {
 }
 
 // unusedFixes: remove the binding (preferred), or prefix its name with _
-// (the scope check's way of saying "unused on purpose").
+// (the scope check's way of saying "unused on purpose"), unless the name
+// is a pasted key: that one is only removed, never kept under another name.
 func unusedFixes(f *nixsyntax.File, d diagnostics.Diagnostic) []Fix {
 	name := textOf(f, d.Range)
 	var out []Fix
 	if r, ok := nixsyntax.RemovableBinding(f, f.Lines.Offset(d.Range.Start)); ok {
 		out = append(out, Fix{Title: "Remove the unused binding " + name, Range: r, Diagnostic: d})
 	}
-	if name != "" && !strings.HasPrefix(name, "_") {
+	if name != "" && !strings.HasPrefix(name, "_") && !secrets.LooksSecret(name) {
 		out = append(out, Fix{Title: "Rename to _" + name, NewText: "_" + name, Range: d.Range, Diagnostic: d})
 	}
 	return out
