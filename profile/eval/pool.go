@@ -95,6 +95,10 @@ type pool struct {
 	closed   bool
 	stats    PoolStats
 
+	// admitting serializes admit (makeRoom, then filing), so the room one
+	// admission saw is still there when it files its process.
+	admitting sync.Mutex
+
 	wg sync.WaitGroup // spawns and kills in flight (Close waits)
 }
 
@@ -182,36 +186,46 @@ func (p *pool) replenish(plan procPlan) {
 	}
 }
 
-// start spawns, makes room and files the process as idle.
+// start spawns, makes room and files the process as idle. Its key stays
+// in starting until it is filed, so replenish's bound counts it all along.
 func (p *pool) start(key string, plan procPlan) {
 	defer p.wg.Done()
 	c, err := p.spawn(plan)
-	p.mu.Lock()
-	delete(p.starting, key)
-	if err != nil || p.closed {
+	if err == nil {
+		p.mu.Lock()
+		p.stats.Spawned++
+		p.mu.Unlock()
+	}
+	if err != nil || !p.admit(key, c) {
+		p.mu.Lock()
+		delete(p.starting, key)
 		p.mu.Unlock()
 		if c != nil {
 			c.kill()
 		}
-		return
 	}
-	p.stats.Spawned++
-	p.mu.Unlock()
+}
+
+// admit makes room for c and files it as key's idle process; false when
+// it cannot stay (pool closed, no room, key filled meanwhile). Admissions
+// run one at a time: two that both saw room for one more must not both
+// file theirs.
+func (p *pool) admit(key string, c *child) bool {
+	p.admitting.Lock()
+	defer p.admitting.Unlock()
 	if !p.makeRoom(key) {
-		c.kill()
-		return
+		return false
 	}
 	ic := &idleChild{c: c}
-	ic.timer = time.AfterFunc(poolIdleFor, func() { p.expire(key, ic) })
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.closed || p.idle[key] != nil {
-		p.mu.Unlock()
-		ic.timer.Stop()
-		c.kill()
-		return
+		return false
 	}
+	delete(p.starting, key)
+	ic.timer = time.AfterFunc(poolIdleFor, func() { p.expire(key, ic) })
 	p.idle[key] = ic
-	p.mu.Unlock()
+	return true
 }
 
 // makeRoom evicts the least recently used other keys' processes until one

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,4 +169,58 @@ func envOf(t *testing.T, pid int, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestPoolBoundUnderRace: many keys replenished at once, their starts
+// finishing together, never leave more than poolMaxIdle processes alive
+// once the starts are done (two starts that both saw room for one more
+// used to file both). The children are `sleep`, so the case runs many
+// rounds cheaply; each round checks the processes really alive.
+func TestPoolBoundUnderRace(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep program")
+	}
+	for round := range 20 {
+		var mu sync.Mutex
+		var started []*child
+		gate := make(chan struct{})
+		p := newPool(func(procPlan) (*child, error) {
+			<-gate // every start finishes at about the same time
+			c, err := startChild(runSpec{argv: []string{sleep, "60"}}, true)
+			if err == nil {
+				mu.Lock()
+				started = append(started, c)
+				mu.Unlock()
+			}
+			return c, err
+		})
+		for k := range 2 * poolMaxIdle {
+			plan := procPlan{argv: []string{"nix", strconv.Itoa(k)}}
+			p.take(plan, nil) // a miss marks the key as used
+			p.replenish(plan)
+			if k == poolMaxIdle {
+				close(gate)
+			}
+		}
+		p.wg.Wait()
+		// Keys replenished after the first starts were filed: once more,
+		// now that some are idle and others start.
+		for k := range 2 * poolMaxIdle {
+			p.replenish(procPlan{argv: []string{"nix", strconv.Itoa(k)}})
+		}
+		p.wg.Wait()
+		alive := 0
+		mu.Lock()
+		for _, c := range started {
+			if c.alive() {
+				alive++
+			}
+		}
+		mu.Unlock()
+		p.close()
+		if alive > poolMaxIdle {
+			t.Fatalf("round %d: %d processes alive once the starts were done, want at most %d", round, alive, poolMaxIdle)
+		}
+	}
 }
