@@ -34,6 +34,9 @@ type Options struct {
 	after func(time.Duration) <-chan time.Time
 	// added is a test hook called with the pending set after each event.
 	added func(pending int)
+	// beforeAdd is a test hook run just before a folder's watch is added
+	// (a test removes or creates folders there to hit the races).
+	beforeAdd func(dir string)
 }
 
 // Watcher watches a set of files and folders. A wanted folder (such as the
@@ -117,33 +120,60 @@ func (w *Watcher) Watched() []string {
 	return slices.Sorted(maps.Keys(w.dirs))
 }
 
-// syncLocked makes the watched folders match the wanted paths.
+// syncLocked makes the watched folders match the wanted paths. Folders can vanish or appear between the
+// look and the watch (inotify sees nothing in a folder before its watch is
+// added), so it looks again until what it watches is what it finds: a folder
+// gone before its watch means its parent is watched instead, one that
+// appeared is watched too. Each round moves at least one level, so a bounded
+// number of rounds settles any path.
 func (w *Watcher) syncLocked() error {
+	var errs []error
+	for round := 0; round < maxSyncRounds; round++ {
+		want := w.wantedFolders()
+		missed := false
+		for _, d := range slices.Sorted(maps.Keys(want)) {
+			if w.dirs[d] {
+				continue
+			}
+			if w.opts.beforeAdd != nil {
+				w.opts.beforeAdd(d)
+			}
+			if err := w.fw.Add(d); err != nil {
+				if errors.Is(err, os.ErrNotExist) {
+					missed = true // gone since the look: the next round watches its parent
+				} else {
+					errs = append(errs, err)
+				}
+				continue
+			}
+			w.dirs[d] = true
+		}
+		for d := range w.dirs {
+			if !want[d] {
+				_ = w.fw.Remove(d) // fails harmlessly if the folder is gone
+				delete(w.dirs, d)
+			}
+		}
+		if !missed && maps.Equal(want, w.wantedFolders()) {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// maxSyncRounds bounds syncLocked against a folder tree that keeps changing
+// under it; the next event resyncs again.
+const maxSyncRounds = 16
+
+// wantedFolders is the set of folders the wanted paths need watched now.
+func (w *Watcher) wantedFolders() map[string]bool {
 	want := map[string]bool{}
 	for p := range w.wanted {
 		for _, d := range foldersFor(p) {
 			want[d] = true
 		}
 	}
-	var errs []error
-	for d := range want {
-		if !w.dirs[d] {
-			if err := w.fw.Add(d); err != nil {
-				if !errors.Is(err, os.ErrNotExist) {
-					errs = append(errs, err)
-				}
-				continue // raced with a delete; the parent's event resyncs
-			}
-			w.dirs[d] = true
-		}
-	}
-	for d := range w.dirs {
-		if !want[d] {
-			_ = w.fw.Remove(d) // fails harmlessly if the folder is gone
-			delete(w.dirs, d)
-		}
-	}
-	return errors.Join(errs...)
+	return want
 }
 
 // foldersFor: the nearest existing folder holding p; for an existing folder
@@ -200,7 +230,7 @@ func (w *Watcher) relevant(ev fsnotify.Event) (paths []string, resync bool) {
 		}
 	}
 	if resync {
-		_ = w.syncLocked()
+		_ = w.syncLocked() // a wanted path under a folder that came or went is in paths already
 	}
 	return paths, resync
 }

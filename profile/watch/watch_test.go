@@ -235,3 +235,66 @@ func TestCloseIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A folder removed between the look and its watch (RemoveAll racing the
+// event of the folder below it): the watcher climbs to the parent instead
+// of ending up watching nothing.
+func TestFolderGoneBeforeItsWatch(t *testing.T) {
+	root := realTemp(t)
+	proj := filepath.Join(root, "proj")
+	target := filepath.Join(proj, ".insomnia", "profiles.toml")
+	if err := os.Mkdir(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	removed := false
+	batches := make(chan []string, 100)
+	w, err := NewWithOptions(func(b []string) { batches <- b }, Options{Quiet: 20 * time.Millisecond,
+		beforeAdd: func(dir string) {
+			if dir == proj && !removed {
+				removed = true
+				_ = os.RemoveAll(proj)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if err := w.Set([]string{target}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Watched(); !removed || !slices.Equal(got, []string{root}) {
+		t.Fatalf("watched %v (hook ran: %v), want the parent of the vanished folder", got, removed)
+	}
+	c := &collector{t: t, batches: batches}
+	testenv.Write(t, target, "default = \"x\"\n")
+	c.waitFor(target)
+}
+
+// A folder created between the look and the watch of its parent made no
+// event the watcher could see: it looks again and watches the new folder.
+func TestFolderAppearedBeforeItsParentsWatch(t *testing.T) {
+	root := realTemp(t)
+	target := filepath.Join(root, "proj", ".insomnia", "profiles.toml")
+	created := false
+	batches := make(chan []string, 100)
+	w, err := NewWithOptions(func(b []string) { batches <- b }, Options{Quiet: 20 * time.Millisecond,
+		beforeAdd: func(dir string) {
+			if dir == root && !created {
+				created = true
+				testenv.Write(t, target, "default = \"x\"\n")
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if err := w.Set([]string{target}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Watched(); !created || !slices.Equal(got, []string{filepath.Dir(target)}) {
+		t.Fatalf("watched %v (hook ran: %v), want the folder that appeared", got, created)
+	}
+	c := &collector{t: t, batches: batches}
+	testenv.Write(t, target, "default = \"y\"\n")
+	c.waitFor(target)
+}
