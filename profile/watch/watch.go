@@ -120,11 +120,11 @@ func (w *Watcher) Watched() []string {
 	return slices.Sorted(maps.Keys(w.dirs))
 }
 
-// syncLocked makes the watched folders match the wanted paths. Folders can vanish or appear between the
-// look and the watch (inotify sees nothing in a folder before its watch is
-// added), so it looks again until what it watches is what it finds: a folder
-// gone before its watch means its parent is watched instead, one that
-// appeared is watched too. Each round moves at least one level, so a bounded
+// syncLocked makes the watched folders match the wanted paths. Folders can
+// vanish or appear between the look and the watch (inotify sees nothing in a
+// folder before its watch is added), so it looks again until what it watches
+// is what it finds: a folder gone before its watch means its parent is
+// watched instead, one that appeared is watched too. Each round moves at least one level, so a bounded
 // number of rounds settles any path.
 func (w *Watcher) syncLocked() error {
 	var errs []error
