@@ -105,3 +105,22 @@ func TestCheckCommandFetchGit(t *testing.T) {
 		t.Errorf("trusted check: exit %v, hook ran %v; want success as before", err, ran == nil)
 	}
 }
+
+// TestUntrustedFetchGitKeepsOutputOut: when git cannot start, Nix's forked
+// child flushes the JSON printed so far (the manifest up to the failing
+// value) into git's output, and Nix quotes that output in its message. A
+// key in a field printed before the failure must not reach the diagnostic,
+// and the message must not carry the half-printed manifest at all.
+func TestUntrustedFetchGitKeepsOutputOut(t *testing.T) {
+	c := start(t, caseOpts{settings: map[string]any{"trusted": false}, setup: func(root, home string) { hookRepo(t, root) }})
+	path := c.open("leaky.nix", localProfile(t, c.root,
+		"  model.auth = \""+canary+"\";\n"+programProfiles(c.root)["fetchgit.nix"]))
+	d := c.expect(path, "nix-error", "evaluation runs no programs")
+	for _, half := range []string{`{"artifact"`, `"manifest"`, `"model"`} {
+		if strings.Contains(d.Message, half) {
+			t.Errorf("the message quotes the half-printed manifest (%s): %q", half, d.Message)
+		}
+	}
+	c.expect(path, "plaintext-secret", canaryMask())
+	c.healthy(path)
+}

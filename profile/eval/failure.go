@@ -70,7 +70,7 @@ func outOfMemory(stderr []byte) bool {
 // nixMessage is the diagnostic text of a Nix error: its headline, with the
 // two forms of endless recursion said plainly.
 func nixMessage(pe ParsedError, code int) string {
-	h := strings.TrimSpace(pe.Headline)
+	h := strings.TrimSpace(withoutOwnOutput(pe.Headline))
 	switch {
 	case h == "":
 		return fmt.Sprintf("Nix failed (exit status %d) without an error message", code)
@@ -80,6 +80,27 @@ func nixMessage(pe ParsedError, code int) string {
 		return "infinite recursion: a function keeps calling itself (Nix: " + h + ")"
 	}
 	return h
+}
+
+// ownOutput is how the wrapper's JSON on stdout begins.
+const ownOutput = `{"artifact":`
+
+// withoutOwnOutput takes out the half-printed result Nix can quote in a
+// message. When a program Nix forks for fetchGit cannot be executed, the
+// child exits through C++'s stdio and flushes the parent's pending stdout
+// (the JSON printed so far) into the output Nix quotes after "failed with
+// exit code N:". That is the manifest up to the failing value, noise at
+// best; the child's own error follows it.
+func withoutOwnOutput(h string) string {
+	i := strings.Index(h, ownOutput)
+	if i < 0 {
+		return h
+	}
+	rest := h[i:]
+	if j := strings.Index(rest, "error: "); j >= 0 {
+		return h[:i] + rest[j+len("error: "):]
+	}
+	return strings.TrimRight(h[:i], ": \n")
 }
 
 func seconds(d time.Duration) string {

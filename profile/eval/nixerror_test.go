@@ -180,3 +180,18 @@ func TestParseErrorCorpusNix28(t *testing.T) {
 		t.Fatalf("only %d of %d corpus files failed under Nix 2.8", failed, len(files))
 	}
 }
+
+// A failed exec of git flushes the half-printed manifest into the output
+// Nix quotes; the message keeps Nix's words and the child's error only.
+func TestMessageWithoutHalfPrintedOutput(t *testing.T) {
+	for _, tc := range []struct{ headline, want string }{
+		{"getting the HEAD of the Git tree '/p' failed with exit code 1:\n" + `{"artifact":{"manifest":{"model":{"ref":"x"},"pod":{"name":error: executing 'git': No such file or directory`,
+			"getting the HEAD of the Git tree '/p' failed with exit code 1:\nexecuting 'git': No such file or directory"},
+		{"program 'git' failed with exit code 1:\n" + `{"artifact":{"manifest":`, "program 'git' failed with exit code 1"},
+		{"attribute 'x' missing", "attribute 'x' missing"},
+	} {
+		if got := nixMessage(ParsedError{Headline: tc.headline}, 1); got != tc.want {
+			t.Errorf("nixMessage(%q) = %q, want %q", tc.headline, got, tc.want)
+		}
+	}
+}
