@@ -336,6 +336,10 @@ func (r *Registry) ByPath(path string) []Entry {
 	return out
 }
 
+// maxQueried bounds the queried cache: a workspace scan asks about every
+// .nix file it reads, and a registry can live as long as the session.
+const maxQueried = 4096
+
 // queryKeys is samePathKeys of a path ByPath is asked about, kept.
 func (r *Registry) queryKeys(path string) []string {
 	r.queriedMu.Lock()
@@ -346,8 +350,8 @@ func (r *Registry) queryKeys(path string) []string {
 	}
 	keys = samePathKeys(path)
 	r.queriedMu.Lock()
-	if r.queried == nil {
-		r.queried = map[string][]string{}
+	if r.queried == nil || len(r.queried) >= maxQueried {
+		r.queried = map[string][]string{} // start over: the open files are asked again soon
 	}
 	r.queried[path] = keys
 	r.queriedMu.Unlock()

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -283,5 +284,15 @@ func TestByPathAndBase(t *testing.T) {
 	}
 	if n := len(reg.ByPath(filepath.Join(w.root, "nothing.nix"))); n != 0 {
 		t.Fatalf("unrelated path matched %d", n)
+	}
+	// The paths asked about are kept, but never more than maxQueried.
+	for i := 0; i < maxQueried+100; i++ {
+		reg.ByPath(filepath.Join(w.root, fmt.Sprintf("scan/%d.nix", i)))
+		if len(reg.queried) > maxQueried {
+			t.Fatalf("%d paths kept after %d asked, want at most %d", len(reg.queried), i+1, maxQueried)
+		}
+	}
+	if got := reg.ByPath(p); len(got) != 2 {
+		t.Fatalf("ByPath after the cache started over: %v", got)
 	}
 }
