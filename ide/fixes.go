@@ -49,19 +49,32 @@ func unusedFixes(f *nixsyntax.File, d diagnostics.Diagnostic) []Fix {
 }
 
 // podNameFix inserts `pod.name = "<name>";` first in the manifest's set,
-// named after the profile's name (else its file).
+// named after the profile's name (else its file). A pod.name written as
+// null has its value replaced instead: a second one would be defined twice.
 func podNameFix(f *nixsyntax.File, d diagnostics.Diagnostic) []Fix {
 	off, ok := nixsyntax.SetOpenAt(f, []string{"manifest"})
 	if !ok {
 		return nil
 	}
-	name := strings.TrimSuffix(filepath.Base(d.File), ".nix")
+	name := fmt.Sprintf("%q", podName(f, d.File))
+	if w, ok := nixsyntax.WrittenAt(f, []string{"manifest", "pod", "name"}); ok {
+		if !w.HasValue || w.Partial || textOf(f, w.Value) != "null" {
+			return nil // written some other way: no edit is known to be right
+		}
+		return []Fix{{Title: "Replace with " + name, NewText: name, Range: w.Value, Diagnostic: d}}
+	}
+	at := f.Lines.Pos(off)
+	text := " pod.name = " + name + ";"
+	return []Fix{{Title: "Insert" + text, NewText: text, Range: diagnostics.Range{Start: at, End: at}, Diagnostic: d}}
+}
+
+// podName is the profile's own plain string name, else its file's.
+func podName(f *nixsyntax.File, file string) string {
+	name := strings.TrimSuffix(filepath.Base(file), ".nix")
 	if w, ok := nixsyntax.WrittenAt(f, []string{"name"}); ok && w.HasValue {
 		if v := textOf(f, w.Value); len(v) > 2 && v[0] == '"' && !strings.ContainsAny(v[1:len(v)-1], `"\$`) {
 			name = v[1 : len(v)-1]
 		}
 	}
-	at := f.Lines.Pos(off)
-	text := fmt.Sprintf(" pod.name = %q;", name)
-	return []Fix{{Title: "Insert" + text, NewText: text, Range: diagnostics.Range{Start: at, End: at}, Diagnostic: d}}
+	return name
 }

@@ -250,6 +250,9 @@ func TestEveryFixRemovesItsDiagnostic(t *testing.T) {
 			"alias-conflict", "Remove compact_threshold"},
 		{"nameless.nix", manifest("    scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n    model.ref = \"anthropic/x\";\n"),
 			"missing-required", `Insert pod.name = "t";`},
+		// Written as null: the value is replaced (an inserted pod.name would be defined twice).
+		{"nullname.nix", manifest("    pod.name = null;\n    scope.allow = [ { target = \".\"; permission = \"read\"; } ];\n    model.ref = \"anthropic/x\";\n"),
+			"missing-required", `Replace with "t"`},
 		{"unused.nix", "let\n  unused = 1;\n" + strings.TrimPrefix(e.profile(okBody), "let "), "unused-binding", "Remove the unused binding unused"},
 		{"unused2.nix", "let\n  unused = 1;\n" + strings.TrimPrefix(e.profile(okBody), "let "), "unused-binding", "Rename to _unused"},
 	}
