@@ -203,8 +203,8 @@ func (c *hcase) expect(path, code string, fragments ...string) lspproc.Diag {
 	c.t.Helper()
 	d, err := c.p.AwaitCode(path, code, awaitLong)
 	if err != nil {
-		ds, _ := c.p.Diagnostics(path)
-		c.t.Fatalf("no %s diagnostic on %s: %v; got %s", code, filepath.Base(path), err, describe(ds))
+		ds, seq := c.p.Diagnostics(path)
+		c.t.Fatalf("no %s diagnostic on %s: %v; got %s (publish %d; statuses: %s; all statuses: %s)", code, filepath.Base(path), err, describe(ds), seq, describeStatuses(c.p, path), allStatuses(c.p))
 	}
 	c.t.Logf("%s: %s %q", filepath.Base(path), code, d.Message)
 	for _, f := range fragments {
@@ -213,6 +213,15 @@ func (c *hcase) expect(path, code string, fragments ...string) lspproc.Diag {
 		}
 	}
 	return d
+}
+
+// allStatuses lists every evaluationStatus received, for a failure message.
+func allStatuses(p *lspproc.Proc) string {
+	var parts []string
+	for _, s := range p.Statuses() {
+		parts = append(parts, filepath.Base(s.Path)+" "+s.State)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func describe(ds []lspproc.Diag) string {
@@ -299,10 +308,16 @@ func (c *hcase) finish() {
 	if len(log) == 0 {
 		t.Errorf("the debug log is empty: the canary check would prove nothing")
 	}
+	clean := true
 	for _, n := range c.needles {
 		if strings.Contains(string(log), n) {
 			t.Errorf("forbidden text in the server log: %.80q", n)
+			clean = false
 		}
+	}
+	if t.Failed() && clean { // the log's end says what the server was doing (its folder goes with the test)
+		lines := strings.Split(strings.TrimRight(string(log), "\n"), "\n")
+		t.Logf("the server log's last lines:\n%s", strings.Join(lines[max(0, len(lines)-40):], "\n"))
 	}
 }
 

@@ -233,3 +233,36 @@ func randomKey(n int) string {
 		}
 	}
 }
+
+// TestFortyCharacterURI: a workspace whose file URIs hold a run of 40
+// base64 characters (the length of an AWS secret access key) with high
+// entropy. The output boundary's redaction masked such URIs whole, so
+// every diagnostic and status went to a file that does not exist (seen as
+// a rare failure of TestInfiniteLoop, whose temporary folder happened to
+// have that shape). Its diagnostics and statuses must name the file.
+func TestFortyCharacterURI(t *testing.T) {
+	base, err := os.MkdirTemp("/tmp", "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	const pool = "Xq7Zk2WmR9tB4vN8cL3pH6sJ1dF5gK0y"
+	var root, run string
+	for shift := 0; shift < len(pool); shift++ {
+		pad := (pool[shift:] + pool[:shift])[:35-len(base)] // "//" + base + "/" + pad + "/p" is 40
+		root, run = filepath.Join(base, pad), "//"+base+"/"+pad+"/p"
+		if secrets.HighEntropy(run) {
+			break
+		}
+	}
+	if len(run) != 40 || !secrets.HighEntropy(run) {
+		t.Fatalf("no 40-character high-entropy run under %s (%q): the case proves nothing", base, run)
+	}
+	mkdir(t, root)
+	c := startAt(t, root, caseOpts{})
+	path := c.open("p.nix", profile(t, "  pod.name = nope;\n"))
+	c.expect(path, "undefined-variable", "nope")
+	if err := c.p.WaitFor(awaitLong, func() bool { return lastState(c.p, path) != "" }); err != nil {
+		t.Errorf("no evaluation status names %s: %s", path, allStatuses(c.p))
+	}
+}

@@ -189,7 +189,10 @@ func eachShape(s string, fn func(start, end int) bool) {
 //     not a candidate, nor is any part of it;
 //   - a run holding a '/' is cut at each '/' (a '/' joins path segments far
 //     more often than it sits in a key), unless it is 40 characters long,
-//     the shape of an AWS secret access key.
+//     the shape of an AWS secret access key, and does not start with '/':
+//     a run that does is a path (/home/…, ./…, file:///…), and a path
+//     whose run happened to be 40 characters was masked, URIs included,
+//     so the editor could not match a published diagnostic to its file.
 func eachToken(s string, fn func(start, end int) bool) {
 	if len(s) < MinTokenLen {
 		return
@@ -220,7 +223,7 @@ func tokenParts(s string, i, j, end int, slash bool, fn func(start, end int) boo
 	switch {
 	case end-i < MinTokenLen || sriHash(s[i:j]) || digestLabel(s[:i]):
 		return true
-	case !slash || j-i == awsSecretLen:
+	case !slash || j-i == awsSecretLen && s[i] != '/':
 		return fn(i, end)
 	}
 	for start := i; start < j; {

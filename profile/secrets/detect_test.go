@@ -19,7 +19,8 @@ var (
 )
 
 // refTokens is the candidates of run s[m0:m1]: none for a hash, the parts
-// between '/' unless the run (padding aside) is 40 long, and only those
+// between '/' unless the run (padding aside) is 40 long and does not start
+// with '/' (a path's), and only those
 // MinTokenLen or longer.
 func refTokens(s string, m0, m1 int) [][2]int {
 	run := s[m0:m1]
@@ -28,7 +29,7 @@ func refTokens(s string, m0, m1 int) [][2]int {
 		return nil
 	}
 	var parts [][2]int
-	if !strings.Contains(bare, "/") || len(bare) == 40 {
+	if !strings.Contains(bare, "/") || len(bare) == 40 && bare[0] != '/' {
 		parts = [][2]int{{m0, m1}}
 	} else {
 		start := m0
@@ -123,4 +124,34 @@ func FuzzFind(f *testing.F) {
 			t.Fatalf("Find(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// A path or URI whose run of base64 characters is 40 long, as an AWS
+// secret access key is, is a path: it reaches the editor unmasked (a
+// masked URI names no file), while a 40-character secret holding '/' is
+// still found.
+func TestFortyCharacterPathsAreNotKeys(t *testing.T) {
+	for _, s := range []string{
+		"file:///tmp/TestInfiniteLoop83953893/001/loop.nix",
+		"/tmp/TestInfiniteLoop839538931/001/loop0.nix is not evaluated",
+	} {
+		if got := Redact(s); got != s {
+			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)
+		}
+	}
+	// Each string's run is 40 characters and high entropy: without the
+	// leading-'/' rule it was masked whole.
+	for _, run := range []string{"///tmp/TestInfiniteLoop83953893/001/loop", "/tmp/TestInfiniteLoop839538931/001/loop0"} {
+		if len(run) != awsSecretLen || !HighEntropy(run) {
+			t.Fatalf("%q proves nothing: %d characters, high entropy %v", run, len(run), HighEntropy(run))
+		}
+	}
+	r := rand.New(rand.NewSource(1))
+	aws := awsSecret(r)
+	for !HighEntropy(aws) || aws[0] == '/' || !strings.Contains(aws, "/") {
+		aws = awsSecret(r)
+	}
+	if got := Redact("aws_secret_access_key = " + aws); strings.Contains(got, aws[4:]) {
+		t.Errorf("an AWS secret with '/' is no longer found: %q", got)
+	}
 }
