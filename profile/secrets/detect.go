@@ -144,11 +144,7 @@ func runeEntropy(s string) float64 {
 // shapes first, then high-entropy tokens not already covered. Both scans are
 // single linear passes, so a multi-megabyte literal costs milliseconds.
 func Find(s string) [][2]int {
-	var out [][2]int
-	eachShape(s, func(start, end int) bool {
-		out = append(out, [2]int{start, end})
-		return true
-	})
+	out := shapeSpans(s)
 	shapes, k := len(out), 0
 	eachToken(s, func(start, end int) bool {
 		// Shapes are sorted and disjoint: skip those left of this token.
@@ -358,7 +354,26 @@ func Mask(v string) string {
 // Redact masks every secret-looking token in text (Nix stderr, error
 // messages, log lines) with Mask, plus URL passwords and credential-named
 // query parameters. URL parts go first so a key is masked only once.
-func Redact(text string) string {
+func Redact(text string) string { return redact(text, Find) }
+
+// RedactURI is Redact for a file URI: key shapes and URL credentials only.
+// A URI is how the editor finds the file, so the entropy guess, which can
+// take a random-looking folder name for a key, would send the editor's
+// diagnostics to a file that does not exist; the folder name is on the
+// user's disk already.
+func RedactURI(uri string) string { return redact(uri, shapeSpans) }
+
+// shapeSpans are the key shapes in s (Find without the entropy guess).
+func shapeSpans(s string) [][2]int {
+	var out [][2]int
+	eachShape(s, func(start, end int) bool {
+		out = append(out, [2]int{start, end})
+		return true
+	})
+	return out
+}
+
+func redact(text string, find func(string) [][2]int) string {
 	if strings.ContainsAny(text, "@=") {
 		text = userinfo.ReplaceAllStringFunc(text, func(m string) string {
 			sub := userinfo.FindStringSubmatch(m)
@@ -369,7 +384,7 @@ func Redact(text string) string {
 			return sub[1] + Mask(sub[2])
 		})
 	}
-	spans := Find(text)
+	spans := find(text)
 	if len(spans) == 0 {
 		return text
 	}

@@ -3,6 +3,7 @@ package secrets
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // RedactJSON returns doc with Redact applied to every string in it, keys
@@ -93,7 +94,11 @@ func redactLiteral(lit []byte) ([]byte, bool) {
 	} else if err := json.Unmarshal(lit, &s); err != nil {
 		return nil, false
 	}
-	r := Redact(s)
+	redactText := Redact
+	if strings.HasPrefix(s, "file://") {
+		redactText = RedactURI // a location the editor opens: it must stay exact
+	}
+	r := redactText(s)
 	if r == s {
 		return nil, false
 	}

@@ -41,3 +41,26 @@ func TestRedactJSONUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// A file URI is a location the editor opens: a random-looking folder name
+// in it stays (in a message the same name is masked, as any such token),
+// while a key shape is masked even there.
+func TestRedactJSONKeepsURIs(t *testing.T) {
+	const folder = "Xq7Zk2WmR9tB4vN8cL3pH6sJ1dF5gK0yAb"
+	if !HighEntropy(folder) {
+		t.Fatal("the folder name is not high entropy: the case proves nothing")
+	}
+	uri := "file:///tmp/" + folder + "/p.nix"
+	doc := `{"uri":"` + uri + `","message":"cannot read /tmp/` + folder + `/p.nix"}`
+	out := string(RedactJSON([]byte(doc)))
+	if !strings.Contains(out, `"uri":"`+uri+`"`) {
+		t.Errorf("the URI changed: %s", out)
+	}
+	if strings.Contains(out, `"message":"cannot read /tmp/`+folder) {
+		t.Errorf("the message keeps the random-looking name: %s", out)
+	}
+	const key = "sk-ant-api03-Zq8RkT2mWv9LpX4nYc7HbJ3sDf6GuAe1Kx0P"
+	if out := string(RedactJSON([]byte(`{"uri":"file:///tmp/` + key + `.nix"}`))); strings.Contains(out, key[4:]) {
+		t.Errorf("a key-shaped file name is left in a URI: %s", out)
+	}
+}
