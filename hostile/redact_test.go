@@ -266,3 +266,18 @@ func TestFortyCharacterURI(t *testing.T) {
 		t.Errorf("no evaluation status names %s: %s", path, allStatuses(c.p))
 	}
 }
+
+// TestKeyShapedFileName: a profile whose file name is a key. File URIs
+// keep random-looking names (the editor must find the file), but a key
+// shape is masked even there: no frame carries the canary (the harness's
+// scan), the diagnostics go out under the masked name, and the server
+// stays healthy.
+func TestKeyShapedFileName(t *testing.T) {
+	c := start(t, caseOpts{})
+	path := c.open(canary+".nix", profile(t, "  pod.name = nope;\n"))
+	masked := filepath.Join(c.root, canaryMask()+".nix")
+	if _, err := c.p.AwaitCode(masked, "undefined-variable", awaitLong); err != nil {
+		t.Errorf("no diagnostics under the masked name %s: %v", masked, err)
+	}
+	c.healthy(path)
+}

@@ -356,12 +356,12 @@ func Mask(v string) string {
 // query parameters. URL parts go first so a key is masked only once.
 func Redact(text string) string { return redact(text, Find) }
 
-// RedactURI is Redact for a file URI: key shapes and URL credentials only.
+// redactURI is Redact for a file URI: key shapes and URL credentials only.
 // A URI is how the editor finds the file, so the entropy guess, which can
 // take a random-looking folder name for a key, would send the editor's
 // diagnostics to a file that does not exist; the folder name is on the
 // user's disk already.
-func RedactURI(uri string) string { return redact(uri, shapeSpans) }
+func redactURI(uri string) string { return redact(uri, shapeSpans) }
 
 // shapeSpans are the key shapes in s (Find without the entropy guess).
 func shapeSpans(s string) [][2]int {

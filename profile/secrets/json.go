@@ -96,7 +96,7 @@ func redactLiteral(lit []byte) ([]byte, bool) {
 	}
 	redactText := Redact
 	if strings.HasPrefix(s, "file://") {
-		redactText = RedactURI // a location the editor opens: it must stay exact
+		redactText = redactURI // a location the editor opens: it must stay exact
 	}
 	r := redactText(s)
 	if r == s {

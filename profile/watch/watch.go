@@ -121,16 +121,17 @@ func (w *Watcher) Watched() []string {
 }
 
 // syncLocked makes the watched folders match the wanted paths. Folders can
-// vanish or appear between the look and the watch (inotify sees nothing in a
-// folder before its watch is added), so it looks again until what it watches
-// is what it finds: a folder gone before its watch means its parent is
-// watched instead, one that appeared is watched too. Each round moves at least one level, so a bounded
-// number of rounds settles any path.
+// vanish or appear between the look and the watch (inotify sees nothing in
+// a folder before its watch is added), so after a round that added or
+// missed a watch it looks again, until what it watches is what it finds: a
+// folder gone before its watch means its parent is watched instead, one
+// that appeared is watched too. A round that changed nothing needs no
+// second look, so a settled tree costs one look per call.
 func (w *Watcher) syncLocked() error {
 	var errs []error
+	want := w.wantedFolders()
 	for round := 0; round < maxSyncRounds; round++ {
-		want := w.wantedFolders()
-		missed := false
+		added, missed := false, false
 		for _, d := range slices.Sorted(maps.Keys(want)) {
 			if w.dirs[d] {
 				continue
@@ -147,6 +148,7 @@ func (w *Watcher) syncLocked() error {
 				continue
 			}
 			w.dirs[d] = true
+			added = true
 		}
 		for d := range w.dirs {
 			if !want[d] {
@@ -154,9 +156,14 @@ func (w *Watcher) syncLocked() error {
 				delete(w.dirs, d)
 			}
 		}
-		if !missed && maps.Equal(want, w.wantedFolders()) {
+		if !added && !missed {
 			break
 		}
+		next := w.wantedFolders()
+		if !missed && maps.Equal(want, next) {
+			break
+		}
+		want = next
 	}
 	return errors.Join(errs...)
 }

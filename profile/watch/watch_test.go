@@ -18,9 +18,12 @@ type collector struct {
 	seen    [][]string
 }
 
-func newCollector(t *testing.T) (*collector, *Watcher) {
+func newCollector(t *testing.T) (*collector, *Watcher) { return newHookedCollector(t, nil) }
+
+// newHookedCollector is newCollector with Options.beforeAdd set.
+func newHookedCollector(t *testing.T, beforeAdd func(dir string)) (*collector, *Watcher) {
 	c := &collector{t: t, batches: make(chan []string, 100)}
-	w, err := NewWithOptions(func(b []string) { c.batches <- b }, Options{Quiet: 20 * time.Millisecond})
+	w, err := NewWithOptions(func(b []string) { c.batches <- b }, Options{Quiet: 20 * time.Millisecond, beforeAdd: beforeAdd})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,25 +250,18 @@ func TestFolderGoneBeforeItsWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	removed := false
-	batches := make(chan []string, 100)
-	w, err := NewWithOptions(func(b []string) { batches <- b }, Options{Quiet: 20 * time.Millisecond,
-		beforeAdd: func(dir string) {
-			if dir == proj && !removed {
-				removed = true
-				_ = os.RemoveAll(proj)
-			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	c, w := newHookedCollector(t, func(dir string) {
+		if dir == proj && !removed {
+			removed = true
+			_ = os.RemoveAll(proj)
+		}
+	})
 	if err := w.Set([]string{target}); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.Watched(); !removed || !slices.Equal(got, []string{root}) {
 		t.Fatalf("watched %v (hook ran: %v), want the parent of the vanished folder", got, removed)
 	}
-	c := &collector{t: t, batches: batches}
 	testenv.Write(t, target, "default = \"x\"\n")
 	c.waitFor(target)
 }
@@ -276,25 +272,18 @@ func TestFolderAppearedBeforeItsParentsWatch(t *testing.T) {
 	root := realTemp(t)
 	target := filepath.Join(root, "proj", ".insomnia", "profiles.toml")
 	created := false
-	batches := make(chan []string, 100)
-	w, err := NewWithOptions(func(b []string) { batches <- b }, Options{Quiet: 20 * time.Millisecond,
-		beforeAdd: func(dir string) {
-			if dir == root && !created {
-				created = true
-				testenv.Write(t, target, "default = \"x\"\n")
-			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	c, w := newHookedCollector(t, func(dir string) {
+		if dir == root && !created {
+			created = true
+			testenv.Write(t, target, "default = \"x\"\n")
+		}
+	})
 	if err := w.Set([]string{target}); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.Watched(); !created || !slices.Equal(got, []string{filepath.Dir(target)}) {
 		t.Fatalf("watched %v (hook ran: %v), want the folder that appeared", got, created)
 	}
-	c := &collector{t: t, batches: batches}
 	testenv.Write(t, target, "default = \"y\"\n")
 	c.waitFor(target)
 }
